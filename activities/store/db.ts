@@ -1,0 +1,36 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+/** Where Postgres is when DATABASE_URL is unset (SPEC §2): the local server, trust auth. */
+export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/smile_verify';
+
+export interface SqlOptions {
+  /** Pool size; the embedded PGlite server takes one connection at a time. */
+  max?: number;
+  application?: string;
+}
+
+/** One instance per process, built at start, passed in, closed with `sql.end({ timeout })`. */
+export function createSql(url: string, { max = 10, application = 'smile-verify' }: SqlOptions = {}): Sql {
+  return postgres(url, {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: application },
+  });
+}
+
+/** Runs a trivial query with a short deadline: readiness, not a benchmark. */
+export async function pingDatabase(sql: Sql, timeoutMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('database did not answer in time')), timeoutMs);
+  });
+  try {
+    await Promise.race([sql`select 1`, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,37 @@
+import type { LinkToken } from '../workflows/types.js';
+import type { Sql } from './store/db.js';
+import { findSmileUser, saveSmileUser } from './store/verifications.js';
+
+/** The part of the Smile client these activities need (activities/smile/client.ts). */
+export interface SmileUsersApi {
+  createUser(externalMetadata?: Record<string, string>): Promise<{ user: { id: string }; token: SmileToken }>;
+  createToken(userId: string): Promise<SmileToken>;
+}
+interface SmileToken {
+  accessToken: string;
+  expiresAt: string;
+}
+
+const toLink = (token: SmileToken): LinkToken => ({ userToken: token.accessToken, expiresAt: token.expiresAt });
+
+export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUsersApi }) {
+  return {
+    /**
+     * A returning user keeps their Smile user and gets a fresh token; a new one
+     * gets a Smile user. If a retry races another run, the first stored link wins.
+     */
+    async issueLinkToken({ externalUserId }: { externalUserId: string }): Promise<{ smileUserId: string; link: LinkToken }> {
+      const known = await findSmileUser(sql, externalUserId);
+      if (known) return { smileUserId: known, link: toLink(await smile.createToken(known)) };
+
+      const created = await smile.createUser({ externalUserId });
+      const smileUserId = await saveSmileUser(sql, externalUserId, created.user.id);
+      const token = smileUserId === created.user.id ? created.token : await smile.createToken(smileUserId);
+      return { smileUserId, link: toLink(token) };
+    },
+
+    async refreshLinkToken({ smileUserId }: { smileUserId: string }): Promise<LinkToken> {
+      return toLink(await smile.createToken(smileUserId));
+    },
+  };
+}

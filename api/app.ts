@@ -1,0 +1,36 @@
+import type { Client, Connection } from '@temporalio/client';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config/index.js';
+import type { Sql } from '../activities/store/db.js';
+import auth from './plugins/auth.js';
+import errors from './plugins/errors.js';
+import openapi from './plugins/openapi.js';
+import healthRoutes from './routes/health.js';
+import verificationRoutes from './routes/verifications.js';
+
+export interface AppDeps {
+  config: Config;
+  sql: Sql;
+  temporal: { client: Client; connection: Connection };
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the API. Order matters: external plugins, then ours, then routes. */
+export async function buildApp({ config, sql, temporal, logger = false }: AppDeps) {
+  const app = Fastify({
+    logger,
+    genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(openapi);
+  await app.register(errors);
+  await app.register(auth, { keys: config.api.keys });
+
+  await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace });
+  await app.register(verificationRoutes, { prefix: '/v1', sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+  return app;
+}

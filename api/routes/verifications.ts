@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Sql } from '../../activities/store/db.js';
+import { latestVerification, saveRequest } from '../../activities/store/verifications.js';
+import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
+import { linkTokenUpdate, statusQuery } from '../../workflows/messages.js';
+import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
+import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
+import type { verificationWorkflow } from '../../workflows/verification.js';
+import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { startVerificationBody, startVerificationReply, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
+
+export interface VerificationRoutesOptions {
+  sql: Sql;
+  client: Client;
+  taskQueue: string;
+}
+
+/** How long an API call may wait on Temporal before answering 503. */
+const TEMPORAL_DEADLINE_MS = 15_000;
+const QUERY_DEADLINE_MS = 5_000;
+
+const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (app, { sql, client, taskQueue }) => {
+  app.addHook('onRequest', app.requireApiKey);
+
+  app.post(
+    '/verifications',
+    {
+      schema: {
+        summary: 'Start a verification, or join the running one of this user',
+        security: [{ bearer: [] }],
+        body: startVerificationBody,
+        response: { 200: startVerificationReply, 201: startVerificationReply, ...problemResponses(400, 401, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
+      const requestId = randomUUID();
+      // The claim check: personal data goes to Postgres, the workflow gets only requestId.
+      await saveRequest(sql, { requestId, externalUserId, applicant });
+
+      const workflowId = verificationWorkflowId(externalUserId);
+      const input: VerificationInput = { externalUserId, requestId, policy, callbackUrl, partnerParams };
+      const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        // One request starts the user's workflow or joins the running one: never two.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: ExternalUserIdKey, value: externalUserId },
+          { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
+        ],
+      });
+      const token = await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+        client.workflow.executeUpdateWithStart(linkTokenUpdate, { args: [{ requestId }], startWorkflowOperation: start }),
+      );
+      reply.code(token.startedByRequest ? 201 : 200);
+      return {
+        verificationId: workflowId,
+        status: token.status,
+        smileUserId: token.smileUserId,
+        link: { userToken: token.userToken, expiresAt: token.expiresAt },
+      };
+    },
+  );
+
+  app.get(
+    '/verifications/:id',
+    {
+      schema: {
+        summary: 'The status document of a verification (running or closed)',
+        security: [{ bearer: [] }],
+        params: verificationParams,
+        response: { 200: statusDocumentSchema, ...problemResponses(401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const notFound = new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw notFound;
+      const stored = await latestVerification(sql, id);
+      if (!stored) throw notFound;
+      if (stored.closed) return stored.document;
+      return liveDocument(client, id, stored.document);
+    },
+  );
+};
+
+/**
+ * A running verification answers from its workflow (the freshest view). If the
+ * worker or Temporal cannot answer in time, the last document the workflow wrote
+ * to Postgres is still a true, if slightly older, answer.
+ */
+async function liveDocument(client: Client, id: string, stored: StatusDocument): Promise<StatusDocument> {
+  try {
+    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(id).query(statusQuery));
+  } catch {
+    return stored;
+  }
+}
+
+export default verificationRoutes;

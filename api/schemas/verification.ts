@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { EXTERNAL_USER_ID_PATTERN } from '../../workflows/ids.js';
+import { DATAPOINTS, policySchema } from '../../workflows/policy.js';
+import { STATUSES } from '../../workflows/types.js';
+
+const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+
+export const applicantSchema = z
+  .object({
+    fullName: z.string().min(1).max(300).optional(),
+    dateOfBirth: isoDate.optional(),
+    email: z.email().max(320).optional(),
+    phone: z.string().min(3).max(40).optional(),
+  })
+  .strict();
+
+export const partnerParamsSchema = z.record(z.string().min(1).max(64), z.union([z.string().max(1_000), z.number()]));
+
+export const startVerificationBody = z
+  .object({
+    externalUserId: z.string().regex(EXTERNAL_USER_ID_PATTERN, 'must be 1-128 characters of [A-Za-z0-9._:@-]'),
+    applicant: applicantSchema.optional(),
+    policy: policySchema.default(policySchema.parse({})),
+    callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    partnerParams: partnerParamsSchema.optional(),
+  })
+  .strict();
+
+export const linkSchema = z.object({ userToken: z.string(), expiresAt: z.string() });
+
+export const startVerificationReply = z.object({
+  verificationId: z.string(),
+  status: z.enum(STATUSES),
+  smileUserId: z.string(),
+  link: linkSchema,
+});
+
+export const verificationParams = z.object({ id: z.string().min(1).max(200) });
+
+export const statusDocumentSchema = z.object({
+  verificationId: z.string(),
+  externalUserId: z.string(),
+  smileUserId: z.string().nullable(),
+  status: z.enum(STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  accounts: z.array(
+    z.object({ accountId: z.string(), providerId: z.string(), status: z.string(), errorCode: z.string().optional() }),
+  ),
+  datapoints: z.record(z.enum(DATAPOINTS), z.enum(['PENDING', 'RECEIVED', 'MISSING'])),
+  decision: z
+    .object({
+      outcome: z.enum(['APPROVED', 'DECLINED', 'REVIEW']),
+      reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+      evaluatedAt: z.string(),
+    })
+    .optional(),
+  partnerParams: partnerParamsSchema.optional(),
+});

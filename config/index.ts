@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment (SPEC §2). Every entrypoint calls
+ * `loadConfig()`; nothing else touches `process.env`.
+ */
+
+/** The dev AES-256-GCM key: fine on a laptop, printed as such, refused in production. */
+export const DEV_PAYLOAD_ENCRYPTION_KEY = 'c21pbGUtdmVyaWZ5LWRldi1wYXlsb2FkLWtleS0zMmI=';
+export const DEV_API_KEY = 'dev-api-key';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  API_KEYS: list.pipe(z.array(z.string().min(8, 'each key needs at least 8 characters')).min(1)).default([DEV_API_KEY]),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('verifications'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  SMILE_API_URL: httpUrl.default('http://127.0.0.1:3100/v1'),
+  SMILE_API_KEY: z.string().min(1).default('sandbox-key'),
+  SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
+  SMILE_WEBHOOK_SECRET: z.string().min(1).default('sandbox-webhook-secret'),
+  SMILE_WEBHOOK_ALLOWED_IPS: list.optional(),
+  RESULT_CALLBACK_URL: httpUrl.optional(),
+  RESULT_CALLBACK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Standard Webhooks secret (whsec_…)')
+    .default('whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='),
+  SMILE_ID_URL: httpUrl.default('http://127.0.0.1:3100/smile-id/v1'),
+  SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),
+  SMILE_ID_API_KEY: z.string().min(1).default('sandbox-smile-id-key'),
+  PAYLOAD_ENCRYPTION_KEY: z
+    .base64('must be base64')
+    .refine((key) => Buffer.from(key, 'base64').length === 32, 'must decode to 32 bytes (AES-256)')
+    .default(DEV_PAYLOAD_ENCRYPTION_KEY),
+  SANDBOX_PORT: port.default(3100),
+  SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  api: { port: number; host: string; keys: string[] };
+  database: { url: string | undefined; poolSize: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
+  resultCallback: { url: string | undefined; secret: string };
+  smileId: { url: string; partnerId: string; apiKey: string };
+  payloadEncryptionKey: { key: string; isDevKey: boolean };
+  sandbox: { port: number; host: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming each invalid variable. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as in most twelve-factor tooling.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
+  }
+  const env = parsed.data;
+  const isDevKey = env.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY;
+  if (env.NODE_ENV === 'production' && isDevKey) {
+    throw new ConfigError([{ variable: 'PAYLOAD_ENCRYPTION_KEY', message: 'the dev key cannot be used in production' }]);
+  }
+  if (env.NODE_ENV === 'production' && env.API_KEYS.includes(DEV_API_KEY)) {
+    throw new ConfigError([{ variable: 'API_KEYS', message: 'the dev key cannot be used in production' }]);
+  }
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS },
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiPort: env.TEMPORAL_UI_PORT,
+    },
+    smile: {
+      apiUrl: env.SMILE_API_URL,
+      apiKey: env.SMILE_API_KEY,
+      apiSecret: env.SMILE_API_SECRET,
+      webhookSecret: env.SMILE_WEBHOOK_SECRET,
+      webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
+    },
+    resultCallback: { url: env.RESULT_CALLBACK_URL, secret: env.RESULT_CALLBACK_SECRET },
+    smileId: { url: env.SMILE_ID_URL, partnerId: env.SMILE_ID_PARTNER_ID, apiKey: env.SMILE_ID_API_KEY },
+    payloadEncryptionKey: { key: env.PAYLOAD_ENCRYPTION_KEY, isDevKey },
+    sandbox: { port: env.SANDBOX_PORT, host: env.SANDBOX_HOST },
+  };
+}
+
+/** For entrypoints: load the config or print what is wrong and exit(1). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+import postgres from 'postgres';
+import { LOCAL_DATABASE_URL } from '../activities/store/db.js';
+
+export interface ProvisionedDatabase {
+  url: string;
+  /** Pool size the processes should use: 1 for the embedded PGlite server. */
+  poolSize: number;
+  kind: 'configured' | 'local' | 'embedded';
+  stop(): Promise<void>;
+}
+
+/** Connects to the server's maintenance database and creates `url`'s database when it is missing. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (!exists) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+  } catch (error) {
+    // Two starts may race to create it; the loser's error is not a failure.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** PGlite in this process, served over the Postgres protocol on 127.0.0.1:port (one connection at a time). */
+export async function startEmbedded(dataDir: string, port: number): Promise<ProvisionedDatabase> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    poolSize: 1,
+    kind: 'embedded',
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * SPEC §2: DATABASE_URL; else the local server on 127.0.0.1:5432 (creating the
+ * project's database); else an embedded PGlite served over the Postgres protocol.
+ */
+export async function provisionDatabase(options: {
+  databaseUrl: string | undefined;
+  embeddedDataDir: string;
+  embeddedPort?: number;
+  log?: (line: string) => void;
+}): Promise<ProvisionedDatabase> {
+  const { databaseUrl, embeddedDataDir, embeddedPort = 5433, log = () => {} } = options;
+  const noop = async () => {};
+  if (databaseUrl) {
+    await ensureDatabase(databaseUrl);
+    return { url: databaseUrl, poolSize: 10, kind: 'configured', stop: noop };
+  }
+  try {
+    await ensureDatabase(LOCAL_DATABASE_URL);
+    return { url: LOCAL_DATABASE_URL, poolSize: 10, kind: 'local', stop: noop };
+  } catch (error) {
+    log(`no Postgres on 127.0.0.1:5432 (${(error as Error).message}); starting embedded PGlite`);
+    return startEmbedded(embeddedDataDir, embeddedPort);
+  }
+}

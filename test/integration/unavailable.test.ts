@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { createSql, type Sql } from '../../activities/store/db.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { freePort } from '../support/global-setup.js';
+import { auth, testConfig } from '../support/stack.js';
+
+/** An app whose Temporal or Postgres (or both) point at a port where nothing listens. */
+async function appWith({ temporalDown = false, postgresDown = false }) {
+  const deadPort = await freePort();
+  const config = testConfig(temporalDown ? { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } : {});
+  const url = postgresDown ? `postgres://postgres@127.0.0.1:${deadPort}/nowhere` : config.database.url!;
+  const sql: Sql = createSql(url, { max: 1 });
+  const temporal = createTemporalClient(config);
+  const app = await buildApp({ config, sql, temporal });
+  cleanups.push(async () => {
+    await app.close();
+    await temporal.connection.close().catch(() => {});
+    await sql.end({ timeout: 1 });
+  });
+  return app;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe('when a dependency is down', () => {
+  it('readyz answers 503 and names Temporal', async () => {
+    const app = await appWith({ temporalDown: true });
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ detail: 'Temporal unreachable.', checks: { postgres: 'ok', temporal: 'unreachable' } });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('readyz answers 503 and names Postgres', async () => {
+    const app = await appWith({ postgresDown: true });
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ checks: { postgres: 'unreachable', temporal: 'ok' } });
+  });
+
+  it('POST /v1/verifications answers 503 problem+json, without a stack trace, when Temporal is down', async () => {
+    const app = await appWith({ temporalDown: true });
+    const response = await app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: { externalUserId: 'down-t' } });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().detail).toBe('Temporal is unreachable; retry later.');
+    expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('POST and GET answer 503 when Postgres is down', async () => {
+    const app = await appWith({ postgresDown: true });
+    const post = await app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: { externalUserId: 'down-p' } });
+    expect(post.statusCode).toBe(503);
+    expect(post.json().detail).toBe('The database is unreachable; retry later.');
+    const get = await app.inject({ method: 'GET', url: '/v1/verifications/verification-down-p', headers: auth });
+    expect(get.statusCode).toBe(503);
+  });
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const app = await appWith({});
+    const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    expect(Object.keys(spec.json().paths)).toEqual(expect.arrayContaining(['/v1/verifications', '/v1/verifications/{id}']));
+    expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+  });
+});

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createSql, LOCAL_DATABASE_URL } from '../../activities/store/db.js';
+import { migrate } from '../../activities/store/migrate.js';
+import { dropDatabase, ensureDatabase, startEmbedded } from '../../scripts/database.js';
+import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
+import { startTemporalDevServer } from '../../scripts/temporal-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    databaseUrl: string;
+    databasePoolSize: number;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh database on the local server (dropped afterwards), else embedded PGlite. */
+async function testDatabase(log: (line: string) => void) {
+  const base = new URL(process.env.DATABASE_URL ?? LOCAL_DATABASE_URL);
+  base.pathname = `/smile_verify_test_${randomBytes(4).toString('hex')}`;
+  const url = base.toString();
+  try {
+    await ensureDatabase(url);
+    return { url, poolSize: 5, stop: () => dropDatabase(url) };
+  } catch (error) {
+    log(`no Postgres for tests (${(error as Error).message}); using embedded PGlite`);
+    const dir = await mkdtemp(join(tmpdir(), 'smile-verify-pglite-'));
+    const embedded = await startEmbedded(dir, await freePort());
+    return { url: embedded.url, poolSize: 1, stop: async () => (await embedded.stop(), await rm(dir, { recursive: true })) };
+  }
+}
+
+/** One Temporal dev server (in memory, headless) and one migrated database for the whole run. */
+export default async function setup(project: TestProject) {
+  const log = (line: string) => console.log(`[test setup] ${line}`);
+  const binary = await resolveTemporalBinary(log);
+  const [temporal, database] = await Promise.all([
+    freePort().then((port) => startTemporalDevServer({ binary, port, log })),
+    testDatabase(log),
+  ]);
+  const sql = createSql(database.url, { max: 1 });
+  await migrate(sql);
+  await sql.end({ timeout: 1 });
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('databaseUrl', database.url);
+  project.provide('databasePoolSize', database.poolSize);
+
+  return async () => {
+    await temporal.stop();
+    await database.stop();
+  };
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createSql, type Sql } from '../../activities/store/db.js';
+import { createSmileClient } from '../../activities/smile/index.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { buildSandbox } from '../../sandbox/app.js';
+import { createWorker } from '../../worker/create.js';
+
+export const API_KEY = 'test-api-key-0123';
+export const auth = { authorization: `Bearer ${API_KEY}` };
+
+/** Config for one test file: its own task queue, the shared dev server and database. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    API_KEYS: API_KEY,
+    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  });
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/**
+ * The real thing, in-process: the sandbox on a random port, a worker on the
+ * shared dev server, Postgres, and the API (called with `app.inject`).
+ */
+export async function startStack(overrides: Record<string, string> = {}) {
+  const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret' });
+  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const config = testConfig({ SMILE_API_URL: `${sandboxUrl}/v1`, ...overrides });
+  const sql: Sql = createSql(config.database.url!, { max: config.database.poolSize });
+  const temporal = createTemporalClient(config);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const smile = createSmileClient({ baseUrl: config.smile.apiUrl, apiKey: config.smile.apiKey, apiSecret: config.smile.apiSecret });
+  const worker: Worker = await createWorker({ config, sql, smile, connection });
+  const running = worker.run();
+  const app = await buildApp({ config, sql, temporal });
+
+  return {
+    app,
+    sql,
+    config,
+    sandbox,
+    client: temporal.client,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
+      await sandbox.close();
+      await sql.end({ timeout: 1 });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Temporal workers misbehave in worker threads: each test file gets its own process.
+    pool: 'forks',
+    maxWorkers: 2,
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/report.json' },
+  },
+});

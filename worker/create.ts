@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config/index.js';
+import { createActivities } from '../activities/index.js';
+import type { SmileUsersApi } from '../activities/tokens.js';
+import type { Sql } from '../activities/store/db.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface WorkerDeps {
+  config: Config;
+  sql: Sql;
+  smile: SmileUsersApi;
+  connection: NativeConnection;
+  /** A prebuilt bundle in production; bundled from source otherwise. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** One worker on the verification task queue, hosting the workflow and every activity. */
+export async function createWorker({ config, sql, smile, connection, workflowBundle }: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ sql, smile }),
+  });
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: export workflows only, nothing with I/O.
+export { verificationWorkflow } from './verification.js';

@@ -1,0 +1,62 @@
+import type { Datapoint, Policy } from './policy.js';
+
+export const STATUSES = [
+  'AWAITING_CONNECTION',
+  'AWAITING_DATA',
+  'EVALUATING',
+  'COMPLETED',
+  'EXPIRED',
+  'FAILED',
+  'CANCELLED',
+] as const;
+export type VerificationStatus = (typeof STATUSES)[number];
+export const CLOSED_STATUSES: readonly VerificationStatus[] = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
+
+export type PartnerParams = Record<string, string | number>;
+
+/**
+ * What the workflow starts with. No personal data: the applicant's name and date
+ * of birth stay in Postgres under `requestId` (a claim check), out of history.
+ */
+export interface VerificationInput {
+  externalUserId: string;
+  /** The API request that started this run; also tells an update whether it created the run. */
+  requestId: string;
+  policy: Policy;
+  callbackUrl?: string;
+  partnerParams?: PartnerParams;
+}
+
+export interface LinkToken {
+  userToken: string;
+  expiresAt: string;
+}
+
+export type DatapointState = 'PENDING' | 'RECEIVED' | 'MISSING';
+
+export interface AccountView {
+  accountId: string;
+  providerId: string;
+  status: string;
+  errorCode?: string;
+}
+
+export interface Decision {
+  outcome: 'APPROVED' | 'DECLINED' | 'REVIEW';
+  reasons: { code: string; message: string }[];
+  evaluatedAt: string;
+}
+
+/** The status document of SPEC §3, served by the API while running (query) and after close (Postgres). */
+export interface StatusDocument {
+  verificationId: string;
+  externalUserId: string;
+  smileUserId: string | null;
+  status: VerificationStatus;
+  createdAt: string;
+  updatedAt: string;
+  accounts: AccountView[];
+  datapoints: Record<Datapoint, DatapointState>;
+  decision?: Decision;
+  partnerParams?: PartnerParams;
+}
