@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LinkToken, StatusDocument, VerificationStatus } from './types.js';
 
 /**
@@ -22,3 +22,49 @@ export interface LinkTokenReply extends LinkToken {
 export const linkTokenUpdate = defineUpdate<LinkTokenReply, [LinkTokenRequest]>('linkToken');
 
 export const statusQuery = defineQuery<StatusDocument>('status');
+
+/**
+ * A claim check for one Smile webhook held in the inbox (SPEC §4): enough to
+ * route and decide what to wait for, never the data payload itself. Activities
+ * read the payload from Postgres by `eventId`.
+ */
+export interface SmileEventRef {
+  eventId: string;
+  /** The event type, normalised to the spec's spelling (e.g. `EMPLOYMENTS_ADDED`). */
+  type: string;
+  smileUserId: string;
+  accountId?: string;
+  providerId?: string;
+  /** `sourceType` of TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED (e.g. `ACCOUNT`, `ARCHIVE`, `UPLOAD`). */
+  sourceType?: string;
+  /** Datapoints the event says are available (from TASK_FINISHED `datapoints`, or the *_ADDED type). */
+  datapoints?: string[];
+  /** An error code for ACCOUNT_FAILED and similar. */
+  errorCode?: string;
+  /** True when the inbox row holds a non-empty `payload`. */
+  hasPayload: boolean;
+  createdAt: string;
+}
+
+/** A signal handler may not return a value: the sender only learns it was delivered. */
+export const smileEventSignal = defineSignal<[SmileEventRef]>('smileEvent');
+
+/** A Wink widget callback forwarded by the front end: a hint, never a decision (SPEC §3). */
+export interface WidgetEventRef {
+  callback: string;
+  accountId?: string;
+  providerId?: string;
+  errorCode?: string;
+  eventName?: string;
+  receivedAt: string;
+}
+export const widgetEventSignal = defineSignal<[WidgetEventRef]>('widgetEvent');
+
+/** A KYC job result reference (SPEC §5); the full result stays in Postgres. */
+export interface KycResultRef {
+  eventId: string;
+  jobId: string;
+  resultCode: string;
+  receivedAt: string;
+}
+export const kycResultSignal = defineSignal<[KycResultRef]>('kycResult');
