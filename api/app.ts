@@ -7,6 +7,7 @@ import auth from './plugins/auth.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
+import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
 
 export interface AppDeps {
@@ -32,5 +33,6 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
 
   await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace });
   await app.register(verificationRoutes, { prefix: '/v1', sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+  await app.register(verificationActionRoutes, { prefix: '/v1', sql, client: temporal.client });
   return app;
 }

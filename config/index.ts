@@ -20,6 +20,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where Smile ID and browsers reach this API (the KYC callback URL is built from it). */
+  PUBLIC_URL: httpUrl.optional(),
   API_KEYS: list.pipe(z.array(z.string().min(8, 'each key needs at least 8 characters')).min(1)).default([DEV_API_KEY]),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
@@ -53,7 +55,7 @@ type Env = z.infer<typeof schema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; keys: string[] };
+  api: { port: number; host: string; keys: string[]; publicUrl: string };
   database: { url: string | undefined; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
@@ -89,7 +91,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS },
+    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS, publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '') },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

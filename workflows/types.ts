@@ -53,10 +53,17 @@ export interface StatusDocument {
   externalUserId: string;
   smileUserId: string | null;
   status: VerificationStatus;
+  /** The step the workflow is in (issueToken, awaitConnection, awaitSync, collectData, kyc, decide, notify, done). */
+  stage: string;
   createdAt: string;
   updatedAt: string;
   accounts: AccountView[];
   datapoints: Record<Datapoint, DatapointState>;
+  kyc?: { jobId: string; status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'TIMED_OUT'; resultCode?: string };
   decision?: Decision;
+  /** The result callback's delivery (SPEC §7). */
+  callback?: { status: 'PENDING' | 'DELIVERED' | 'FAILED' | 'NOT_CONFIGURED'; error?: string };
+  /** Why a verification FAILED. */
+  failure?: { code: string; message: string };
   partnerParams?: PartnerParams;
 }

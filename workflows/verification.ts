@@ -1,116 +1,103 @@
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { kycStatusOf } from './kyc-codes.js';
+import { kycResultSignal, linkTokenUpdate, smileEventSignal, statusQuery, widgetEventSignal, type LinkTokenReply } from './messages.js';
 import {
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { durationMs } from './duration.js';
-import { linkTokenUpdate, statusQuery, type LinkTokenReply } from './messages.js';
-import { SmileUserIdKey, VerificationStatusKey } from './search-attributes.js';
-import { CLOSED_STATUSES, type LinkToken, type StatusDocument, type VerificationInput, type VerificationStatus } from './types.js';
+  awaitConnection,
+  awaitSync,
+  close,
+  collectData,
+  decide,
+  documentOf,
+  issueToken,
+  refreshToken,
+  runKyc,
+  showDetails,
+  type Ctx,
+} from './stages.js';
+import { applySmileEvent, applyWidgetEvent, firstSighting, initialState, type State } from './state.js';
+import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 
-const smile = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-
-/** Everything the workflow knows; the status document is derived from it. */
-interface State {
-  input: VerificationInput;
-  status: VerificationStatus;
-  smileUserId?: string;
-  link?: LinkToken;
-  createdAt: string;
-  updatedAt: string;
-  accountConnected: boolean;
+/**
+ * One user's verification (SPEC §6): issue a token, wait for a connected
+ * account, wait for its sync, collect the data, optionally run KYC, decide,
+ * tell the client. `carried` is the state handed over by continue-as-new.
+ */
+export async function verificationWorkflow(input: VerificationInput, carried?: State): Promise<StatusDocument> {
+  const ctx: Ctx = { input, state: carried ?? initialState(new Date().toISOString()) };
+  registerHandlers(ctx);
+  try {
+    if (!carried) await issueToken(ctx);
+    return await run(ctx);
+  } catch (error) {
+    // Cleanup must run even though the workflow is being cancelled.
+    if (isCancellation(error)) return CancellationScope.nonCancellable(() => close(ctx, 'CANCELLED'));
+    const failure = providerFailure(error);
+    if (failure) {
+      ctx.state.failure = failure;
+      return close(ctx, 'FAILED');
+    }
+    throw error;
+  }
 }
 
-export async function verificationWorkflow(input: VerificationInput): Promise<StatusDocument> {
-  const now = new Date().toISOString(); // workflow time: deterministic on replay
-  const state: State = { input, status: 'AWAITING_CONNECTION', createdAt: now, updatedAt: now, accountConnected: false };
+async function run(ctx: Ctx): Promise<StatusDocument> {
+  for (;;) {
+    const connection = await awaitConnection(ctx);
+    if (connection === 'expired') return close(ctx, 'EXPIRED');
+    if (connection === 'failed') {
+      ctx.state.failure = { code: 'TOO_MANY_ACCOUNT_FAILURES', message: `${ctx.state.failures} failed connection attempts` };
+      return close(ctx, 'FAILED');
+    }
+    // A disconnect before the data arrived returns to waiting for a connection.
+    if ((await awaitSync(ctx)) !== 'disconnected') break;
+  }
+  await collectData(ctx);
+  if (ctx.input.policy.kyc.enabled) await runKyc(ctx);
+  await decide(ctx);
+  return close(ctx, 'COMPLETED');
+}
 
-  setHandler(statusQuery, () => statusDocument(state));
+function registerHandlers(ctx: Ctx): void {
+  const { state, input } = ctx;
+  setHandler(statusQuery, () => documentOf(ctx));
+
+  // An update handler may return a value (the token); its validator runs before anything is written to history.
   setHandler(
     linkTokenUpdate,
     async ({ requestId }): Promise<LinkTokenReply> => {
       await condition(() => state.link !== undefined);
-      await refreshTokenIfDue(state);
-      const { link, smileUserId } = state as Required<Pick<State, 'link' | 'smileUserId'>>;
-      return { ...link, smileUserId, status: state.status, startedByRequest: requestId === input.requestId };
+      await refreshToken(ctx);
+      return { ...state.link!, smileUserId: state.smileUserId!, status: state.status, startedByRequest: requestId === input.requestId };
     },
-    { validator: ({ requestId }) => rejectWhenClosed(state, requestId) },
+    {
+      validator: ({ requestId }) => {
+        if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
+        if (CLOSED_STATUSES.includes(state.status) || state.stage === 'notify') throw new Error(`verification is ${state.status}`);
+      },
+    },
   );
 
-  await issueToken(state);
-  const connected = await awaitConnection(state);
-  if (!connected) return close(state, 'EXPIRED');
-  return statusDocument(state);
+  setHandler(smileEventSignal, (event) => {
+    if (applySmileEvent(state, event)) showDetails(ctx);
+  });
+
+  // Widget callbacks are hints from a browser: they may refresh the token, never decide.
+  setHandler(widgetEventSignal, async (event) => {
+    applyWidgetEvent(state, event);
+    if (event.callback === 'onTokenExpired') await refreshToken(ctx, true);
+  });
+
+  setHandler(kycResultSignal, (result) => {
+    if (!state.kyc || result.jobId !== state.kyc.jobId || !firstSighting(state, result.eventId)) return;
+    const status = kycStatusOf(result.resultCode);
+    if (status) state.kyc = { ...state.kyc, status, resultCode: result.resultCode };
+  });
 }
 
-/** Creates (or, for a returning user, re-tokens) the Smile user and records the run. */
-async function issueToken(state: State): Promise<void> {
-  const issued = await smile.issueLinkToken({ externalUserId: state.input.externalUserId });
-  state.smileUserId = issued.smileUserId;
-  state.link = issued.link;
-  upsertSearchAttributes([
-    { key: SmileUserIdKey, value: issued.smileUserId },
-    { key: VerificationStatusKey, value: state.status },
-  ]);
-  await record(state);
-}
-
-/** Waits for an account to connect, up to `policy.connectTimeout`. */
-async function awaitConnection(state: State): Promise<boolean> {
-  return condition(() => state.accountConnected, durationMs(state.input.policy.connectTimeout));
-}
-
-async function refreshTokenIfDue(state: State): Promise<void> {
-  const margin = durationMs(state.input.policy.tokenRefreshMargin);
-  if (!state.link || !state.smileUserId) return;
-  if (Date.parse(state.link.expiresAt) - Date.now() > margin) return;
-  state.link = await smile.refreshLinkToken({ smileUserId: state.smileUserId });
-}
-
-async function close(state: State, status: VerificationStatus): Promise<StatusDocument> {
-  await setStatus(state, status);
-  return statusDocument(state);
-}
-
-async function setStatus(state: State, status: VerificationStatus): Promise<void> {
-  state.status = status;
-  state.updatedAt = new Date().toISOString();
-  upsertSearchAttributes([{ key: VerificationStatusKey, value: status }]);
-  await record(state);
-}
-
-function record(state: State): Promise<void> {
-  const { firstExecutionRunId } = workflowInfo();
-  return store.recordVerification({ runId: firstExecutionRunId, requestId: state.input.requestId, document: statusDocument(state) });
-}
-
-/** An update validator runs before the update is written to history: rejecting here leaves no trace. */
-function rejectWhenClosed(state: State, requestId: string): void {
-  if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
-  if (CLOSED_STATUSES.includes(state.status)) throw new Error(`verification is ${state.status}`);
-}
-
-function statusDocument(state: State): StatusDocument {
-  const { input } = state;
-  return {
-    verificationId: workflowInfo().workflowId,
-    externalUserId: input.externalUserId,
-    smileUserId: state.smileUserId ?? null,
-    status: state.status,
-    createdAt: state.createdAt,
-    updatedAt: state.updatedAt,
-    accounts: [],
-    datapoints: { identity: 'PENDING', employments: 'PENDING', contributions: 'PENDING', incomes: 'PENDING' },
-    ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),
-  };
+/** A failure retries could not fix (a non-retryable Smile error, or retries exhausted) → FAILED with a reason. */
+function providerFailure(error: unknown): { code: string; message: string } | undefined {
+  if (!(error instanceof ActivityFailure)) return undefined;
+  const cause = error.cause;
+  const code = cause instanceof ApplicationFailure && cause.type ? cause.type : 'PROVIDER_FAILURE';
+  return { code, message: `${error.activityType ?? 'activity'} failed: ${cause?.message ?? error.message}` };
 }

@@ -48,6 +48,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         args: [input],
         // One request starts the user's workflow or joins the running one: never two.
         workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `Verification of ${externalUserId}`,
+        staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
         typedSearchAttributes: [
           { key: ExternalUserIdKey, value: externalUserId },
           { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },

@@ -42,12 +42,18 @@ export const statusDocumentSchema = z.object({
   externalUserId: z.string(),
   smileUserId: z.string().nullable(),
   status: z.enum(STATUSES),
+  stage: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
   accounts: z.array(
     z.object({ accountId: z.string(), providerId: z.string(), status: z.string(), errorCode: z.string().optional() }),
   ),
   datapoints: z.record(z.enum(DATAPOINTS), z.enum(['PENDING', 'RECEIVED', 'MISSING'])),
+  kyc: z
+    .object({ jobId: z.string(), status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'TIMED_OUT']), resultCode: z.string().optional() })
+    .optional(),
+  callback: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'FAILED', 'NOT_CONFIGURED']), error: z.string().optional() }).optional(),
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
   decision: z
     .object({
       outcome: z.enum(['APPROVED', 'DECLINED', 'REVIEW']),

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Sql } from '../../activities/store/db.js';
+import { latestVerification } from '../../activities/store/verifications.js';
+import { externalUserIdOf } from '../../workflows/ids.js';
+import { linkTokenUpdate } from '../../workflows/messages.js';
+import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { linkSchema, verificationParams } from '../schemas/verification.js';
+
+const DEADLINE_MS = 15_000;
+
+/** 404 for an id we never saw, 409 for one that exists but is closed. */
+async function closedOrUnknown(sql: Sql, id: string): Promise<HttpProblem> {
+  const stored = externalUserIdOf(id) ? await latestVerification(sql, id) : undefined;
+  return stored
+    ? new HttpProblem(409, 'Conflict', `Verification ${id} is ${stored.status}; start a new one.`)
+    : new HttpProblem(404, 'Not found', `No verification ${id}.`);
+}
+
+/** Actions on a running verification: a fresh link token, cancellation. */
+const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
+  app.addHook('onRequest', app.requireApiKey);
+
+  app.post(
+    '/verifications/:id/link-token',
+    {
+      schema: {
+        summary: 'A valid link token, refreshed through Smile when it is about to expire',
+        security: [{ bearer: [] }],
+        params: verificationParams,
+        response: { 200: linkSchema, ...problemResponses(401, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      try {
+        const reply = await client.withDeadline(Date.now() + DEADLINE_MS, () =>
+          client.workflow.getHandle(id).executeUpdate(linkTokenUpdate, { args: [{ requestId: randomUUID() }] }),
+        );
+        return { userToken: reply.userToken, expiresAt: reply.expiresAt };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError') throw await closedOrUnknown(sql, id);
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/verifications/:id/cancel',
+    {
+      schema: {
+        summary: 'Cancel a running verification; it ends CANCELLED after cleanup',
+        security: [{ bearer: [] }],
+        params: verificationParams,
+        response: { 202: z.object({ verificationId: z.string(), status: z.literal('CANCELLING') }), ...problemResponses(401, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      const handle = client.workflow.getHandle(id);
+      try {
+        const { status } = await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.describe());
+        if (status.name !== 'RUNNING') throw await closedOrUnknown(sql, id);
+        await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.cancel());
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw await closedOrUnknown(sql, id);
+        throw error;
+      }
+      return reply.code(202).send({ verificationId: id, status: 'CANCELLING' as const });
+    },
+  );
+};
+
+export default verificationActionRoutes;

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { SmileEventRef } from '../../workflows/messages.js';
+import { applySmileEvent, applyWidgetEvent, currentSync, initialState, isConnected, SEEN_EVENT_IDS_LIMIT, statusDocument } from '../../workflows/state.js';
+import { resolvePolicy } from '../../workflows/policy.js';
+
+const USER = 'tenantId-0123456789abcdef0123456789abcdef';
+let n = 0;
+const event = (type: string, extra: Partial<SmileEventRef> = {}): SmileEventRef => ({
+  eventId: `et-${++n}`,
+  type,
+  smileUserId: USER,
+  accountId: 'a-1',
+  providerId: 'sss',
+  hasPayload: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  ...extra,
+});
+const fresh = () => ({ ...initialState('2026-01-01T00:00:00.000Z'), smileUserId: USER });
+
+describe('applying Smile events', () => {
+  it('follows an account from created to connected to synced', () => {
+    const state = fresh();
+    applySmileEvent(state, event('ACCOUNT_CREATED'));
+    expect(isConnected(state)).toBe(false);
+    applySmileEvent(state, event('ACCOUNT_CONNECTED'));
+    expect(isConnected(state)).toBe(true);
+    applySmileEvent(state, event('EMPLOYMENTS_ADDED'));
+    expect(state.datapoints.employments).toBe('RECEIVED');
+    const finished = event('TASK_FINISHED', { hasPayload: true, datapoints: ['IDENTITIES', 'CONTRIBUTIONS'] });
+    applySmileEvent(state, finished);
+    expect(currentSync(state)?.eventId).toBe(finished.eventId);
+    expect(state.datapoints).toMatchObject({ identity: 'RECEIVED', contributions: 'RECEIVED', incomes: 'PENDING' });
+  });
+
+  it('handles an event twice with one effect', () => {
+    const state = fresh();
+    const failed = event('ACCOUNT_FAILED', { errorCode: 'INVALID_CREDENTIALS' });
+    expect(applySmileEvent(state, failed)).toBe(true);
+    expect(applySmileEvent(state, failed)).toBe(false);
+    expect(state.failures).toBe(1);
+    expect(state.accounts).toEqual([{ accountId: 'a-1', providerId: 'sss', status: 'FAILED', errorCode: 'INVALID_CREDENTIALS' }]);
+  });
+
+  it('ignores events of another Smile user', () => {
+    const state = fresh();
+    expect(applySmileEvent(state, event('ACCOUNT_CONNECTED', { smileUserId: 'tenantId-other' }))).toBe(false);
+    expect(state.accounts).toEqual([]);
+  });
+
+  it('does not let a late ACCOUNT_CREATED undo a connection (events out of order)', () => {
+    const state = fresh();
+    applySmileEvent(state, event('ACCOUNT_CONNECTED'));
+    applySmileEvent(state, event('ACCOUNT_CREATED'));
+    expect(isConnected(state)).toBe(true);
+  });
+
+  it('starts the sync over after a disconnect', () => {
+    const state = fresh();
+    applySmileEvent(state, event('ACCOUNT_CONNECTED'));
+    applySmileEvent(state, event('TASK_FINISHED'));
+    applySmileEvent(state, event('ACCOUNT_DISCONNECTED'));
+    expect(isConnected(state)).toBe(false);
+    expect(currentSync(state)).toBeUndefined();
+    applySmileEvent(state, event('ACCOUNT_CONNECTED', { accountId: 'a-2' }));
+    applySmileEvent(state, event('TASK_FINISHED', { accountId: 'a-2' }));
+    expect(currentSync(state)?.accountId).toBe('a-2');
+  });
+
+  it('treats an analysed upload as a connected source', () => {
+    const state = fresh();
+    applySmileEvent(state, event('ARCHIVE_ANALYZED', { accountId: 'ar-1' }));
+    expect(isConnected(state)).toBe(true);
+  });
+
+  it('remembers a bounded number of event ids', () => {
+    const state = fresh();
+    for (let i = 0; i < SEEN_EVENT_IDS_LIMIT + 50; i++) applySmileEvent(state, event('TASK_STARTED'));
+    expect(state.seenEventIds).toHaveLength(SEEN_EVENT_IDS_LIMIT);
+  });
+
+  it('changes nothing for unknown event types', () => {
+    const state = fresh();
+    expect(applySmileEvent(state, event('SOMETHING_NEW'))).toBe(false);
+    expect(state.accounts).toEqual([]);
+  });
+});
+
+describe('widget events', () => {
+  it('are hints that never connect or decide', () => {
+    const state = fresh();
+    applyWidgetEvent(state, { callback: 'onAccountConnected', accountId: 'a-1', receivedAt: '2026-01-01T00:00:00Z' });
+    expect(isConnected(state)).toBe(false);
+    expect(state.widgetHint).toBe('onAccountConnected');
+    expect(state.decision).toBeUndefined();
+  });
+});
+
+describe('the status document', () => {
+  it('carries partner params and no applicant data', () => {
+    const state = fresh();
+    const input = { externalUserId: 'u1', requestId: 'r', policy: resolvePolicy(), partnerParams: { loan: 'L-1' } };
+    const doc = statusDocument(state, input, 'verification-u1');
+    expect(doc).toMatchObject({ verificationId: 'verification-u1', externalUserId: 'u1', status: 'AWAITING_CONNECTION', partnerParams: { loan: 'L-1' } });
+    expect(Object.keys(doc)).not.toContain('applicant');
+  });
+});

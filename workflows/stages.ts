@@ -1,0 +1,195 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setCurrentDetails,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { callbacks, smile, store } from './activities.js';
+import { durationMs } from './duration.js';
+import { kycStatusOf } from './kyc-codes.js';
+import { DATAPOINTS } from './policy.js';
+import { DecisionKey, SmileUserIdKey, VerificationStatusKey } from './search-attributes.js';
+import { currentSync, isConnected, statusDocument, type State } from './state.js';
+import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
+
+export interface Ctx {
+  input: VerificationInput;
+  state: State;
+  /** An in-flight token refresh, shared by concurrent callers (not carried across continue-as-new). */
+  refreshing?: Promise<void>;
+}
+
+/** Past this many history events the run continues as new, well below Temporal's limits. */
+const HISTORY_LIMIT = 2_000;
+const KYC_POLL_INTERVAL = '10s';
+
+export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
+
+/** The operator's view in the Temporal UI: status, step and accounts, no personal data. */
+export function showDetails({ state }: Ctx): void {
+  const accounts = state.accounts.map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`).join(', ');
+  const datapoints = Object.entries(state.datapoints).map(([name, value]) => `${name} ${value}`).join(', ');
+  setCurrentDetails(`**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}`);
+}
+
+/** Moves to a stage: the UI's details, and on a change the search attribute and the stored document. */
+export async function enter(ctx: Ctx, stage: string, status: VerificationStatus = ctx.state.status): Promise<void> {
+  const { state } = ctx;
+  const statusChanged = state.status !== status;
+  if (!statusChanged && state.stage === stage) return showDetails(ctx);
+  state.stage = stage;
+  state.status = status;
+  state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
+  showDetails(ctx);
+  if (statusChanged) upsertSearchAttributes([{ key: VerificationStatusKey, value: status }]);
+  await record(ctx);
+}
+
+export function record(ctx: Ctx): Promise<void> {
+  return store.recordVerification.executeWithOptions({ staticSummary: `record ${ctx.state.status}` }, [
+    { runId: workflowInfo().firstExecutionRunId, requestId: ctx.input.requestId, document: documentOf(ctx) },
+  ]);
+}
+
+export async function issueToken(ctx: Ctx): Promise<void> {
+  const issued = await smile.issueLinkToken.executeWithOptions({ staticSummary: 'create the Smile user and link token' }, [
+    { externalUserId: ctx.input.externalUserId },
+  ]);
+  ctx.state.smileUserId = issued.smileUserId;
+  ctx.state.link = issued.link;
+  upsertSearchAttributes([{ key: SmileUserIdKey, value: issued.smileUserId }]);
+  ctx.state.deadlines.connect = Date.now() + durationMs(ctx.input.policy.connectTimeout);
+  await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
+}
+
+/** Refreshes the link token when due (or when forced); concurrent callers share one refresh. */
+export async function refreshToken(ctx: Ctx, force = false): Promise<void> {
+  const { state } = ctx;
+  if (!state.link || !state.smileUserId) return;
+  const due = Date.parse(state.link.expiresAt) - Date.now() <= durationMs(ctx.input.policy.tokenRefreshMargin);
+  if (!force && !due) return;
+  ctx.refreshing ??= smile.refreshLinkToken
+    .executeWithOptions({ staticSummary: 'refresh the link token' }, [{ smileUserId: state.smileUserId }])
+    .then((link) => void (state.link = link))
+    .finally(() => (ctx.refreshing = undefined));
+  await ctx.refreshing;
+}
+
+/**
+ * Waits until `done` holds or `deadline` passes. Continues as new when history
+ * grows (a storm of events), after every handler has finished, carrying the state.
+ */
+async function waitFor(ctx: Ctx, done: () => boolean, deadline: number): Promise<boolean> {
+  const tooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+  const met = await condition(() => done() || tooLong(), Math.max(deadline - Date.now(), 1));
+  if (done()) return true;
+  if (met && tooLong()) {
+    await condition(allHandlersFinished);
+    await continueAsNew<(input: VerificationInput, carried?: State) => Promise<StatusDocument>>(ctx.input, ctx.state);
+  }
+  return false;
+}
+
+export type ConnectionOutcome = 'connected' | 'expired' | 'failed';
+
+export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
+  const { state, input } = ctx;
+  await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
+  const tooManyFailures = () => state.failures >= input.policy.maxConnectAttempts;
+  state.deadlines.connect ??= Date.now() + durationMs(input.policy.connectTimeout);
+  for (;;) {
+    if (await waitFor(ctx, () => isConnected(state) || tooManyFailures(), state.deadlines.connect)) break;
+    if (Date.now() >= state.deadlines.connect) return 'expired';
+  }
+  return isConnected(state) ? 'connected' : 'failed';
+}
+
+export type SyncOutcome = 'synced' | 'timedOut' | 'disconnected';
+
+export async function awaitSync(ctx: Ctx): Promise<SyncOutcome> {
+  const { state, input } = ctx;
+  const epoch = state.connectionEpoch;
+  await enter(ctx, 'awaitSync', 'AWAITING_DATA');
+  state.deadlines.data ??= Date.now() + durationMs(input.policy.dataTimeout);
+  const disconnected = () => state.connectionEpoch !== epoch && !isConnected(state);
+  for (;;) {
+    if (await waitFor(ctx, () => currentSync(state) !== undefined || disconnected(), state.deadlines.data)) break;
+    if (Date.now() >= state.deadlines.data) return 'timedOut';
+  }
+  if (disconnected()) {
+    state.deadlines = { connect: Date.now() + durationMs(input.policy.connectTimeout) };
+    return 'disconnected';
+  }
+  return 'synced';
+}
+
+/** From the TASK_FINISHED payload in the inbox when there is one, else from the Smile API. */
+export async function collectData(ctx: Ctx): Promise<void> {
+  const { state } = ctx;
+  await enter(ctx, 'collectData', 'EVALUATING');
+  const sync = currentSync(state);
+  const counts = sync?.hasPayload
+    ? await store.storeTaskPayload.executeWithOptions({ staticSummary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
+    : await smile.fetchAndStoreDatapoints.executeWithOptions({ staticSummary: 'fetch the data from the Smile API' }, [
+        { smileUserId: state.smileUserId!, accountId: sync?.accountId },
+      ]);
+  for (const datapoint of DATAPOINTS) state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
+}
+
+/** A KYC job: wait for its signed callback, then poll job_status until `maxWait`. */
+export async function runKyc(ctx: Ctx): Promise<void> {
+  const { state, input } = ctx;
+  await enter(ctx, 'kyc');
+  const { jobId } = await smile.submitKycJob.executeWithOptions({ staticSummary: 'submit the KYC job' }, [
+    { runId: workflowInfo().firstExecutionRunId, smileUserId: state.smileUserId!, jobType: input.policy.kyc.jobType },
+  ]);
+  const kyc = (state.kyc = { jobId, status: 'PENDING' as const });
+  const settled = () => state.kyc?.status !== 'PENDING';
+  if (await condition(settled, durationMs(input.policy.kyc.callbackTimeout))) return;
+  const giveUpAt = Date.now() + durationMs(input.policy.kyc.maxWait);
+  while (!settled() && Date.now() < giveUpAt) {
+    const result = await smile.getKycJobStatus.executeWithOptions({ staticSummary: 'poll the KYC job status' }, [
+      { jobId, smileUserId: state.smileUserId },
+    ]);
+    const status = result.resultCode ? kycStatusOf(result.resultCode) : undefined;
+    if (result.complete && status) state.kyc = { ...kyc, status, resultCode: result.resultCode };
+    else await sleep(KYC_POLL_INTERVAL);
+  }
+  if (!settled()) state.kyc = { ...kyc, status: 'TIMED_OUT' };
+}
+
+export async function decide(ctx: Ctx): Promise<void> {
+  const { state, input } = ctx;
+  await enter(ctx, 'decide', 'EVALUATING');
+  state.decision = await store.evaluateVerification.executeWithOptions({ staticSummary: 'evaluate the data against the policy' }, [
+    {
+      runId: workflowInfo().firstExecutionRunId,
+      requestId: input.requestId,
+      smileUserId: state.smileUserId!,
+      policy: input.policy,
+      ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
+    },
+  ]);
+  upsertSearchAttributes([{ key: DecisionKey, value: state.decision.outcome }]);
+}
+
+/** Closes the verification and tells the client (SPEC §7); the delivery's outcome shows in the document. */
+export async function close(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
+  const { state, input } = ctx;
+  state.callback = { status: 'PENDING' };
+  await enter(ctx, 'notify', status);
+  try {
+    const delivery = await callbacks.deliverResultCallback.executeWithOptions({ staticSummary: 'deliver the result callback' }, [
+      { runId: workflowInfo().firstExecutionRunId, callbackUrl: input.callbackUrl, document: documentOf(ctx) },
+    ]);
+    state.callback = { status: delivery.delivered ? 'DELIVERED' : 'NOT_CONFIGURED' };
+  } catch (error) {
+    state.callback = { status: 'FAILED', error: (error as Error).cause instanceof Error ? (error as Error).cause!.toString() : String(error) };
+  }
+  await enter(ctx, 'done', status);
+  await record(ctx);
+  return documentOf(ctx);
+}
