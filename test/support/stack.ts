@@ -8,6 +8,7 @@ import { createSmileClient } from '../../activities/smile/index.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';
+import { freePort } from './global-setup.js';
 
 export const API_KEY = 'test-api-key-0123';
 export const auth = { authorization: `Bearer ${API_KEY}` };
@@ -33,9 +34,15 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * shared dev server, Postgres, and the API (called with `app.inject`).
  */
 export async function startStack(overrides: Record<string, string> = {}) {
-  const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret' });
+  const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const config = testConfig({ SMILE_API_URL: `${sandboxUrl}/v1`, ...overrides });
+  const apiPort = await freePort();
+  const config = testConfig({
+    PORT: String(apiPort),
+    SMILE_API_URL: `${sandboxUrl}/v1`,
+    SMILE_ID_URL: `${sandboxUrl}/smile-id/v1`,
+    ...overrides,
+  });
   const sql: Sql = createSql(config.database.url!, { max: config.database.poolSize });
   const temporal = createTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -43,12 +50,17 @@ export async function startStack(overrides: Record<string, string> = {}) {
   const worker: Worker = await createWorker({ config, sql, smile, connection });
   const running = worker.run();
   const app = await buildApp({ config, sql, temporal });
+  // Smile (the sandbox) delivers webhooks over real HTTP, so the API listens too.
+  const apiUrl = await app.listen({ port: apiPort, host: '127.0.0.1' });
+  await smileSandboxRequest(sandboxUrl, 'POST', '/v1/webhooks', { url: `${apiUrl}/webhooks/smile`, includePayload: true });
 
   return {
     app,
     sql,
     config,
     sandbox,
+    sandboxUrl,
+    apiUrl,
     client: temporal.client,
     async close() {
       await app.close();
@@ -60,4 +72,16 @@ export async function startStack(overrides: Record<string, string> = {}) {
       await sql.end({ timeout: 1 });
     },
   };
+}
+
+/** Calls the sandbox's Smile API with its Basic auth; returns the envelope's `data`. */
+export async function smileSandboxRequest(sandboxUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(sandboxUrl + path, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const envelope = (await response.json()) as { data: unknown; code: string };
+  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${envelope.code}`);
+  return envelope.data;
 }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveHistory } from '../support/history.js';
+import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+const policy = { connectTimeout: '30s', dataTimeout: '20s' };
+const codes = (doc: { decision?: { reasons: { code: string }[] } }) => doc.decision?.reasons.map((r) => r.code) ?? [];
+
+/** One user's journey: start, log in through the sandbox, wait for the end. */
+async function journey(name: string, user: { username: string; password: string; mfaCode?: string }, applicant = {}) {
+  const started = await startVerification(stack, { externalUserId: uniqueUser(name), applicant, policy });
+  const connected = await connect(stack, started.link.userToken, user);
+  expect(connected.status).toBeLessThan(300);
+  const doc = await waitUntilClosed(stack, started.verificationId);
+  await saveHistory(name, stack.client.workflow.getHandle(started.verificationId));
+  return doc;
+}
+
+describe('the sandbox users reach the outcomes of SPEC §8', () => {
+  it('George → COMPLETED / APPROVED', async () => {
+    const doc = await journey('george', SANDBOX_USERS.george, { fullName: SANDBOX_USERS.george.fullName });
+    expect(doc.status).toBe('COMPLETED');
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'RECEIVED', contributions: 'RECEIVED' });
+    expect(doc.accounts).toEqual([expect.objectContaining({ status: 'CONNECTED' })]);
+  });
+
+  it('Ryan → REVIEW (contribution gaps)', async () => {
+    const doc = await journey('ryan', SANDBOX_USERS.ryan);
+    expect(doc.decision?.outcome).toBe('REVIEW');
+    expect(codes(doc)).toContain('CONTRIBUTION_GAP');
+  });
+
+  it('Christina → DECLINED (employment ended long ago)', async () => {
+    const doc = await journey('christina', SANDBOX_USERS.christina);
+    expect(doc.decision?.outcome).toBe('DECLINED');
+    expect(codes(doc)).toContain('NO_CURRENT_EMPLOYMENT');
+  });
+
+  it('Anisha → REVIEW with MISSING_DATAPOINT (identity only)', async () => {
+    const doc = await journey('anisha', SANDBOX_USERS.anisha);
+    expect(doc.decision?.outcome).toBe('REVIEW');
+    expect(codes(doc)).toContain('MISSING_DATAPOINT');
+    expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'MISSING' });
+  });
+});
+
+describe('connection attempts', () => {
+  it('a wrong password, then the right one → APPROVED', async () => {
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('retry'),
+      applicant: { fullName: SANDBOX_USERS.george.fullName },
+      policy,
+    });
+    const wrong = await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: 'nope' });
+    expect(wrong.status).toBeLessThan(500);
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    expect(doc.accounts.some((a) => a.status === 'FAILED' && a.errorCode === 'INVALID_CREDENTIALS')).toBe(true);
+  });
+
+  it('too many failures → FAILED with a reason', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('failing'), policy: { ...policy, maxConnectAttempts: 2 } });
+    for (let i = 0; i < 2; i++) await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: `bad-${i}` });
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.status).toBe('FAILED');
+    expect(doc.failure?.code).toBe('TOO_MANY_ACCOUNT_FAILURES');
+    expect(doc.decision).toBeUndefined();
+  });
+
+  it('no connection before connectTimeout → EXPIRED', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('idle'), policy: { connectTimeout: '2s' } });
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.status).toBe('EXPIRED');
+    await saveHistory('expired', stack.client.workflow.getHandle(started.verificationId));
+  });
+});

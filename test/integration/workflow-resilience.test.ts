@@ -1,0 +1,116 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { saveHistory } from '../support/history.js';
+import { connect, getStatus, SANDBOX_USERS, setFaults, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import { auth, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterEach(() => setFaults(stack, null));
+afterAll(() => stack?.close());
+
+const george = { fullName: SANDBOX_USERS.george.fullName };
+const policy = { connectTimeout: '30s', dataTimeout: '20s' };
+
+async function activityCount(id: string, activityType: string): Promise<number> {
+  const history = await stack.client.workflow.getHandle(id).fetchHistory();
+  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
+}
+
+describe('when webhooks misbehave', () => {
+  it('TASK_FINISHED dropped → decided from the Smile API after dataTimeout', async () => {
+    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await startVerification(stack, { externalUserId: uniqueUser('dropped'), applicant: george, policy: { ...policy, dataTimeout: '3s' } });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    expect(await activityCount(started.verificationId, 'fetchAndStoreDatapoints')).toBe(1);
+    await saveHistory('polling-fallback', stack.client.workflow.getHandle(started.verificationId));
+  });
+
+  it('events duplicated and reordered → the same outcome, one effect each', async () => {
+    await setFaults(stack, { duplicateEvents: true, reorderEvents: true });
+    const started = await startVerification(stack, { externalUserId: uniqueUser('shuffled'), applicant: george, policy });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    expect(doc.accounts).toHaveLength(1);
+    expect(await activityCount(started.verificationId, 'evaluateVerification')).toBe(1);
+    const collected = (await activityCount(started.verificationId, 'storeTaskPayload')) + (await activityCount(started.verificationId, 'fetchAndStoreDatapoints'));
+    expect(collected).toBe(1);
+  });
+});
+
+describe('link tokens', () => {
+  it('an expired token → link-token returns a fresh one; onTokenExpired refreshes', async () => {
+    await setFaults(stack, { tokenTtlSeconds: 1 });
+    const started = await startVerification(stack, { externalUserId: uniqueUser('token'), policy });
+    await sleep(1_500);
+    const expired = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    expect(expired.status).toBe(401);
+
+    const fresh = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/link-token`, headers: auth });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.json().userToken).not.toBe(started.link.userToken);
+    const refreshesBefore = await activityCount(started.verificationId, 'refreshLinkToken');
+    expect(refreshesBefore).toBe(1);
+
+    const widget = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${started.verificationId}/widget-events`,
+      headers: auth,
+      payload: { callback: 'onTokenExpired', data: {} },
+    });
+    expect(widget.statusCode).toBe(202);
+    for (let i = 0; i < 40 && (await activityCount(started.verificationId, 'refreshLinkToken')) === refreshesBefore; i++) await sleep(250);
+    expect(await activityCount(started.verificationId, 'refreshLinkToken')).toBe(refreshesBefore + 1);
+  });
+});
+
+describe('cancellation', () => {
+  it('cancel → CANCELLED after cleanup; a second cancel → 409', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('cancel'), policy });
+    const cancel = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/cancel`, headers: auth });
+    expect(cancel.statusCode).toBe(202);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.status).toBe('CANCELLED');
+    const again = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/cancel`, headers: auth });
+    expect(again.statusCode).toBe(409);
+    await saveHistory('cancelled', stack.client.workflow.getHandle(started.verificationId));
+  });
+});
+
+describe('a storm of widget events', () => {
+  it('3,000 UI events keep every run history under 4,096 events', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('storm'), policy: { connectTimeout: '10m' } });
+    for (let batch = 0; batch < 60; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stack.app.inject({
+            method: 'POST',
+            url: `/v1/verifications/${started.verificationId}/widget-events`,
+            headers: auth,
+            payload: { callback: 'onUIEvent', data: { eventName: 'SEARCH', metadata: { n: batch * 50 + i } } },
+          }),
+        ),
+      );
+    }
+    expect((await getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
+    // Every run of the chain, each with its own history (visibility may lag a moment).
+    let runs: { runId: string; status: string }[] = [];
+    for (let i = 0; i < 40 && runs.length < 2; i++, await sleep(250)) {
+      runs = [];
+      for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${started.verificationId}"` })) {
+        runs.push({ runId: run.runId, status: run.status.name });
+      }
+    }
+    expect(runs.length).toBeGreaterThan(1); // it continued as new
+    expect(runs.filter((run) => run.status === 'RUNNING')).toHaveLength(1);
+    for (const run of runs) {
+      const history = await stack.client.workflow.getHandle(started.verificationId, run.runId).fetchHistory();
+      expect(history.events?.length ?? 0).toBeLessThan(4_096);
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../../worker/create.js';
+
+const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+
+/**
+ * Histories recorded from the integration tests of earlier versions. A change
+ * to the workflow that would break a running verification fails here with a
+ * DeterminismViolationError: guard it with `patched()` (see the README).
+ */
+describe('replaying recorded histories', async () => {
+  const files = (await readdir(DIR)).filter((file) => file.endsWith('.json')).sort();
+
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('replays every one of them with the current workflow code', async () => {
+    const histories = await Promise.all(
+      files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(await readFile(DIR + file, 'utf8')) })),
+    );
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

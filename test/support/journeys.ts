@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StatusDocument } from '../../workflows/types.js';
+import { auth, type Stack } from './stack.js';
+
+/** The sandbox users of SPEC §8. */
+export const SANDBOX_USERS = {
+  george: { username: 'gpalomero1234@smileapi.io', password: '123456', mfaCode: '1234', fullName: 'George Palomero Jr.' },
+  ryan: { username: 'ryan1234@smileapi.io', password: '654321' },
+  christina: { username: 'christina4321@smileapi.io', password: 'YGUS1' },
+  anisha: { username: 'anisha98765@smileapi.io', password: '123456' },
+} as const;
+
+export const CLOSED = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
+
+let counter = 0;
+export const uniqueUser = (name: string) => `${name}-${Date.now().toString(36)}-${++counter}`;
+
+export async function startVerification(stack: Stack, body: Record<string, unknown>) {
+  const response = await stack.app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: body });
+  if (response.statusCode >= 300) throw new Error(`start failed: ${response.statusCode} ${response.body}`);
+  return response.json() as { verificationId: string; smileUserId: string; link: { userToken: string; expiresAt: string } };
+}
+
+export async function getStatus(stack: Stack, id: string): Promise<StatusDocument> {
+  const response = await stack.app.inject({ method: 'GET', url: `/v1/verifications/${id}`, headers: auth });
+  return response.json() as StatusDocument;
+}
+
+/** Polls the status document until `ok` holds (or the deadline passes, returning the last one). */
+export async function waitForStatus(stack: Stack, id: string, ok: (doc: StatusDocument) => boolean, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const doc = await getStatus(stack, id);
+    if (ok(doc) || Date.now() > deadline) return doc;
+    await sleep(250);
+  }
+}
+
+export const waitUntilClosed = (stack: Stack, id: string, timeoutMs?: number) =>
+  waitForStatus(stack, id, (doc) => CLOSED.includes(doc.status), timeoutMs);
+
+/** What the Wink widget and Smile's back end do when a user logs in (sandbox, SPEC §8). */
+export async function connect(stack: Stack, userToken: string, user: { username: string; password: string; mfaCode?: string }) {
+  const response = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userToken, ...user }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export async function setFaults(stack: Stack, faults: Record<string, unknown> | null) {
+  await fetch(`${stack.sandboxUrl}/sandbox/v1/faults`, {
+    method: faults ? 'POST' : 'DELETE',
+    headers: faults ? { 'content-type': 'application/json' } : {},
+    body: faults ? JSON.stringify(faults) : undefined,
+  });
+}
