@@ -31,6 +31,11 @@ export function ok<T>(data: T) {
   return { code: 'OK', message: 'Success', requestId: randomUUID(), data };
 }
 
+/** Smile's CommonResponse, for answers without data (deletes). */
+export function okEmpty() {
+  return { code: 'OK', message: 'Success', requestId: randomUUID() };
+}
+
 export function fail(reply: FastifyReply, code: SmileErrorCode, message: string) {
   return reply.code(SMILE_ERRORS[code]).send({ code, message, requestId: randomUUID(), data: {} });
 }

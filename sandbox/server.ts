@@ -1,13 +1,31 @@
 import { loadConfigOrExit } from '../config/index.js';
 import { loggerOptions } from '../runtime/logger.js';
 import { buildSandbox } from './app.js';
+import { ok } from './envelope.js';
+import { isoSeconds } from './state.js';
 
 const config = loadConfigOrExit();
 const sandbox = await buildSandbox({
   apiKey: config.smile.apiKey,
   apiSecret: config.smile.apiSecret,
+  webhookSecret: config.smile.webhookSecret,
+  smileIdPartnerId: config.smileId.partnerId,
+  smileIdApiKey: config.smileId.apiKey,
   logger: loggerOptions(config, 'sandbox'),
 });
+
+// In dev, Smile's webhooks go to the local API, with their payload (SPEC §8).
+if (config.env === 'development') {
+  const now = isoSeconds(new Date());
+  const id = 'dev-api-webhook';
+  sandbox.sandboxState.webhooks.set(id, {
+    id, createdAt: now, updatedAt: now, name: 'smile-verify API (dev)',
+    url: `http://${config.api.host}:${config.api.port}/webhooks/smile`,
+    secret: config.smile.webhookSecret, eventTypes: ['ALL_EVENTS'], active: true, includePayload: true,
+  });
+  sandbox.log.info(ok(sandbox.sandboxState.webhooks.get(id)).data, 'registered the dev webhook');
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void sandbox.close().then(() => process.exit(0)));
 }

@@ -1,21 +1,29 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { fail, ok } from '../envelope.js';
 import type { SandboxState, SandboxToken } from '../state.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 const publicToken = ({ id, expiresAt, mode, accessToken }: SandboxToken) => ({ id, expiresAt, mode, accessToken });
 
-/** `POST /users` (a user and its first link token) and `POST /tokens?userId=` (a fresh token). */
-const userRoutes: FastifyPluginAsync<{ state: SandboxState }> = async (app, { state }) => {
+/** Smile's ObjectExternalMetadata: at most 5 string values, keys ≤ 50 and values ≤ 500 characters. */
+function validMetadata(metadata: unknown): metadata is Record<string, string> | null | undefined {
+  if (metadata === undefined || metadata === null) return true;
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  const entries = Object.entries(metadata);
+  return entries.length <= 5 && entries.every(([k, v]) => k.length <= 50 && typeof v === 'string' && v.length <= 500);
+}
+
+/** `POST /users` (a user and its first link token, USER_CREATED), `GET /users/:id`, `POST /tokens?userId=`. */
+const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (app, { state, dispatcher }) => {
   app.post('/users', async (request, reply) => {
-    const body = (request.body ?? {}) as { externalMetadata?: unknown };
-    const metadata = body.externalMetadata;
-    const valid =
-      metadata === undefined ||
-      metadata === null ||
-      (typeof metadata === 'object' && !Array.isArray(metadata) && Object.values(metadata).every((v) => typeof v === 'string'));
-    if (!valid) return fail(reply, 'INVALID_PARAMETERS', 'externalMetadata must be an object of strings');
-    const user = state.createUser((metadata as Record<string, string> | undefined) ?? null);
-    return reply.code(201).send(ok({ user, token: publicToken(state.issueToken(user.id)) }));
+    const { externalMetadata } = (request.body ?? {}) as { externalMetadata?: unknown };
+    if (!validMetadata(externalMetadata)) {
+      return fail(reply, 'INVALID_PARAMETERS', 'externalMetadata must be an object of at most 5 strings');
+    }
+    const user = state.createUser(externalMetadata ?? null);
+    const token = publicToken(state.issueToken(user.id));
+    dispatcher.publish(user.id, [{ type: 'USER_CREATED', data: { userId: user.id } }]);
+    return reply.code(201).send(ok({ user, token }));
   });
 
   app.get('/users/:id', async (request, reply) => {
@@ -24,8 +32,8 @@ const userRoutes: FastifyPluginAsync<{ state: SandboxState }> = async (app, { st
   });
 
   app.post('/tokens', async (request, reply) => {
-    const { userId } = request.query as { userId?: string };
-    if (!userId || userId.length > 200) return fail(reply, 'INVALID_PARAMETERS', 'userId is required');
+    const { userId } = request.query as { userId?: unknown };
+    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) return fail(reply, 'INVALID_PARAMETERS', 'userId is required');
     if (!state.users.has(userId)) return fail(reply, 'MISSING_RESOURCE', 'User not found');
     return reply.code(201).send(ok(publicToken(state.issueToken(userId))));
   });

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * Faults for tests and demos (SPEC §8), set with `POST /sandbox/v1/faults`
+ * and cleared with `DELETE /sandbox/v1/faults`. Each applies from when it is set.
+ */
+export const faultsSchema = z.strictObject({
+  /** Lifetime of link tokens issued from now on (default 5 hours). */
+  tokenTtlSeconds: z.number().int().min(0).max(86_400).optional(),
+  /** Event types that are never delivered (they still happen: the data is there). */
+  dropEventTypes: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
+  /** Deliver every event twice, with the same id. */
+  duplicateEvents: z.boolean().default(false),
+  /** Deliver each burst of events (one connect, one sync) in reverse order. */
+  reorderEvents: z.boolean().default(false),
+  /** Wait this long before each delivery attempt. */
+  deliveryDelayMs: z.number().int().min(0).max(600_000).default(0),
+  /** The next N delivery attempts fail as if the receiver answered 503 (nothing is sent); retries follow. */
+  failDeliveriesFirstN: z.number().int().min(0).max(1_000).default(0),
+  /** Smile ID: answer every KYC job with this ResultCode (see the index page). */
+  kycResultCode: z.enum(['1012', '1013', '1020', '1021', '1022', '1023']).optional(),
+  /** Smile ID: never send job callbacks (job_status still answers). */
+  dropKycCallbacks: z.boolean().default(false),
+});
+export type Faults = z.infer<typeof faultsSchema>;
+
+export const NO_FAULTS: Faults = faultsSchema.parse({});
