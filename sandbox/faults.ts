@@ -13,7 +13,7 @@ export const faultsSchema = z.strictObject({
   duplicateEvents: z.boolean().default(false),
   /** Deliver each burst of events (one connect, one sync) in reverse order. */
   reorderEvents: z.boolean().default(false),
-  /** Wait this long before each delivery attempt. */
+  /** Each event is delivered this long after it happens (latency; order is kept). */
   deliveryDelayMs: z.number().int().min(0).max(600_000).default(0),
   /** The next N delivery attempts fail as if the receiver answered 503 (nothing is sent); retries follow. */
   failDeliveriesFirstN: z.number().int().min(0).max(1_000).default(0),

@@ -46,12 +46,14 @@ export class WebhookDispatcher {
     let outgoing = events.filter(({ event }) => !dropEventTypes.includes(event.type));
     if (reorderEvents) outgoing = outgoing.reverse();
     if (duplicateEvents) outgoing = outgoing.flatMap((e) => [e, e]);
+    // The delay is latency, not spacing: every event of the burst is due at the same moment.
+    const dueAt = Date.now() + this.state.faults.deliveryDelayMs;
     for (const webhook of this.state.webhooks.values()) {
       for (const { event, payload } of outgoing) {
         if (!subscribed(webhook, event.type)) continue;
         const withPayload = webhook.includePayload && payload && PAYLOAD_EVENT_TYPES.has(event.type);
         const body = JSON.stringify(withPayload ? { ...event, data: { ...event.data, payload: payload() } } : event);
-        this.enqueue(`${webhook.id}:${userId}`, () => this.deliver(webhook, event, body));
+        this.enqueue(`${webhook.id}:${userId}`, () => this.deliver(webhook, event, body, dueAt));
       }
     }
     return events.map(({ event }) => event);
@@ -80,10 +82,11 @@ export class WebhookDispatcher {
     });
   }
 
-  private async deliver(webhook: SandboxWebhook, event: WebhookEvent, body: string): Promise<void> {
+  private async deliver(webhook: SandboxWebhook, event: WebhookEvent, body: string, dueAt: number): Promise<void> {
+    await this.sleep(dueAt - Date.now());
     const delays = [0, ...this.retryDelaysMs];
     for (const [index, retryDelay] of delays.entries()) {
-      await this.sleep(retryDelay + this.state.faults.deliveryDelayMs);
+      await this.sleep(retryDelay);
       if (this.abort.signal.aborted) return;
       const attempt = await this.attempt(webhook, event, body, index + 1);
       this.state.deliveries.push(attempt);

@@ -23,16 +23,18 @@ export function uiEvent(state: SandboxState, userId: string, eventName: string, 
  * onAccountError. What `POST /sandbox/v1/connect` answers with.
  */
 export function linkCallbacks(state: SandboxState, record: AccountRecord): WidgetCallback[] {
-  const { id: accountId, userId, providerId, connection } = record.account;
+  const { id: accountId, userId, providerId, connectionStatus, connection } = record.account;
   const ids = { accountId, userId, providerId };
+  const error = (): WidgetCallback => ({ callback: 'onAccountError', data: { ...ids, errorCode: connection.errorCode } });
   const callbacks: WidgetCallback[] = [
     uiEvent(state, userId, 'ConsentPageOpened'),
     uiEvent(state, userId, 'ProviderListPageOpened'),
     uiEvent(state, userId, 'LoginPageOpened', { providerId }),
     { callback: 'onAccountCreated', data: ids },
   ];
-  if (connection.errorCode === 'INVALID_CREDENTIALS') return [...callbacks, { callback: 'onAccountError', data: { ...ids, errorCode: connection.errorCode } }];
+  if (connection.errorCode === 'INVALID_CREDENTIALS') return [...callbacks, error()];
   callbacks.push(uiEvent(state, userId, 'MfaPageOpened', { providerId }));
-  if (connection.errorCode) return [...callbacks, { callback: 'onAccountError', data: { ...ids, errorCode: connection.errorCode } }];
+  if (connectionStatus === 'AWAITING_MFA') return callbacks;
+  if (connectionStatus === 'ERROR') return [...callbacks, error()];
   return [...callbacks, { callback: 'onAccountConnected', data: ids }, uiEvent(state, userId, 'ConnectSuccessPageOpened', { providerId, accountId })];
 }
