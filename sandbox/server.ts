@@ -1,7 +1,6 @@
 import { loadConfigOrExit } from '../config/index.js';
 import { loggerOptions } from '../runtime/logger.js';
 import { buildSandbox } from './app.js';
-import { ok } from './envelope.js';
 import { isoSeconds } from './state.js';
 
 const config = loadConfigOrExit();
@@ -23,7 +22,7 @@ if (config.env === 'development') {
     url: `http://${config.api.host}:${config.api.port}/webhooks/smile`,
     secret: config.smile.webhookSecret, eventTypes: ['ALL_EVENTS'], active: true, includePayload: true,
   });
-  sandbox.log.info(ok(sandbox.sandboxState.webhooks.get(id)).data, 'registered the dev webhook');
+  sandbox.log.info({ url: sandbox.sandboxState.webhooks.get(id)!.url }, 'registered the dev webhook (with payload)');
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
