@@ -59,12 +59,17 @@ export function firstSighting(state: State, eventId: string): boolean {
   return true;
 }
 
+/** The datapoint events of the spec's RefWebhookEventType (the inbox normalises the seed's singular spellings). */
 const ADDED_EVENT_DATAPOINT: Record<string, Datapoint> = {
-  IDENTITIES_ADDED: 'identity',
+  IDENTITY_ADDED: 'identity',
   EMPLOYMENTS_ADDED: 'employments',
+  EMPLOYMENTS_UPDATED: 'employments',
   CONTRIBUTIONS_ADDED: 'contributions',
+  CONTRIBUTIONS_UPDATED: 'contributions',
   INCOMES_ADDED: 'incomes',
-  ESTIMATED_INCOMES_ADDED: 'incomes',
+  INCOMES_UPDATED: 'incomes',
+  EINCOMES_ADDED: 'incomes',
+  EINCOMES_UPDATED: 'incomes',
 };
 
 function upsertAccount(state: State, account: AccountView): void {
@@ -92,7 +97,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
       if (!state.accounts.some((a) => a.accountId === event.accountId)) account('CREATED');
       return true;
     case 'ACCOUNT_CONNECTED':
-    case 'ACCOUNT_LINKED_BY_INVITATION':
+    case 'INVITE_LINKED':
       account('CONNECTED');
       return true;
     case 'ACCOUNT_FAILED':
