@@ -1,23 +1,30 @@
 import type { StatusDocument } from '../workflows/types.js';
 import type { Sql } from './store/db.js';
-import { recordVerification } from './store/verifications.js';
+import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
+import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createTokenActivities, type SmileUsersApi } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
   smile: SmileUsersApi;
+  kyc: KycConfig;
 }
 
 /**
  * Every activity, wired to its dependencies. Workflows import only the type
  * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
  */
-export function createActivities({ sql, smile }: ActivityDeps) {
+export function createActivities({ sql, smile, kyc }: ActivityDeps) {
   return {
     ...createTokenActivities({ sql, smile }),
+    ...createKycActivities(kyc),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);
+    },
+
+    async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {
+      await recordCallbackOutcome(sql, input);
     },
   };
 }

@@ -23,6 +23,10 @@ export async function createWorker({ config, sql, smile, connection, workflowBun
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ sql, smile }),
+    activities: createActivities({
+      sql,
+      smile,
+      kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
+    }),
   });
 }

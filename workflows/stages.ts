@@ -2,12 +2,15 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   setCurrentDetails,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { callbacks, smile, store } from './activities.js';
+import { smile, store } from './activities.js';
+import { resultCallbackWorkflow } from './result-callback.js';
 import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
 import { DATAPOINTS } from './policy.js';
@@ -49,20 +52,21 @@ export async function enter(ctx: Ctx, stage: string, status: VerificationStatus 
 }
 
 export function record(ctx: Ctx): Promise<void> {
-  return store.recordVerification.executeWithOptions({ staticSummary: `record ${ctx.state.status}` }, [
+  return store.recordVerification.executeWithOptions({ summary: `record ${ctx.state.status}` }, [
     { runId: workflowInfo().firstExecutionRunId, requestId: ctx.input.requestId, document: documentOf(ctx) },
   ]);
 }
 
 export async function issueToken(ctx: Ctx): Promise<void> {
-  const issued = await smile.issueLinkToken.executeWithOptions({ staticSummary: 'create the Smile user and link token' }, [
+  const issued = await smile.issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
     { externalUserId: ctx.input.externalUserId },
   ]);
   ctx.state.smileUserId = issued.smileUserId;
-  ctx.state.link = issued.link;
   upsertSearchAttributes([{ key: SmileUserIdKey, value: issued.smileUserId }]);
   ctx.state.deadlines.connect = Date.now() + durationMs(ctx.input.policy.connectTimeout);
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
+  // Only now may the linkToken update answer: the API's next GET must find the stored row.
+  ctx.state.link = issued.link;
 }
 
 /** Refreshes the link token when due (or when forced); concurrent callers share one refresh. */
@@ -72,7 +76,7 @@ export async function refreshToken(ctx: Ctx, force = false): Promise<void> {
   const due = Date.parse(state.link.expiresAt) - Date.now() <= durationMs(ctx.input.policy.tokenRefreshMargin);
   if (!force && !due) return;
   ctx.refreshing ??= smile.refreshLinkToken
-    .executeWithOptions({ staticSummary: 'refresh the link token' }, [{ smileUserId: state.smileUserId }])
+    .executeWithOptions({ summary: 'refresh the link token' }, [{ smileUserId: state.smileUserId }])
     .then((link) => void (state.link = link))
     .finally(() => (ctx.refreshing = undefined));
   await ctx.refreshing;
@@ -132,8 +136,8 @@ export async function collectData(ctx: Ctx): Promise<void> {
   await enter(ctx, 'collectData', 'EVALUATING');
   const sync = currentSync(state);
   const counts = sync?.hasPayload
-    ? await store.storeTaskPayload.executeWithOptions({ staticSummary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
-    : await smile.fetchAndStoreDatapoints.executeWithOptions({ staticSummary: 'fetch the data from the Smile API' }, [
+    ? await store.storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
+    : await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
         { smileUserId: state.smileUserId!, accountId: sync?.accountId },
       ]);
   for (const datapoint of DATAPOINTS) state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
@@ -143,7 +147,7 @@ export async function collectData(ctx: Ctx): Promise<void> {
 export async function runKyc(ctx: Ctx): Promise<void> {
   const { state, input } = ctx;
   await enter(ctx, 'kyc');
-  const { jobId } = await smile.submitKycJob.executeWithOptions({ staticSummary: 'submit the KYC job' }, [
+  const { jobId } = await smile.submitKycJob.executeWithOptions({ summary: 'submit the KYC job' }, [
     { runId: workflowInfo().firstExecutionRunId, smileUserId: state.smileUserId!, jobType: input.policy.kyc.jobType },
   ]);
   const kyc = (state.kyc = { jobId, status: 'PENDING' as const });
@@ -151,7 +155,7 @@ export async function runKyc(ctx: Ctx): Promise<void> {
   if (await condition(settled, durationMs(input.policy.kyc.callbackTimeout))) return;
   const giveUpAt = Date.now() + durationMs(input.policy.kyc.maxWait);
   while (!settled() && Date.now() < giveUpAt) {
-    const result = await smile.getKycJobStatus.executeWithOptions({ staticSummary: 'poll the KYC job status' }, [
+    const result = await smile.getKycJobStatus.executeWithOptions({ summary: 'poll the KYC job status' }, [
       { jobId, smileUserId: state.smileUserId },
     ]);
     const status = result.resultCode ? kycStatusOf(result.resultCode) : undefined;
@@ -164,7 +168,7 @@ export async function runKyc(ctx: Ctx): Promise<void> {
 export async function decide(ctx: Ctx): Promise<void> {
   const { state, input } = ctx;
   await enter(ctx, 'decide', 'EVALUATING');
-  state.decision = await store.evaluateVerification.executeWithOptions({ staticSummary: 'evaluate the data against the policy' }, [
+  state.decision = await store.evaluateVerification.executeWithOptions({ summary: 'evaluate the data against the policy' }, [
     {
       runId: workflowInfo().firstExecutionRunId,
       requestId: input.requestId,
@@ -173,23 +177,25 @@ export async function decide(ctx: Ctx): Promise<void> {
       ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
     },
   ]);
-  upsertSearchAttributes([{ key: DecisionKey, value: state.decision.outcome }]);
+  upsertSearchAttributes([{ key: DecisionKey, value: state.decision!.outcome }]);
 }
 
-/** Closes the verification and tells the client (SPEC §7); the delivery's outcome shows in the document. */
+/**
+ * Closes the verification. The result callback (SPEC §7) is delivered by a child
+ * workflow that outlives this one (retries for up to 24 h), so a new verification
+ * of the same user can start at once; the child records the delivery's outcome
+ * in the stored status document.
+ */
 export async function close(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
   const { state, input } = ctx;
+  const { firstExecutionRunId, workflowId } = workflowInfo();
   state.callback = { status: 'PENDING' };
-  await enter(ctx, 'notify', status);
-  try {
-    const delivery = await callbacks.deliverResultCallback.executeWithOptions({ staticSummary: 'deliver the result callback' }, [
-      { runId: workflowInfo().firstExecutionRunId, callbackUrl: input.callbackUrl, document: documentOf(ctx) },
-    ]);
-    state.callback = { status: delivery.delivered ? 'DELIVERED' : 'NOT_CONFIGURED' };
-  } catch (error) {
-    state.callback = { status: 'FAILED', error: (error as Error).cause instanceof Error ? (error as Error).cause!.toString() : String(error) };
-  }
   await enter(ctx, 'done', status);
-  await record(ctx);
+  await startChild(resultCallbackWorkflow, {
+    workflowId: `callback-${firstExecutionRunId}`,
+    args: [{ runId: firstExecutionRunId, verificationId: workflowId, callbackUrl: input.callbackUrl }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    staticSummary: `Result callback of ${workflowId}`,
+  });
   return documentOf(ctx);
 }

@@ -72,7 +72,7 @@ function registerHandlers(ctx: Ctx): void {
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
-        if (CLOSED_STATUSES.includes(state.status) || state.stage === 'notify') throw new Error(`verification is ${state.status}`);
+        if (CLOSED_STATUSES.includes(state.status)) throw new Error(`verification is ${state.status}`);
       },
     },
   );

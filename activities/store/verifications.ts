@@ -72,3 +72,14 @@ export async function saveSmileUser(sql: Sql, externalUserId: string, smileUserI
     returning smile_user_id`;
   return row!.smile_user_id;
 }
+
+/** The result callback's outcome, written into the stored status document of a closed run. */
+export async function recordCallbackOutcome(
+  sql: Sql,
+  { runId, callback }: { runId: string; callback: NonNullable<StatusDocument['callback']> },
+): Promise<void> {
+  await sql`
+    update verifications
+    set status_document = jsonb_set(status_document, '{callback}', ${sql.json(callback as never)})
+    where run_id = ${runId}`;
+}

@@ -1,0 +1,29 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { callbacks, store } from './activities.js';
+
+export interface ResultCallbackInput {
+  runId: string;
+  verificationId: string;
+  callbackUrl?: string;
+}
+
+/**
+ * Delivers a closed verification's status document to the client's callback
+ * URL, retried with exponential backoff for up to 24 h (the activity's retry
+ * policy), then records the outcome in the stored status document.
+ */
+export async function resultCallbackWorkflow({ runId, verificationId, callbackUrl }: ResultCallbackInput): Promise<string> {
+  let outcome: { status: 'DELIVERED' | 'FAILED' | 'NOT_CONFIGURED'; error?: string };
+  try {
+    const delivery = await callbacks.deliverResultCallback.executeWithOptions({ summary: `POST the result of ${verificationId}` }, [
+      { runId, callbackUrl },
+    ]);
+    outcome = { status: delivery.delivered ? 'DELIVERED' : 'NOT_CONFIGURED' };
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const cause = error.cause instanceof ApplicationFailure ? error.cause.message : (error.cause?.message ?? error.message);
+    outcome = { status: 'FAILED', error: cause };
+  }
+  await store.recordCallbackOutcome({ runId, callback: outcome });
+  return outcome.status;
+}
