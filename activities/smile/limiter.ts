@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /**
  * Keeps one process under Smile's rate limit (20 requests per second): each
  * request takes the next free slot, at least 1/rate seconds after the last one.
@@ -12,6 +10,6 @@ export function createLimiter(requestsPerSecond: number) {
     const now = Date.now();
     const slot = Math.max(now, nextSlot);
     nextSlot = slot + interval;
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   };
 }

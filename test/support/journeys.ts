@@ -2,13 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusDocument } from '../../workflows/types.js';
 import { auth, type Stack } from './stack.js';
 
-/** The sandbox users of SPEC §8. */
-export const SANDBOX_USERS = {
-  george: { username: 'gpalomero1234@smileapi.io', password: '123456', mfaCode: '1234', fullName: 'George Palomero Jr.' },
-  ryan: { username: 'ryan1234@smileapi.io', password: '654321' },
-  christina: { username: 'christina4321@smileapi.io', password: 'YGUS1' },
-  anisha: { username: 'anisha98765@smileapi.io', password: '123456' },
-} as const;
+export { SANDBOX_USERS } from '../../sandbox/users.js';
 
 export const CLOSED = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
 
