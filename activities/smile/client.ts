@@ -67,7 +67,7 @@ export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_0
     }
     const parsed = envelopeSchema(data).safeParse(json);
     if (!parsed.success) throw invalidResponse(path.split('?')[0]!);
-    return parsed.data.data;
+    return (parsed.data as { data: z.infer<T> }).data;
   }
 
   const query = (params: Record<string, string | number | undefined>) => {
