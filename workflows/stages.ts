@@ -27,7 +27,8 @@ export interface Ctx {
 
 /** Past this many history events the run continues as new, well below Temporal's limits. */
 const HISTORY_LIMIT = 2_000;
-const KYC_POLL_INTERVAL = '10s';
+/** job_status is polled at the callback timeout's pace, at most every 10 s. */
+const KYC_MAX_POLL_INTERVAL_MS = 10_000;
 
 export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
 
@@ -160,7 +161,7 @@ export async function runKyc(ctx: Ctx): Promise<void> {
     ]);
     const status = result.resultCode ? kycStatusOf(result.resultCode) : undefined;
     if (result.complete && status) state.kyc = { ...kyc, status, resultCode: result.resultCode };
-    else await sleep(KYC_POLL_INTERVAL);
+    else await sleep(Math.min(KYC_MAX_POLL_INTERVAL_MS, durationMs(input.policy.kyc.callbackTimeout)));
   }
   if (!settled()) state.kyc = { ...kyc, status: 'TIMED_OUT' };
 }

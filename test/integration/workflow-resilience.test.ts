@@ -114,3 +114,32 @@ describe('a storm of widget events', () => {
     }
   });
 });
+
+describe('KYC jobs', () => {
+  const kycPolicy = (kyc: Record<string, unknown>) => ({ ...policy, kyc: { enabled: true, ...kyc } });
+
+  it('takes the result from the signed callback', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('kyc-callback'), applicant: george, policy: kycPolicy({ callbackTimeout: '30s' }) });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.kyc).toMatchObject({ status: 'APPROVED', resultCode: '1012' });
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    expect(await activityCount(started.verificationId, 'getKycJobStatus')).toBe(0);
+    await saveHistory('kyc-callback', stack.client.workflow.getHandle(started.verificationId));
+  });
+
+  it('polls job_status when the callback never comes, and a rejection declines', async () => {
+    await setFaults(stack, { dropKycCallbacks: true, kycResultCode: '1022' });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('kyc-polling'),
+      applicant: george,
+      policy: kycPolicy({ callbackTimeout: '2s', maxWait: '1m' }),
+    });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.kyc).toMatchObject({ status: 'REJECTED', resultCode: '1022' });
+    expect(doc.decision?.outcome).toBe('DECLINED');
+    expect(doc.decision?.reasons.map((r) => r.code)).toContain('KYC_FAILED');
+    expect(await activityCount(started.verificationId, 'getKycJobStatus')).toBeGreaterThan(0);
+  });
+});
