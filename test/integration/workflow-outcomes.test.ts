@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveHistory } from '../support/history.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
@@ -29,6 +30,14 @@ describe('the sandbox users reach the outcomes of SPEC §8', () => {
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'RECEIVED', contributions: 'RECEIVED' });
     expect(doc.accounts).toEqual([expect.objectContaining({ status: 'CONNECTED' })]);
+    // What `temporal workflow list --query 'VerificationStatus="COMPLETED"'` shows an operator.
+    const query = `VerificationStatus = "COMPLETED" AND Decision = "APPROVED" AND ExternalUserId = "${doc.externalUserId}"`;
+    let found: string[] = [];
+    for (let i = 0; i < 40 && found.length === 0; i++, await sleep(250)) {
+      found = [];
+      for await (const run of stack.client.workflow.list({ query })) found.push(run.workflowId);
+    }
+    expect(found).toEqual([doc.verificationId]);
   });
 
   it('Ryan → REVIEW (contribution gaps)', async () => {
