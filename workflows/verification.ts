@@ -65,7 +65,9 @@ function registerHandlers(ctx: Ctx): void {
   setHandler(
     linkTokenUpdate,
     async ({ requestId }): Promise<LinkTokenReply> => {
-      await condition(() => state.link !== undefined);
+      await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
+      // A handler may throw: the caller gets the failure, the workflow carries on.
+      if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       await refreshToken(ctx);
       return { ...state.link!, smileUserId: state.smileUserId!, status: state.status, startedByRequest: requestId === input.requestId };
     },
