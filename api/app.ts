@@ -9,6 +9,8 @@ import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
+import webhookRoutes from './routes/smile-webhooks.js';
+import widgetEventRoutes from './routes/widget-events.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,5 +36,7 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
   await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace });
   await app.register(verificationRoutes, { prefix: '/v1', sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
   await app.register(verificationActionRoutes, { prefix: '/v1', sql, client: temporal.client });
+  await app.register(widgetEventRoutes, { prefix: '/v1', client: temporal.client });
+  await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
   return app;
 }

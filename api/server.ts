@@ -4,6 +4,7 @@ import { openDatabase } from '../runtime/database.js';
 import { createLogger, loggerOptions } from '../runtime/logger.js';
 import { createTemporalClient } from '../runtime/temporal.js';
 import { buildApp } from './app.js';
+import { startRelay } from './inbox/relay.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config, 'api');
@@ -18,10 +19,13 @@ const app = await buildApp({ config, sql, temporal, logger: loggerOptions(config
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'closing after an error');
   else log.info({ signal }, 'shutting down');
+  await relay.stop();
   await app.close();
   await temporal.connection.close();
   await sql.end({ timeout: 5 });
 });
 
 await app.listen({ port: config.api.port, host: config.api.host });
+// Delivers inbox events that could not be signalled at once (Temporal down, user not started yet).
+const relay = startRelay({ sql, client: temporal.client, log: app.log });
 log.info(`API listening on http://${config.api.host}:${config.api.port} (docs at /docs)`);

@@ -1,0 +1,56 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from '../../activities/store/db.js';
+import { externalUserOf, markEvent, type PendingEvent } from '../../activities/store/events.js';
+import { verificationWorkflowId } from '../../workflows/ids.js';
+import { kycResultSignal, smileEventSignal } from '../../workflows/messages.js';
+import { envelopeSchema, toEventRef } from './smile-event.js';
+import { kycRefOf } from './smile-id-event.js';
+
+const SIGNAL_DEADLINE_MS = 5_000;
+
+export type Delivery = 'delivered' | 'orphan' | 'pending';
+
+/**
+ * Signals one inbox event to its verification with a claim-check reference.
+ * Unknown users and closed runs leave the event an orphan (kept, visible,
+ * delivered if the user's next verification starts); Temporal being down
+ * leaves it pending for the relay.
+ */
+export async function deliverEvent({ sql, client }: { sql: Db; client: Client }, event: PendingEvent): Promise<Delivery> {
+  const target = await targetOf(sql, event);
+  if (!target) {
+    await markEvent(sql, event.id, 'orphan');
+    return 'orphan';
+  }
+  const handle = client.workflow.getHandle(target.workflowId);
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      target.kind === 'smile' ? handle.signal(smileEventSignal, target.ref) : handle.signal(kycResultSignal, target.ref),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      await markEvent(sql, event.id, 'orphan', { verificationId: target.workflowId, error: 'no running verification' });
+      return 'orphan';
+    }
+    await markEvent(sql, event.id, 'pending', { error: (error as Error).message.slice(0, 500) });
+    return 'pending';
+  }
+  await markEvent(sql, event.id, 'delivered', { verificationId: target.workflowId });
+  return 'delivered';
+}
+
+type Target =
+  | { kind: 'smile'; workflowId: string; ref: NonNullable<ReturnType<typeof toEventRef>> }
+  | { kind: 'smile-id'; workflowId: string; ref: NonNullable<Awaited<ReturnType<typeof kycRefOf>>>['ref'] };
+
+async function targetOf(sql: Db, event: PendingEvent): Promise<Target | undefined> {
+  if (event.source === 'smile-id') {
+    const kyc = await kycRefOf(sql, event.id, event.body);
+    return kyc && { kind: 'smile-id', workflowId: kyc.workflowId, ref: kyc.ref };
+  }
+  const envelope = envelopeSchema.safeParse(event.body);
+  const ref = envelope.success ? toEventRef(envelope.data) : undefined;
+  if (!ref) return undefined;
+  const externalUserId = await externalUserOf(sql, ref.smileUserId);
+  return externalUserId ? { kind: 'smile', workflowId: verificationWorkflowId(externalUserId), ref } : undefined;
+}

@@ -1,0 +1,47 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sql } from '../../activities/store/db.js';
+import { dueEvents } from '../../activities/store/events.js';
+import { deliverEvent } from './deliver.js';
+
+/** One relay at a time across every API process: a transaction-scoped advisory lock. */
+const RELAY_LOCK = 4_711_2027;
+
+/** Delivers due inbox events in order of arrival; returns how many were delivered. */
+export async function deliverPending({ sql, client, limit = 200 }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
+  return sql.begin(async (tx) => {
+    const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as locked`;
+    if (!lock?.locked) return 0;
+    let delivered = 0;
+    for (const event of await dueEvents(tx, limit)) {
+      const outcome = await deliverEvent({ sql: tx, client }, event);
+      if (outcome === 'delivered') delivered++;
+      // Keep order: while Temporal is down, later events wait behind the first.
+      if (outcome === 'pending') break;
+    }
+    return delivered;
+  });
+}
+
+/** The background relay of the API process: polls the inbox every `intervalMs` until stopped. */
+export function startRelay({ sql, client, log, intervalMs = 1_000 }: { sql: Sql; client: Client; log: FastifyBaseLogger; intervalMs?: number }) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = deliverPending({ sql, client })
+      .then((count) => void (count && log.info({ count }, 'relay delivered inbox events')))
+      .catch((error: Error) => log.warn({ err: error }, 'relay pass failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Sql } from '../../activities/store/db.js';
+import { insertEvent } from '../../activities/store/events.js';
+import { deliverEvent } from '../inbox/deliver.js';
+import { envelopeSchema, normaliseEventType } from '../inbox/smile-event.js';
+import { kycCallbackSchema, validKycSignature } from '../inbox/smile-id-event.js';
+import { HttpProblem } from '../schemas/problem.js';
+
+export interface WebhookRoutesOptions {
+  sql: Sql;
+  client: Client;
+  smile: { webhookSecret: string; webhookAllowedIps: string[] | undefined };
+  smileId: { partnerId: string; apiKey: string };
+}
+
+const TEN_MB = 10 * 1024 * 1024;
+const ONE_AND_A_HALF_MB = 1.5 * 1024 * 1024;
+
+/** `Smile-Signature`: lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
+export function validSmileSignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
+  if (!header || !/^[0-9a-f]{128}$/i.test(header)) return false;
+  const expected = createHmac('sha512', secret).update(rawBody).digest();
+  return timingSafeEqual(Buffer.from(header, 'hex'), expected);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpProblem(400, 'Invalid body', 'The body is not JSON.');
+  }
+}
+
+/**
+ * Webhooks in (SPEC §4, §5): authenticate, commit to the inbox, answer, signal.
+ * The event is in Postgres before the 200; signalling is best effort here and
+ * guaranteed by the relay. No bearer key: the signature authenticates.
+ */
+const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
+  // Scoped to this plugin: the signature needs the exact bytes Smile signed.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
+  const rawBody = (request: FastifyRequest) => request.body as Buffer;
+
+  app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request, reply) => {
+    if (smile.webhookAllowedIps && !smile.webhookAllowedIps.includes(request.ip)) {
+      throw new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.');
+    }
+    if (!validSmileSignature(rawBody(request), request.headers['smile-signature'] as string | undefined, smile.webhookSecret)) {
+      throw new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.');
+    }
+    const envelope = envelopeSchema.safeParse(parseJson(rawBody(request)));
+    if (!envelope.success) throw new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.');
+    const { id, type, data } = envelope.data;
+    const stored = await insertEvent(sql, { id, source: 'smile', type: normaliseEventType(type), smileUserId: data.userId ?? null, body: envelope.data });
+    if (stored === 'inserted') await deliverEvent({ sql, client }, { id, source: 'smile', body: envelope.data }).catch(() => 'pending');
+    return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
+  });
+
+  app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request, reply) => {
+    const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
+    if (!callback.success) throw new HttpProblem(400, 'Invalid callback', 'Expected signature, timestamp, ResultCode and PartnerParams.job_id.');
+    if (!validKycSignature(callback.data, smileId.partnerId, smileId.apiKey)) {
+      throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
+    }
+    const id = `sid-${callback.data.PartnerParams.job_id}-${callback.data.ResultCode}`;
+    const body = callback.data;
+    const stored = await insertEvent(sql, { id, source: 'smile-id', type: 'KYC_RESULT', smileUserId: body.PartnerParams.user_id ?? null, body });
+    if (stored === 'inserted') await deliverEvent({ sql, client }, { id, source: 'smile-id', body }).catch(() => 'pending');
+    return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
+  });
+};
+
+export default webhookRoutes;

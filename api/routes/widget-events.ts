@@ -1,0 +1,52 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { externalUserIdOf } from '../../workflows/ids.js';
+import { widgetEventSignal, type WidgetEventRef } from '../../workflows/messages.js';
+import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { verificationParams } from '../schemas/verification.js';
+import { widgetEventBody, type WidgetEventBody } from '../schemas/widget-events.js';
+
+const DEADLINE_MS = 5_000;
+
+/** Only ids and codes reach the workflow: nothing a user typed. */
+function toRef({ callback, data }: WidgetEventBody): WidgetEventRef {
+  const fields = (data ?? {}) as Record<string, unknown>;
+  const pick = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
+  const ref: WidgetEventRef = { callback, receivedAt: new Date().toISOString() };
+  for (const [key, value] of [['accountId', pick('accountId')], ['providerId', pick('providerId')], ['errorCode', pick('errorCode')], ['eventName', pick('eventName')]] as const) {
+    if (value) ref[key] = value;
+  }
+  return ref;
+}
+
+/** Wink widget callbacks forwarded by the front end (SPEC §3): hints that move the visible stage, never a decision. */
+const widgetEventRoutes: FastifyPluginAsyncZod<{ client: Client }> = async (app, { client }) => {
+  app.addHook('onRequest', app.requireApiKey);
+
+  app.post(
+    '/verifications/:id/widget-events',
+    {
+      schema: {
+        summary: 'Forward a Wink widget callback',
+        security: [{ bearer: [] }],
+        params: verificationParams,
+        body: widgetEventBody,
+        response: { 202: z.object({ accepted: z.literal(true) }), ...problemResponses(400, 401, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      try {
+        await client.withDeadline(Date.now() + DEADLINE_MS, () => client.workflow.getHandle(id).signal(widgetEventSignal, toRef(request.body)));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new HttpProblem(409, 'Conflict', `Verification ${id} is not running.`);
+        throw error;
+      }
+      return reply.code(202).send({ accepted: true as const });
+    },
+  );
+};
+
+export default widgetEventRoutes;
