@@ -1,23 +1,29 @@
 import type { StatusDocument } from '../workflows/types.js';
 import type { Sql } from './store/db.js';
 import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
+import { createDataActivities } from './datapoints.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
+import { createNotifyActivities } from './notify.js';
+import type { SmileClient } from './smile/index.js';
 import { createTokenActivities, type SmileUsersApi } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: SmileUsersApi;
+  smile: SmileUsersApi & Pick<SmileClient, 'iterateData'>;
   kyc: KycConfig;
+  callback: { defaultUrl?: string; secret: string };
 }
 
 /**
  * Every activity, wired to its dependencies. Workflows import only the type
  * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
  */
-export function createActivities({ sql, smile, kyc }: ActivityDeps) {
+export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
   return {
     ...createTokenActivities({ sql, smile }),
     ...createKycActivities(kyc),
+    ...createDataActivities({ sql, smile }),
+    ...createNotifyActivities({ sql, ...callback }),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { createActivities } from '../activities/index.js';
-import type { SmileUsersApi } from '../activities/tokens.js';
+import type { SmileClient } from '../activities/smile/index.js';
 import type { Sql } from '../activities/store/db.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -10,7 +10,7 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 export interface WorkerDeps {
   config: Config;
   sql: Sql;
-  smile: SmileUsersApi;
+  smile: SmileClient;
   connection: NativeConnection;
   /** A prebuilt bundle in production; bundled from source otherwise. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -27,6 +27,7 @@ export async function createWorker({ config, sql, smile, connection, workflowBun
       sql,
       smile,
       kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
+      callback: { defaultUrl: config.resultCallback.url, secret: config.resultCallback.secret },
     }),
   });
 }

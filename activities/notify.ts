@@ -1,0 +1,50 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Webhook } from 'standardwebhooks';
+import type { Sql } from './store/db.js';
+
+const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
+
+/**
+ * The result callback (SPEC §7): the stored status document, signed per the
+ * Standard Webhooks spec. One `webhook-id` across retries, so the receiver can
+ * deduplicate; every attempt recorded; a non-2xx answer or a timeout throws a
+ * retryable failure and Temporal retries with backoff for up to 24 h.
+ */
+export function createNotifyActivities({ sql, defaultUrl, secret, timeoutMs = 10_000 }: { sql: Sql; defaultUrl?: string; secret: string; timeoutMs?: number }) {
+  const webhook = new Webhook(secret);
+  return {
+    async deliverResultCallback({ runId, callbackUrl }: { runId: string; callbackUrl?: string }): Promise<{ delivered: boolean }> {
+      const url = callbackUrl ?? defaultUrl;
+      if (!url) return { delivered: false };
+      const [row] = await sql<{ status_document: unknown }[]>`select status_document from verifications where run_id = ${runId}`;
+      if (!row) throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
+      const body = JSON.stringify(row.status_document);
+      if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
+      const id = `msg_${runId}`;
+      const timestamp = new Date();
+      let status: number | undefined;
+      let error: string | undefined;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': id,
+            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+            'webhook-signature': webhook.sign(id, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
+        });
+        status = response.status;
+        if (!response.ok) error = `answered ${response.status}`;
+      } catch (cause) {
+        error = (cause as Error).name === 'TimeoutError' ? 'timed out' : (cause as Error).message;
+      }
+      await sql`insert into callback_deliveries (run_id, webhook_id, url, status_code, error) values (${runId}, ${id}, ${url}, ${status ?? null}, ${error ?? null})`;
+      if (error) throw ApplicationFailure.retryable(`result callback ${error}`, 'CallbackFailed');
+      return { delivered: true };
+    },
+  };
+}
