@@ -51,11 +51,13 @@ describe('link tokens', () => {
     const expired = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     expect(expired.status).toBe(401);
 
+    const beforeRoute = await activityCount(started.verificationId, 'refreshLinkToken');
     const fresh = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/link-token`, headers: auth });
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().userToken).not.toBe(started.link.userToken);
+    expect(Date.parse(fresh.json().expiresAt)).toBeGreaterThan(Date.parse(started.link.expiresAt));
     const refreshesBefore = await activityCount(started.verificationId, 'refreshLinkToken');
-    expect(refreshesBefore).toBe(1);
+    expect(refreshesBefore).toBe(beforeRoute + 1);
 
     const widget = await stack.app.inject({
       method: 'POST',
@@ -76,6 +78,7 @@ describe('cancellation', () => {
     expect(cancel.statusCode).toBe(202);
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('CANCELLED');
+    await stack.client.workflow.getHandle(started.verificationId).result();
     const again = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/cancel`, headers: auth });
     expect(again.statusCode).toBe(409);
     await saveHistory('cancelled', stack.client.workflow.getHandle(started.verificationId));
