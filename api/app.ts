@@ -7,6 +7,7 @@ import auth from './plugins/auth.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
+import erasureRoutes from './routes/erasure.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
 import webhookRoutes from './routes/smile-webhooks.js';
@@ -37,6 +38,7 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
   await app.register(verificationRoutes, { prefix: '/v1', sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
   await app.register(verificationActionRoutes, { prefix: '/v1', sql, client: temporal.client });
   await app.register(widgetEventRoutes, { prefix: '/v1', client: temporal.client });
+  await app.register(erasureRoutes, { prefix: '/v1', sql });
   await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
   return app;
 }

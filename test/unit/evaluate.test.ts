@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, type EvaluationData } from '../../activities/decide/evaluate.js';
+import { evaluate, type Applicant, type EvaluationData } from '../../activities/decide/evaluate.js';
 import { nameSimilarity } from '../../activities/decide/names.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
@@ -19,7 +19,7 @@ const george = (): EvaluationData => ({
   eincomes: [1, 2, 3].map((n) => ({ id: `einc-${n}`, month: monthsAgo(n).slice(0, 7), currency: 'PHP', amount: 25_000 })),
 });
 const applicant = { fullName: 'George Palomero Jr.', dateOfBirth: '1970-08-24' };
-const codesOf = (data: EvaluationData, overrides = {}, who = applicant, kyc?: Parameters<typeof evaluate>[4]) => {
+const codesOf = (data: EvaluationData, overrides = {}, who: Applicant = applicant, kyc?: Parameters<typeof evaluate>[4]) => {
   const result = evaluate(data, who, resolvePolicy(overrides), NOW, kyc);
   return { outcome: result.outcome, failed: result.reasons.filter((r) => r.result !== 'pass').map((r) => r.code) };
 };

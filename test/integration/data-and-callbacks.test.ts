@@ -1,0 +1,133 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createDataActivities } from '../../activities/datapoints.js';
+import { createNotifyActivities } from '../../activities/notify.js';
+import type { DataFilter, DataResource, SmileDataItem } from '../../activities/smile/index.js';
+import { createSql, type Sql } from '../../activities/store/db.js';
+import { insertEvent } from '../../activities/store/events.js';
+import { buildApp } from '../../api/app.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { auth, testConfig } from '../support/stack.js';
+
+const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';
+let sql: Sql;
+beforeAll(() => {
+  sql = createSql(inject('databaseUrl'), { max: 2 });
+});
+afterAll(() => sql.end({ timeout: 1 }));
+
+/** A Smile stand-in with 450 contributions: more than a webhook payload may carry. */
+const contributionsOf = (userId: string) =>
+  Array.from({ length: 450 }, (_, i) => ({ id: `con-${userId}-${i}`, date: '2026-01-31', amount: 100, currency: 'PHP', accountId: 'a-1' }));
+const fakeSmile = {
+  async *iterateData(resource: DataResource, filter: DataFilter): AsyncGenerator<SmileDataItem> {
+    if (resource === 'contributions') yield* contributionsOf(filter.userId);
+  },
+};
+
+async function taskFinished(userId: string) {
+  const id = `et-${randomUUID()}`;
+  const payload = {
+    identity: { id: `i-${userId}`, fullName: 'George Palomero' },
+    employments: { nextCursor: null, items: [{ id: `e-${userId}`, startDate: '2020-01-01', endDate: null }] },
+    contributions: { nextCursor: '300', items: contributionsOf(userId).slice(0, 300) },
+  };
+  const body = { id, version: 1, type: 'TASK_FINISHED', createdAt: '2026-01-01T00:00:00Z', data: { userId, sourceId: 'a-1', payload } };
+  await insertEvent(sql, { id, source: 'smile', type: 'TASK_FINISHED', smileUserId: userId, body });
+  return id;
+}
+
+describe('storing synced data', () => {
+  it('completes a capped list through pagination, and storing twice changes nothing', async () => {
+    const userId = `tenantId-${randomUUID()}`;
+    const activities = createDataActivities({ sql, smile: fakeSmile });
+    const eventId = await taskFinished(userId);
+    const first = await activities.storeTaskPayload({ eventId });
+    expect(first).toEqual({ identity: 1, employments: 1, contributions: 450, incomes: 0 });
+    const before = [...(await sql`select id, raw from datapoints where smile_user_id = ${userId} order by id`)];
+    expect(await activities.storeTaskPayload({ eventId })).toEqual(first);
+    expect([...(await sql`select id, raw from datapoints where smile_user_id = ${userId} order by id`)]).toStrictEqual(before);
+  });
+});
+
+describe('the result callback', () => {
+  let server: Server;
+  let url: string;
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(received.length <= 2 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('is verified by the standardwebhooks library after two failed attempts, with one webhook-id', async () => {
+    const runId = randomUUID();
+    const document = { verificationId: 'verification-cb', status: 'COMPLETED', decision: { outcome: 'APPROVED', reasons: [], evaluatedAt: 'x' } };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
+              values (${runId}, 'verification-cb', 'cb', ${randomUUID()}, 'COMPLETED', ${sql.json(document)}, now(), now())`;
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
+    // Temporal would retry the activity with backoff: here, three attempts in a row.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const failure = await deliverResultCallback({ runId, callbackUrl: url }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    }
+    expect(await deliverResultCallback({ runId, callbackUrl: url })).toEqual({ delivered: true });
+
+    const last = received.at(-1)!;
+    const verified = new Webhook(SECRET).verify(last.body, last.headers as Record<string, string>);
+    expect(verified).toEqual(document);
+    expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set([`msg_${runId}`]));
+    const attempts = await sql`select status_code from callback_deliveries where run_id = ${runId} order by id`;
+    expect(attempts.map((a) => a.status_code)).toEqual([503, 503, 204]);
+  });
+
+  it('is skipped when no URL is configured', async () => {
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
+    expect(await deliverResultCallback({ runId: randomUUID() })).toEqual({ delivered: false });
+  });
+});
+
+describe('erasure', () => {
+  it('removes the personal data, keeps the decision, writes an audit row; 404 for an unknown id', async () => {
+    const userId = `tenantId-${randomUUID()}`;
+    const runId = randomUUID();
+    const requestId = randomUUID();
+    await createDataActivities({ sql, smile: fakeSmile }).storeTaskPayload({ eventId: await taskFinished(userId) });
+    await sql`insert into verification_requests (request_id, external_user_id, applicant) values (${requestId}, 'erase-me', ${sql.json({ fullName: 'George Palomero' })})`;
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, smile_user_id, status, status_document, created_at, updated_at)
+              values (${runId}, 'verification-erase-me', 'erase-me', ${requestId}, ${userId}, 'COMPLETED', '{}', now(), now())`;
+    await sql`insert into decisions (run_id, smile_user_id, outcome, reasons, policy) values (${runId}, ${userId}, 'APPROVED', '[]', '{}')`;
+
+    const config = testConfig();
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql, temporal });
+    try {
+      const response = await app.inject({ method: 'DELETE', url: '/v1/verifications/verification-erase-me/data', headers: auth });
+      expect(response.statusCode).toBe(202);
+      expect(response.json().erased).toEqual({ datapoints: 452, applicants: 1, eventPayloads: 1 });
+      expect((await sql`select count(*)::int as n from datapoints where smile_user_id = ${userId}`)[0]!.n).toBe(0);
+      expect((await sql`select applicant from verification_requests where request_id = ${requestId}`)[0]!.applicant).toBeNull();
+      expect((await sql`select body from inbox_events where smile_user_id = ${userId}`)[0]!.body).toBeNull();
+      expect((await sql`select outcome from decisions where run_id = ${runId}`)[0]!.outcome).toBe('APPROVED');
+      expect((await sql`select count(*)::int as n from erasures where verification_id = 'verification-erase-me'`)[0]!.n).toBe(1);
+      const unknown = await app.inject({ method: 'DELETE', url: '/v1/verifications/verification-nobody/data', headers: auth });
+      expect(unknown.statusCode).toBe(404);
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+    }
+  });
+});
