@@ -40,7 +40,7 @@ function parseJson(raw: Buffer): unknown {
  */
 const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
   // Scoped to this plugin: the signature needs the exact bytes Smile signed.
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers(); // anything but JSON → 415
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
   const rawBody = (request: FastifyRequest) => request.body as Buffer;
 

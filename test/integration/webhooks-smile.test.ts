@@ -1,0 +1,149 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { createSql } from '../../activities/store/db.js';
+import { deliverPending } from '../../api/inbox/relay.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { verificationWorkflowId } from '../../workflows/ids.js';
+import { freePort } from '../support/global-setup.js';
+import { startVerification, uniqueUser } from '../support/journeys.js';
+import { smileSandboxRequest, startStack, testConfig, type Stack } from '../support/stack.js';
+import { postWebhook, smileEvent, smileSignature } from '../support/webhooks.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+const rows = async (id: string) => (await stack.sql`select id, state from inbox_events where id = ${id}`).length;
+/** How many times the workflow was signalled with this event (decoding each smileEvent signal's payload). */
+async function signalCount(workflowId: string, eventId: string): Promise<number> {
+  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).filter((e) => {
+    const attrs = e.workflowExecutionSignaledEventAttributes;
+    const data = attrs?.input?.payloads?.[0]?.data;
+    return attrs?.signalName === 'smileEvent' && data && (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId === eventId;
+  }).length;
+}
+
+describe('POST /webhooks/smile rejects what it must', () => {
+  const body = smileEvent('TASK_STARTED', { userId: 'tenantId-x' });
+  const raw = JSON.stringify(body);
+
+  it.each([
+    ['no signature', null],
+    ['a wrong signature', smileSignature(raw, 'another-secret')],
+    ['a truncated signature', smileSignature(raw).slice(0, 64)],
+    ['another algorithm', createHmac('sha256', 'sandbox-webhook-secret').update(raw).digest('hex')],
+    ['a signature of another body', smileSignature(raw + ' ')],
+  ])('401 for %s, and nothing stored', async (_name, signature) => {
+    const response = await postWebhook(stack.app, raw, { signature });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await rows(body.id)).toBe(0);
+  });
+
+  it('400 for a valid signature over non-JSON or a non-envelope', async () => {
+    expect((await postWebhook(stack.app, 'not json')).statusCode).toBe(400);
+    expect((await postWebhook(stack.app, { hello: 'world' })).statusCode).toBe(400);
+    expect((await postWebhook(stack.app, [1, 2, 3])).statusCode).toBe(400);
+  });
+
+  it('413 over 10 MB, 415 for another content type', async () => {
+    const huge = JSON.stringify({ ...body, data: { userId: 'x', blob: 'a'.repeat(10 * 1024 * 1024) } });
+    expect((await postWebhook(stack.app, huge)).statusCode).toBe(413);
+    expect((await postWebhook(stack.app, raw, { contentType: 'text/plain' })).statusCode).toBe(415);
+  });
+
+  it('403 from an address outside the allow-list', async () => {
+    const config = testConfig({ SMILE_WEBHOOK_ALLOWED_IPS: '18.142.61.230' });
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql: stack.sql, temporal });
+    try {
+      const response = await postWebhook(app, smileEvent('TASK_STARTED', { userId: 'tenantId-x' }));
+      expect(response.statusCode).toBe(403);
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+    }
+  });
+});
+
+describe('POST /webhooks/smile accepts and delivers', () => {
+  it('accepts every example payload of tag-webhooks.md, signed', async () => {
+    const examples = JSON.parse(await readFile(new URL('../fixtures/webhooks/tag-webhooks-examples.json', import.meta.url), 'utf8')) as { id: string }[];
+    expect(examples.length).toBeGreaterThanOrEqual(26);
+    for (const [i, example] of examples.entries()) {
+      const event = { ...example, id: `${example.id}-${randomUUID()}-${i}` };
+      const response = await postWebhook(stack.app, event);
+      expect(response.statusCode, JSON.stringify(example).slice(0, 80)).toBe(200);
+      expect(await rows(event.id)).toBe(1);
+    }
+  });
+
+  it('a duplicate answers 200 with one row and one signal', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('dup') });
+    const event = smileEvent('TASK_STARTED', { userId: started.smileUserId });
+    expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
+    const again = await postWebhook(stack.app, event);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().duplicate).toBe(true);
+    expect(await rows(event.id)).toBe(1);
+    expect(await signalCount(started.verificationId, event.id)).toBe(1);
+  });
+
+  it('keeps events of unknown users as orphans and delivers them when the user starts', async () => {
+    const external = uniqueUser('late');
+    const { user } = (await smileSandboxRequest(stack.sandboxUrl, 'POST', '/v1/users', {})) as { user: { id: string } };
+    const smileUserId = user.id;
+    const event = smileEvent('TASK_STARTED', { userId: smileUserId });
+    expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
+    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('orphan');
+    await stack.sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
+    const started = await startVerification(stack, { externalUserId: external });
+    expect(started.smileUserId).toBe(smileUserId);
+    await deliverPending({ sql: stack.sql, client: stack.client });
+    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('delivered');
+    expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(1);
+  });
+});
+
+describe('when a dependency is down', () => {
+  it('Postgres down → 503 (Smile retries), nothing stored', async () => {
+    const config = testConfig();
+    const dead = createSql(`postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, { max: 1 });
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql: dead, temporal });
+    try {
+      const event = smileEvent('TASK_STARTED', { userId: 'tenantId-x' });
+      const response = await postWebhook(app, event);
+      expect(response.statusCode).toBe(503);
+      expect(await rows(event.id)).toBe(0);
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+      await dead.end({ timeout: 1 });
+    }
+  });
+
+  it('Temporal down → 200, kept pending, delivered by the relay once Temporal answers', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('relay') });
+    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql: stack.sql, temporal });
+    const event = smileEvent('TASK_STARTED', { userId: started.smileUserId });
+    try {
+      expect((await postWebhook(app, event)).statusCode).toBe(200);
+      expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('pending');
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+    }
+    await stack.sql`update inbox_events set next_attempt_at = now() where id = ${event.id}`;
+    await deliverPending({ sql: stack.sql, client: stack.client });
+    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('delivered');
+    expect(await signalCount(started.verificationId, event.id)).toBe(1);
+  });
+});
