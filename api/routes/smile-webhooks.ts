@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { insertEvent } from '../../activities/store/events.js';
+import { insertEvent, type PendingEvent } from '../../activities/store/events.js';
 import { deliverEvent } from '../inbox/deliver.js';
 import { envelopeSchema, normaliseEventType } from '../inbox/smile-event.js';
 import { kycCallbackSchema, validKycSignature } from '../inbox/smile-id-event.js';
@@ -17,6 +17,7 @@ export interface WebhookRoutesOptions {
 
 const TEN_MB = 10 * 1024 * 1024;
 const ONE_AND_A_HALF_MB = 1.5 * 1024 * 1024;
+const BREAKER_MS = 5_000;
 
 /** `Smile-Signature`: lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
 export function validSmileSignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
@@ -44,6 +45,15 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
   const rawBody = (request: FastifyRequest) => request.body as Buffer;
 
+  // After Temporal failed to answer, leave signalling to the relay for a while instead
+  // of making every webhook wait for a deadline: the events are safe in the inbox.
+  let temporalDownUntil = 0;
+  async function signalNow(event: PendingEvent): Promise<void> {
+    if (Date.now() < temporalDownUntil) return;
+    const outcome = await deliverEvent({ sql, client }, event).catch(() => 'pending' as const);
+    if (outcome === 'pending') temporalDownUntil = Date.now() + BREAKER_MS;
+  }
+
   app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request, reply) => {
     if (smile.webhookAllowedIps && !smile.webhookAllowedIps.includes(request.ip)) {
       throw new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.');
@@ -55,7 +65,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     if (!envelope.success) throw new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.');
     const { id, type, data } = envelope.data;
     const stored = await insertEvent(sql, { id, source: 'smile', type: normaliseEventType(type), smileUserId: data.userId ?? null, body: envelope.data });
-    if (stored === 'inserted') await deliverEvent({ sql, client }, { id, source: 'smile', body: envelope.data }).catch(() => 'pending');
+    if (stored === 'inserted') await signalNow({ id, source: 'smile', body: envelope.data });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });
 
@@ -68,7 +78,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     const id = `sid-${callback.data.PartnerParams.job_id}-${callback.data.ResultCode}`;
     const body = callback.data;
     const stored = await insertEvent(sql, { id, source: 'smile-id', type: 'KYC_RESULT', smileUserId: body.PartnerParams.user_id ?? null, body });
-    if (stored === 'inserted') await deliverEvent({ sql, client }, { id, source: 'smile-id', body }).catch(() => 'pending');
+    if (stored === 'inserted') await signalNow({ id, source: 'smile-id', body });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });
 };

@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { createSql, type Sql } from '../../activities/store/db.js';
+import { deliverPending } from '../../api/inbox/relay.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
+import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
+import { resolvePolicy } from '../../workflows/policy.js';
+import { freePort } from '../support/global-setup.js';
+import { testConfig } from '../support/stack.js';
+import { postWebhook, smileEvent } from '../support/webhooks.js';
+
+/** Its own Temporal dev server, file-backed, so this test can stop and restart it. */
+let dir: string;
+let server: DevServer;
+let port: number;
+let sql: Sql;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smile-verify-relay-'));
+  port = await freePort();
+  server = await startTemporalDevServer({ binary: await resolveTemporalBinary(), port, dbFile: join(dir, 'temporal.db') });
+  sql = createSql(testConfig().database.url!, { max: 2 });
+});
+afterAll(async () => {
+  await server?.stop();
+  await sql?.end({ timeout: 1 });
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the relay', () => {
+  it('delivers 100 events that arrived while Temporal was down, each exactly once', async () => {
+    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const external = `relay-${randomUUID()}`;
+    const smileUserId = `tenantId-${randomUUID().replaceAll('-', '')}`;
+    await sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
+    // No worker is needed: Temporal records signals in the history either way.
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    const workflowId = `verification-${external}`;
+    await client.workflow.start('verificationWorkflow', {
+      workflowId,
+      taskQueue: 'relay-test-no-worker',
+      args: [{ externalUserId: external, requestId: randomUUID(), policy: resolvePolicy() }],
+    });
+    await connection.close();
+    await server.stop();
+
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql, temporal });
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const event = smileEvent('TASK_STARTED', { userId: smileUserId, n: i });
+      ids.push(event.id);
+      expect((await postWebhook(app, event)).statusCode).toBe(200);
+    }
+    expect((await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'pending'`)[0]!.n).toBe(100);
+
+    server = await startTemporalDevServer({ binary: await resolveTemporalBinary(), port, dbFile: join(dir, 'temporal.db') });
+    const back = new Client({ connection: await Connection.connect({ address: server.address }) });
+    await sql`update inbox_events set next_attempt_at = now() where id = any(${ids})`;
+    for (let pass = 0; pass < 10; pass++) if ((await deliverPending({ sql, client: back })) === 0) break;
+    // A second relay pass finds nothing left: no event is signalled twice.
+    await deliverPending({ sql, client: back });
+    expect((await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!.n).toBe(100);
+
+    const history = await back.workflow.getHandle(workflowId).fetchHistory();
+    const signalled = (history.events ?? [])
+      .map((e) => e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data)
+      .filter((data): data is Uint8Array => data !== undefined && data !== null)
+      .map((data) => (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId);
+    expect(signalled).toEqual(ids); // all 100, once each, in order of arrival
+    await app.close();
+    await temporal.connection.close();
+    await back.connection.close();
+  });
+});
