@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
 import { latestVerification, saveRequest } from '../../activities/store/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
-import { linkTokenUpdate, statusQuery } from '../../workflows/messages.js';
+import { linkTokenUpdate, statusQuery, type LinkTokenReply } from '../../workflows/messages.js';
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
@@ -20,6 +20,7 @@ export interface VerificationRoutesOptions {
 /** How long an API call may wait on Temporal before answering 503. */
 const TEMPORAL_DEADLINE_MS = 15_000;
 const QUERY_DEADLINE_MS = 5_000;
+const CLOSING_WAIT_MS = 5_000;
 
 const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (app, { sql, client, taskQueue }) => {
   app.addHook('onRequest', app.requireApiKey);
@@ -42,22 +43,33 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
 
       const workflowId = verificationWorkflowId(externalUserId);
       const input: VerificationInput = { externalUserId, requestId, policy, callbackUrl, partnerParams };
-      const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
-        workflowId,
-        taskQueue,
-        args: [input],
-        // One request starts the user's workflow or joins the running one: never two.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        staticSummary: `Verification of ${externalUserId}`,
-        staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
-        typedSearchAttributes: [
-          { key: ExternalUserIdKey, value: externalUserId },
-          { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
-        ],
-      });
-      const token = await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-        client.workflow.executeUpdateWithStart(linkTokenUpdate, { args: [{ requestId }], startWorkflowOperation: start }),
-      );
+      const startOrJoin = () => {
+        const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [input],
+          // One request starts the user's workflow or joins the running one: never two.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Verification of ${externalUserId}`,
+          staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
+          typedSearchAttributes: [
+            { key: ExternalUserIdKey, value: externalUserId },
+            { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
+          ],
+        });
+        return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+          client.workflow.executeUpdateWithStart(linkTokenUpdate, { args: [{ requestId }], startWorkflowOperation: start }),
+        );
+      };
+      let token: LinkTokenReply;
+      try {
+        token = await startOrJoin();
+      } catch (error) {
+        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+        // The running verification was just closing: once it has ended, this request starts the next one.
+        await client.withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result()).catch(() => undefined);
+        token = await startOrJoin();
+      }
       reply.code(token.startedByRequest ? 201 : 200);
       return {
         verificationId: workflowId,
