@@ -4,6 +4,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from '../config/index.js';
 import type { Sql } from '../activities/store/db.js';
 import auth from './plugins/auth.js';
+import hardening from './plugins/hardening.js';
+import metrics from './plugins/metrics.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
@@ -30,15 +32,23 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(hardening, { rateLimitPerMinute: config.api.rateLimitPerMinute });
   await app.register(openapi);
   await app.register(errors);
+  await app.register(metrics, { sql });
   await app.register(auth, { keys: config.api.keys });
 
   await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace });
-  await app.register(verificationRoutes, { prefix: '/v1', sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
-  await app.register(verificationActionRoutes, { prefix: '/v1', sql, client: temporal.client });
-  await app.register(widgetEventRoutes, { prefix: '/v1', client: temporal.client });
-  await app.register(erasureRoutes, { prefix: '/v1', sql });
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', v1.rateLimit());
+      await v1.register(verificationRoutes, { sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      await v1.register(verificationActionRoutes, { sql, client: temporal.client });
+      await v1.register(widgetEventRoutes, { client: temporal.client });
+      await v1.register(erasureRoutes, { sql });
+    },
+    { prefix: '/v1' },
+  );
   await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
   return app;
 }

@@ -22,6 +22,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Where Smile ID and browsers reach this API (the KYC callback URL is built from it). */
   PUBLIC_URL: httpUrl.optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   API_KEYS: list.pipe(z.array(z.string().min(8, 'each key needs at least 8 characters')).min(1)).default([DEV_API_KEY]),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
@@ -55,7 +56,7 @@ type Env = z.infer<typeof schema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; keys: string[]; publicUrl: string };
+  api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number };
   database: { url: string | undefined; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
@@ -91,7 +92,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS, publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '') },
+    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS, publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -45,6 +45,8 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
   const rawBody = (request: FastifyRequest) => request.body as Buffer;
 
+  const count = (source: string, type: string, outcome: string) => app.metrics?.webhooks.inc({ source, type: type.slice(0, 64), outcome });
+
   // After Temporal failed to answer, leave signalling to the relay for a while instead
   // of making every webhook wait for a deadline: the events are safe in the inbox.
   let temporalDownUntil = 0;
@@ -55,16 +57,27 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   }
 
   app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request, reply) => {
+    const reject = (reason: string, problem: HttpProblem) => {
+      count('smile', 'unknown', `rejected_${reason}`);
+      return problem;
+    };
     if (smile.webhookAllowedIps && !smile.webhookAllowedIps.includes(request.ip)) {
-      throw new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.');
+      throw reject('ip', new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.'));
     }
     if (!validSmileSignature(rawBody(request), request.headers['smile-signature'] as string | undefined, smile.webhookSecret)) {
-      throw new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.');
+      throw reject('signature', new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'));
     }
-    const envelope = envelopeSchema.safeParse(parseJson(rawBody(request)));
-    if (!envelope.success) throw new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.');
+    let json: unknown;
+    try {
+      json = parseJson(rawBody(request));
+    } catch (error) {
+      throw reject('json', error as HttpProblem);
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) throw reject('envelope', new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'));
     const { id, type, data } = envelope.data;
     const stored = await insertEvent(sql, { id, source: 'smile', type: normaliseEventType(type), smileUserId: data.userId ?? null, body: envelope.data });
+    count('smile', normaliseEventType(type), stored === 'inserted' ? 'accepted' : 'duplicate');
     if (stored === 'inserted') await signalNow({ id, source: 'smile', body: envelope.data });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });
@@ -73,11 +86,13 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
     if (!callback.success) throw new HttpProblem(400, 'Invalid callback', 'Expected signature, timestamp, ResultCode and PartnerParams.job_id.');
     if (!validKycSignature(callback.data, smileId.partnerId, smileId.apiKey)) {
+      count('smile-id', 'KYC_RESULT', 'rejected_signature');
       throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
     }
     const id = `sid-${callback.data.PartnerParams.job_id}-${callback.data.ResultCode}`;
     const body = callback.data;
     const stored = await insertEvent(sql, { id, source: 'smile-id', type: 'KYC_RESULT', smileUserId: body.PartnerParams.user_id ?? null, body });
+    count('smile-id', 'KYC_RESULT', stored === 'inserted' ? 'accepted' : 'duplicate');
     if (stored === 'inserted') await signalNow({ id, source: 'smile-id', body });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });

@@ -95,7 +95,11 @@ describe('deadlines', () => {
     expect(first.statusCode).toBe(201);
     const closed = await until(() => get(`verification-${user}`), (r) => r.json().status === 'EXPIRED');
     expect(closed.json().status).toBe('EXPIRED');
-    const [row] = await stack.sql`select closed_at from verifications where verification_id = ${`verification-${user}`}`;
+    // The row is written as the run closes; the live answer may come a moment earlier.
+    const row = await until(
+      async () => (await stack.sql`select closed_at from verifications where verification_id = ${`verification-${user}`}`)[0],
+      (r) => r?.closed_at instanceof Date,
+    );
     expect(row?.closed_at).toBeInstanceOf(Date);
 
     const second = await start({ externalUserId: user });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,17 @@ async function signalCount(workflowId: string, eventId: string): Promise<number>
     const data = attrs?.input?.payloads?.[0]?.data;
     return attrs?.signalName === 'smileEvent' && data && (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId === eventId;
   }).length;
+}
+
+/** Runs relay passes until the event is delivered: another test file's relay may hold the lock for a moment. */
+async function relayUntilDelivered(id: string): Promise<string> {
+  let state = '';
+  for (let i = 0; i < 50 && state !== 'delivered'; i++) {
+    await deliverPending({ sql: stack.sql, client: stack.client });
+    state = (await stack.sql`select state from inbox_events where id = ${id}`)[0]!.state as string;
+    if (state !== 'delivered') await sleep(100);
+  }
+  return state;
 }
 
 describe('POST /webhooks/smile rejects what it must', () => {
@@ -104,8 +116,7 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     await stack.sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
     const started = await startVerification(stack, { externalUserId: external });
     expect(started.smileUserId).toBe(smileUserId);
-    await deliverPending({ sql: stack.sql, client: stack.client });
-    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('delivered');
+    expect(await relayUntilDelivered(event.id)).toBe('delivered');
     expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(1);
   });
 });
@@ -142,8 +153,7 @@ describe('when a dependency is down', () => {
       await temporal.connection.close();
     }
     await stack.sql`update inbox_events set next_attempt_at = now() where id = ${event.id}`;
-    await deliverPending({ sql: stack.sql, client: stack.client });
-    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('delivered');
+    expect(await relayUntilDelivered(event.id)).toBe('delivered');
     expect(await signalCount(started.verificationId, event.id)).toBe(1);
   });
 });

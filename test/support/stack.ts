@@ -19,6 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     API_KEYS: API_KEY,
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
     DATABASE_URL: inject('databaseUrl'),
     DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
     TEMPORAL_ADDRESS: inject('temporalAddress'),

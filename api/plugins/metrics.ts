@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Sql } from '../../activities/store/db.js';
+
+export interface ApiMetrics {
+  registry: Registry;
+  webhooks: Counter<'source' | 'type' | 'outcome'>;
+  requests: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** One registry per app (tests build several apps in one process). */
+export function createApiMetrics(): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    webhooks: new Counter({
+      name: 'smile_verify_webhooks_received_total',
+      help: 'Webhooks received, by source, type and outcome (accepted, duplicate, rejected_<reason>)',
+      labelNames: ['source', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    requests: new Histogram({
+      name: 'smile_verify_http_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ApiMetrics;
+  }
+}
+
+/** `GET /metrics` (Prometheus): HTTP timings, webhooks by outcome, inbox depth and relay lag read at scrape time. */
+export default fp(
+  async function metrics(app: FastifyInstance, { sql }: { sql: Sql }) {
+    const registry = createApiMetrics();
+    app.decorate('metrics', registry);
+    new Gauge({
+      name: 'smile_verify_inbox_pending',
+      help: 'Inbox events waiting for the relay',
+      registers: [registry.registry],
+      async collect() {
+        const [row] = await sql<{ n: number; lag: number | null }[]>`
+          select count(*)::int as n, extract(epoch from now() - min(received_at))::float8 as lag from inbox_events where state = 'pending'`;
+        this.set(row?.n ?? 0);
+        lag.set(row?.lag ?? 0);
+      },
+    });
+    const lag = new Gauge({ name: 'smile_verify_relay_lag_seconds', help: 'Age of the oldest pending inbox event', registers: [registry.registry] });
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unknown';
+      registry.requests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1_000);
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(registry.registry.contentType).send(await registry.registry.metrics().catch(() => '# metrics unavailable\n')),
+    );
+  },
+  { name: 'metrics' },
+);

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { createSql } from '../../activities/store/db.js';
+import { createTemporalClient } from '../../runtime/temporal.js';
+import { auth, testConfig } from '../support/stack.js';
+import { postWebhook, smileEvent } from '../support/webhooks.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+async function appWith(overrides: Record<string, string> = {}) {
+  const config = testConfig(overrides);
+  const sql = createSql(config.database.url!, { max: 1 });
+  const temporal = createTemporalClient(config);
+  const app = await buildApp({ config, sql, temporal });
+  cleanups.push(async () => {
+    await app.close();
+    await temporal.connection.close();
+    await sql.end({ timeout: 1 });
+  });
+  return app;
+}
+
+describe('API hardening', () => {
+  it('rate-limits /v1 per key with 429, and never the webhooks', async () => {
+    const app = await appWith({ API_RATE_LIMIT_PER_MINUTE: '3' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: '/v1/verifications/verification-x', headers: auth })).statusCode);
+    expect(statuses).toEqual([404, 404, 404, 429, 429]);
+    for (let i = 0; i < 5; i++) expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
+  });
+
+  it('sends security headers', async () => {
+    const app = await appWith();
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('counts webhooks by type and outcome, and reports inbox depth on /metrics', async () => {
+    const app = await appWith();
+    const event = smileEvent('TASK_STARTED', { userId: 'tenantId-metrics' });
+    await postWebhook(app, event);
+    await postWebhook(app, event);
+    await postWebhook(app, event, { signature: 'bad' });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="accepted"\} 1/);
+    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="duplicate"\} 1/);
+    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="unknown",outcome="rejected_signature"\} 1/);
+    expect(text).toMatch(/smile_verify_inbox_pending \d+/);
+    expect(text).toMatch(/smile_verify_relay_lag_seconds/);
+  });
+});
