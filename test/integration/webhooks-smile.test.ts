@@ -21,12 +21,16 @@ afterAll(() => stack?.close());
 const rows = async (id: string) => (await stack.sql`select id, state from inbox_events where id = ${id}`).length;
 /** How many times the workflow was signalled with this event (decoding each smileEvent signal's payload). */
 async function signalCount(workflowId: string, eventId: string): Promise<number> {
-  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).filter((e) => {
-    const attrs = e.workflowExecutionSignaledEventAttributes;
-    const data = attrs?.input?.payloads?.[0]?.data;
-    return attrs?.signalName === 'smileEvent' && data && (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId === eventId;
-  }).length;
+  let count = 0;
+  for (let i = 0; i < 20 && count === 0; i++, await sleep(100)) {
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    count = (history.events ?? []).filter((e) => {
+      const attrs = e.workflowExecutionSignaledEventAttributes;
+      const data = attrs?.input?.payloads?.[0]?.data;
+      return attrs?.signalName === 'smileEvent' && data && (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId === eventId;
+    }).length;
+  }
+  return count;
 }
 
 /** Runs relay passes until the event is delivered: another test file's relay may hold the lock for a moment. */
