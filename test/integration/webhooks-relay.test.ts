@@ -9,6 +9,8 @@ import { buildApp } from '../../api/app.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
+import { migrate } from '../../activities/store/migrate.js';
+import { dropDatabase, ensureDatabase } from '../../scripts/database.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { resolvePolicy } from '../../workflows/policy.js';
@@ -21,21 +23,30 @@ let dir: string;
 let server: DevServer;
 let port: number;
 let sql: Sql;
+let databaseUrl: string | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smile-verify-relay-'));
   port = await freePort();
   server = await startTemporalDevServer({ binary: await resolveTemporalBinary(), port, dbFile: join(dir, 'temporal.db') });
-  sql = createSql(testConfig().database.url!, { max: 2 });
+  // Its own database too: a relay pass delivers every due event in the inbox, so sharing
+  // one with other test files would let their relays and this one take each other's events.
+  const url = new URL(testConfig().database.url!);
+  url.pathname = `/smile_verify_relay_${randomUUID().slice(0, 8)}`;
+  databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  sql = createSql(databaseUrl, { max: 2 });
+  await migrate(sql);
 });
 afterAll(async () => {
   await server?.stop();
   await sql?.end({ timeout: 1 });
+  if (databaseUrl) await dropDatabase(databaseUrl);
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('the relay', () => {
   it('delivers 100 events that arrived while Temporal was down, each exactly once', async () => {
-    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: databaseUrl! });
     const external = `relay-${randomUUID()}`;
     const smileUserId = `tenantId-${randomUUID().replaceAll('-', '')}`;
     await sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
