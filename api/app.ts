@@ -28,6 +28,8 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
     logger,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
+    // request.ip is the client's address behind the configured proxies, and the proxy's otherwise.
+    ...(config.api.trustedProxies ? { trustProxy: config.api.trustedProxies } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

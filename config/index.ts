@@ -35,6 +35,8 @@ const schema = z.object({
   SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
   SMILE_WEBHOOK_SECRET: z.string().min(1).default('sandbox-webhook-secret'),
   SMILE_WEBHOOK_ALLOWED_IPS: list.optional(),
+  /** Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs), for the allow-list. */
+  TRUSTED_PROXIES: list.optional(),
   RESULT_CALLBACK_URL: httpUrl.optional(),
   RESULT_CALLBACK_SECRET: z
     .string()
@@ -56,7 +58,7 @@ type Env = z.infer<typeof schema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number };
+  api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number; trustedProxies: string[] | undefined };
   database: { url: string | undefined; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
@@ -94,6 +96,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     logLevel: env.LOG_LEVEL,
     api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS, publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      trustedProxies: env.TRUSTED_PROXIES,
     },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     temporal: {

@@ -73,6 +73,22 @@ describe('POST /webhooks/smile rejects what it must', () => {
     expect((await postWebhook(stack.app, raw, { contentType: 'text/plain' })).statusCode).toBe(415);
   });
 
+  it('honours X-Forwarded-For only from a trusted proxy', async () => {
+    const config = testConfig({ SMILE_WEBHOOK_ALLOWED_IPS: '18.142.61.230', TRUSTED_PROXIES: '127.0.0.1' });
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql: stack.sql, temporal });
+    try {
+      const raw = JSON.stringify(smileEvent('USER_CREATED', { userId: 'tenantId-proxy' }));
+      const via = (forwardedFor: string) =>
+        app.inject({ method: 'POST', url: '/webhooks/smile', payload: raw, headers: { 'content-type': 'application/json', 'smile-signature': smileSignature(raw), 'x-forwarded-for': forwardedFor } });
+      expect((await via('18.142.61.230')).statusCode).toBe(200);
+      expect((await via('10.1.2.3')).statusCode).toBe(403);
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+    }
+  });
+
   it('403 from an address outside the allow-list', async () => {
     const config = testConfig({ SMILE_WEBHOOK_ALLOWED_IPS: '18.142.61.230' });
     const temporal = createTemporalClient(config);

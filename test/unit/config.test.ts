@@ -4,7 +4,7 @@ import { ConfigError, DEV_API_KEY, loadConfig } from '../../config/index.js';
 describe('config', () => {
   it('has the dev defaults of SPEC §2', () => {
     const config = loadConfig({});
-    expect(config.api).toEqual({ port: 3000, host: '127.0.0.1', keys: [DEV_API_KEY], publicUrl: 'http://127.0.0.1:3000', rateLimitPerMinute: 1_200 });
+    expect(config.api).toEqual({ port: 3000, host: '127.0.0.1', keys: [DEV_API_KEY], publicUrl: 'http://127.0.0.1:3000', rateLimitPerMinute: 1_200, trustedProxies: undefined });
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'verifications' });
     expect(config.smile).toMatchObject({ apiUrl: 'http://127.0.0.1:3100/v1', apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookSecret: 'sandbox-webhook-secret' });
     expect(config.smile.webhookAllowedIps).toBeUndefined();
