@@ -1,4 +1,4 @@
-import type { Sql } from './db.js';
+import type { Db } from './db.js';
 
 export interface ErasureCounts {
   datapoints: number;
@@ -12,8 +12,9 @@ export interface ErasureCounts {
  * documents (no personal data) stay; an audit row records the erasure.
  * Undefined when the verification is unknown.
  */
-export async function eraseUserData(sql: Sql, verificationId: string): Promise<ErasureCounts | undefined> {
-  return sql.begin(async (tx) => {
+export async function eraseUserData(sql: Db, verificationId: string): Promise<ErasureCounts | undefined> {
+  const inTransaction = (fn: (tx: Db) => Promise<ErasureCounts | undefined>) => ('begin' in sql ? sql.begin(fn) : fn(sql));
+  return inTransaction(async (tx) => {
     const [run] = await tx<{ external_user_id: string; smile_user_id: string | null }[]>`
       select external_user_id, smile_user_id from verifications where verification_id = ${verificationId} order by created_at desc limit 1`;
     if (!run) return undefined;

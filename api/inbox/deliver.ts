@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../activities/store/db.js';
+import { eraseUserData } from '../../activities/store/erasure.js';
 import { externalUserOf, markEvent, type PendingEvent } from '../../activities/store/events.js';
 import { verificationWorkflowId } from '../../workflows/ids.js';
 import { kycResultSignal, smileEventSignal } from '../../workflows/messages.js';
@@ -29,6 +30,7 @@ export async function deliverEvent({ sql, client }: { sql: Db; client: Client },
     );
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
+      if (target.kind === 'smile' && target.ref.type === 'ACCOUNT_DISCONNECTED') await eraseIfPolicySaysSo(sql, target.workflowId);
       await markEvent(sql, event.id, 'orphan', { verificationId: target.workflowId, error: 'no running verification' });
       return 'orphan';
     }
@@ -37,6 +39,20 @@ export async function deliverEvent({ sql, client }: { sql: Db; client: Client },
   }
   await markEvent(sql, event.id, 'delivered', { verificationId: target.workflowId });
   return 'delivered';
+}
+
+/**
+ * ACCOUNT_DISCONNECTED after a decision: erase the user's data when the decided
+ * run's policy asked for it (`eraseOnDisconnect`). Before a decision the running
+ * workflow handles the event (back to waiting).
+ */
+async function eraseIfPolicySaysSo(sql: Db, verificationId: string): Promise<void> {
+  const [decided] = await sql<{ erase: boolean }[]>`
+    select coalesce((d.policy->>'eraseOnDisconnect')::boolean, false) as erase
+    from verifications v join decisions d on d.run_id = v.run_id
+    where v.verification_id = ${verificationId}
+    order by v.created_at desc limit 1`;
+  if (decided?.erase) await eraseUserData(sql, verificationId);
 }
 
 type Target =

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveHistory } from '../support/history.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -89,5 +89,27 @@ describe('connection attempts', () => {
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('EXPIRED');
     await saveHistory('expired', stack.client.workflow.getHandle(started.verificationId));
+  });
+});
+
+describe('after a decision', () => {
+  it('ACCOUNT_DISCONNECTED erases the data when the policy says eraseOnDisconnect', async () => {
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('erase-on-disconnect'),
+      applicant: { fullName: SANDBOX_USERS.george.fullName },
+      policy: { ...policy, eraseOnDisconnect: true },
+    });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc.decision?.outcome).toBe('APPROVED');
+    await stack.client.workflow.getHandle(started.verificationId).result();
+    const stored = async () => (await stack.sql`select count(*)::int as n from datapoints where smile_user_id = ${started.smileUserId}`)[0]!.n as number;
+    expect(await stored()).toBeGreaterThan(0);
+
+    await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${doc.accounts[0]!.accountId}`);
+    let left = await stored();
+    for (let i = 0; i < 40 && left > 0; i++, await sleep(250)) left = await stored();
+    expect(left).toBe(0);
+    expect((await stack.sql`select outcome from decisions d join verifications v using (run_id) where v.verification_id = ${started.verificationId}`)[0]!.outcome).toBe('APPROVED');
   });
 });

@@ -79,7 +79,10 @@ export async function startStack(overrides: Record<string, string> = {}) {
 export async function smileSandboxRequest(sandboxUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(sandboxUrl + path, {
     method,
-    headers: { authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const envelope = (await response.json()) as { data: unknown; code: string };
