@@ -57,6 +57,15 @@ export interface PendingEvent {
 }
 
 /**
+ * Locks a just-inserted event for the request that inserted it, inside `tx`:
+ * false when it is no longer pending or a relay pass holds it (the relay delivers it then).
+ */
+export async function claimPendingEvent(tx: Db, id: string): Promise<boolean> {
+  const rows = await tx`select 1 from inbox_events where id = ${id} and state = 'pending' for update skip locked`;
+  return rows.length === 1;
+}
+
+/**
  * What the relay should deliver, in order of arrival: pending events that are
  * due, and orphans whose user has a verification that started after they came.
  */
@@ -68,7 +77,9 @@ export async function dueEvents(sql: Db, limit: number): Promise<PendingEvent[]>
              select 1 from verifications v
              where v.smile_user_id = e.smile_user_id and v.closed_at is null and v.created_at > e.received_at - interval '1 second'))
     order by e.seq
-    limit ${limit}`;
+    limit ${limit}
+    -- Rows the API is signalling right now (it holds them locked) are left to it.
+    for update of e skip locked`;
 }
 
 export async function inboxDepth(sql: Db): Promise<number> {

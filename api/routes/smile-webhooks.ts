@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { insertEvent, type PendingEvent } from '../../activities/store/events.js';
+import { claimPendingEvent, insertEvent, type PendingEvent } from '../../activities/store/events.js';
 import { deliverEvent } from '../inbox/deliver.js';
 import { envelopeSchema, normaliseEventType } from '../inbox/smile-event.js';
 import { kycCallbackSchema, validKycSignature } from '../inbox/smile-id-event.js';
@@ -52,7 +52,10 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   let temporalDownUntil = 0;
   async function signalNow(event: PendingEvent): Promise<void> {
     if (Date.now() < temporalDownUntil) return;
-    const outcome = await deliverEvent({ sql, client }, event).catch(() => 'pending' as const);
+    // Under a row lock, so a relay pass running at this moment skips the event instead of signalling it too.
+    const outcome = await sql
+      .begin(async (tx) => ((await claimPendingEvent(tx, event.id)) ? deliverEvent({ sql: tx, client }, event) : ('delivered' as const)))
+      .catch(() => 'pending' as const);
     if (outcome === 'pending') temporalDownUntil = Date.now() + BREAKER_MS;
   }
 

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Payload } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverPending } from '../../api/inbox/relay.js';
+import type { SmileEventRef } from '../../workflows/messages.js';
+import { startVerification, uniqueUser } from '../support/journeys.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { smileEvent } from '../support/webhooks.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+async function smileSignals(workflowId: string, eventId: string): Promise<number> {
+  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  const { payloadCodecs, payloadConverter } = stack.client.workflow.options.loadedDataConverter;
+  let count = 0;
+  for (const event of history.events ?? []) {
+    const attrs = event.workflowExecutionSignaledEventAttributes;
+    if (attrs?.signalName !== 'smileEvent') continue;
+    let payloads = (attrs.input?.payloads ?? []) as Payload[];
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    if (payloadConverter.fromPayload<SmileEventRef>(payloads[0]!).eventId === eventId) count++;
+  }
+  return count;
+}
+
+const stateOf = async (id: string) => (await stack.sql<{ state: string }[]>`select state from inbox_events where id = ${id}`)[0]?.state;
+
+describe('the relay and the webhook route never signal the same event twice', () => {
+  it('a relay pass skips an event whose row the API holds locked (it is signalling it), and delivers it once released', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('locked') });
+    const envelope = smileEvent('TASK_STARTED', { userId: started.smileUserId, accountId: 'acc-1', providerId: 'provider-1' });
+    await stack.sql`
+      insert into inbox_events (id, source, type, smile_user_id, body)
+      values (${envelope.id}, 'smile', 'TASK_STARTED', ${started.smileUserId}, ${stack.sql.json(envelope as never)})`;
+
+    // What the route does while it signals: the row is locked in its transaction.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = stack.sql.begin(async (tx) => {
+      await tx`select 1 from inbox_events where id = ${envelope.id} for update`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    for (let i = 0; i < 3; i++) await deliverPending({ sql: stack.sql, client: stack.client });
+    expect(await stateOf(envelope.id)).toBe('pending');
+    expect(await smileSignals(started.verificationId, envelope.id)).toBe(0);
+
+    release();
+    await holder;
+    for (let i = 0; i < 50 && (await stateOf(envelope.id)) !== 'delivered'; i++) {
+      await deliverPending({ sql: stack.sql, client: stack.client });
+      await sleep(100);
+    }
+    expect(await stateOf(envelope.id)).toBe('delivered');
+    for (let i = 0; i < 3; i++) await deliverPending({ sql: stack.sql, client: stack.client });
+    expect(await smileSignals(started.verificationId, envelope.id)).toBe(1);
+  });
+});
