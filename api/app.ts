@@ -3,12 +3,14 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
 import type { Sql } from '../activities/store/db.js';
+import { dataConverterOf } from '../runtime/temporal.js';
 import auth from './plugins/auth.js';
 import hardening from './plugins/hardening.js';
 import metrics from './plugins/metrics.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
+import codecRoutes from './routes/codec.js';
 import erasureRoutes from './routes/erasure.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
@@ -51,6 +53,11 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
     },
     { prefix: '/v1' },
   );
+  await app.register(codecRoutes, {
+    codec: dataConverterOf(config).payloadCodecs![0]!,
+    uiOrigins: [`http://127.0.0.1:${config.temporal.uiPort}`, `http://localhost:${config.temporal.uiPort}`, 'http://localhost:8080'],
+    requireKey: config.env !== 'development',
+  });
   await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
   return app;
 }

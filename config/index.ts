@@ -49,6 +49,8 @@ const schema = z.object({
     .base64('must be base64')
     .refine((key) => Buffer.from(key, 'base64').length === 32, 'must decode to 32 bytes (AES-256)')
     .default(DEV_PAYLOAD_ENCRYPTION_KEY),
+  /** Retired keys (comma-separated base64) still able to decrypt older history after a rotation. */
+  PAYLOAD_ENCRYPTION_RETIRED_KEYS: list.optional(),
   SANDBOX_PORT: port.default(3100),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
 });
@@ -64,7 +66,7 @@ export interface Config {
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
   resultCallback: { url: string | undefined; secret: string };
   smileId: { url: string; partnerId: string; apiKey: string };
-  payloadEncryptionKey: { key: string; isDevKey: boolean };
+  payloadEncryptionKey: { key: string; retired: string[]; isDevKey: boolean };
   sandbox: { port: number; host: string };
 }
 
@@ -114,7 +116,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     resultCallback: { url: env.RESULT_CALLBACK_URL, secret: env.RESULT_CALLBACK_SECRET },
     smileId: { url: env.SMILE_ID_URL, partnerId: env.SMILE_ID_PARTNER_ID, apiKey: env.SMILE_ID_API_KEY },
-    payloadEncryptionKey: { key: env.PAYLOAD_ENCRYPTION_KEY, isDevKey },
+    payloadEncryptionKey: { key: env.PAYLOAD_ENCRYPTION_KEY, retired: env.PAYLOAD_ENCRYPTION_RETIRED_KEYS ?? [], isDevKey },
     sandbox: { port: env.SANDBOX_PORT, host: env.SANDBOX_HOST },
   };
 }

@@ -83,6 +83,8 @@ async function temporal(): Promise<DevServer | undefined> {
     uiPort: config.temporal.uiPort,
     dbFile: `${DEV_DIR}/temporal.db`,
     namespace: config.temporal.namespace,
+    // The UI asks the API to decrypt payloads for display (history itself stays ciphertext).
+    codecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
   });
   stops.push(() => server.stop());
   server.process.once('exit', (code) => void (stopping || (say(`Temporal exited (${code})`), stopAll(1))));

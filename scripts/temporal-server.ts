@@ -13,6 +13,8 @@ export interface DevServerOptions {
   /** A SQLite file keeps workflows across restarts; omit for an in-memory server. */
   dbFile?: string;
   namespace?: string;
+  /** A codec server the Web UI calls to show decoded payloads. */
+  codecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -58,10 +60,11 @@ export async function waitForTemporal(address: string, namespace = 'default', ti
 
 /** Starts `temporal server start-dev` with the search attributes of SPEC §6 registered. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
-  const { binary, host = '127.0.0.1', port, uiPort, dbFile, namespace = 'default', log = () => {} } = options;
+  const { binary, host = '127.0.0.1', port, uiPort, dbFile, namespace = 'default', codecEndpoint, log = () => {} } = options;
   const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (dbFile) args.push('--db-filename', dbFile);
+  if (codecEndpoint && uiPort !== undefined) args.push('--ui-codec-endpoint', codecEndpoint);
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
 
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
+import { dataConverterOf } from '../runtime/temporal.js';
 import { createActivities } from '../activities/index.js';
 import type { SmileClient } from '../activities/smile/index.js';
 import type { Sql } from '../activities/store/db.js';
@@ -22,6 +23,7 @@ export async function createWorker({ config, sql, smile, connection, workflowBun
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    dataConverter: dataConverterOf(config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       sql,

@@ -150,3 +150,28 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('payload encryption', () => {
+  it('stores only ciphertext in history: the link token is not there in any form', async () => {
+    const user = `sealed-${Date.now()}`;
+    const started = await start({ externalUserId: user });
+    const { link } = started.json();
+    const history = JSON.parse(JSON.stringify(await stack.client.workflow.getHandle(`verification-${user}`).fetchHistory())) as unknown;
+    // Every payload's bytes (base64 under "data" in the history's JSON), decoded: what the server stores.
+    const stored: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'data' && typeof value === 'string') stored.push(Buffer.from(value, 'base64').toString('latin1'));
+          else walk(value);
+        }
+      }
+    };
+    walk(history);
+    expect(stored.length).toBeGreaterThan(5);
+    expect(stored.join('\n')).not.toContain(link.userToken);
+    const raw = JSON.stringify(history);
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+  });
+});

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { createSql } from '../../activities/store/db.js';
 import { deliverPending } from '../../api/inbox/relay.js';
-import { createTemporalClient } from '../../runtime/temporal.js';
+import { createTemporalClient, dataConverterOf } from '../../runtime/temporal.js';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { verificationWorkflowId } from '../../workflows/ids.js';
 import { freePort } from '../support/global-setup.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
@@ -24,11 +25,11 @@ async function signalCount(workflowId: string, eventId: string): Promise<number>
   let count = 0;
   for (let i = 0; i < 20 && count === 0; i++, await sleep(100)) {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-    count = (history.events ?? []).filter((e) => {
-      const attrs = e.workflowExecutionSignaledEventAttributes;
-      const data = attrs?.input?.payloads?.[0]?.data;
-      return attrs?.signalName === 'smileEvent' && data && (JSON.parse(Buffer.from(data).toString()) as { eventId: string }).eventId === eventId;
-    }).length;
+    const signals = (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes).filter((a) => a?.signalName === 'smileEvent');
+    // History holds ciphertext: open each signal's payload with the service's codec.
+    const [codec] = dataConverterOf(stack.config).payloadCodecs!;
+    const refs = await Promise.all(signals.map(async (a) => (await codec!.decode([a!.input!.payloads![0]! as Payload]))[0]!));
+    count = refs.filter((payload) => (defaultPayloadConverter.fromPayload(payload) as { eventId: string }).eventId === eventId).length;
   }
   return count;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WidgetEventRef } from '../../workflows/messages.js';
@@ -51,7 +52,8 @@ describe('POST /v1/verifications/:id/widget-events', () => {
       expect(response.statusCode, body.callback).toBe(202);
       expect(response.json()).toEqual({ accepted: true });
     }
-    const refs = await widgetSignals(started.verificationId);
+    let refs = await widgetSignals(started.verificationId);
+    for (let i = 0; i < 20 && refs.length < NINE.length; i++, await sleep(100)) refs = await widgetSignals(started.verificationId);
     expect(refs.map((r) => r.callback)).toEqual(NINE.map((b) => b.callback));
     expect(refs.find((r) => r.callback === 'onAccountConnected')).toMatchObject({ accountId: 'acc-w1', providerId: 'provider-1' });
     expect(refs.find((r) => r.callback === 'onAccountError')?.errorCode).toBe('INVALID_CREDENTIALS');

@@ -1,0 +1,49 @@
+import type { PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+/** The codec-server protocol of the Temporal Web UI: payloads with base64 metadata values and data. */
+const payloadsBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().optional() })).max(1_000),
+});
+type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
+
+const fromJson = ({ metadata, data }: JsonPayload) => ({
+  metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(data ?? '', 'base64'),
+});
+const toJson = ({ metadata, data }: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
+  metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(data ?? []).toString('base64'),
+});
+
+export interface CodecRoutesOptions {
+  codec: PayloadCodec;
+  /** The Web UI's origin, allowed by CORS. */
+  uiOrigins: string[];
+  /** In development the local UI may call without a key; elsewhere the bearer key is required. */
+  requireKey: boolean;
+}
+
+/** `POST /codec/encode` and `/codec/decode`: lets the Temporal UI show decrypted payloads to operators. */
+const codecRoutes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, uiOrigins, requireKey }) => {
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin && uiOrigins.includes(origin)) {
+      void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
+      void reply.header('access-control-allow-headers', 'Authorization, Content-Type, X-Namespace').header('access-control-allow-methods', 'POST, OPTIONS');
+      void reply.header('access-control-allow-credentials', 'true');
+    }
+    if (request.method === 'OPTIONS') return reply.code(204).send();
+    if (requireKey) await app.requireApiKey(request);
+  });
+  app.options('/codec/encode', async () => undefined);
+  app.options('/codec/decode', async () => undefined);
+  for (const direction of ['encode', 'decode'] as const) {
+    app.post(`/codec/${direction}`, { schema: { hide: true, body: payloadsBody } }, async (request) => ({
+      payloads: (await codec[direction](request.body.payloads.map(fromJson))).map(toJson),
+    }));
+  }
+};
+
+export default codecRoutes;
