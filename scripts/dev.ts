@@ -19,9 +19,15 @@ const config = loadConfigOrExit();
 const say = (line: string) => console.log(`\x1b[36m[dev]\x1b[0m ${line}`);
 
 const stops: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
+  if (stopping) {
+    // A second Ctrl-C: do not leave anything behind, however impatient.
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(code);
+  }
+  {
     stopping = true;
     say('stopping…');
     for (const stop of stops.reverse()) await stop().catch((error: Error) => say(`while stopping: ${error.message}`));
@@ -55,6 +61,7 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildP
     void stopAll(1);
   });
   stops.push(() => stopProcess(child));
+  children.push(child);
   return child;
 }
 
@@ -87,6 +94,7 @@ async function temporal(): Promise<DevServer | undefined> {
     codecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
   });
   stops.push(() => server.stop());
+  children.push(server.process);
   server.process.once('exit', (code) => void (stopping || (say(`Temporal exited (${code})`), stopAll(1))));
   return server;
 }
