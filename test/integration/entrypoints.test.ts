@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { freePort } from '../support/global-setup.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const started: ChildProcess[] = [];
+afterAll(() => started.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+
+/** Runs an entrypoint the way `npm run api` / `npm run worker` do: real Node ESM, not the test runner's loader. */
+function run(entry: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await ok()) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+describe('the entrypoints', () => {
+  it('start under plain Node, serve, and stop cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `entrypoints-${port}`,
+      PORT: String(port),
+    };
+    const api = run('api/server.ts', env);
+    const worker = run('worker/main.ts', env);
+    const ready = await until(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false));
+    expect(ready, api.output()).toBe(true);
+    expect(await until(() => worker.output().includes('worker polling')), worker.output()).toBe(true);
+
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await api.exited, api.output()).toBe(0);
+    expect(await worker.exited, worker.output()).toBe(0);
+  });
+
+  it('refuses an invalid configuration with a message naming the variable', async () => {
+    const api = run('api/server.ts', { PORT: 'eighty' });
+    expect(await api.exited).toBe(1);
+    expect(api.output()).toContain('PORT');
+  });
+});
