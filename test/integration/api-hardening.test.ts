@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.js';
-import { createSql } from '../../activities/store/db.js';
-import { createTemporalClient } from '../../runtime/temporal.js';
-import { auth, testConfig } from '../support/stack.js';
+import { buildTestApp } from '../support/app.js';
+import { auth } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -10,16 +8,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 async function appWith(overrides: Record<string, string> = {}) {
-  const config = testConfig(overrides);
-  const sql = createSql(config.database.url!, { max: 1 });
-  const temporal = createTemporalClient(config);
-  const app = await buildApp({ config, sql, temporal });
-  cleanups.push(async () => {
-    await app.close();
-    await temporal.connection.close();
-    await sql.end({ timeout: 1 });
-  });
-  return app;
+  const built = await buildTestApp(overrides);
+  cleanups.push(built.close);
+  return built.app;
 }
 
 describe('API hardening', () => {

@@ -1,23 +1,14 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.js';
-import { createSql, type Sql } from '../../activities/store/db.js';
-import { createTemporalClient, dataConverterOf } from '../../runtime/temporal.js';
+import { dataConverterOf } from '../../runtime/temporal.js';
+import { buildTestApp } from '../support/app.js';
 import { auth, testConfig } from '../support/stack.js';
 
-let app: Awaited<ReturnType<typeof buildApp>>;
-let sql: Sql;
+let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
 let close: () => Promise<void>;
 const config = testConfig();
 beforeAll(async () => {
-  sql = createSql(config.database.url!, { max: 1 });
-  const temporal = createTemporalClient(config);
-  app = await buildApp({ config, sql, temporal });
-  close = async () => {
-    await app.close();
-    await temporal.connection.close();
-    await sql.end({ timeout: 1 });
-  };
+  ({ app, close } = await buildTestApp());
 });
 afterAll(() => close?.());
 

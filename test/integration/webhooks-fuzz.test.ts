@@ -1,27 +1,16 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.js';
-import { createSql, type Sql } from '../../activities/store/db.js';
-import { createTemporalClient } from '../../runtime/temporal.js';
+import { buildTestApp } from '../support/app.js';
 import { freePort } from '../support/global-setup.js';
-import { testConfig } from '../support/stack.js';
 import { smileEvent, smileSignature } from '../support/webhooks.js';
 
-let app: Awaited<ReturnType<typeof buildApp>>;
-let sql: Sql;
+let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
+let sql: Awaited<ReturnType<typeof buildTestApp>>['sql'];
 let close: () => Promise<void>;
 beforeAll(async () => {
   // Real Postgres; Temporal at a dead port (nothing forged may get far enough to need it).
-  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
-  sql = createSql(config.database.url!, { max: 2 });
-  const temporal = createTemporalClient(config);
-  app = await buildApp({ config, sql, temporal });
-  close = async () => {
-    await app.close();
-    await temporal.connection.close();
-    await sql.end({ timeout: 1 });
-  };
+  ({ app, sql, close } = await buildTestApp({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` }));
 });
 afterAll(() => close?.());
 
