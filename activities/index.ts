@@ -5,11 +5,11 @@ import { createDataActivities } from './datapoints.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
 import type { SmileClient } from './smile/index.js';
-import { createTokenActivities, type SmileUsersApi } from './tokens.js';
+import { createTokenActivities } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: SmileUsersApi & Pick<SmileClient, 'iterateData'>;
+  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'iterateData'>;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string };
 }

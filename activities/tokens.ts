@@ -1,16 +1,11 @@
 import type { LinkToken } from '../workflows/types.js';
+import type { SmileClient } from './smile/index.js';
 import type { Sql } from './store/db.js';
 import { findSmileUser, saveSmileUser } from './store/verifications.js';
 
-/** The part of the Smile client these activities need (activities/smile/client.ts). */
-export interface SmileUsersApi {
-  createUser(externalMetadata?: Record<string, string>): Promise<{ user: { id: string }; token: SmileToken }>;
-  createToken(userId: string): Promise<SmileToken>;
-}
-interface SmileToken {
-  accessToken: string;
-  expiresAt: string;
-}
+/** The part of the Smile client these activities need. */
+export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken'>;
+type SmileToken = Awaited<ReturnType<SmileUsersApi['createToken']>>;
 
 const toLink = (token: SmileToken): LinkToken => ({ userToken: token.accessToken, expiresAt: token.expiresAt });
 

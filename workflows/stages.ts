@@ -36,7 +36,8 @@ export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state
 export function showDetails({ state }: Ctx): void {
   const accounts = state.accounts.map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`).join(', ');
   const datapoints = Object.entries(state.datapoints).map(([name, value]) => `${name} ${value}`).join(', ');
-  setCurrentDetails(`**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}`);
+  const widget = state.widgetHint ? `\n\nlast widget callback: ${state.widgetHint}` : '';
+  setCurrentDetails(`**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`);
 }
 
 /** Moves to a stage: the UI's details, and on a change the search attribute and the stored document. */

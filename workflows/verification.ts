@@ -86,6 +86,7 @@ function registerHandlers(ctx: Ctx): void {
   // Widget callbacks are hints from a browser: they may refresh the token, never decide.
   setHandler(widgetEventSignal, async (event) => {
     applyWidgetEvent(state, event);
+    showDetails(ctx);
     if (event.callback === 'onTokenExpired') await refreshToken(ctx, true);
   });
 
