@@ -30,6 +30,25 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('verifications'),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Remote clusters: TLS is on when any TLS variable or an API key is set (Temporal Cloud needs both off or on). */
+  TEMPORAL_TLS: z.stringbool().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A Temporal Cloud API key (sent as a bearer token over TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** The worker's Prometheus endpoint (Temporal runtime metrics); 0 turns it off. */
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** How long a stopping worker lets running activities finish before cancelling them. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** The prebuilt workflow bundle (`npm run build:workflows`); without it the worker bundles from source. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** `GET /demo`: on in development and test, off in production unless turned on. */
+  DEMO_ENABLED: z.stringbool().optional(),
+  /** The Wink SDK the demo loads; defaults to the sandbox's copy, or Smile's real one for a smileapi.io API URL. */
+  SMILE_WIDGET_SCRIPT_URL: httpUrl.optional(),
   SMILE_API_URL: httpUrl.default('http://127.0.0.1:3100/v1'),
   SMILE_API_KEY: z.string().min(1).default('sandbox-key'),
   SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
@@ -57,12 +76,40 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+export interface TemporalTls {
+  caPath?: string;
+  certPath?: string;
+  keyPath?: string;
+  serverName?: string;
+}
+
+/** TLS is on when asked for, when any TLS file is given, or with an API key (Temporal Cloud); off when TEMPORAL_TLS=false. */
+function temporalTls(env: Env): TemporalTls | undefined {
+  const files = { caPath: env.TEMPORAL_TLS_CA_PATH, certPath: env.TEMPORAL_TLS_CERT_PATH, keyPath: env.TEMPORAL_TLS_KEY_PATH };
+  const wanted = env.TEMPORAL_TLS ?? (Object.values(files).some(Boolean) || Boolean(env.TEMPORAL_API_KEY));
+  if (!wanted) return undefined;
+  return Object.fromEntries(Object.entries({ ...files, serverName: env.TEMPORAL_TLS_SERVER_NAME }).filter(([, v]) => v));
+}
+
+/** Smile's real SDK for Smile's hosts (with the matching link host), else the sandbox's copy beside its API. */
+function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
+  const api = new URL(env.SMILE_API_URL);
+  const real = api.hostname.endsWith('smileapi.io');
+  const linkApiHost = real && !api.hostname.startsWith('sandbox') ? 'https://link.smileapi.io/v1' : 'https://link-sandbox.smileapi.io/v1';
+  return {
+    widgetScriptUrl: env.SMILE_WIDGET_SCRIPT_URL ?? (real ? 'https://web.smileapi.io/v2/smile.v2.js' : `${api.origin}/wink/smile.v2.js`),
+    linkApiHost,
+  };
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number; trustedProxies: string[] | undefined };
   database: { url: string | undefined; poolSize: number };
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls: TemporalTls | undefined; apiKey: string | undefined };
+  worker: { metrics: { host: string; port: number } | undefined; shutdownGraceSeconds: number; workflowBundlePath: string | undefined };
+  demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
   resultCallback: { url: string | undefined; secret: string };
   smileId: { url: string; partnerId: string; apiKey: string };
@@ -93,6 +140,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (env.NODE_ENV === 'production' && env.API_KEYS.includes(DEV_API_KEY)) {
     throw new ConfigError([{ variable: 'API_KEYS', message: 'the dev key cannot be used in production' }]);
   }
+  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+    const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
+    throw new ConfigError([{ variable: missing, message: 'a client certificate needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' }]);
+  }
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -106,7 +157,15 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
+      tls: temporalTls(env),
+      apiKey: env.TEMPORAL_API_KEY,
     },
+    worker: {
+      metrics: env.WORKER_METRICS_PORT === 0 ? undefined : { host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT },
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
+    },
+    demo: { enabled: env.DEMO_ENABLED ?? env.NODE_ENV !== 'production', ...widgetOf(env) },
     smile: {
       apiUrl: env.SMILE_API_URL,
       apiKey: env.SMILE_API_KEY,

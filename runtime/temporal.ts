@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/index.js';
 import { createEncryptionCodec } from './codec.js';
 
@@ -10,11 +12,31 @@ export function dataConverterOf(config: Pick<Config, 'payloadEncryptionKey'>): D
 }
 
 /**
+ * Where and how to reach Temporal, for the client's Connection and the worker's
+ * NativeConnection alike: the address, TLS (server CA, client certificate, SNI
+ * override) and a Temporal Cloud API key.
+ */
+export function connectionOptionsOf({ temporal }: Pick<Config, 'temporal'>): { address: string; tls?: TLSConfig; apiKey?: string } {
+  const { address, tls, apiKey } = temporal;
+  if (!tls) return { address, ...(apiKey ? { apiKey } : {}) };
+  const read = (path: string) => readFileSync(path);
+  return {
+    address,
+    tls: {
+      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+      ...(tls.caPath ? { serverRootCACertificate: read(tls.caPath) } : {}),
+      ...(tls.certPath && tls.keyPath ? { clientCertPair: { crt: read(tls.certPath), key: read(tls.keyPath) } } : {}),
+    },
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
+
+/**
  * A lazy connection: the API starts (and answers /healthz, and 503 with a reason)
  * even while Temporal is down, and connects as soon as it is back.
  */
 export function createTemporalClient(config: Config): { client: Client; connection: Connection } {
-  const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: 3_000 });
+  const connection = Connection.lazy({ ...connectionOptionsOf(config), connectTimeout: 3_000 });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(config) });
   return { client, connection };
 }

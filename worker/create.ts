@@ -15,16 +15,19 @@ export interface WorkerDeps {
   connection: NativeConnection;
   /** A prebuilt bundle in production; bundled from source otherwise. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** How long running activities may finish after a shutdown signal (the SDK's default is 0). */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
 /** One worker on the verification task queue, hosting the workflow and every activity. */
-export async function createWorker({ config, sql, smile, connection, workflowBundle }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ config, sql, smile, connection, workflowBundle, shutdownGraceTime }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: dataConverterOf(config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(shutdownGraceTime === undefined ? {} : { shutdownGraceTime }),
     activities: createActivities({
       sql,
       smile,

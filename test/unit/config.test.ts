@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, DEV_API_KEY, loadConfig } from '../../config/index.js';
+import { connectionOptionsOf } from '../../runtime/temporal.js';
 
 describe('config', () => {
   it('has the dev defaults of SPEC §2', () => {
@@ -48,5 +52,44 @@ describe('config', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).api.port).toBe(3000);
+  });
+
+  it('connects in plain text locally, and with TLS and an API key to a remote cluster', () => {
+    expect(connectionOptionsOf(loadConfig({}))).toEqual({ address: '127.0.0.1:7233' });
+
+    // Temporal Cloud with an API key: TLS follows, with the system's roots.
+    const cloud = loadConfig({ TEMPORAL_ADDRESS: 'eu-west-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'tcld-key' });
+    expect(connectionOptionsOf(cloud)).toEqual({ address: 'eu-west-1.aws.api.temporal.io:7233', tls: {}, apiKey: 'tcld-key' });
+
+    // A self-hosted cluster with mTLS: the files are read, SNI overridden.
+    const dir = mkdtempSync(join(tmpdir(), 'smile-verify-tls-'));
+    for (const name of ['ca.pem', 'client.pem', 'client.key']) writeFileSync(join(dir, name), `-----${name}-----`);
+    const mtls = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_TLS_CA_PATH: join(dir, 'ca.pem'),
+      TEMPORAL_TLS_CERT_PATH: join(dir, 'client.pem'),
+      TEMPORAL_TLS_KEY_PATH: join(dir, 'client.key'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal',
+    });
+    const { tls } = connectionOptionsOf(mtls) as { tls: Record<string, unknown> };
+    expect(tls.serverNameOverride).toBe('temporal');
+    expect(String(tls.serverRootCACertificate)).toBe('-----ca.pem-----');
+    expect(tls.clientCertPair).toEqual({ crt: Buffer.from('-----client.pem-----'), key: Buffer.from('-----client.key-----') });
+
+    expect(loadConfig({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' }).temporal.tls).toBeUndefined();
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
+  });
+
+  it('serves the demo outside production, with the sandbox widget or Smile\'s real one', () => {
+    expect(loadConfig({}).demo).toEqual({ enabled: true, widgetScriptUrl: 'http://127.0.0.1:3100/wink/smile.v2.js', linkApiHost: 'https://link-sandbox.smileapi.io/v1' });
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const production = { NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: key, API_KEYS: 'a-real-key-123', SMILE_API_URL: 'https://open.smileapi.io/v1' };
+    expect(loadConfig(production).demo.enabled).toBe(false);
+    expect(loadConfig({ ...production, DEMO_ENABLED: 'true' }).demo).toEqual({
+      enabled: true,
+      widgetScriptUrl: 'https://web.smileapi.io/v2/smile.v2.js',
+      linkApiHost: 'https://link.smileapi.io/v1',
+    });
+    expect(loadConfig({ SMILE_API_URL: 'https://sandbox.smileapi.io/v1' }).demo.linkApiHost).toBe('https://link-sandbox.smileapi.io/v1');
   });
 });

@@ -1,0 +1,28 @@
+/**
+ * One part of `npm run bench`. Every figure sits beside a baseline measured in
+ * the same run on the same machine, so the ratios mean something anywhere.
+ */
+export interface BenchSection {
+  id: string;
+  title: string;
+  /** What was measured and how, in a sentence or two (goes into docs/benchmarks.md). */
+  method: string;
+  /** A Markdown table: the first column names the row. */
+  columns: string[];
+  rows: (string | number)[][];
+  /** Targets from the issue and whether this run met them. */
+  targets: { target: string; measured: string; met: boolean }[];
+  /** Bars for the chart in docs/benchmarks.svg: same unit within one section. */
+  chart?: { unit: string; bars: { label: string; value: number }[] };
+  notes?: string[];
+}
+
+export interface BenchContext {
+  /** The cached `temporal` CLI (scripts/temporal-binary.ts). */
+  temporalBinary: string;
+  /** A Postgres server URL; sections create and drop their own databases on it. */
+  databaseUrl: string;
+  /** Scales the work down for a quick look (`npm run bench -- --quick`). */
+  quick: boolean;
+  log(line: string): void;
+}
