@@ -11,6 +11,7 @@ import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import codecRoutes from './routes/codec.js';
+import demoRoutes from './routes/demo.js';
 import erasureRoutes from './routes/erasure.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
@@ -59,5 +60,6 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
     requireKey: config.env !== 'development',
   });
   await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
+  if (config.demo.enabled) await app.register(demoRoutes, { config });
   return app;
 }

@@ -121,6 +121,7 @@ try {
   smile-verify is running
 
   API           ${api}      (OpenAPI: ${api}/docs)
+  Demo          ${api}/demo (log in as gpalomero1234@smileapi.io / 123456, code 1234)
   Temporal UI   ${server ? `http://127.0.0.1:${config.temporal.uiPort}` : '(your server at ' + config.temporal.address + ')'}
   Smile sandbox ${sandbox}
   API key       ${key}${key === DEV_API_KEY ? '   (dev key)' : ''}

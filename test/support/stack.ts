@@ -37,7 +37,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
 export async function startStack(overrides: Record<string, string> = {}) {
   const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const apiPort = await freePort();
+  const apiPort = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const config = testConfig({
     PORT: String(apiPort),
     SMILE_API_URL: `${sandboxUrl}/v1`,

@@ -1,0 +1,147 @@
+/**
+ * The demo onboarding page (SPEC §3): what an integrator's front end does, in
+ * one file of plain HTML and JavaScript against the public API. It starts a
+ * verification, opens the Wink widget with the link token, forwards every widget
+ * callback, refreshes the token when the widget says it expired, and shows the
+ * live status document until the decision.
+ */
+export interface DemoPageOptions {
+  widgetScriptUrl: string;
+  linkApiHost: string;
+  /** Prefilled only while the dev key is accepted; otherwise the visitor pastes one. */
+  apiKey: string;
+  applicant: { fullName: string };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: DemoPageOptions): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>smile-verify demo</title>
+<style>
+  body { font: 15px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1d2433; }
+  h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
+  label { display: block; margin: .4rem 0; } input { width: 100%; padding: .35rem; font: inherit; box-sizing: border-box; }
+  button { font: inherit; padding: .45rem 1rem; margin: .6rem .4rem 0 0; cursor: pointer; } button:disabled { cursor: default; opacity: .5; }
+  dl { display: grid; grid-template-columns: 10rem 1fr; gap: .2rem .8rem; } dt { color: #5b6475; }
+  .badge { display: inline-block; padding: .05rem .5rem; border-radius: .3rem; background: #e8ecf3; font-weight: 600; }
+  .APPROVED { background: #d5f5df; } .DECLINED { background: #fbd9d9; } .REVIEW { background: #fdf0cc; }
+  #problem { color: #a11; white-space: pre-wrap; } #log { font: 12px/1.4 ui-monospace, monospace; background: #f5f7fa; padding: .5rem; max-height: 12rem; overflow: auto; }
+</style>
+</head>
+<body>
+<h1>smile-verify demo</h1>
+<p>Start a verification, link an account in the Wink widget (sandbox: <code>gpalomero1234@smileapi.io</code> / <code>123456</code>, code <code>1234</code>), and watch the workflow decide.</p>
+<form id="start-form">
+  <label>API key <input id="api-key" type="password" autocomplete="off" value="${escapeHtml(apiKey)}" required></label>
+  <label>Your user id (externalUserId) <input id="external-user-id" required pattern="[A-Za-z0-9._:@\\-]{1,128}"></label>
+  <label>Applicant's full name <input id="full-name" value="${escapeHtml(applicant.fullName)}"></label>
+  <button id="start" type="submit">Start verification</button>
+  <button id="link" type="button" disabled>Link your account</button>
+  <button id="cancel" type="button" disabled>Cancel</button>
+</form>
+<p id="problem" role="alert"></p>
+<h2>Verification</h2>
+<dl>
+  <dt>Id</dt><dd id="verification-id">–</dd>
+  <dt>Status</dt><dd><span id="status" class="badge">–</span></dd>
+  <dt>Step</dt><dd id="stage">–</dd>
+  <dt>Accounts</dt><dd id="accounts">–</dd>
+  <dt>Data</dt><dd id="datapoints">–</dd>
+  <dt>Decision</dt><dd><span id="decision" class="badge">–</span></dd>
+  <dt>Reasons</dt><dd><ul id="reasons"></ul></dd>
+</dl>
+<h2>Widget callbacks forwarded</h2>
+<div id="log"></div>
+<script src="${escapeHtml(widgetScriptUrl)}"></script>
+<script>
+(function () {
+  var LINK_API_HOST = ${json(linkApiHost)};
+  var TERMINAL = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
+  var CALLBACKS = ['onAccountCreated', 'onAccountConnected', 'onAccountRemoved', 'onAccountError', 'onTokenExpired', 'onClose', 'onUploadsCreated', 'onUploadsRemoved', 'onUIEvent'];
+  var $ = function (id) { return document.getElementById(id); };
+  var verification = null, link = null, modal = null, polling = null;
+  $('external-user-id').value = 'demo-' + Math.random().toString(36).slice(2, 10);
+
+  function api(method, path, body) {
+    return fetch('/v1' + path, {
+      method: method,
+      headers: Object.assign({ authorization: 'Bearer ' + $('api-key').value }, body ? { 'content-type': 'application/json' } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) throw new Error((data.title || response.status) + (data.detail ? ': ' + data.detail : ''));
+        return data;
+      });
+    });
+  }
+  function problem(error) { $('problem').textContent = error ? String(error.message || error) : ''; }
+  function log(line) { var row = document.createElement('div'); row.textContent = new Date().toLocaleTimeString() + '  ' + line; $('log').prepend(row); }
+
+  function show(doc) {
+    $('status').textContent = doc.status;
+    $('stage').textContent = doc.stage;
+    $('accounts').textContent = doc.accounts.length ? doc.accounts.map(function (a) { return a.providerId + ' ' + a.status + (a.errorCode ? ' (' + a.errorCode + ')' : ''); }).join(', ') : 'none yet';
+    $('datapoints').textContent = Object.keys(doc.datapoints).map(function (k) { return k + ' ' + doc.datapoints[k].toLowerCase(); }).join(', ');
+    if (doc.decision) {
+      $('decision').textContent = doc.decision.outcome;
+      $('decision').className = 'badge ' + doc.decision.outcome;
+      var reasons = doc.decision.reasons.length ? doc.decision.reasons.map(function (r) { return r.code + ': ' + r.message; }) : ['none: every rule passed'];
+      $('reasons').replaceChildren.apply($('reasons'), reasons.map(function (text) { var li = document.createElement('li'); li.textContent = text; return li; }));
+    } else if (doc.failure) {
+      $('decision').textContent = doc.failure.code;
+    }
+    var done = TERMINAL.indexOf(doc.status) >= 0;
+    $('link').disabled = done;
+    $('cancel').disabled = done;
+    if (done) clearInterval(polling);
+  }
+  function refresh() { return api('GET', '/verifications/' + encodeURIComponent(verification)).then(show, problem); }
+
+  // Every callback goes to the API as it happens: the workflow treats them as hints next to Smile's webhooks.
+  function forward(name) {
+    return function (data) {
+      log(name + (data && data.eventName ? ' ' + data.eventName : ''));
+      api('POST', '/verifications/' + encodeURIComponent(verification) + '/widget-events', { callback: name, data: data || {} }).catch(problem);
+      if (name === 'onTokenExpired') freshToken().then(openWidget, problem);
+      if (name === 'onClose' || name === 'onAccountConnected') refresh();
+    };
+  }
+  function freshToken() { return api('POST', '/verifications/' + encodeURIComponent(verification) + '/link-token').then(function (l) { link = l; }); }
+  function openWidget() {
+    var options = { apiHost: LINK_API_HOST, userToken: link.userToken, companyName: 'smile-verify demo', topProviders: [] };
+    CALLBACKS.forEach(function (name) { options[name] = forward(name); });
+    modal = new SmileLinkModal(options);
+    modal.open();
+  }
+
+  $('start-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    problem();
+    var fullName = $('full-name').value.trim();
+    api('POST', '/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined }).then(function (started) {
+      verification = started.verificationId;
+      link = started.link;
+      $('verification-id').textContent = verification;
+      $('start').disabled = true;
+      $('link').disabled = false;
+      $('cancel').disabled = false;
+      clearInterval(polling);
+      polling = setInterval(refresh, 1000);
+      return refresh();
+    }).catch(problem);
+  });
+  // The token from the start may be old by the time the user clicks: ask for a valid one (the API reuses it while fresh).
+  $('link').addEventListener('click', function () { problem(); freshToken().then(openWidget).catch(problem); });
+  $('cancel').addEventListener('click', function () { api('POST', '/verifications/' + encodeURIComponent(verification) + '/cancel').then(refresh, problem); });
+})();
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,70 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY, startStack, type Stack } from '../support/stack.js';
+import { getStatus, SANDBOX_USERS } from '../support/journeys.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+import { buildTestApp } from '../support/app.js';
+
+/**
+ * The demo page end to end in a real browser: the real API, worker, Temporal and
+ * Postgres, the sandbox's Wink widget. Nothing here calls the API directly until
+ * the final check: the page does all of it.
+ */
+let stack: Stack;
+let browser: Browser;
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('GET /demo', () => {
+  it('takes George from start to APPROVED: widget, forwarded callbacks, live status, decision', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.apiUrl}/demo`);
+    // The test key is not the dev key, so the page does not prefill it.
+    expect(await page.inputValue('#api-key')).toBe('');
+    await page.fill('#api-key', API_KEY);
+    expect(await page.inputValue('#full-name')).toBe(SANDBOX_USERS.george.fullName);
+    await page.click('#start');
+    await page.locator('#status', { hasText: 'AWAITING_CONNECTION' }).waitFor();
+    const verificationId = (await page.textContent('#verification-id'))!;
+
+    await page.click('#link');
+    const wink = page.frameLocator('#smile-link-frame');
+    await wink.locator('#consent-agree').click();
+    await wink.locator('[data-provider-id="sss_ph"]').click();
+    await wink.locator('#username').fill(SANDBOX_USERS.george.username);
+    await wink.locator('#password').fill(SANDBOX_USERS.george.password);
+    await wink.locator('#login-submit').click();
+    await wink.locator('#mfa-code').fill(SANDBOX_USERS.george.mfaCode);
+    await wink.locator('#mfa-submit').click();
+    await wink.locator('#done').click();
+
+    await page.locator('#decision', { hasText: 'APPROVED' }).waitFor({ timeout: 45_000 });
+    await screenshot(page, 'demo-george-approved');
+    expect(await page.textContent('#status')).toBe('COMPLETED');
+    expect(await page.textContent('#problem')).toBe('');
+    const forwarded = (await page.textContent('#log'))!;
+    for (const callback of ['onAccountCreated', 'onAccountConnected', 'onClose', 'onUIEvent ConsentPageOpened']) expect(forwarded).toContain(callback);
+
+    // What the page showed is what the API says, and the widget's callbacks reached the workflow.
+    const doc = await getStatus(stack, verificationId);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    expect(doc.accounts).toEqual([expect.objectContaining({ providerId: 'sss_ph', status: 'CONNECTED' })]);
+    const history = await stack.client.workflow.getHandle(verificationId).fetchHistory();
+    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'widgetEvent');
+    expect(signals.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is off in production', async () => {
+    const production = await buildTestApp({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
+    try {
+      expect((await production.app.inject({ method: 'GET', url: '/demo' })).statusCode).toBe(404);
+    } finally {
+      await production.close();
+    }
+  });
+});
