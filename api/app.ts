@@ -12,6 +12,7 @@ import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
+import type { Relay } from './inbox/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
@@ -23,10 +24,12 @@ export interface AppDeps {
   sql: Sql;
   temporal: { client: Client; connection: Connection };
   logger?: FastifyServerOptions['logger'];
+  /** The inbox relay running beside the API, for /readyz. */
+  relay?: Pick<Relay, 'health'>;
 }
 
 /** Builds the API. Order matters: external plugins, then ours, then routes. */
-export async function buildApp({ config, sql, temporal, logger = false }: AppDeps) {
+export async function buildApp({ config, sql, temporal, logger = false, relay }: AppDeps) {
   const app = Fastify({
     logger,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
@@ -43,7 +46,7 @@ export async function buildApp({ config, sql, temporal, logger = false }: AppDep
   await app.register(metrics, { sql });
   await app.register(auth, { keys: config.api.keys });
 
-  await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace });
+  await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace, relay });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.rateLimit());

@@ -14,7 +14,9 @@ const sql = await openDatabase(config, log, 'smile-verify-api').catch((error: Er
   process.exit(1);
 });
 const temporal = createTemporalClient(config);
-const app = await buildApp({ config, sql, temporal, logger: loggerOptions(config, 'api') });
+// Delivers inbox events that could not be signalled at once (Temporal down, user not started yet).
+const relay = startRelay({ sql, client: temporal.client, log });
+const app = await buildApp({ config, sql, temporal, logger: loggerOptions(config, 'api'), relay });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'closing after an error');
@@ -26,6 +28,4 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.api.port, host: config.api.host });
-// Delivers inbox events that could not be signalled at once (Temporal down, user not started yet).
-const relay = startRelay({ sql, client: temporal.client, log: app.log });
 log.info(`API listening on http://${config.api.host}:${config.api.port} (docs at /docs)`);

@@ -23,14 +23,37 @@ export async function deliverPending({ sql, client, limit = 200 }: { sql: Sql; c
   });
 }
 
+export type RelayHealth = 'ok' | 'stalled';
+export interface Relay {
+  /** `stalled` when no pass has succeeded lately (Postgres or Temporal failing it): /readyz reports it. */
+  health(): RelayHealth;
+  stop(): Promise<void>;
+}
+
 /** The background relay of the API process: polls the inbox every `intervalMs` until stopped. */
-export function startRelay({ sql, client, log, intervalMs = 1_000 }: { sql: Sql; client: Client; log: FastifyBaseLogger; intervalMs?: number }) {
+export function startRelay({
+  sql,
+  client,
+  log,
+  intervalMs = 1_000,
+  stallAfterMs = Math.max(10_000, 5 * intervalMs),
+}: {
+  sql: Sql;
+  client: Client;
+  log: FastifyBaseLogger;
+  intervalMs?: number;
+  stallAfterMs?: number;
+}): Relay {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let lastSuccessAt = Date.now();
   const tick = () => {
     running = deliverPending({ sql, client })
-      .then((count) => void (count && log.info({ count }, 'relay delivered inbox events')))
+      .then((count) => {
+        lastSuccessAt = Date.now();
+        if (count) log.info({ count }, 'relay delivered inbox events');
+      })
       .catch((error: Error) => log.warn({ err: error }, 'relay pass failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
@@ -38,6 +61,7 @@ export function startRelay({ sql, client, log, intervalMs = 1_000 }: { sql: Sql;
   };
   timer = setTimeout(tick, intervalMs);
   return {
+    health: () => (Date.now() - lastSuccessAt > stallAfterMs ? 'stalled' : 'ok'),
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -3,17 +3,22 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pingDatabase, type Sql } from '../../activities/store/db.js';
 import { sendProblem } from '../plugins/errors.js';
+import type { Relay } from '../inbox/relay.js';
 
-const checks = z.object({ postgres: z.enum(['ok', 'unreachable']), temporal: z.enum(['ok', 'unreachable']) });
+const checks = z.object({
+  postgres: z.enum(['ok', 'unreachable']),
+  temporal: z.enum(['ok', 'unreachable']),
+  relay: z.enum(['ok', 'stalled', 'off']),
+});
 
 async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unreachable'> {
   return probe().then(() => 'ok' as const, () => 'unreachable' as const);
 }
 
-/** /healthz: the process is alive. /readyz: it can do its job (Postgres and Temporal answer). */
-const healthRoutes: FastifyPluginAsyncZod<{ sql: Sql; connection: Connection; namespace: string }> = async (
+/** /healthz: the process is alive. /readyz: it can do its job (Postgres and Temporal answer, the relay's passes succeed). */
+const healthRoutes: FastifyPluginAsyncZod<{ sql: Sql; connection: Connection; namespace: string; relay?: Pick<Relay, 'health'> }> = async (
   app,
-  { sql, connection, namespace },
+  { sql, connection, namespace, relay },
 ) => {
   app.get('/healthz', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
@@ -22,14 +27,17 @@ const healthRoutes: FastifyPluginAsyncZod<{ sql: Sql; connection: Connection; na
       check(() => pingDatabase(sql)),
       check(() => connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.describeNamespace({ namespace }))),
     ]);
-    if (postgres === 'ok' && temporal === 'ok') return { postgres, temporal };
-    const down = [postgres !== 'ok' && 'Postgres', temporal !== 'ok' && 'Temporal'].filter(Boolean).join(' and ');
+    const relayHealth: z.infer<typeof checks>['relay'] = relay?.health() ?? 'off';
+    if (postgres === 'ok' && temporal === 'ok' && relayHealth !== 'stalled') return { postgres, temporal, relay: relayHealth };
+    const down = [postgres !== 'ok' && 'Postgres unreachable', temporal !== 'ok' && 'Temporal unreachable', relayHealth === 'stalled' && 'the inbox relay stalled']
+      .filter(Boolean)
+      .join(', ');
     return sendProblem(reply, {
       type: 'about:blank',
       title: 'Not ready',
       status: 503,
-      detail: `${down} unreachable.`,
-      checks: { postgres, temporal },
+      detail: `${down[0]!.toUpperCase()}${down.slice(1)}.`,
+      checks: { postgres, temporal, relay: relayHealth },
     });
   });
 };

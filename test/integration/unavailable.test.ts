@@ -1,19 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
 import { buildApp } from '../../api/app.js';
+import { startRelay } from '../../api/inbox/relay.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { freePort } from '../support/global-setup.js';
 import { auth, testConfig } from '../support/stack.js';
 
 /** An app whose Temporal or Postgres (or both) point at a port where nothing listens. */
-async function appWith({ temporalDown = false, postgresDown = false }) {
+async function appWith({ temporalDown = false, postgresDown = false, withRelay = false }) {
   const deadPort = await freePort();
   const config = testConfig(temporalDown ? { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } : {});
   const url = postgresDown ? `postgres://postgres@127.0.0.1:${deadPort}/nowhere` : config.database.url!;
   const sql: Sql = createSql(url, { max: 1 });
   const temporal = createTemporalClient(config);
-  const app = await buildApp({ config, sql, temporal });
+  const relay = withRelay ? startRelay({ sql, client: temporal.client, log: pino({ level: 'silent' }), intervalMs: 50, stallAfterMs: 300 }) : undefined;
+  const app = await buildApp({ config, sql, temporal, relay });
   cleanups.push(async () => {
+    await relay?.stop();
     await app.close();
     await temporal.connection.close().catch(() => {});
     await sql.end({ timeout: 1 });
@@ -36,11 +41,23 @@ describe('when a dependency is down', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
-  it('readyz answers 503 and names Postgres', async () => {
-    const app = await appWith({ postgresDown: true });
+  it('readyz answers 503 and names Postgres, and then the relay whose passes keep failing', async () => {
+    const app = await appWith({ postgresDown: true, withRelay: true });
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ checks: { postgres: 'unreachable', temporal: 'ok' } });
+    expect(response.json()).toMatchObject({ checks: { postgres: 'unreachable', temporal: 'ok', relay: 'ok' } });
+    await sleep(600);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+      detail: 'Postgres unreachable, the inbox relay stalled.',
+      checks: { relay: 'stalled' },
+    });
+  });
+
+  it('readyz reports a running relay as ok', async () => {
+    const app = await appWith({ withRelay: true });
+    await sleep(200);
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.json()).toEqual({ postgres: 'ok', temporal: 'ok', relay: 'ok' });
   });
 
   it('POST /v1/verifications answers 503 problem+json, without a stack trace, when Temporal is down', async () => {
