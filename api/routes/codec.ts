@@ -2,9 +2,16 @@ import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-/** The codec-server protocol of the Temporal Web UI: payloads with base64 metadata values and data. */
+/**
+ * The codec-server protocol of the Temporal Web UI and CLI: payloads with base64 metadata values and data.
+ * Protobuf's JSON leaves out an empty list, so `{}` is an empty batch (the CLI sends it for a query without arguments).
+ */
 const payloadsBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().optional() })).max(1_000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().optional() }))
+    .max(1_000)
+    .nullish()
+    .transform((payloads) => payloads ?? []),
 });
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 

@@ -37,4 +37,12 @@ describe('the codec endpoint for the Temporal UI', () => {
     const anonymous = await app.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json' }, payload: { payloads: [] } });
     expect(anonymous.statusCode).toBe(401);
   });
+
+  it('takes an empty batch as protobuf JSON writes it, `{}` (the CLI encodes a query without arguments so)', async () => {
+    for (const payload of [{}, { payloads: null }, { payloads: [] }]) {
+      const response = await app.inject({ method: 'POST', url: '/codec/encode', headers: auth, payload });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ payloads: [] });
+    }
+  });
 });
