@@ -24,6 +24,6 @@ export async function resultCallbackWorkflow({ runId, verificationId, callbackUr
     const cause = error.cause instanceof ApplicationFailure ? error.cause.message : (error.cause?.message ?? error.message);
     outcome = { status: 'FAILED', error: cause };
   }
-  await store.recordCallbackOutcome({ runId, callback: outcome });
+  await store().recordCallbackOutcome({ runId, callback: outcome });
   return outcome.status;
 }

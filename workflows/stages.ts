@@ -3,13 +3,15 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
+  patched,
   setCurrentDetails,
   sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { smile, store } from './activities.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { FEWER_EVENTS, smile, store } from './activities.js';
 import { resultCallbackWorkflow } from './result-callback.js';
 import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
@@ -23,6 +25,15 @@ export interface Ctx {
   state: State;
   /** An in-flight token refresh, shared by concurrent callers (not carried across continue-as-new). */
   refreshing?: Promise<void>;
+  /** Search attributes to write with the next status change: one history event instead of several. */
+  pendingAttributes?: SearchAttributeUpdatePair[];
+}
+
+
+/** A search attribute for the next status change (new runs), or at once (runs recorded before that change). */
+function upsertWithNextStatus(ctx: Ctx, pair: SearchAttributeUpdatePair): void {
+  if (patched(FEWER_EVENTS)) (ctx.pendingAttributes ??= []).push(pair);
+  else upsertSearchAttributes([pair]);
 }
 
 /** Past this many history events the run continues as new, well below Temporal's limits. */
@@ -45,16 +56,21 @@ export async function enter(ctx: Ctx, stage: string, status: VerificationStatus 
   const { state } = ctx;
   const statusChanged = state.status !== status;
   if (!statusChanged && state.stage === stage) return showDetails(ctx);
+  // The first step after issuing the token is the first document the API can read.
+  const firstDocument = state.stage === 'issueToken';
   state.stage = stage;
   state.status = status;
   state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
   showDetails(ctx);
-  if (statusChanged) upsertSearchAttributes([{ key: VerificationStatusKey, value: status }]);
-  await record(ctx);
+  const attributes = [...(ctx.pendingAttributes ?? []), ...(statusChanged ? [{ key: VerificationStatusKey, value: status }] : [])];
+  ctx.pendingAttributes = undefined;
+  if (attributes.length) upsertSearchAttributes(attributes);
+  // A step within the same status (collectData → decide) shows in the UI's details; the stored document follows at the next status.
+  if (statusChanged || firstDocument || !patched(FEWER_EVENTS)) await record(ctx);
 }
 
 export function record(ctx: Ctx): Promise<void> {
-  return store.recordVerification.executeWithOptions({ summary: `record ${ctx.state.status}` }, [
+  return store().recordVerification.executeWithOptions({ summary: `record ${ctx.state.status}` }, [
     { runId: workflowInfo().firstExecutionRunId, requestId: ctx.input.requestId, document: documentOf(ctx) },
   ]);
 }
@@ -64,7 +80,7 @@ export async function issueToken(ctx: Ctx): Promise<void> {
     { externalUserId: ctx.input.externalUserId },
   ]);
   ctx.state.smileUserId = issued.smileUserId;
-  upsertSearchAttributes([{ key: SmileUserIdKey, value: issued.smileUserId }]);
+  upsertWithNextStatus(ctx, { key: SmileUserIdKey, value: issued.smileUserId });
   ctx.state.deadlines.connect = Date.now() + durationMs(ctx.input.policy.connectTimeout);
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
   // Only now may the linkToken update answer: the API's next GET must find the stored row.
@@ -138,7 +154,7 @@ export async function collectData(ctx: Ctx): Promise<void> {
   await enter(ctx, 'collectData', 'EVALUATING');
   const sync = currentSync(state);
   const counts = sync?.hasPayload
-    ? await store.storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
+    ? await store().storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
     : await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
         { smileUserId: state.smileUserId!, accountId: sync?.accountId },
       ]);
@@ -170,7 +186,7 @@ export async function runKyc(ctx: Ctx): Promise<void> {
 export async function decide(ctx: Ctx): Promise<void> {
   const { state, input } = ctx;
   await enter(ctx, 'decide', 'EVALUATING');
-  state.decision = await store.evaluateVerification.executeWithOptions({ summary: 'evaluate the data against the policy' }, [
+  state.decision = await store().evaluateVerification.executeWithOptions({ summary: 'evaluate the data against the policy' }, [
     {
       runId: workflowInfo().firstExecutionRunId,
       requestId: input.requestId,
@@ -179,7 +195,7 @@ export async function decide(ctx: Ctx): Promise<void> {
       ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
     },
   ]);
-  upsertSearchAttributes([{ key: DecisionKey, value: state.decision!.outcome }]);
+  upsertWithNextStatus(ctx, { key: DecisionKey, value: state.decision!.outcome });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { saveHistory } from '../support/history.js';
 import { connect, getStatus, SANDBOX_USERS, setFaults, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
+import { activityTypes, saveHistory } from '../support/history.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 
 async function activityCount(id: string, activityType: string): Promise<number> {
   const history = await stack.client.workflow.getHandle(id).fetchHistory();
-  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
+  return activityTypes(history.events ?? []).filter((type) => type === activityType).length;
 }
 
 describe('when webhooks misbehave', () => {

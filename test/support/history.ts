@@ -14,3 +14,19 @@ export async function saveHistory(name: string, handle: WorkflowHandle): Promise
   await mkdir(RECORDED, { recursive: true });
   await writeFile(`${RECORDED}${name}.json`, JSON.stringify(history));
 }
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/**
+ * The activity types a history ran, in order: scheduled activities, and local
+ * activities (a `core_local_activity` marker whose plain JSON details name the type).
+ */
+export function activityTypes(events: HistoryEvent[]): string[] {
+  return events.flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (scheduled) return [scheduled];
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+  });
+}
