@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import { dataConverterOf } from '../../runtime/temporal.js';
 import { WORKFLOWS_PATH } from '../../worker/create.js';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -24,7 +26,9 @@ describe('replaying recorded histories', async () => {
       files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(DIR + file, 'utf8'))) })),
     );
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) {
+    // Histories recorded since payload encryption hold ciphertext: replay decodes them with the dev key they were written with.
+    const dataConverter = dataConverterOf(loadConfig({}));
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, dataConverter }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
