@@ -71,7 +71,7 @@ describe('config', () => {
       TEMPORAL_TLS_KEY_PATH: join(dir, 'client.key'),
       TEMPORAL_TLS_SERVER_NAME: 'temporal',
     });
-    const { tls } = connectionOptionsOf(mtls) as { tls: Record<string, unknown> };
+    const tls = connectionOptionsOf(mtls).tls as Record<string, unknown>;
     expect(tls.serverNameOverride).toBe('temporal');
     expect(String(tls.serverRootCACertificate)).toBe('-----ca.pem-----');
     expect(tls.clientCertPair).toEqual({ crt: Buffer.from('-----client.pem-----'), key: Buffer.from('-----client.key-----') });
