@@ -53,6 +53,8 @@ const schema = z.object({
   SMILE_API_KEY: z.string().min(1).default('sandbox-key'),
   SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
   SMILE_WEBHOOK_SECRET: z.string().min(1).default('sandbox-webhook-secret'),
+  /** Requests per second each worker process allows itself against the Smile API (Smile's limit is 20). */
+  SMILE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
   SMILE_WEBHOOK_ALLOWED_IPS: list.optional(),
   /** Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs), for the allow-list. */
   TRUSTED_PROXIES: list.optional(),
@@ -110,7 +112,7 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls: TemporalTls | undefined; apiKey: string | undefined };
   worker: { metrics: { host: string; port: number } | undefined; shutdownGraceSeconds: number; workflowBundlePath: string | undefined };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
-  smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined };
+  smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined; requestsPerSecond: number };
   resultCallback: { url: string | undefined; secret: string };
   smileId: { url: string; partnerId: string; apiKey: string };
   payloadEncryptionKey: { key: string; retired: string[]; isDevKey: boolean };
@@ -172,6 +174,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       apiSecret: env.SMILE_API_SECRET,
       webhookSecret: env.SMILE_WEBHOOK_SECRET,
       webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
+      requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
     },
     resultCallback: { url: env.RESULT_CALLBACK_URL, secret: env.RESULT_CALLBACK_SECRET },
     smileId: { url: env.SMILE_ID_URL, partnerId: env.SMILE_ID_PARTNER_ID, apiKey: env.SMILE_ID_API_KEY },

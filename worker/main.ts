@@ -18,7 +18,8 @@ const sql = await openDatabase(config, log, 'smile-verify-worker').catch((error:
   process.exit(1);
 });
 const connection = await NativeConnection.connect(connectionOptionsOf(config));
-const smile = createSmileClient({ baseUrl: config.smile.apiUrl, apiKey: config.smile.apiKey, apiSecret: config.smile.apiSecret });
+const { apiUrl, apiKey, apiSecret, requestsPerSecond } = config.smile;
+const smile = createSmileClient({ baseUrl: apiUrl, apiKey, apiSecret, requestsPerSecond });
 const worker = await createWorker({
   config,
   sql,

@@ -7,8 +7,9 @@ export const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
 
-export const DATAPOINTS = ['identity', 'employments', 'contributions', 'incomes'] as const;
-export type Datapoint = (typeof DATAPOINTS)[number];
+import { DATAPOINTS } from './datapoints.js';
+
+export { DATAPOINTS, type Datapoint } from './datapoints.js';
 
 const contributionMonthsSchema = z
   .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })

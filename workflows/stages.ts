@@ -15,7 +15,7 @@ import { FEWER_EVENTS, smile, store } from './activities.js';
 import { resultCallbackWorkflow } from './result-callback.js';
 import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
-import { DATAPOINTS } from './policy.js';
+import { DATAPOINTS } from './datapoints.js';
 import { DecisionKey, SmileUserIdKey, VerificationStatusKey } from './search-attributes.js';
 import { currentSync, isConnected, statusDocument, type State } from './state.js';
 import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';

@@ -1,5 +1,5 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
-import { DATAPOINTS, type Datapoint } from './policy.js';
+import { DATAPOINTS, type Datapoint } from './datapoints.js';
 import type { AccountView, DatapointState, Decision, LinkToken, StatusDocument, VerificationInput, VerificationStatus } from './types.js';
 
 /**

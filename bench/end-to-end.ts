@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SANDBOX_USERS } from '../sandbox/users.js';
+import { api, percentile, pool, round, startBenchStack, type BenchStack } from './stack.js';
+import type { BenchContext, BenchSection } from './types.js';
+
+interface Run {
+  verificationId: string;
+  smileUserId: string;
+}
+
+const george = SANDBOX_USERS.george;
+
+/** One verification as a user does it: start, log in through the sandbox (webhooks follow), until decided. */
+async function startAndConnect(stack: BenchStack, externalUserId: string): Promise<Run> {
+  const started = await api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(stack, 'POST', '/v1/verifications', {
+    externalUserId,
+    applicant: { fullName: george.fullName },
+  });
+  if (started.status >= 300) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
+  const connected = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userToken: started.body.link.userToken, username: george.username, password: george.password, mfaCode: george.mfaCode }),
+  });
+  if (!connected.ok) throw new Error(`connect: ${connected.status}`);
+  return { verificationId: started.body.verificationId, smileUserId: started.body.smileUserId };
+}
+
+/** Waits for every decision (read from Postgres, not by polling the API, which would add load). */
+async function decided(stack: BenchStack, runs: Run[], timeoutMs = 300_000): Promise<{ smileUserId: string; ms: number; outcome: string }[]> {
+  const ids = runs.map((r) => r.smileUserId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await stack.sql<{ smileUserId: string; ms: number; outcome: string }[]>`
+      select d.smile_user_id as "smileUserId", d.outcome,
+             extract(epoch from d.evaluated_at - i.received_at) * 1000 as ms
+      from decisions d
+      join inbox_events i on i.smile_user_id = d.smile_user_id and i.type = 'TASK_FINISHED'
+      where d.smile_user_id = any(${ids})`;
+    if (rows.length >= runs.length) return rows.map((r) => ({ ...r, ms: Number(r.ms) }));
+    if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${runs.length} decided`);
+    await sleep(50);
+  }
+}
+
+/**
+ * End to end: N concurrent sandbox verifications as George, each through the real
+ * API, Smile sandbox webhooks, Temporal and the worker. Baseline: the same journey
+ * one at a time, in the same run.
+ */
+export async function benchEndToEnd(ctx: BenchContext): Promise<BenchSection> {
+  const n = ctx.quick ? 20 : 100;
+  const soloRuns = ctx.quick ? 3 : 10;
+  const stack = await startBenchStack(ctx);
+  try {
+    // Warm-up: the first verification pays for connections and the worker's first bundle load.
+    await decided(stack, [await startAndConnect(stack, 'warmup')]);
+
+    ctx.log(`  baseline: ${soloRuns} verifications one at a time`);
+    const solo: number[] = [];
+    const soloStarted = Date.now();
+    for (let i = 0; i < soloRuns; i++) {
+      const [row] = await decided(stack, [await startAndConnect(stack, `solo-${i}`)]);
+      solo.push(row!.ms);
+    }
+    const soloElapsed = (Date.now() - soloStarted) / 1000;
+
+    ctx.log(`  ${n} concurrent verifications`);
+    const started = Date.now();
+    const runs = await pool(Array.from({ length: n }, (_, i) => `batch-${i}`), n, (id) => startAndConnect(stack, id));
+    const rows = await decided(stack, runs);
+    const elapsed = (Date.now() - started) / 1000;
+    const approved = rows.filter((r) => r.outcome === 'APPROVED').length;
+    const ms = rows.map((r) => r.ms);
+
+    const p50 = percentile(ms, 50);
+    return {
+      id: 'end-to-end',
+      title: 'End to end: concurrent verifications as George',
+      method: `${n} verifications started at once through the API; each user logs in through the sandbox, which sends the webhooks (with payload) to the API; the worker collects, evaluates and decides. Latency is from the API receiving TASK_FINISHED (inbox row) to the decision row, both on Postgres's clock. Baseline: ${soloRuns} of the same journey one at a time.`,
+      columns: ['run', 'verifications', 'verifications/s', 'TASK_FINISHED → decision p50 (ms)', 'p99 (ms)', 'p50 vs one at a time'],
+      rows: [
+        ['one at a time (baseline)', soloRuns, round(soloRuns / soloElapsed, 2), round(percentile(solo, 50)), round(percentile(solo, 99)), '1.00×'],
+        [`${n} at once`, n, round(n / elapsed, 2), round(p50), round(percentile(ms, 99)), `${round(p50 / percentile(solo, 50), 2)}×`],
+      ],
+      targets: [{ target: 'decision under 250 ms p50 after the last webhook', measured: `${round(p50)} ms at ${n} concurrent; ${round(percentile(solo, 50))} ms alone`, met: p50 < 250 }],
+      chart: { unit: 'ms (TASK_FINISHED → decision, p50)', bars: [{ label: 'one at a time', value: round(percentile(solo, 50)) }, { label: `${n} at once`, value: round(p50) }] },
+      notes: [`${approved} of ${n} approved (George approves under the default policy).`],
+    };
+  } finally {
+    await stack.close();
+  }
+}

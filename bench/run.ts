@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: every section starts what it needs (a Temporal dev server, a
+ * fresh database, the sandbox, the API, a worker process), measures beside a
+ * baseline from the same run, and cleans up. Writes docs/benchmarks.md and
+ * docs/benchmarks.svg. `-- --quick` scales the work down; `-- --only=id,id` runs some.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { LOCAL_DATABASE_URL } from '../activities/store/db.js';
+import { resolveTemporalBinary } from '../scripts/temporal-binary.js';
+import { chartSvg, markdownReport } from './report.js';
+import type { BenchContext, BenchSection } from './types.js';
+
+const SECTIONS: Record<string, () => Promise<(ctx: BenchContext) => Promise<BenchSection>>> = {
+  ingest: async () => (await import('./ingest.js')).benchIngest,
+  'end-to-end': async () => (await import('./end-to-end.js')).benchEndToEnd,
+  scale: async () => (await import('./scale.js')).benchScale,
+  history: async () => (await import('./history.js')).benchHistory,
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const log = (line: string) => console.log(line);
+const ctx: BenchContext = {
+  temporalBinary: await resolveTemporalBinary(log),
+  databaseUrl: process.env.DATABASE_URL ?? LOCAL_DATABASE_URL,
+  quick,
+  log,
+};
+
+const started = Date.now();
+const sections: BenchSection[] = [];
+for (const [id, load] of Object.entries(SECTIONS)) {
+  if (only && !only.includes(id)) continue;
+  log(`\n== ${id}`);
+  const sectionStarted = Date.now();
+  const section = await (await load())(ctx);
+  sections.push(section);
+  log(table(section));
+  log(`   (${Math.round((Date.now() - sectionStarted) / 1000)} s)`);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const elapsed = Math.round((Date.now() - started) / 1000);
+if (!only) {
+  await mkdir('docs', { recursive: true });
+  await writeFile('docs/benchmarks.md', markdownReport(sections, { machine, elapsedSeconds: elapsed, quick }));
+  await writeFile('docs/benchmarks.svg', chartSvg(sections));
+  log(`\nwrote docs/benchmarks.md and docs/benchmarks.svg in ${elapsed} s`);
+} else {
+  log(`\n(${elapsed} s; --only runs do not write docs/)`);
+}
+process.exit(0);
+
+function table(section: BenchSection): string {
+  const widths = section.columns.map((c, i) => Math.max(c.length, ...section.rows.map((r) => String(r[i]).length)));
+  const line = (cells: (string | number)[]) => '   ' + cells.map((c, i) => String(c).padEnd(widths[i]!)).join('  ');
+  const targets = section.targets.map((t) => `   ${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.measured}`);
+  return [line(section.columns), ...section.rows.map(line), ...targets].join('\n');
+}

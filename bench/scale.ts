@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { api, pool, round, startBenchStack, type BenchStack } from './stack.js';
+import type { BenchContext, BenchSection } from './types.js';
+
+/** A few of the worker's Prometheus series (Temporal's runtime metrics). */
+async function workerMetrics(stack: BenchStack): Promise<Record<string, number>> {
+  const text = await fetch(stack.worker.metricsUrl).then((r) => r.text());
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name) && !line.startsWith('#'))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return {
+    cacheSize: sum('temporal_sticky_cache_size'),
+    cacheHits: sum('temporal_sticky_cache_hit'),
+    cacheMisses: sum('temporal_sticky_cache_miss'),
+    evictions: sum('temporal_sticky_cache_total_forced_eviction'),
+  };
+}
+
+/** Queries every verification; on a cold worker each query replays that workflow's history. */
+async function queryAll(stack: BenchStack, ids: string[], concurrency = 32): Promise<number> {
+  const started = Date.now();
+  await pool(ids, concurrency, async (id) => {
+    await stack.temporal.client.workflow.getHandle(id).query('status');
+  });
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * Scale: N open verifications waiting for their users on one worker process.
+ * Measures the worker's resident memory (beside its idle baseline), what its
+ * workflow cache does, and the time for a restarted worker to bring every
+ * verification back (one query each: a replay of its history unless cached),
+ * beside the same queries on the warm worker.
+ */
+export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
+  const n = ctx.quick ? 1_000 : 10_000;
+  const stack = await startBenchStack(ctx);
+  try {
+    await sleep(2_000);
+    const idleRss = await stack.worker.rssMb();
+
+    ctx.log(`  starting ${n.toLocaleString('en-US')} verifications (each: Smile user, link token, first record)`);
+    const ids: string[] = [];
+    const started = Date.now();
+    await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 32, async (externalUserId, i) => {
+      const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
+      if (response.status >= 300) throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
+      ids.push(response.body.verificationId);
+      if ((i + 1) % 1_000 === 0) ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${Math.round((i + 1) / ((Date.now() - started) / 1000))}/s)`);
+    });
+    const startSeconds = (Date.now() - started) / 1000;
+    await sleep(3_000);
+    const openRss = await stack.worker.rssMb();
+    const openMetrics = await workerMetrics(stack);
+
+    ctx.log('  warm: querying every verification on the running worker');
+    const warmSeconds = await queryAll(stack, ids);
+
+    ctx.log('  restarting the worker (SIGKILL), then querying every verification');
+    const restartStarted = Date.now();
+    await stack.worker.restart();
+    const restartSeconds = (Date.now() - restartStarted) / 1000;
+    const coldSeconds = await queryAll(stack, ids);
+    const afterRss = await stack.worker.rssMb();
+    const afterMetrics = await workerMetrics(stack);
+
+    return {
+      id: 'scale',
+      title: `Scale: ${n.toLocaleString('en-US')} open verifications on one worker`,
+      method: `${n.toLocaleString('en-US')} verifications started through the API (32 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and the SDK's default workflow cache. Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
+      columns: ['measure', 'value', 'baseline', 'ratio'],
+      rows: [
+        ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],
+        ['starts per second', round(n / startSeconds), '—', '—'],
+        ['workflows in the sticky cache', openMetrics.cacheSize!, `${n} open`, `${round(openMetrics.cacheSize! / n, 2)}×`],
+        ['cache evictions while starting', openMetrics.evictions!, '—', '—'],
+        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm`, `${round(coldSeconds / warmSeconds, 2)}×`],
+        ['resumed per second', round(n / coldSeconds), `${round(n / warmSeconds)} warm`, '—'],
+        ['worker restart until polling, s', round(restartSeconds, 2), '—', '—'],
+        ['worker RSS after resuming all, MB', round(afterRss), `${round(idleRss)} idle`, `${round(afterRss / idleRss, 2)}×`],
+      ],
+      targets: [{ target: '10,000 open verifications under 600 MB of worker RSS', measured: `${round(openRss)} MB with ${n.toLocaleString('en-US')} open (${round(afterRss)} MB after resuming all)`, met: n >= 10_000 && Math.max(openRss, afterRss) < 600 }],
+      chart: { unit: 'worker RSS, MB', bars: [{ label: 'idle', value: round(idleRss) }, { label: `${n.toLocaleString('en-US')} open`, value: round(openRss) }, { label: 'after resuming all', value: round(afterRss) }] },
+      notes: [`After the restart the cache held ${afterMetrics.cacheSize} workflows (hits ${afterMetrics.cacheHits}, misses ${afterMetrics.cacheMisses}).`],
+    };
+  } finally {
+    await stack.close();
+  }
+}
