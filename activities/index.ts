@@ -9,7 +9,7 @@ import { createTokenActivities } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'iterateData'>;
+  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateData'>;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string };
 }

@@ -4,7 +4,7 @@ import type { Sql } from './store/db.js';
 import { findSmileUser, saveSmileUser } from './store/verifications.js';
 
 /** The part of the Smile client these activities need. */
-export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken'>;
+export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts'>;
 type SmileToken = Awaited<ReturnType<SmileUsersApi['createToken']>>;
 
 const toLink = (token: SmileToken): LinkToken => ({ userToken: token.accessToken, expiresAt: token.expiresAt });
@@ -27,6 +27,15 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
 
     async refreshLinkToken({ smileUserId }: { smileUserId: string }): Promise<LinkToken> {
       return toLink(await smile.createToken(smileUserId));
+    },
+
+    /**
+     * The user's connected accounts, asked of Smile: confirms a widget's
+     * onAccountConnected when the ACCOUNT_CONNECTED webhook is late or was lost.
+     */
+    async connectedAccounts({ smileUserId }: { smileUserId: string }): Promise<{ accountId: string; providerId: string }[]> {
+      const { items } = await smile.listAccounts({ userId: smileUserId });
+      return items.filter((a) => a.connectionStatus === 'CONNECTED').map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
     },
   };
 }

@@ -39,9 +39,8 @@ export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
     });
     await waitClosed(stack, started.body.verificationId);
     const events = await historyOf(stack, started.body.verificationId);
-    const count = (type: string) => events.filter((e) => String(e.eventType).includes(type)).length;
-    const signals = count('WORKFLOW_EXECUTION_SIGNALED');
-    const tasks = count('WORKFLOW_TASK_COMPLETED');
+    const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
     const baseline = (JSON.parse(await readFile(new URL('../test/replay/histories/george.json', import.meta.url), 'utf8')) as { events: unknown[] }).events.length;
 
     ctx.log(`  storm: ${stormSize} widget events against one verification`);

@@ -18,7 +18,11 @@ const STORE_OPTIONS = { startToCloseTimeout: '30s', retry: { initialInterval: '5
 const remoteStore = proxyActivities<Activities>(STORE_OPTIONS);
 const localStore = proxyLocalActivities<Activities>(STORE_OPTIONS);
 
-/** The `patched()` id of the change that made histories shorter (local store activities, fewer upserts and records). */
+/**
+ * The `patched()` id of the November 2026 release: shorter histories (local store
+ * activities, fewer upserts and records) and the widget's onAccountConnected
+ * confirmed with Smile. One id for both, so a new run pays for one marker.
+ */
 export const FEWER_EVENTS = 'fewer-history-events';
 
 /**

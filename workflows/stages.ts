@@ -17,7 +17,7 @@ import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
 import { DATAPOINTS } from './datapoints.js';
 import { DecisionKey, SmileUserIdKey, VerificationStatusKey } from './search-attributes.js';
-import { currentSync, isConnected, statusDocument, type State } from './state.js';
+import { applySmileEvent, currentSync, isConnected, statusDocument, type State } from './state.js';
 import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
 
 export interface Ctx {
@@ -27,6 +27,8 @@ export interface Ctx {
   refreshing?: Promise<void>;
   /** Search attributes to write with the next status change: one history event instead of several. */
   pendingAttributes?: SearchAttributeUpdatePair[];
+  /** The widget said an account connected and no webhook has yet: ask Smile (not carried across continue-as-new). */
+  confirmConnection?: boolean;
 }
 
 
@@ -121,12 +123,43 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
   const { state, input } = ctx;
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
   const tooManyFailures = () => state.failures >= input.policy.maxConnectAttempts;
+  // Runs from before this change never asked Smile; they replay as they were.
+  const confirms = patched(FEWER_EVENTS);
+  const confirmWanted = () => confirms && ctx.confirmConnection === true && !isConnected(state);
   state.deadlines.connect ??= Date.now() + durationMs(input.policy.connectTimeout);
   for (;;) {
-    if (await waitFor(ctx, () => isConnected(state) || tooManyFailures(), state.deadlines.connect)) break;
+    if (await waitFor(ctx, () => isConnected(state) || tooManyFailures() || confirmWanted(), state.deadlines.connect)) {
+      if (!confirmWanted()) break;
+      await confirmConnection(ctx);
+      continue;
+    }
     if (Date.now() >= state.deadlines.connect) return 'expired';
   }
   return isConnected(state) ? 'connected' : 'failed';
+}
+
+/**
+ * The widget reported a connected account but no ACCOUNT_CONNECTED arrived (late,
+ * or lost while the API was down): Smile's account list decides. A connected
+ * account counts as that webhook would have.
+ */
+async function confirmConnection(ctx: Ctx): Promise<void> {
+  const { state } = ctx;
+  ctx.confirmConnection = false;
+  const accounts = await smile.connectedAccounts.executeWithOptions({ summary: 'confirm the widget\'s connected account with Smile' }, [
+    { smileUserId: state.smileUserId! },
+  ]);
+  for (const { accountId, providerId } of accounts) {
+    applySmileEvent(state, {
+      eventId: `confirmed-${accountId}-${state.connectionEpoch}`,
+      type: 'ACCOUNT_CONNECTED',
+      smileUserId: state.smileUserId!,
+      accountId,
+      providerId,
+      hasPayload: false,
+      createdAt: new Date().toISOString(),
+    });
+  }
 }
 
 export type SyncOutcome = 'synced' | 'timedOut' | 'disconnected';

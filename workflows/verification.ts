@@ -14,7 +14,7 @@ import {
   showDetails,
   type Ctx,
 } from './stages.js';
-import { applySmileEvent, applyWidgetEvent, firstSighting, initialState, type State } from './state.js';
+import { applySmileEvent, applyWidgetEvent, firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 
 /**
@@ -86,6 +86,7 @@ function registerHandlers(ctx: Ctx): void {
   // Widget callbacks are hints from a browser: they may refresh the token, never decide.
   setHandler(widgetEventSignal, async (event) => {
     applyWidgetEvent(state, event);
+    if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
     if (event.callback === 'onTokenExpired') await refreshToken(ctx, true);
   });

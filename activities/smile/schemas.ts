@@ -32,6 +32,7 @@ export const accountSchema = z.looseObject({
   userId: z.string().nullish(),
   providerId: z.string().nullish(),
   status: z.string().nullish(),
+  connectionStatus: z.string().nullish(),
   createdAt: z.string().nullish(),
 });
 

@@ -43,6 +43,32 @@ describe('when webhooks misbehave', () => {
   });
 });
 
+describe('a lost ACCOUNT_CONNECTED', () => {
+  it('the widget says connected → confirmed with Smile\'s account list → decided', async () => {
+    await setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED'] });
+    const started = await startVerification(stack, { externalUserId: uniqueUser('confirmed'), applicant: george, policy });
+    const connected = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    expect(connected.status).toBe(200);
+    // TASK_FINISHED arrived, but without ACCOUNT_CONNECTED the workflow still waits for a connection.
+    await sleep(500);
+    expect((await getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
+
+    // The front end forwards the widget's callback, as the demo page does.
+    const { account } = (connected.body as { data: { account: { id: string; providerId: string } } }).data;
+    const widget = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${started.verificationId}/widget-events`,
+      headers: auth,
+      payload: { callback: 'onAccountConnected', data: { accountId: account.id, providerId: account.providerId } },
+    });
+    expect(widget.statusCode).toBe(202);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    expect(doc.accounts).toEqual([expect.objectContaining({ accountId: account.id, status: 'CONNECTED' })]);
+    expect(await activityCount(started.verificationId, 'connectedAccounts')).toBe(1);
+  });
+});
+
 describe('link tokens', () => {
   it('an expired token → link-token returns a fresh one; onTokenExpired refreshes', async () => {
     await setFaults(stack, { tokenTtlSeconds: 1 });
