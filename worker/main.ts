@@ -17,7 +17,7 @@ const sql = await openDatabase(config, log, 'smile-verify-worker').catch((error:
   log.fatal({ err: error }, 'could not open the database');
   process.exit(1);
 });
-const connection = await NativeConnection.connect(connectionOptionsOf(config));
+const connection = await connectToTemporal();
 const { apiUrl, apiKey, apiSecret, requestsPerSecond } = config.smile;
 const smile = createSmileClient({ baseUrl: apiUrl, apiKey, apiSecret, requestsPerSecond });
 const worker = await createWorker({
@@ -38,3 +38,20 @@ await worker.run();
 await connection.close();
 await sql.end({ timeout: 5 });
 log.info('worker stopped');
+
+/** Temporal may still be starting (or restarting): retry for a minute before giving up. */
+async function connectToTemporal(): Promise<NativeConnection> {
+  const giveUpAt = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect(connectionOptionsOf(config));
+    } catch (error) {
+      if (Date.now() > giveUpAt) {
+        log.fatal({ err: error }, `Temporal at ${config.temporal.address} did not answer for a minute`);
+        process.exit(1);
+      }
+      if (attempt === 1) log.warn(`waiting for Temporal at ${config.temporal.address}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+    }
+  }
+}
