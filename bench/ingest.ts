@@ -1,135 +1,245 @@
+/**
+ * Webhook ingest: our `/webhooks/smile` (signature, inbox row, claim-check
+ * signal, then 200) under autocannon, beside a bare Fastify route that only
+ * checks the signature and raw Temporal signals from a minimal client, all in
+ * the same run on the same machine. The load runs in its own process
+ * (bench/support/ingest-load.ts) so it never shares the server's event loop.
+ */
+import { spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import { Client, Connection } from '@temporalio/client';
-import { api, percentile, pool, round, startBenchStack, type BenchStack } from './stack.js';
+import { claimPendingEvent, insertEvent } from '../activities/store/events.js';
+import { deliverEvent } from '../api/inbox/deliver.js';
+import { envelopeSchema, normaliseEventType } from '../api/inbox/smile-event.js';
+import { validSmileSignature } from '../api/routes/smile-webhooks.js';
+import { smileEventSignal } from '../workflows/messages.js';
+import { signedTaskStarted, type LoadJob, type LoadResult } from './support/ingest-load.js';
+import { INGEST_API_KEY, INGEST_WEBHOOK_SECRET, startIngestStack, type IngestStack } from './support/ingest-stack.js';
 import type { BenchContext, BenchSection } from './types.js';
 
-const SECRET = 'sandbox-webhook-secret';
-let sequence = 0;
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const LOAD_SCRIPT = fileURLToPath(new URL('./support/ingest-load.ts', import.meta.url));
+const FIXED_RATE = 500;
+const CONNECTIONS = 50;
+/** DATABASE_POOL_SIZE in bench/support/ingest-stack.ts. */
+const POOL_SIZE = 10;
 
-/** A signed TASK_STARTED for one of the waiting users: a fresh id every time, as Smile sends them. */
-function signedEvent(smileUserIds: string[]): { body: string; headers: Record<string, string> } {
-  const n = sequence++;
-  const body = JSON.stringify({
-    id: `et-bench-${process.pid}-${n}`,
-    version: 1,
-    type: 'TASK_STARTED',
-    createdAt: new Date().toISOString(),
-    data: { userId: smileUserIds[n % smileUserIds.length], accountId: 'a-bench', providerId: 'sss_ph' },
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/** Runs one load job in a child process and returns its result. */
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4_000)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(line) as LoadResult);
+      } catch (error) {
+        reject(new Error(`load generator failed (${(error as Error).message}): ${err || out}`));
+      }
+    });
   });
-  const signature = createHmac('sha512', SECRET).update(body).digest('hex');
-  return { body, headers: { 'content-type': 'application/json', 'smile-signature': signature } };
 }
 
-interface Load {
-  label: string;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-async function cannon(label: string, url: string, smileUserIds: string[], options: { durationSeconds: number; connections: number; overallRate?: number }): Promise<Load> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: options.connections,
-    duration: options.durationSeconds,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...signedEvent(smileUserIds) }) }],
-  });
-  return { label, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
-}
-
-/** Baseline 1: the least any webhook receiver must do, a bare Fastify route checking the signature on the raw body. */
-async function bareSignatureServer() {
+/** Baseline 1: the least any webhook receiver must do, one Fastify route checking the HMAC on the raw body. */
+async function bareSignatureServer(secret: string) {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/webhooks/smile', async (request, reply) => {
-    const expected = createHmac('sha512', SECRET).update(request.body as Buffer).digest();
-    const given = Buffer.from(String(request.headers['smile-signature'] ?? ''), 'hex');
+    const header = request.headers['smile-signature'];
+    const given = Buffer.from(typeof header === 'string' ? header : '', 'hex');
+    const expected = createHmac('sha512', secret).update(request.body as Buffer).digest();
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send();
-    return { ok: true };
+    return reply.code(200).send({ received: true });
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `${url}/webhooks/smile`, close: () => app.close() };
 }
 
-/** Baseline 2: raw Temporal signals from a minimal client (no codec, no HTTP, no Postgres) to the same workflows. */
-async function rawSignals(stack: BenchStack, ids: { verificationId: string; smileUserId: string }[], durationSeconds: number, concurrency: number): Promise<Load> {
-  const connection = await Connection.connect({ address: stack.server.address });
-  const client = new Client({ connection });
-  const latencies: number[] = [];
-  const until = Date.now() + durationSeconds * 1_000;
-  let n = 0;
-  await pool(Array.from({ length: concurrency }, (_, i) => i), concurrency, async () => {
-    while (Date.now() < until) {
-      const target = ids[n % ids.length]!;
-      const eventId = `et-raw-${process.pid}-${n++}`;
-      const started = performance.now();
-      await client.workflow.getHandle(target.verificationId).signal('smileEvent', {
-        eventId, type: 'TASK_STARTED', smileUserId: target.smileUserId, hasPayload: false, createdAt: new Date().toISOString(),
-      });
-      latencies.push(performance.now() - started);
-    }
-  });
-  await connection.close();
-  return { label: 'raw Temporal signals (baseline)', requestsPerSecond: latencies.length / durationSeconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors: 0 };
+async function startVerifications(stack: IngestStack, count: number): Promise<{ workflowId: string; smileUserId: string }[]> {
+  const targets: { workflowId: string; smileUserId: string }[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const externalUserId = `ingest-${next++}`;
+        const response = await fetch(`${stack.apiUrl}/v1/verifications`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${INGEST_API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ externalUserId }),
+        });
+        const body = (await response.json()) as { verificationId: string; smileUserId: string };
+        if (response.status !== 201) throw new Error(`POST /v1/verifications: ${response.status} ${JSON.stringify(body)}`);
+        targets.push({ workflowId: body.verificationId, smileUserId: body.smileUserId });
+      }
+    }),
+  );
+  return targets;
 }
 
 /**
- * Webhook ingest: our /webhooks/smile (signature, inbox row, claim-check signal,
- * then 200) under autocannon, beside a bare signature-checking route and raw
- * Temporal signals, all in the same run.
+ * Where a request's time goes in our route, one event at a time (no contention):
+ * the same calls the route makes, timed separately.
  */
+async function breakdown(stack: IngestStack, targets: { workflowId: string; smileUserId: string }[], samples: number) {
+  const phases = { signature: [] as number[], parse: [] as number[], insert: [] as number[], deliver: [] as number[], signalOnly: [] as number[] };
+  for (let i = 0; i < samples; i++) {
+    const target = targets[i % targets.length]!;
+    const { body, signature } = signedTaskStarted(INGEST_WEBHOOK_SECRET, `et-breakdown-${process.pid}-${i}`, target.smileUserId);
+    const raw = Buffer.from(body);
+    let t = performance.now();
+    if (!validSmileSignature(raw, signature, INGEST_WEBHOOK_SECRET)) throw new Error('breakdown: bad signature');
+    phases.signature.push(performance.now() - t);
+    t = performance.now();
+    const envelope = envelopeSchema.parse(JSON.parse(raw.toString('utf8')));
+    phases.parse.push(performance.now() - t);
+    t = performance.now();
+    await insertEvent(stack.sql, { id: envelope.id, source: 'smile', type: normaliseEventType(envelope.type), smileUserId: envelope.data.userId ?? null, body: envelope });
+    phases.insert.push(performance.now() - t);
+    t = performance.now();
+    const event = { id: envelope.id, source: 'smile' as const, body: envelope };
+    const outcome = await stack.sql.begin(async (tx) => ((await claimPendingEvent(tx, event.id)) ? deliverEvent({ sql: tx, client: stack.client }, event) : 'delivered'));
+    if (outcome !== 'delivered') throw new Error(`breakdown: event ${outcome}`);
+    phases.deliver.push(performance.now() - t);
+    t = performance.now();
+    await stack.client.workflow.getHandle(target.workflowId).signal(smileEventSignal, {
+      eventId: `et-breakdown-signal-${process.pid}-${i}`, type: 'TASK_STARTED', smileUserId: target.smileUserId, hasPayload: false, createdAt: new Date().toISOString(),
+    });
+    phases.signalOnly.push(performance.now() - t);
+  }
+  return Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])) as Record<keyof typeof phases, number>;
+}
+
+/** Lets the worker catch up on the signals of the previous run before the next one starts. */
+const settle = () => sleep(3_000);
+
+interface Row {
+  label: string;
+  result: LoadResult;
+}
+
 export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
   const durationSeconds = ctx.quick ? 5 : 10;
-  const stack = await startBenchStack(ctx);
-  const bare = await bareSignatureServer();
+  const warmupSeconds = ctx.quick ? 1 : 2;
+  const users = 50;
+  const started = Date.now();
+  const stack = await startIngestStack(ctx);
+  let bare: Awaited<ReturnType<typeof bareSignatureServer>> | undefined;
   try {
-    const users = 20;
-    const ids = await pool(Array.from({ length: users }, (_, i) => `ingest-${i}`), 8, async (externalUserId) => {
-      const { body } = await api<{ verificationId: string; smileUserId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '1h' } });
-      return body;
-    });
-    const smileUserIds = ids.map((v) => v.smileUserId);
+    bare = await bareSignatureServer(INGEST_WEBHOOK_SECRET);
+    ctx.log(`  starting ${users} verifications`);
+    const targets = await startVerifications(stack, users);
+    // Most events go to waiting verifications (signalled), one in ten to a user Smile knows and we do not (stored as an orphan).
+    const smileUserIds = [...targets.map((t) => t.smileUserId), ...Array.from({ length: Math.ceil(users / 9) }, (_, i) => `u-unknown-${i}`)];
     const ours = `${stack.apiUrl}/webhooks/smile`;
+    let run = 0;
+    const http = (url: string, seconds: number, overallRate?: number): LoadJob => ({
+      mode: 'http', url, secret: INGEST_WEBHOOK_SECRET, prefix: `et-${process.pid}-${run++}`, smileUserIds, connections: CONNECTIONS, durationSeconds: seconds, ...(overallRate ? { overallRate } : {}),
+    });
 
-    ctx.log('  warm-up');
-    await cannon('warm-up', ours, smileUserIds, { durationSeconds: 2, connections: 10 });
-    await cannon('warm-up', bare.url, smileUserIds, { durationSeconds: 2, connections: 10 });
+    ctx.log(`  bare signature route: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    await load(http(bare.url, warmupSeconds));
+    const bareMax = await load(http(bare.url, durationSeconds));
 
-    ctx.log(`  bare signature route, ${durationSeconds} s`);
-    const bareMax = await cannon('bare Fastify route, signature only (baseline)', bare.url, smileUserIds, { durationSeconds, connections: 50 });
-    ctx.log(`  /webhooks/smile, ${durationSeconds} s`);
-    const oursMax = await cannon('/webhooks/smile, as fast as it goes', ours, smileUserIds, { durationSeconds, connections: 50 });
-    ctx.log(`  raw Temporal signals, ${durationSeconds} s`);
-    const raw = await rawSignals(stack, ids, durationSeconds, 50);
-    ctx.log(`  /webhooks/smile at 500 events/s, ${durationSeconds} s`);
-    const oursFixed = await cannon('/webhooks/smile at 500 events/s', ours, smileUserIds, { durationSeconds, connections: 50, overallRate: 500 });
+    ctx.log(`  /webhooks/smile at full speed: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    await load(http(ours, warmupSeconds));
+    await settle();
+    const oursMax = await load(http(ours, durationSeconds));
+    await settle();
 
-    const [inbox] = await stack.sql<{ count: number }[]>`select count(*)::int as count from inbox_events where state = 'delivered'`;
-    const ratio = oursMax.requestsPerSecond / bareMax.requestsPerSecond;
-    const loads = [bareMax, raw, oursMax, oursFixed];
+    ctx.log(`  raw Temporal signals, ${CONNECTIONS} in flight: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    const signals = (seconds: number, concurrency = CONNECTIONS): LoadJob => ({
+      mode: 'signals', address: stack.temporalAddress, namespace: stack.config.temporal.namespace, prefix: `et-raw-${process.pid}-${run++}`, targets, concurrency, durationSeconds: seconds,
+    });
+    await load(signals(warmupSeconds));
+    const raw = await load(signals(durationSeconds));
+    await settle();
+    // Our route signals inside a transaction, so at most a pool's worth of signals is ever in flight.
+    ctx.log(`  raw Temporal signals, ${POOL_SIZE} in flight (the API's Postgres pool), ${durationSeconds} s`);
+    const rawPool = await load(signals(durationSeconds, POOL_SIZE));
+    await settle();
+
+    ctx.log(`  /webhooks/smile at ${FIXED_RATE} events/s: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    await load(http(ours, warmupSeconds, FIXED_RATE));
+    const oursFixed = await load(http(ours, durationSeconds, FIXED_RATE));
+    await settle();
+
+    ctx.log('  breakdown of one request, no contention');
+    const parts = await breakdown(stack, targets, ctx.quick ? 100 : 300);
+
+    const states = await stack.sql<{ state: string; count: number }[]>`select state, count(*)::int as count from inbox_events group by state order by state`;
+    const byState = Object.fromEntries(states.map((s) => [s.state, s.count]));
+
+    const rows: Row[] = [
+      { label: 'bare Fastify route, signature only (baseline)', result: bareMax },
+      { label: `raw Temporal signals, ${CONNECTIONS} in flight (baseline)`, result: raw },
+      { label: `raw Temporal signals, ${POOL_SIZE} in flight (baseline)`, result: rawPool },
+      { label: '/webhooks/smile, full speed', result: oursMax },
+      { label: `/webhooks/smile at ${FIXED_RATE} events/s`, result: oursFixed },
+    ];
+    const ratio = oursMax.perSecond / bareMax.perSecond;
+    const fixedOk = oursFixed.p99 < 25 && oursFixed.perSecond >= FIXED_RATE * 0.95 && oursFixed.errors === 0;
+    const errors = rows.reduce((sum, r) => sum + r.result.errors, 0);
+    const ms = (v: number) => round(v, 2);
+
     return {
       id: 'ingest',
       title: 'Webhook ingest',
-      method: `autocannon, 50 connections, ${durationSeconds} s per run, every request a freshly signed TASK_STARTED with a new event id for one of ${users} waiting verifications. Ours verifies the HMAC on the raw body, commits the event to the inbox, signals the workflow with a claim-check reference and only then answers 200. Baselines in the same run: a bare Fastify route that only checks the signature, and raw Temporal signals from a minimal client (50 in flight).`,
-      columns: ['variant', 'events/s', 'p50 (ms)', 'p99 (ms)', 'errors', 'throughput vs bare route'],
-      rows: loads.map((l) => [l.label, round(l.requestsPerSecond), round(l.p50, 1), round(l.p99, 1), l.errors, `${round(l.requestsPerSecond / bareMax.requestsPerSecond, 3)}×`]),
+      method:
+        `autocannon (in its own process), ${CONNECTIONS} connections, ${durationSeconds} s per run after a ${warmupSeconds} s warm-up; every request a freshly signed TASK_STARTED with a new event id, ` +
+        `${users} of every ${smileUserIds.length} for a waiting verification. Ours verifies the HMAC on the raw body, commits the event to the inbox, signals the workflow with a claim-check reference and then answers 200 ` +
+        `(worker and API in one process, Postgres pool of 10, Temporal dev server in memory). Baselines in the same run: a bare Fastify route that only checks the signature, ` +
+        `and raw signals to the same workflows from a minimal client (no codec) with ${CONNECTIONS} in flight.`,
+      columns: ['variant', 'events/s', 'p50 (ms)', 'p99 (ms)', 'errors', 'vs bare route'],
+      rows: rows.map(({ label, result }) => [label, round(result.perSecond), round(result.p50, 1), round(result.p99, 1), result.errors, `${round(result.perSecond / bareMax.perSecond, 3)}×`]),
       targets: [
-        { target: 'ingest at least 50 % of the bare-signature baseline', measured: `${round(ratio * 100)} % (${round(oursMax.requestsPerSecond)} vs ${round(bareMax.requestsPerSecond)} events/s)`, met: ratio >= 0.5 },
-        { target: 'p99 under 25 ms at 500 events/s', measured: `${round(oursFixed.p99, 1)} ms p99 at ${round(oursFixed.requestsPerSecond)} events/s`, met: oursFixed.p99 < 25 && oursFixed.requestsPerSecond >= 450 },
+        {
+          target: 'ingest at least 50 % of the bare-signature baseline throughput',
+          measured: `${round(ratio * 100)} % (${round(oursMax.perSecond)} vs ${round(bareMax.perSecond)} events/s)`,
+          met: ratio >= 0.5,
+        },
+        {
+          target: `p99 under 25 ms at a fixed ${FIXED_RATE} events/s`,
+          measured: `p99 ${round(oursFixed.p99, 1)} ms (p50 ${round(oursFixed.p50, 1)} ms) at ${round(oursFixed.perSecond)} events/s`,
+          met: fixedOk,
+        },
       ],
-      chart: { unit: 'events per second', bars: loads.map((l) => ({ label: l.label.replace(' (baseline)', ''), value: round(l.requestsPerSecond) })) },
+      chart: { unit: 'events per second', bars: rows.map(({ label, result }) => ({ label: label.replace(' (baseline)', ''), value: round(result.perSecond) })) },
       notes: [
-        `${inbox!.count.toLocaleString('en-US')} events were committed to the inbox and signalled during the runs; none was lost (${loads.reduce((s, l) => s + l.errors, 0)} non-2xx answers in all).`,
-        'Ours cannot beat raw signals: each event is a signal plus an inbox insert and update, so raw Temporal signals are its ceiling on this machine, and the bare route shows what HTTP and HMAC alone cost.',
+        `Our route against raw signals: ${round(oursMax.perSecond / raw.perSecond, 3)}× their throughput. Each event is a signal plus an insert, a locked claim, a user lookup and an update in Postgres, so raw signals are its ceiling here. ` +
+          `The route signals while it holds a pooled connection (the claim's row lock), so at most ${POOL_SIZE} signals are in flight: raw signals at that concurrency reach ${round(rawPool.perSecond)} events/s.`,
+        'autocannon reports latency in whole milliseconds.',
+        `One request without contention (medians): signature ${ms(parts.signature)} ms, JSON and envelope ${ms(parts.parse)} ms, inbox insert ${ms(parts.insert)} ms, ` +
+          `claim + lookup + signal + mark in one transaction ${ms(parts.deliver)} ms, of which the signal alone (with the payload codec) is about ${ms(parts.signalOnly)} ms.`,
+        `Inbox after the runs: ${Object.entries(byState).map(([s, n]) => `${n.toLocaleString('en-US')} ${s}`).join(', ')}; ${errors} non-2xx answers or failed signals in all measured runs.`,
+        `Section time ${Math.round((Date.now() - started) / 1000)} s, including the stack's start.`,
       ],
     };
   } finally {
-    await bare.close();
+    await bare?.close().catch(() => {});
     await stack.close();
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { resolveTemporalBinary } = await import('../scripts/temporal-binary.js');
+  const log = (line: string) => console.error(line);
+  const section = await benchIngest({
+    temporalBinary: await resolveTemporalBinary(log),
+    databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+    quick: process.argv.includes('--quick'),
+    log,
+  });
+  console.log(JSON.stringify(section, null, 2));
+  process.exit(0);
 }
