@@ -1,43 +1,43 @@
-# Production images for the API, the worker and the sandbox, from one codebase.
-# glibc base: Temporal's native core bridge has no musl build.
-FROM node:20-bookworm-slim AS deps
+# Production images for the API, the worker and the sandbox, from one codebase:
+#   docker build --target api .   |   --target worker   |   --target sandbox
+# glibc base (Debian bookworm): Temporal's native core bridge has no musl build, so no alpine.
+# The entrypoints are TypeScript run by tsx (a runtime dependency): there is no compile step
+# except the workflow bundle.
+
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The locked versions, without dev dependencies (every direct dependency is an exact pin).
-RUN npm install --omit=dev --no-save --no-fund --no-audit
+# `npm install --no-save`, not `npm ci`: see .ci/run (the lockfile lacks some platforms' @swc/core entries).
+RUN npm install --omit=dev --no-save --no-fund --no-audit && npm cache clean --force
+# Sources only (.dockerignore keeps out tests, docs, node_modules, .env files).
+COPY . .
+# The workflow code is bundled once here (dist/workflow-bundle.js), not at every worker start.
+RUN npm run build:workflows && test -s dist/workflow-bundle.js
 
-FROM node:20-bookworm-slim AS base
+FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY config ./config
-COPY runtime ./runtime
-COPY workflows ./workflows
-COPY activities ./activities
-COPY migrations ./migrations
-# The sandbox's personas feed the demo page's defaults; the sandbox server itself runs only in its own target.
-COPY sandbox ./sandbox
-
-FROM base AS api
-COPY api ./api
+COPY --from=build /app ./
+# Non-root; the files stay owned by root, so the service cannot rewrite its own code.
 USER node
+
+FROM runtime AS api
+ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "api/server.ts"]
 
-# The workflow code is bundled once here, not at every worker start.
-FROM base AS worker
-COPY worker ./worker
-COPY scripts/build-workflows.ts ./scripts/
-RUN node --import tsx scripts/build-workflows.ts dist/workflow-bundle.js
+FROM runtime AS worker
+# Temporal's runtime metrics double as the liveness check (and can be scraped by Prometheus).
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js WORKER_METRICS_HOST=0.0.0.0 WORKER_METRICS_PORT=9464
-USER node
 EXPOSE 9464
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "worker/main.ts"]
 
-FROM base AS sandbox
-USER node
+# The local Smile emulator: for the compose `sandbox` profile, never for production traffic.
+FROM runtime AS sandbox
+ENV SANDBOX_HOST=0.0.0.0 SANDBOX_PORT=3100
 EXPOSE 3100
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3100/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "sandbox/server.ts"]

@@ -1,67 +1,273 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, loadConfig } from '../../config/index.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
 /**
- * No Docker engine runs here, but Debian's docker-compose (scripts/install-compose.sh)
- * reads, interpolates and validates the file against its schema with `config`;
- * the test then checks the stack the SPEC asks for in what it resolved.
+ * No Docker engine runs here, but Debian's docker-compose 1.29 (scripts/install-compose.sh) reads,
+ * interpolates and validates the file against the Compose schema with `config`; the test then
+ * checks the stack SPEC §2 asks for in what it resolved, and that the resolved environment is one
+ * config/index.ts accepts in production. The images themselves are not built.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
-const secrets = { API_KEYS: 'a-real-key-123', PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
-
-async function composeConfig(env: Record<string, string>) {
-  return run('docker-compose', ['--profile', 'sandbox', '-f', 'docker-compose.yml', 'config'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
+const SANDBOX_ENV = 'deploy/sandbox.env';
+const REQUIRED = [
+  'POSTGRES_PASSWORD', 'API_KEYS', 'PAYLOAD_ENCRYPTION_KEY', 'SMILE_API_URL', 'SMILE_API_KEY', 'SMILE_API_SECRET',
+  'SMILE_WEBHOOK_SECRET', 'SMILE_ID_URL', 'SMILE_ID_PARTNER_ID', 'SMILE_ID_API_KEY', 'RESULT_CALLBACK_SECRET', 'PUBLIC_URL',
+];
+/** A production environment, as an operator would set it (no file). */
+const production: Record<string, string> = {
+  POSTGRES_PASSWORD: 'a-long-postgres-password',
+  API_KEYS: 'a-real-key-123,another-key-456',
+  PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  SMILE_API_URL: 'https://api.smileapi.io/v1',
+  SMILE_API_KEY: 'live-key',
+  SMILE_API_SECRET: 'live-secret',
+  SMILE_WEBHOOK_SECRET: 'live-webhook-secret',
+  SMILE_ID_URL: 'https://smile-id.example.com/v1',
+  SMILE_ID_PARTNER_ID: 'partner-1',
+  SMILE_ID_API_KEY: 'smile-id-key',
+  RESULT_CALLBACK_SECRET: 'whsec_bGl2ZS1jYWxsYmFjay1zZWNyZXQ=',
+  PUBLIC_URL: 'https://verify.example.com',
+};
 
 interface Service {
-  build?: { target: string };
+  build?: { context: string; dockerfile?: string; target: string };
   image?: string;
   profiles?: string[];
   healthcheck?: { test: string[] | string };
-  environment?: Record<string, string>;
+  environment?: Record<string, string | number | null>;
+  depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: number };
-  command?: string[] | string;
+  entrypoint?: string[];
+  volumes?: (string | { source: string; target: string })[];
+  ports?: unknown[];
 }
 
+/** `docker-compose config` with only the given variables (none leak in from the test process). */
+async function composeConfig(args: string[], env: Record<string, string>): Promise<Record<string, Service>> {
+  const { stdout } = await run('docker-compose', [...args, '-f', 'docker-compose.yml', 'config'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  return (parse(stdout) as { services: Record<string, Service> }).services;
+}
+
+/** A service's resolved environment as the process would see it. */
+const envOf = (service: Service) =>
+  Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+
 describe('docker-compose.yml', () => {
-  it('validates, and describes Postgres, Temporal on it, the UI with the codec, the API, two workers and the sandbox', async () => {
-    const { stdout } = await composeConfig(secrets);
-    const { services } = parse(stdout) as { services: Record<string, Service> };
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'sandbox', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
-    for (const [name, service] of Object.entries(services)) expect(service.healthcheck, `${name} has a health check`).toBeDefined();
+  it('validates with the sandbox profile: Postgres, Temporal on it, admin tools, the UI with the codec, the API, two workers, the sandbox', async () => {
+    const services = await composeConfig(['--env-file', SANDBOX_ENV, '--profile', 'sandbox'], {});
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'sandbox', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker']);
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.healthcheck?.test, `${name} has a health check`).toBeDefined();
+      expect(service.healthcheck!.test.length, `${name}'s health check runs something`).toBeGreaterThan(0);
+    }
+    const check = (name: string) => JSON.stringify(services[name]!.healthcheck!.test);
+    expect(check('postgres')).toContain('pg_isready');
+    expect(check('api')).toContain('/readyz');
+    expect(check('worker')).toContain(':9464/metrics');
+    expect(check('sandbox')).toMatch(/:3100\/'/);
 
-    expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
-    const setup = JSON.stringify(services['temporal-setup']!.command);
-    for (const { name } of SEARCH_ATTRIBUTES) expect(setup).toContain(name);
-    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/codec$/);
+    expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
+    expect(envOf(services.temporal!)).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres', POSTGRES_USER: 'smile' });
+    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
 
-    expect(services.api!.build!.target).toBe('api');
-    expect(services.worker!.build!.target).toBe('worker');
+    const admin = services['temporal-admin-tools']!;
+    expect(admin.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(admin.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+    expect(admin.entrypoint).toEqual(['sh', '/deploy/register-search-attributes.sh']);
+    expect(String(envOf(admin).SEARCH_ATTRIBUTES).split(' ')).toEqual(SEARCH_ATTRIBUTES.map(({ name }) => name));
+
+    const ui = services['temporal-ui']!;
+    expect(ui.image).toMatch(/^temporalio\/ui:/);
+    expect(envOf(ui).TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
+    expect(envOf(services.api!).TEMPORAL_UI_PORT).toBe('8080'); // the UI's origin passes /codec's CORS
+
+    expect(services.api!.build).toMatchObject({ context: ROOT.replace(/\/$/, ''), target: 'api' });
+    expect(services.worker!.build).toMatchObject({ context: ROOT.replace(/\/$/, ''), target: 'worker' });
+    expect(services.sandbox!.build).toMatchObject({ target: 'sandbox' });
     expect(services.worker!.deploy!.replicas).toBe(2);
+    for (const name of ['api', 'worker']) {
+      expect(services[name]!.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        'temporal-admin-tools': { condition: 'service_completed_successfully' },
+      });
+    }
     expect(services.sandbox!.profiles).toEqual(['sandbox']);
-    expect(services.api!.environment).toMatchObject({ NODE_ENV: 'production', TEMPORAL_ADDRESS: 'temporal:7233', API_KEYS: secrets.API_KEYS });
+    for (const name of ['postgres', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'api', 'worker']) {
+      expect(services[name]!.profiles, `${name} runs without a profile`).toBeUndefined();
+    }
+
+    // The sandbox speaks with the credentials the API and workers use, and sends webhooks to the API.
+    const api = envOf(services.api!);
+    const sandbox = envOf(services.sandbox!);
+    for (const name of ['SMILE_API_KEY', 'SMILE_API_SECRET', 'SMILE_WEBHOOK_SECRET', 'SMILE_ID_PARTNER_ID', 'SMILE_ID_API_KEY']) {
+      expect(sandbox[name], name).toBe(api[name]);
+    }
+    expect(loadConfig(sandbox)).toMatchObject({ env: 'development', api: { host: 'api', port: 3000 }, sandbox: { host: '0.0.0.0', port: 3100 } });
+    expect(loadConfig(api).smile.apiUrl).toBe('http://sandbox:3100/v1');
   });
 
-  it('refuses to resolve without the production secrets', async () => {
-    await expect(composeConfig({})).rejects.toThrow(/set API_KEYS|set PAYLOAD_ENCRYPTION_KEY/);
+  it('resolves a production environment (no sandbox) into configurations the API and workers accept', async () => {
+    const services = await composeConfig([], production);
+    // docker-compose 1.29's `config` prints profiled services too; `up` without the profile starts these.
+    const started = Object.keys(services).filter((name) => !services[name]!.profiles);
+    expect(started.sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker']);
+    for (const name of ['api', 'worker']) {
+      const config = loadConfig(envOf(services[name]!));
+      expect(config).toMatchObject({
+        env: 'production',
+        database: { url: 'postgres://smile:a-long-postgres-password@postgres:5432/smile_verify' },
+        temporal: { address: 'temporal:7233', namespace: 'default', taskQueue: 'verifications' },
+        api: { keys: ['a-real-key-123', 'another-key-456'], publicUrl: 'https://verify.example.com' },
+        smile: { apiUrl: production.SMILE_API_URL, webhookSecret: production.SMILE_WEBHOOK_SECRET },
+        resultCallback: { secret: production.RESULT_CALLBACK_SECRET },
+        payloadEncryptionKey: { key: production.PAYLOAD_ENCRYPTION_KEY, isDevKey: false },
+        demo: { enabled: false },
+      });
+    }
+    expect(loadConfig(envOf(services.api!)).api).toMatchObject({ host: '0.0.0.0', port: 3000 });
+    expect(loadConfig(envOf(services.worker!)).worker).toEqual({
+      metrics: { host: '0.0.0.0', port: 9464 },
+      shutdownGraceSeconds: 30,
+      workflowBundlePath: '/app/dist/workflow-bundle.js',
+    });
+    expect(envOf(services.postgres!).POSTGRES_PASSWORD).toBe(production.POSTGRES_PASSWORD);
+    expect(envOf(services.temporal!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
   });
 
-  it('builds api and worker targets on a glibc base, the worker with its prebuilt workflow bundle', () => {
-    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
-    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map(([, image]) => image!);
-    expect(bases.filter((image) => image.startsWith('node:'))).not.toHaveLength(0);
-    expect(bases.some((image) => /alpine/.test(image))).toBe(false);
-    for (const target of ['api', 'worker', 'sandbox']) expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
-    expect(dockerfile).toContain('scripts/build-workflows.ts dist/workflow-bundle.js');
-    expect(dockerfile).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
+  it.each(REQUIRED)('refuses to resolve without %s (no default for a secret)', async (name) => {
+    const rest = Object.fromEntries(Object.entries(production).filter(([key]) => key !== name));
+    await expect(composeConfig([], rest)).rejects.toThrow(new RegExp(`set ${name}\\b`));
+  });
+
+  it('keeps the dev keys, which production refuses, out of the sandbox values', async () => {
+    const values = await readFile(join(ROOT, SANDBOX_ENV), 'utf8');
+    expect(values).not.toContain(DEV_PAYLOAD_ENCRYPTION_KEY);
+    expect(values).not.toMatch(new RegExp(`^API_KEYS=.*\\b${DEV_API_KEY}\\b`, 'm'));
+    const assigned = new Set([...values.matchAll(/^([A-Z_]+)=/gm)].map(([, name]) => name));
+    expect([...assigned].sort()).toEqual([...REQUIRED].sort());
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = async () => {
+    const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+    return dockerfile
+      .split(/^(?=FROM )/m)
+      .filter((part) => part.startsWith('FROM '))
+      .map((body) => {
+        const [, base, name] = /^FROM (\S+)(?: AS (\S+))?$/m.exec(body)!;
+        return { base: base!, name: name!, body };
+      });
+  };
+
+  it('builds api, worker and sandbox targets on a glibc base, as a non-root user, with tsx entrypoints', async () => {
+    const all = await stages();
+    const byName = new Map(all.map((stage) => [stage.name, stage]));
+    expect(all.map(({ base }) => base).filter((base) => !byName.has(base))).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+    expect(all.some(({ base }) => /alpine|musl/.test(base))).toBe(false);
+    /** A stage's instructions with those of the stages it is built on. */
+    const lineage = (name: string): string => {
+      const stage = byName.get(name)!;
+      return (byName.has(stage.base) ? lineage(stage.base) : '') + stage.body;
+    };
+    const entrypoints = { api: 'api/server.ts', worker: 'worker/main.ts', sandbox: 'sandbox/server.ts' };
+    for (const [target, entry] of Object.entries(entrypoints)) {
+      expect(byName.has(target), `FROM ... AS ${target}`).toBe(true);
+      const instructions = lineage(target);
+      expect(instructions).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
+      expect(instructions).toMatch(/^USER node$/m);
+      expect(instructions).toMatch(/^HEALTHCHECK /m);
+    }
+  });
+
+  it('installs from the lockfile and prebuilds the workflow bundle the worker loads', async () => {
+    const build = (await stages()).find(({ name }) => name === 'build')!;
+    expect(build.body).toContain('COPY package.json package-lock.json ./');
+    expect(build.body).toMatch(/^RUN npm install .*--omit=dev/m);
+    expect(build.body).toMatch(/^RUN npm run build:workflows/m);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['build:workflows']).toBeDefined();
+    const worker = (await stages()).find(({ name }) => name === 'worker')!;
+    expect(worker.body).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
+  });
+
+  it('keeps tests, secrets and local state out of the build context', async () => {
+    const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((line) => line.trim());
+    for (const entry of ['node_modules', '.git', '.env', '.env.*', '*.env', 'test', '.dev', 'dist']) expect(ignored).toContain(entry);
+    for (const needed of ['migrations', 'scripts', 'workflows', 'package-lock.json']) expect(ignored).not.toContain(needed);
+  });
+});
+
+describe('deploy/temporal/register-search-attributes.sh', () => {
+  const SCRIPT = join(ROOT, 'deploy/temporal/register-search-attributes.sh');
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'search-attributes-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * A stand-in `temporal` CLI: `list` fails until the namespace is "ready" (after `notReadyFor`
+   * calls), then lists what was created; `create` records the name unless creation is broken.
+   */
+  async function fakeTemporal(name: string, { notReadyFor, createWorks }: { notReadyFor: number; createWorks: boolean }) {
+    const bin = join(dir, name);
+    const state = join(dir, `${name}.state`);
+    await writeFile(state, '');
+    await writeFile(join(dir, `${name}.calls`), '0');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'temporal'), `#!/bin/sh
+echo "$*" >> "${state}.log"
+case "$3" in
+  list)
+    calls=$(($(cat "${dir}/${name}.calls") + 1)); echo $calls > "${dir}/${name}.calls"
+    [ $calls -le ${notReadyFor} ] && { echo "namespace default not found" >&2; exit 1; }
+    echo "Name Type"; echo "BuildIds KeywordList"; sed 's/$/ Keyword/' "${state}" ;;
+  create)
+    [ $(cat "${dir}/${name}.calls") -le ${notReadyFor} ] && { echo "namespace default not found" >&2; exit 1; }
+    ${createWorks ? '' : 'exit 1'}
+    while [ $# -gt 0 ]; do [ "$1" = "--name" ] && echo "$2" >> "${state}"; shift; done ;;
+esac
+`);
+    await chmod(join(bin, 'temporal'), 0o755);
+    return { bin, state };
+  }
+
+  const register = (bin: string, env: Record<string, string> = {}) =>
+    run('sh', [SCRIPT], { env: { PATH: `${bin}:${process.env.PATH ?? ''}`, DELAY_SECONDS: '0', ...env } });
+
+  it('waits for the namespace, creates each attribute of workflows/search-attributes.ts once, and checks the list', async () => {
+    const { bin, state } = await fakeTemporal('ok', { notReadyFor: 3, createWorks: true });
+    const { stdout } = await register(bin);
+    expect(stdout).toContain('search attributes registered on default at temporal:7233');
+    const created = (await readFile(state, 'utf8')).trim().split('\n');
+    expect(created).toEqual(SEARCH_ATTRIBUTES.map(({ name }) => name));
+    const log = await readFile(`${state}.log`, 'utf8');
+    expect(log).toContain('--address temporal:7233 --namespace default --name VerificationStatus --type Keyword');
+
+    // A second run finds them all and creates nothing.
+    await register(bin);
+    expect((await readFile(state, 'utf8')).trim().split('\n')).toEqual(created);
+  });
+
+  it('fails, naming what is missing, when the attributes cannot be created', async () => {
+    const { bin } = await fakeTemporal('broken', { notReadyFor: 0, createWorks: false });
+    const failure = await register(bin, { ATTEMPTS: '3' }).then(() => undefined, (error: unknown) => error as { code: number; stderr: string });
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('still missing on default at temporal:7233 after 3 attempts: VerificationStatus ExternalUserId SmileUserId Decision');
   });
 });

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Registers smile-verify's search attributes (workflows/search-attributes.ts: all Keyword) on a
+# Temporal cluster, then checks that the namespace lists every one of them. Run once by the
+# `temporal-admin-tools` service of docker-compose.yml (temporalio/admin-tools image, `temporal` CLI);
+# works against any cluster: TEMPORAL_ADDRESS=host:7233 TEMPORAL_NAMESPACE=ns sh register-search-attributes.sh
+#
+# Idempotent: an attribute already listed is not created again. It retries while the server or the
+# namespace is still coming up (auto-setup creates the namespace after the server answers) and exits
+# non-zero if an attribute is still missing at the end, so the API and workers never start without them.
+set -u
+ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
+NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+ATTRIBUTES="${SEARCH_ATTRIBUTES:-VerificationStatus ExternalUserId SmileUserId Decision}"
+ATTEMPTS="${ATTEMPTS:-60}"
+DELAY_SECONDS="${DELAY_SECONDS:-2}"
+
+# Prints the attributes not listed yet (all of them when the list itself fails).
+missing() {
+  if ! listed=$(temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" 2>/dev/null); then
+    echo "$ATTRIBUTES"
+    return
+  fi
+  for name in $ATTRIBUTES; do
+    printf '%s\n' "$listed" | grep -qw -- "$name" || printf '%s ' "$name"
+  done
+}
+
+attempt=1
+while :; do
+  todo=$(missing)
+  if [ -z "$todo" ]; then
+    echo "search attributes registered on $NAMESPACE at $ADDRESS: $ATTRIBUTES"
+    exit 0
+  fi
+  if [ "$attempt" -ge "$ATTEMPTS" ]; then
+    echo "search attributes still missing on $NAMESPACE at $ADDRESS after $ATTEMPTS attempts: $todo" >&2
+    exit 1
+  fi
+  for name in $todo; do
+    temporal operator search-attribute create --address "$ADDRESS" --namespace "$NAMESPACE" --name "$name" --type Keyword \
+      || echo "create $name: not yet (attempt $attempt of $ATTEMPTS)" >&2
+  done
+  attempt=$((attempt + 1))
+  sleep "$DELAY_SECONDS"
+done
