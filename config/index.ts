@@ -42,6 +42,8 @@ const schema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** How long a stopping worker lets running activities finish before cancelling them. */
+  /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** The prebuilt workflow bundle (`npm run build:workflows`); without it the worker bundles from source. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
@@ -110,7 +112,7 @@ export interface Config {
   api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number; trustedProxies: string[] | undefined };
   database: { url: string | undefined; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls: TemporalTls | undefined; apiKey: string | undefined };
-  worker: { metrics: { host: string; port: number } | undefined; shutdownGraceSeconds: number; workflowBundlePath: string | undefined };
+  worker: { metrics: { host: string; port: number } | undefined; shutdownGraceSeconds: number; workflowBundlePath: string | undefined; maxCachedWorkflows: number };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
   smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined; requestsPerSecond: number };
   resultCallback: { url: string | undefined; secret: string };
@@ -165,6 +167,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     worker: {
       metrics: env.WORKER_METRICS_PORT === 0 ? undefined : { host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT },
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
     demo: { enabled: env.DEMO_ENABLED ?? env.NODE_ENV !== 'production', ...widgetOf(env) },

@@ -16,15 +16,15 @@ export const REDACT_PATHS = [
 ];
 
 /** JSON logs; pretty only when a person is watching a terminal. */
-export function loggerOptions(config: Pick<Config, 'logLevel'>, name: string): LoggerOptions {
+export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>, name: string): LoggerOptions {
   return {
     name,
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
+    ...(process.stdout.isTTY && config.env !== 'production' ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
   };
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>, name: string) {
+export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, name: string) {
   return pino(loggerOptions(config, name));
 }

@@ -28,6 +28,7 @@ export async function createWorker({ config, sql, smile, connection, workflowBun
     dataConverter: dataConverterOf(config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(shutdownGraceTime === undefined ? {} : { shutdownGraceTime }),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
     activities: createActivities({
       sql,
       smile,
