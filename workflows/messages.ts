@@ -46,6 +46,25 @@ export interface SmileEventRef {
   createdAt: string;
 }
 
+/**
+ * The Smile events that can change a verification's course: account lifecycle and
+ * finished syncs. Only these are signalled. Progress events (TASK_STARTED, the
+ * `*_ADDED` / `*_UPDATED` datapoint events, types the workflow does not know) stay
+ * in the inbox, routed and marked `recorded`: TASK_FINISHED lists the synced
+ * datapoints itself, and each signal would cost the run a signal and a workflow
+ * task in its history (four events) for nothing.
+ */
+export const SIGNALLED_SMILE_EVENTS: ReadonlySet<string> = new Set([
+  'ACCOUNT_CREATED',
+  'ACCOUNT_CONNECTED',
+  'INVITE_LINKED',
+  'ACCOUNT_FAILED',
+  'ACCOUNT_DISCONNECTED',
+  'ARCHIVE_ANALYZED',
+  'TASK_FINISHED',
+  'ACCOUNT_SYNC_TASK_FINISHED',
+]);
+
 /** A signal handler may not return a value: the sender only learns it was delivered. */
 export const smileEventSignal = defineSignal<[SmileEventRef]>('smileEvent');
 

@@ -1,7 +1,11 @@
 import type { Db } from './db.js';
 
 export type EventSource = 'smile' | 'smile-id' | 'widget';
-export type EventState = 'pending' | 'delivered' | 'orphan' | 'closed';
+/**
+ * pending: to signal (the relay retries); delivered: signalled; recorded: routed, kept,
+ * not signalled (a progress event); orphan: no running verification for it yet.
+ */
+export type EventState = 'pending' | 'delivered' | 'recorded' | 'orphan' | 'closed';
 
 export interface InboxEvent {
   id: string;
@@ -11,14 +15,26 @@ export interface InboxEvent {
   body: unknown;
 }
 
+/**
+ * How long the relay leaves a fresh event to the process that received it (that
+ * process signals it right after answering): within this, only one of them signals.
+ */
+export const FAST_PATH_GRACE_SECONDS = 10;
+
 /** Commits an event before it is acknowledged; a duplicate id inserts nothing and says so. */
 export async function insertEvent(sql: Db, event: InboxEvent): Promise<'inserted' | 'duplicate'> {
   const rows = await sql`
-    insert into inbox_events (id, source, type, smile_user_id, body)
-    values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${sql.json(event.body as never)})
+    insert into inbox_events (id, source, type, smile_user_id, body, next_attempt_at)
+    values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${sql.json(event.body as never)},
+            now() + ${FAST_PATH_GRACE_SECONDS} * interval '1 second')
     on conflict (id) do nothing
     returning id`;
   return rows.length === 1 ? 'inserted' : 'duplicate';
+}
+
+/** Hands a fresh event to the relay at once (the receiving process will not signal it). */
+export async function releaseToRelay(sql: Db, id: string): Promise<void> {
+  await sql`update inbox_events set next_attempt_at = now() where id = ${id} and state = 'pending'`;
 }
 
 export async function loadEventBody(sql: Db, id: string): Promise<unknown> {
@@ -54,15 +70,6 @@ export interface PendingEvent {
   id: string;
   source: EventSource;
   body: unknown;
-}
-
-/**
- * Locks a just-inserted event for the request that inserted it, inside `tx`:
- * false when it is no longer pending or a relay pass holds it (the relay delivers it then).
- */
-export async function claimPendingEvent(tx: Db, id: string): Promise<boolean> {
-  const rows = await tx`select 1 from inbox_events where id = ${id} and state = 'pending' for update skip locked`;
-  return rows.length === 1;
 }
 
 /**

@@ -3,16 +3,17 @@ import type { Db } from '../../activities/store/db.js';
 import { eraseUserData } from '../../activities/store/erasure.js';
 import { externalUserOf, markEvent, type PendingEvent } from '../../activities/store/events.js';
 import { verificationWorkflowId } from '../../workflows/ids.js';
-import { kycResultSignal, smileEventSignal } from '../../workflows/messages.js';
+import { kycResultSignal, SIGNALLED_SMILE_EVENTS, smileEventSignal } from '../../workflows/messages.js';
 import { envelopeSchema, toEventRef } from './smile-event.js';
 import { kycRefOf } from './smile-id-event.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
 
-export type Delivery = 'delivered' | 'orphan' | 'pending';
+export type Delivery = 'delivered' | 'recorded' | 'orphan' | 'pending';
 
 /**
  * Signals one inbox event to its verification with a claim-check reference.
+ * Progress events are routed and recorded, not signalled (`SIGNALLED_SMILE_EVENTS`).
  * Unknown users and closed runs leave the event an orphan (kept, visible,
  * delivered if the user's next verification starts); Temporal being down
  * leaves it pending for the relay.
@@ -22,6 +23,10 @@ export async function deliverEvent({ sql, client }: { sql: Db; client: Client },
   if (!target) {
     await markEvent(sql, event.id, 'orphan');
     return 'orphan';
+  }
+  if (target.kind === 'smile' && !SIGNALLED_SMILE_EVENTS.has(target.ref.type)) {
+    await markEvent(sql, event.id, 'recorded', { verificationId: target.workflowId });
+    return 'recorded';
   }
   const handle = client.workflow.getHandle(target.workflowId);
   try {

@@ -7,15 +7,17 @@ import { deliverEvent } from './deliver.js';
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */
 const RELAY_LOCK = 4_711_2027;
 
-/** Delivers due inbox events in order of arrival; returns how many were delivered. */
-export async function deliverPending({ sql, client, limit = 200 }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
+const BATCH = 200;
+
+/** Delivers due inbox events in order of arrival; returns how many were settled (signalled, or recorded). */
+export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as locked`;
     if (!lock?.locked) return 0;
     let delivered = 0;
     for (const event of await dueEvents(tx, limit)) {
       const outcome = await deliverEvent({ sql: tx, client }, event);
-      if (outcome === 'delivered') delivered++;
+      if (outcome === 'delivered' || outcome === 'recorded') delivered++;
       // Keep order: while Temporal is down, later events wait behind the first.
       if (outcome === 'pending') break;
     }
@@ -49,14 +51,17 @@ export function startRelay({
   let running: Promise<void> = Promise.resolve();
   let lastSuccessAt = Date.now();
   const tick = () => {
+    let backlog = false;
     running = deliverPending({ sql, client })
       .then((count) => {
         lastSuccessAt = Date.now();
+        // A full batch: there is likely more behind it, so the next pass starts at once.
+        backlog = count >= BATCH;
         if (count) log.info({ count }, 'relay delivered inbox events');
       })
       .catch((error: Error) => log.warn({ err: error }, 'relay pass failed'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopped) timer = setTimeout(tick, backlog ? 0 : intervalMs);
       });
   };
   timer = setTimeout(tick, intervalMs);

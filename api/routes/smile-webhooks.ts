@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { claimPendingEvent, insertEvent, type PendingEvent } from '../../activities/store/events.js';
-import { deliverEvent } from '../inbox/deliver.js';
+import { insertEvent } from '../../activities/store/events.js';
+import { createSignaller } from '../inbox/signaller.js';
 import { envelopeSchema, normaliseEventType } from '../inbox/smile-event.js';
 import { kycCallbackSchema, validKycSignature } from '../inbox/smile-id-event.js';
 import { HttpProblem } from '../schemas/problem.js';
@@ -17,7 +17,6 @@ export interface WebhookRoutesOptions {
 
 const TEN_MB = 10 * 1024 * 1024;
 const ONE_AND_A_HALF_MB = 1.5 * 1024 * 1024;
-const BREAKER_MS = 5_000;
 
 /** `Smile-Signature`: lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
 export function validSmileSignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
@@ -36,8 +35,9 @@ function parseJson(raw: Buffer): unknown {
 
 /**
  * Webhooks in (SPEC §4, §5): authenticate, commit to the inbox, answer, signal.
- * The event is in Postgres before the 200; signalling is best effort here and
- * guaranteed by the relay. No bearer key: the signature authenticates.
+ * The event is in Postgres before the 200; the signal follows the answer (the
+ * signaller, best effort and bounded) and is guaranteed by the relay. No bearer
+ * key: the signature authenticates.
  */
 const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
   // Scoped to this plugin: the signature needs the exact bytes Smile signed.
@@ -47,17 +47,8 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
 
   const count = (source: string, type: string, outcome: string) => app.metrics?.webhooks.inc({ source, type: type.slice(0, 64), outcome });
 
-  // After Temporal failed to answer, leave signalling to the relay for a while instead
-  // of making every webhook wait for a deadline: the events are safe in the inbox.
-  let temporalDownUntil = 0;
-  async function signalNow(event: PendingEvent): Promise<void> {
-    if (Date.now() < temporalDownUntil) return;
-    // Under a row lock, so a relay pass running at this moment skips the event instead of signalling it too.
-    const outcome = await sql
-      .begin(async (tx) => ((await claimPendingEvent(tx, event.id)) ? deliverEvent({ sql: tx, client }, event) : ('delivered' as const)))
-      .catch(() => 'pending' as const);
-    if (outcome === 'pending') temporalDownUntil = Date.now() + BREAKER_MS;
-  }
+  const signaller = createSignaller({ sql, client });
+  app.addHook('onClose', () => signaller.drain());
 
   app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request, reply) => {
     const reject = (reason: string, problem: HttpProblem) => {
@@ -81,7 +72,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     const { id, type, data } = envelope.data;
     const stored = await insertEvent(sql, { id, source: 'smile', type: normaliseEventType(type), smileUserId: data.userId ?? null, body: envelope.data });
     count('smile', normaliseEventType(type), stored === 'inserted' ? 'accepted' : 'duplicate');
-    if (stored === 'inserted') await signalNow({ id, source: 'smile', body: envelope.data });
+    if (stored === 'inserted') signaller.offer({ id, source: 'smile', body: envelope.data });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });
 
@@ -96,7 +87,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     const body = callback.data;
     const stored = await insertEvent(sql, { id, source: 'smile-id', type: 'KYC_RESULT', smileUserId: body.PartnerParams.user_id ?? null, body });
     count('smile-id', 'KYC_RESULT', stored === 'inserted' ? 'accepted' : 'duplicate');
-    if (stored === 'inserted') await signalNow({ id, source: 'smile-id', body });
+    if (stored === 'inserted') signaller.offer({ id, source: 'smile-id', body });
     return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
   });
 };

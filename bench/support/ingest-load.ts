@@ -43,12 +43,16 @@ export interface LoadResult {
   errors: number;
 }
 
-/** A signed TASK_STARTED envelope, shaped like Smile's, for one of the waiting users. */
-export function signedTaskStarted(secret: string, id: string, smileUserId: string): { body: string; signature: string } {
+/**
+ * A signed ACCOUNT_CREATED envelope, shaped like Smile's, for one of the waiting users:
+ * a type the route signals (progress events such as TASK_STARTED are only recorded).
+ * One account id throughout, so the workflows' state does not grow.
+ */
+export function signedAccountCreated(secret: string, id: string, smileUserId: string): { body: string; signature: string } {
   const body = JSON.stringify({
     id,
     version: 1,
-    type: 'TASK_STARTED',
+    type: 'ACCOUNT_CREATED',
     createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     data: { userId: smileUserId, accountId: 'a-bench', providerId: 'sss_ph' },
   });
@@ -67,7 +71,7 @@ async function http(job: Extract<LoadJob, { mode: 'http' }>): Promise<LoadResult
       {
         setupRequest: (request) => {
           const i = n++;
-          const { body, signature } = signedTaskStarted(job.secret, `${job.prefix}-${i}`, job.smileUserIds[i % job.smileUserIds.length]!);
+          const { body, signature } = signedAccountCreated(job.secret, `${job.prefix}-${i}`, job.smileUserIds[i % job.smileUserIds.length]!);
           return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'smile-signature': signature } };
         },
       },
@@ -100,7 +104,7 @@ async function signals(job: Extract<LoadJob, { mode: 'signals' }>): Promise<Load
         const target = job.targets[i % job.targets.length]!;
         const ref: SmileEventRef = {
           eventId: `${job.prefix}-${i}`,
-          type: 'TASK_STARTED',
+          type: 'ACCOUNT_CREATED',
           smileUserId: target.smileUserId,
           accountId: 'a-bench',
           providerId: 'sss_ph',

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startRelay } from '../../api/inbox/relay.js';
 import { buildApp } from '../../api/app.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { migrate } from '../../activities/store/migrate.js';
@@ -114,6 +115,9 @@ export async function startIngestStack({ temporalBinary, databaseUrl, log }: { t
     closers.push(() => temporal.connection.close());
     const app = await buildApp({ config, sql, temporal });
     closers.push(() => app.close());
+    // The relay beside the API, as api/server.ts runs it: it delivers what the route's fast path leaves behind.
+    const relay = startRelay({ sql, client: temporal.client, log: app.log });
+    closers.push(() => relay.stop());
     const apiUrl = await app.listen({ port: apiPort, host: '127.0.0.1' });
 
     return { config, sql, apiUrl, temporalAddress: server.address, client: temporal.client, close };

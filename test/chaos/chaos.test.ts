@@ -199,6 +199,10 @@ describe('chaos', () => {
     done = true;
     await killer;
     note(`${decided} of ${N} decided; the worker was restarted ${worker.restarts} times`);
+    for (const crash of [...api.crashes, ...worker.crashes]) note(crash);
+
+    // The API rides out every fault on its own: nothing above may crash it.
+    expect(api.crashes).toEqual([]);
 
     // Every verification decided, once, and approved (George, name matching).
     expect(new Set(ids).size).toBe(N);

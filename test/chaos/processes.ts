@@ -11,7 +11,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export class Service {
   private child: ChildProcess | undefined;
   private output = '';
+  private stopping = false;
   restarts = 0;
+  /** Exits nobody asked for, with the process's last output: a crash under chaos is a finding. */
+  readonly crashes: string[] = [];
 
   constructor(
     readonly name: string,
@@ -22,6 +25,7 @@ export class Service {
 
   async start(): Promise<void> {
     this.output = '';
+    this.stopping = false;
     const child = spawn(process.execPath, ['--import', 'tsx', this.entry], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
@@ -31,6 +35,9 @@ export class Service {
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-6_000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) this.crashes.push(`${this.name} exited (${signal ?? code}):\n${this.output}`);
+    });
     for (let i = 0; i < 240; i++) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output}`);
       if (await fetch(this.readyUrl).then((r) => r.status < 500 || r.status === 503, () => false)) return;
@@ -42,6 +49,7 @@ export class Service {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.stopping = true;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;

@@ -5,7 +5,7 @@ import { deliverPending } from '../../api/inbox/relay.js';
 import type { SmileEventRef } from '../../workflows/messages.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { smileEvent } from '../support/webhooks.js';
+import { postWebhook, settledState, smileEvent } from '../support/webhooks.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -30,14 +30,14 @@ async function smileSignals(workflowId: string, eventId: string): Promise<number
 const stateOf = async (id: string) => (await stack.sql<{ state: string }[]>`select state from inbox_events where id = ${id}`)[0]?.state;
 
 describe('the relay and the webhook route never signal the same event twice', () => {
-  it('a relay pass skips an event whose row the API holds locked (it is signalling it), and delivers it once released', async () => {
+  it('a relay pass skips an event whose row another transaction holds locked, and delivers it once released', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('locked') });
-    const envelope = smileEvent('TASK_STARTED', { userId: started.smileUserId, accountId: 'acc-1', providerId: 'provider-1' });
+    const envelope = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'acc-1', providerId: 'provider-1' });
     await stack.sql`
       insert into inbox_events (id, source, type, smile_user_id, body)
-      values (${envelope.id}, 'smile', 'TASK_STARTED', ${started.smileUserId}, ${stack.sql.json(envelope as never)})`;
+      values (${envelope.id}, 'smile', 'ACCOUNT_CREATED', ${started.smileUserId}, ${stack.sql.json(envelope as never)})`;
 
-    // What the route does while it signals: the row is locked in its transaction.
+    // Another transaction holds the row (a relay pass of another API process, say).
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
@@ -61,5 +61,16 @@ describe('the relay and the webhook route never signal the same event twice', ()
     expect(await stateOf(envelope.id)).toBe('delivered');
     for (let i = 0; i < 3; i++) await deliverPending({ sql: stack.sql, client: stack.client });
     expect(await smileSignals(started.verificationId, envelope.id)).toBe(1);
+  });
+
+  it('a relay pass right after the route answered leaves the event to the route (its grace): one signal', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('grace') });
+    const event = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'acc-grace', providerId: 'provider-1' });
+    expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
+    // Relay passes racing the route's own signal, as the API's relay would every second.
+    await Promise.all(Array.from({ length: 3 }, () => deliverPending({ sql: stack.sql, client: stack.client })));
+    expect(await settledState(stack.sql, event.id)).toBe('delivered');
+    for (let i = 0; i < 3; i++) await deliverPending({ sql: stack.sql, client: stack.client });
+    expect(await smileSignals(started.verificationId, event.id)).toBe(1);
   });
 });

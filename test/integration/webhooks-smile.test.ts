@@ -11,7 +11,7 @@ import { verificationWorkflowId } from '../../workflows/ids.js';
 import { freePort } from '../support/global-setup.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
 import { smileSandboxRequest, startStack, testConfig, type Stack } from '../support/stack.js';
-import { postWebhook, smileEvent, smileSignature } from '../support/webhooks.js';
+import { postWebhook, settledState, smileEvent, smileSignature } from '../support/webhooks.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ async function relayUntilDelivered(id: string): Promise<string> {
 }
 
 describe('POST /webhooks/smile rejects what it must', () => {
-  const body = smileEvent('TASK_STARTED', { userId: 'tenantId-x' });
+  const body = smileEvent('ACCOUNT_CREATED', { userId: 'tenantId-x' });
   const raw = JSON.stringify(body);
 
   it.each([
@@ -95,7 +95,7 @@ describe('POST /webhooks/smile rejects what it must', () => {
     const temporal = createTemporalClient(config);
     const app = await buildApp({ config, sql: stack.sql, temporal });
     try {
-      const response = await postWebhook(app, smileEvent('TASK_STARTED', { userId: 'tenantId-x' }));
+      const response = await postWebhook(app, smileEvent('ACCOUNT_CREATED', { userId: 'tenantId-x' }));
       expect(response.statusCode).toBe(403);
     } finally {
       await app.close();
@@ -118,7 +118,7 @@ describe('POST /webhooks/smile accepts and delivers', () => {
 
   it('a duplicate answers 200 with one row and one signal', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('dup') });
-    const event = smileEvent('TASK_STARTED', { userId: started.smileUserId });
+    const event = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId });
     expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
     const again = await postWebhook(stack.app, event);
     expect(again.statusCode).toBe(200);
@@ -131,14 +131,32 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     const external = uniqueUser('late');
     const { user } = (await smileSandboxRequest(stack.sandboxUrl, 'POST', '/v1/users', {})) as { user: { id: string } };
     const smileUserId = user.id;
-    const event = smileEvent('TASK_STARTED', { userId: smileUserId });
+    const event = smileEvent('ACCOUNT_CREATED', { userId: smileUserId });
     expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
-    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('orphan');
+    expect(await settledState(stack.sql, event.id)).toBe('orphan');
     await stack.sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
     const started = await startVerification(stack, { externalUserId: external });
     expect(started.smileUserId).toBe(smileUserId);
     expect(await relayUntilDelivered(event.id)).toBe('delivered');
     expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(1);
+  });
+});
+
+describe('progress events', () => {
+  it('are routed and recorded, not signalled: only events that can change the course reach the workflow', async () => {
+    const started = await startVerification(stack, { externalUserId: uniqueUser('progress') });
+    const progress = ['TASK_STARTED', 'EMPLOYMENTS_ADDED', 'INCOMES_UPDATED', 'SOMETHING_NEW'].map((type) => smileEvent(type, { userId: started.smileUserId }));
+    const created = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'a-progress', providerId: 'sss_ph' });
+    for (const event of [...progress, created]) expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
+
+    expect(await settledState(stack.sql, created.id)).toBe('delivered');
+    for (const event of progress) {
+      expect(await settledState(stack.sql, event.id)).toBe('recorded');
+      expect((await stack.sql`select verification_id from inbox_events where id = ${event.id}`)[0]!.verification_id).toBe(started.verificationId);
+    }
+    expect(await signalCount(started.verificationId, created.id)).toBe(1);
+    const history = await stack.client.workflow.getHandle(started.verificationId).fetchHistory();
+    expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'smileEvent')).toHaveLength(1);
   });
 });
 
@@ -149,7 +167,7 @@ describe('when a dependency is down', () => {
     const temporal = createTemporalClient(config);
     const app = await buildApp({ config, sql: dead, temporal });
     try {
-      const event = smileEvent('TASK_STARTED', { userId: 'tenantId-x' });
+      const event = smileEvent('ACCOUNT_CREATED', { userId: 'tenantId-x' });
       const response = await postWebhook(app, event);
       expect(response.statusCode).toBe(503);
       expect(await rows(event.id)).toBe(0);
@@ -165,14 +183,14 @@ describe('when a dependency is down', () => {
     const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     const temporal = createTemporalClient(config);
     const app = await buildApp({ config, sql: stack.sql, temporal });
-    const event = smileEvent('TASK_STARTED', { userId: started.smileUserId });
+    const event = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId });
     try {
       expect((await postWebhook(app, event)).statusCode).toBe(200);
-      expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('pending');
     } finally {
-      await app.close();
+      await app.close(); // waits for the route's signal attempt
       await temporal.connection.close();
     }
+    expect((await stack.sql`select state, attempts from inbox_events where id = ${event.id}`)[0]).toMatchObject({ state: 'pending', attempts: 1 });
     await stack.sql`update inbox_events set next_attempt_at = now() where id = ${event.id}`;
     expect(await relayUntilDelivered(event.id)).toBe('delivered');
     expect(await signalCount(started.verificationId, event.id)).toBe(1);

@@ -1,5 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import type { Sql } from '../../activities/store/db.js';
 
 export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 
@@ -16,4 +18,14 @@ export function postWebhook(app: FastifyInstance, body: unknown, { signature, co
   const sig = signature === undefined ? smileSignature(raw) : signature;
   if (sig !== null) headers['smile-signature'] = sig;
   return app.inject({ method: 'POST', url: '/webhooks/smile', headers, payload: raw });
+}
+
+/** An inbox event's state once the route's signal, which follows its 200, has settled (or 5 s passed). */
+export async function settledState(sql: Sql, id: string): Promise<string | undefined> {
+  let state: string | undefined = 'pending';
+  for (let i = 0; i < 50 && state === 'pending'; i++) {
+    state = (await sql<{ state: string }[]>`select state from inbox_events where id = ${id}`)[0]?.state;
+    if (state === 'pending') await sleep(100);
+  }
+  return state;
 }
