@@ -155,8 +155,8 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
     const smileUserIds = [...targets.map((t) => t.smileUserId), ...Array.from({ length: Math.ceil(users / 9) }, (_, i) => `u-unknown-${i}`)];
     const ours = `${stack.apiUrl}/webhooks/smile`;
     let run = 0;
-    const http = (url: string, seconds: number, overallRate?: number): LoadJob => ({
-      mode: 'http', url, secret: INGEST_WEBHOOK_SECRET, prefix: `et-${process.pid}-${run++}`, smileUserIds, connections: CONNECTIONS, durationSeconds: seconds, ...(overallRate ? { overallRate } : {}),
+    const http = (url: string, seconds: number, overallRate?: number, mix?: 'sync') => ({
+      mode: 'http' as const, url, secret: INGEST_WEBHOOK_SECRET, prefix: `et-${process.pid}-${run++}`, smileUserIds, connections: CONNECTIONS, durationSeconds: seconds, ...(overallRate ? { overallRate } : {}), ...(mix ? { mix } : {}),
     });
 
     ctx.log(`  bare signature route: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
@@ -186,6 +186,13 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
     const fixedDrain = await drain(stack, fixedJob.prefix);
     await settle();
 
+    ctx.log(`  /webhooks/smile at ${FIXED_RATE} events/s, a sync's mix (3 of 9 signalled): warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    await load(http(ours, warmupSeconds, FIXED_RATE, 'sync'));
+    const mixJob = http(ours, durationSeconds, FIXED_RATE, 'sync');
+    const oursMix = await load(mixJob);
+    await drain(stack, mixJob.prefix);
+    await settle();
+
     ctx.log('  breakdown of one request, no contention');
     const parts = await breakdown(stack, targets, ctx.quick ? 100 : 300);
 
@@ -196,10 +203,11 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
       { label: 'bare Fastify route, signature only (baseline)', result: bareMax },
       { label: `raw Temporal signals, ${CONNECTIONS} in flight (baseline)`, result: raw },
       { label: '/webhooks/smile, full speed', result: oursMax },
-      { label: `/webhooks/smile at ${FIXED_RATE} events/s`, result: oursFixed },
+      { label: `/webhooks/smile at ${FIXED_RATE} events/s, every event signalled`, result: oursFixed },
+      { label: `/webhooks/smile at ${FIXED_RATE} events/s, a sync's mix (3 of 9 signalled)`, result: oursMix },
     ];
     const ratio = oursMax.perSecond / bareMax.perSecond;
-    const fixedOk = oursFixed.p99 < 25 && oursFixed.perSecond >= FIXED_RATE * 0.95 && oursFixed.errors === 0;
+    const fixedOk = (r: LoadResult) => r.p99 < 25 && r.perSecond >= FIXED_RATE * 0.95 && r.errors === 0;
     const errors = rows.reduce((sum, r) => sum + r.result.errors, 0);
     const ms = (v: number) => round(v, 2);
 
@@ -220,9 +228,14 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
           met: ratio >= 0.5,
         },
         {
-          target: `p99 under 25 ms at a fixed ${FIXED_RATE} events/s`,
+          target: `p99 under 25 ms at a fixed ${FIXED_RATE} events/s, every event signalled`,
           measured: `p99 ${round(oursFixed.p99, 1)} ms (p50 ${round(oursFixed.p50, 1)} ms) at ${round(oursFixed.perSecond)} events/s`,
-          met: fixedOk,
+          met: fixedOk(oursFixed),
+        },
+        {
+          target: `p99 under 25 ms at a fixed ${FIXED_RATE} events/s, a sync's mix (3 of 9 signalled)`,
+          measured: `p99 ${round(oursMix.p99, 1)} ms (p50 ${round(oursMix.p50, 1)} ms) at ${round(oursMix.perSecond)} events/s`,
+          met: fixedOk(oursMix),
         },
       ],
       chart: { unit: 'events per second', bars: rows.map(({ label, result }) => ({ label: label.replace(' (baseline)', ''), value: round(result.perSecond) })) },

@@ -71,7 +71,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     return {
       id: 'scale',
       title: `Scale: ${n.toLocaleString('en-US')} open verifications on one worker`,
-      method: `${n.toLocaleString('en-US')} verifications started through the API (32 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (500 by default). Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
+      method: `${n.toLocaleString('en-US')} verifications started through the API (32 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (300 by default). Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
       columns: ['measure', 'value', 'baseline', 'ratio'],
       rows: [
         ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],

@@ -43,7 +43,7 @@ const schema = z.object({
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** The prebuilt workflow bundle (`npm run build:workflows`); without it the worker bundles from source. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

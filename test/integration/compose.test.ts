@@ -141,7 +141,7 @@ describe('docker-compose.yml', () => {
       metrics: { host: '0.0.0.0', port: 9464 },
       shutdownGraceSeconds: 30,
       workflowBundlePath: '/app/dist/workflow-bundle.js',
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 300,
     });
     expect(envOf(services.postgres!).POSTGRES_PASSWORD).toBe(production.POSTGRES_PASSWORD);
     expect(envOf(services.temporal!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
