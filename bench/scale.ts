@@ -44,7 +44,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     ctx.log(`  starting ${n.toLocaleString('en-US')} verifications (each: Smile user, link token, first record)`);
     const ids: string[] = [];
     const started = Date.now();
-    await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 32, async (externalUserId, i) => {
+    await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 64, async (externalUserId, i) => {
       const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
       if (response.status >= 300) throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
       ids.push(response.body.verificationId);
@@ -71,7 +71,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     return {
       id: 'scale',
       title: `Scale: ${n.toLocaleString('en-US')} open verifications on one worker`,
-      method: `${n.toLocaleString('en-US')} verifications started through the API (32 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (300 by default). Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
+      method: `${n.toLocaleString('en-US')} verifications started through the API (64 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (300 by default). Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
       columns: ['measure', 'value', 'baseline', 'ratio'],
       rows: [
         ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],

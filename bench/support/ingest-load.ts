@@ -3,10 +3,19 @@
  * autocannon's client work (building and signing every request) and the raw
  * Temporal client never share an event loop with the server they measure.
  *
+ * Full speed is autocannon (closed loop: `connections` requests always in flight).
+ * A fixed rate is our own open loop: autocannon's rate limit releases each
+ * connection's share of a second in one burst at the start of the second and
+ * corrects for coordinated omission against a 1 ms interval, which together
+ * measure bursts rather than a steady 500 events/s. `paced` sends one request
+ * every 1/rate seconds and times each from when it was due to be sent.
+ *
  * `node --import tsx bench/support/ingest-load.ts '<json LoadJob>'` prints one
  * line of JSON (a LoadResult) on stdout.
  */
 import { createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Client, Connection } from '@temporalio/client';
 import { smileEventSignal, type SmileEventRef } from '../../workflows/messages.js';
@@ -70,15 +79,63 @@ export function signedAccountCreated(secret: string, id: string, smileUserId: st
  */
 const SYNC_EVENTS = ['ACCOUNT_CREATED', 'ACCOUNT_CREATED', 'TASK_STARTED', 'IDENTITY_ADDED', 'EMPLOYMENTS_ADDED', 'CONTRIBUTIONS_ADDED', 'INCOMES_ADDED', 'EINCOMES_ADDED', 'ACCOUNT_CREATED'];
 
+const percentiles = (latencies: number[]) => {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+  return { p50: at(50), p90: at(90), p99: at(99) };
+};
+
+/** Open loop at `overallRate`: request i is due at start + i/rate, and its latency counts from then. */
+async function paced(job: Extract<LoadJob, { mode: 'http' }>, typeOf: (i: number) => string): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  const url = new URL(job.url);
+  const intervalMs = 1_000 / job.overallRate!;
+  const latencies: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let errors = 0;
+  const send = (i: number, dueAt: number) => {
+    const { body, signature } = signedAccountCreated(job.secret, `${job.prefix}-${i}`, job.smileUserIds[i % job.smileUserIds.length]!, typeOf(i));
+    const done = new Promise<void>((resolve) => {
+      const req = request(
+        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'smile-signature': signature, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - dueAt);
+            else errors++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    }).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  const started = performance.now();
+  const end = started + job.durationSeconds * 1_000;
+  let n = 0;
+  for (let now = started; now < end; now = performance.now()) {
+    for (; started + n * intervalMs <= now; n++) send(n, started + n * intervalMs);
+    await sleep(1);
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return { perSecond: latencies.length / job.durationSeconds, ...percentiles(latencies), total: latencies.length, errors };
+}
+
 async function http(job: Extract<LoadJob, { mode: 'http' }>): Promise<LoadResult> {
   let n = 0;
   const typeOf = (i: number) => (job.mix === 'sync' ? SYNC_EVENTS[Math.floor(i / job.smileUserIds.length) % SYNC_EVENTS.length]! : 'ACCOUNT_CREATED');
+  if (job.overallRate) return paced(job, typeOf);
   const result = await autocannon({
     url: job.url,
     method: 'POST',
     connections: job.connections,
     duration: job.durationSeconds,
-    ...(job.overallRate ? { overallRate: job.overallRate } : {}),
     requests: [
       {
         setupRequest: (request) => {
@@ -135,9 +192,7 @@ async function signals(job: Extract<LoadJob, { mode: 'signals' }>): Promise<Load
   );
   const elapsedSeconds = (performance.now() - started) / 1_000;
   await connection.close();
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : NaN);
-  return { perSecond: latencies.length / elapsedSeconds, p50: at(50), p90: at(90), p99: at(99), total: latencies.length, errors };
+  return { perSecond: latencies.length / elapsedSeconds, ...percentiles(latencies), total: latencies.length, errors };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
