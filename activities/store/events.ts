@@ -72,20 +72,24 @@ export interface PendingEvent {
   body: unknown;
 }
 
+export interface DueEvent extends PendingEvent {
+  smileUserId: string | null;
+}
+
 /**
  * What the relay should deliver, in order of arrival: pending events that are
  * due, and orphans whose user has a verification that started after they came.
  */
-export async function dueEvents(sql: Db, limit: number): Promise<PendingEvent[]> {
-  return sql<PendingEvent[]>`
-    select e.id, e.source, e.body from inbox_events e
+export async function dueEvents(sql: Db, limit: number): Promise<DueEvent[]> {
+  return sql<DueEvent[]>`
+    select e.id, e.source, e.body, e.smile_user_id as "smileUserId" from inbox_events e
     where (e.state = 'pending' and e.next_attempt_at <= now())
        or (e.state = 'orphan' and exists (
              select 1 from verifications v
              where v.smile_user_id = e.smile_user_id and v.closed_at is null and v.created_at > e.received_at - interval '1 second'))
     order by e.seq
     limit ${limit}
-    -- Rows the API is signalling right now (it holds them locked) are left to it.
+    -- Rows another transaction holds are left to it.
     for update of e skip locked`;
 }
 

@@ -1,26 +1,44 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { dueEvents } from '../../activities/store/events.js';
+import { dueEvents, type DueEvent } from '../../activities/store/events.js';
 import { deliverEvent } from './deliver.js';
 
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */
 const RELAY_LOCK = 4_711_2027;
 
 const BATCH = 200;
+/** Users whose events are signalled at the same time in one pass; each user's own events go one after another. */
+const PARALLEL_USERS = 32;
 
-/** Delivers due inbox events in order of arrival; returns how many were settled (signalled, or recorded). */
+/**
+ * Delivers due inbox events, each user's in order of arrival (several users at
+ * once); returns how many were settled (signalled, or recorded).
+ */
 export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as locked`;
     if (!lock?.locked) return 0;
-    let delivered = 0;
+    const byUser = new Map<string, DueEvent[]>();
     for (const event of await dueEvents(tx, limit)) {
-      const outcome = await deliverEvent({ sql: tx, client }, event);
-      if (outcome === 'delivered' || outcome === 'recorded') delivered++;
-      // Keep order: while Temporal is down, later events wait behind the first.
-      if (outcome === 'pending') break;
+      const key = event.smileUserId ?? event.id;
+      byUser.set(key, [...(byUser.get(key) ?? []), event]);
     }
+    const queues = [...byUser.values()];
+    let delivered = 0;
+    const drainUser = async (events: DueEvent[]) => {
+      for (const event of events) {
+        const outcome = await deliverEvent({ sql: tx, client }, event);
+        if (outcome === 'delivered' || outcome === 'recorded') delivered++;
+        // Keep order: while Temporal is down, the user's later events wait behind the first.
+        if (outcome === 'pending') break;
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_USERS, queues.length) }, async () => {
+        for (let queue = queues.shift(); queue; queue = queues.shift()) await drainUser(queue);
+      }),
+    );
     return delivered;
   });
 }
