@@ -22,7 +22,9 @@ export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql;
     const byUser = new Map<string, DueEvent[]>();
     for (const event of await dueEvents(tx, limit)) {
       const key = event.smileUserId ?? event.id;
-      byUser.set(key, [...(byUser.get(key) ?? []), event]);
+      const events = byUser.get(key);
+      if (events) events.push(event);
+      else byUser.set(key, [event]);
     }
     const queues = [...byUser.values()];
     let delivered = 0;
