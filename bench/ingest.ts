@@ -141,7 +141,7 @@ interface Row {
 }
 
 export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
-  const durationSeconds = ctx.quick ? 5 : 8;
+  const durationSeconds = ctx.quick ? 3 : 5;
   const warmupSeconds = 1;
   const users = 50;
   const started = Date.now();

@@ -44,20 +44,31 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     ctx.log(`  starting ${n.toLocaleString('en-US')} verifications (each: Smile user, link token, first record)`);
     const ids: string[] = [];
     const started = Date.now();
-    await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 64, async (externalUserId, i) => {
-      const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
-      if (response.status >= 300) throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
-      ids.push(response.body.verificationId);
-      if ((i + 1) % 1_000 === 0) ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${Math.round((i + 1) / ((Date.now() - started) / 1000))}/s)`);
-    });
+    // The worker's RSS each second while starting: V8 grows its heaps under a burst and gives the space back later.
+    let peakRss = idleRss;
+    const sampler = setInterval(() => void stack.worker.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb)), () => {}), 1_000);
+    try {
+      await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 64, async (externalUserId, i) => {
+        const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
+        if (response.status >= 300) throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
+        ids.push(response.body.verificationId);
+        if ((i + 1) % 1_000 === 0) {
+          const rate = Math.round((i + 1) / ((Date.now() - started) / 1000));
+          ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${rate}/s), worker RSS ${round(await stack.worker.rssMb())} MB`);
+        }
+      });
+    } finally {
+      clearInterval(sampler);
+    }
     const startSeconds = (Date.now() - started) / 1000;
-    await sleep(3_000);
+    await sleep(5_000);
     const openRss = await stack.worker.rssMb();
     const openMetrics = await workerMetrics(stack);
 
-    // Baseline: the same queries on the running worker, over a sample (the rate is what compares).
-    const sample = ids.slice(-Math.min(1_000, n));
-    ctx.log(`  warm: querying ${sample.length.toLocaleString('en-US')} verifications on the running worker`);
+    // Baseline: the same queries on the running worker, to the verifications its cache holds (the last started).
+    const cached = stack.config.worker.maxCachedWorkflows;
+    const sample = ids.slice(-Math.min(cached, n));
+    ctx.log(`  warm: querying the ${sample.length.toLocaleString('en-US')} cached verifications on the running worker`);
     const warmSeconds = ((await queryAll(stack, sample)) * n) / sample.length;
 
     ctx.log('  restarting the worker (SIGKILL), then querying every verification');
@@ -71,21 +82,25 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     return {
       id: 'scale',
       title: `Scale: ${n.toLocaleString('en-US')} open verifications on one worker`,
-      method: `${n.toLocaleString('en-US')} verifications started through the API (64 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (300 by default). Memory is the worker's resident set (/proc); the cache figures come from its Prometheus endpoint. "Resume" queries every verification once: on the restarted (SIGKILLed) worker each query has to replay that workflow from its history.`,
+      method: `${n.toLocaleString('en-US')} verifications started through the API (64 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (${cached} by default). Memory is the worker's resident set (/proc), read 5 s after the last start, and sampled every second while starting for the peak; the cache figures come from its Prometheus endpoint. "Resume" queries every verification once (32 at a time): on the restarted (SIGKILLed) worker each query has to replay that workflow from its history. The baseline is the same query to the ${cached} verifications the running worker holds in its cache, scaled to ${n.toLocaleString('en-US')}.`,
       columns: ['measure', 'value', 'baseline', 'ratio'],
       rows: [
         ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],
+        ['peak worker RSS while starting, MB', round(peakRss), `${round(idleRss)} idle`, `${round(peakRss / idleRss, 2)}×`],
         ['starts per second', round(n / startSeconds), '—', '—'],
         ['workflows in the sticky cache', openMetrics.cacheSize!, `${n} open`, `${round(openMetrics.cacheSize! / n, 2)}×`],
         ['cache evictions while starting', openMetrics.evictions!, '—', '—'],
-        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm (from a 1,000 sample)`, `${round(coldSeconds / warmSeconds, 2)}×`],
+        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm (rate of the ${sample.length} cached)`, `${round(coldSeconds / warmSeconds, 2)}×`],
         ['resumed per second', round(n / coldSeconds), `${round(n / warmSeconds)} warm`, '—'],
         ['worker restart until polling, s', round(restartSeconds, 2), '—', '—'],
         ['worker RSS after resuming all, MB', round(afterRss), `${round(idleRss)} idle`, `${round(afterRss / idleRss, 2)}×`],
       ],
       targets: [{ target: '10,000 open verifications under 600 MB of worker RSS', measured: `${round(openRss)} MB with ${n.toLocaleString('en-US')} open (${round(afterRss)} MB after resuming all)`, met: n >= 10_000 && Math.max(openRss, afterRss) < 600 }],
       chart: { unit: 'worker RSS, MB', bars: [{ label: 'idle', value: round(idleRss) }, { label: `${n.toLocaleString('en-US')} open`, value: round(openRss) }, { label: 'after resuming all', value: round(afterRss) }] },
-      notes: [`After the restart the cache held ${afterMetrics.cacheSize} workflows (hits ${afterMetrics.cacheHits}, misses ${afterMetrics.cacheMisses}).`],
+      notes: [
+        `After the restart the cache held ${afterMetrics.cacheSize} workflows (hits ${afterMetrics.cacheHits}, misses ${afterMetrics.cacheMisses}).`,
+        `The peak (${round(peakRss)} MB) comes from the burst of 64 starts at a time more than from the verifications: under that allocation rate V8 lets both of the worker's heaps (activities on the main thread, workflows on their thread) grow well past what they hold live, and shrinks them once the burst ends. The target is judged on the verifications waiting.`,
+      ],
     };
   } finally {
     await stack.close();
