@@ -108,7 +108,8 @@ async function workflowBundle(): Promise<string> {
 
 async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): Promise<WorkerProcess> {
   const metricsPort = await freePort();
-  const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, WORKFLOW_BUNDLE_PATH: await workflowBundle(), WORKER_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', WORKER_SHUTDOWN_GRACE_SECONDS: '2' };
+  // NODE_OPTIONS as the Dockerfile's worker stage sets it.
+  const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_OPTIONS: '--max-semi-space-size=4', ...env, WORKFLOW_BUNDLE_PATH: await workflowBundle(), WORKER_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', WORKER_SHUTDOWN_GRACE_SECONDS: '2' };
   let child: ChildProcess;
   const start = async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
