@@ -45,8 +45,10 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     const ids: string[] = [];
     const started = Date.now();
     // The worker's RSS each second while starting: V8 grows its heaps under a burst and gives the space back later.
+    let lastRss = idleRss;
     let peakRss = idleRss;
-    const sampler = setInterval(() => void stack.worker.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb)), () => {}), 1_000);
+    const sample = (mb: number) => ((lastRss = mb), (peakRss = Math.max(peakRss, mb)));
+    const sampler = setInterval(() => void stack.worker.rssMb().then(sample, () => {}), 1_000);
     try {
       await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 64, async (externalUserId, i) => {
         const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
@@ -54,7 +56,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
         ids.push(response.body.verificationId);
         if ((i + 1) % 1_000 === 0) {
           const rate = Math.round((i + 1) / ((Date.now() - started) / 1000));
-          ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${rate}/s), worker RSS ${round(await stack.worker.rssMb())} MB`);
+          ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${rate}/s), worker RSS ${round(lastRss)} MB`);
         }
       });
     } finally {
@@ -67,9 +69,9 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
 
     // Baseline: the same queries on the running worker, to the verifications its cache holds (the last started).
     const cached = stack.config.worker.maxCachedWorkflows;
-    const sample = ids.slice(-Math.min(cached, n));
-    ctx.log(`  warm: querying the ${sample.length.toLocaleString('en-US')} cached verifications on the running worker`);
-    const warmSeconds = ((await queryAll(stack, sample)) * n) / sample.length;
+    const warm = ids.slice(-Math.min(cached, n));
+    ctx.log(`  warm: querying the ${warm.length.toLocaleString('en-US')} cached verifications on the running worker`);
+    const warmSeconds = ((await queryAll(stack, warm)) * n) / warm.length;
 
     ctx.log('  restarting the worker (SIGKILL), then querying every verification');
     const restartStarted = Date.now();
@@ -82,7 +84,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     return {
       id: 'scale',
       title: `Scale: ${n.toLocaleString('en-US')} open verifications on one worker`,
-      method: `${n.toLocaleString('en-US')} verifications started through the API (64 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (${cached} by default). Memory is the worker's resident set (/proc), read 5 s after the last start, and sampled every second while starting for the peak; the cache figures come from its Prometheus endpoint. "Resume" queries every verification once (32 at a time): on the restarted (SIGKILLed) worker each query has to replay that workflow from its history. The baseline is the same query to the ${cached} verifications the running worker holds in its cache, scaled to ${n.toLocaleString('en-US')}.`,
+      method: `${n.toLocaleString('en-US')} verifications started through the API (64 at a time) and left waiting for a connection; one worker process with the prebuilt bundle and its workflow cache capped at WORKER_MAX_CACHED_WORKFLOWS (${cached}, the default). Memory is the worker's resident set (/proc), read 5 s after the last start, and sampled every second while starting for the peak; the cache figures come from its Prometheus endpoint. "Resume" queries every verification once (32 at a time): on the restarted (SIGKILLed) worker each query has to replay that workflow from its history. The baseline is the same query to the ${cached} verifications the running worker holds in its cache, scaled to ${n.toLocaleString('en-US')}.`,
       columns: ['measure', 'value', 'baseline', 'ratio'],
       rows: [
         ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],
@@ -90,7 +92,7 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
         ['starts per second', round(n / startSeconds), '—', '—'],
         ['workflows in the sticky cache', openMetrics.cacheSize!, `${n} open`, `${round(openMetrics.cacheSize! / n, 2)}×`],
         ['cache evictions while starting', openMetrics.evictions!, '—', '—'],
-        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm (rate of the ${sample.length} cached)`, `${round(coldSeconds / warmSeconds, 2)}×`],
+        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm (rate of the ${warm.length} cached)`, `${round(coldSeconds / warmSeconds, 2)}×`],
         ['resumed per second', round(n / coldSeconds), `${round(n / warmSeconds)} warm`, '—'],
         ['worker restart until polling, s', round(restartSeconds, 2), '—', '—'],
         ['worker RSS after resuming all, MB', round(afterRss), `${round(idleRss)} idle`, `${round(afterRss / idleRss, 2)}×`],
