@@ -1,6 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
+import { callbackMessageId } from '../workflows/ids.js';
+import { recordDeliveryAttempt } from './store/callbacks.js';
 import type { Sql } from './store/db.js';
+import { statusDocumentOf } from './store/verifications.js';
 
 const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
 
@@ -16,11 +19,11 @@ export function createNotifyActivities({ sql, defaultUrl, secret, timeoutMs = 10
     async deliverResultCallback({ runId, callbackUrl }: { runId: string; callbackUrl?: string }): Promise<{ delivered: boolean }> {
       const url = callbackUrl ?? defaultUrl;
       if (!url) return { delivered: false };
-      const [row] = await sql<{ status_document: unknown }[]>`select status_document from verifications where run_id = ${runId}`;
-      if (!row) throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
-      const body = JSON.stringify(row.status_document);
+      const document = await statusDocumentOf(sql, runId);
+      if (!document) throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
+      const body = JSON.stringify(document);
       if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
-      const id = `msg_${runId}`;
+      const id = callbackMessageId(runId);
       const timestamp = new Date();
       let status: number | undefined;
       let error: string | undefined;
@@ -42,7 +45,7 @@ export function createNotifyActivities({ sql, defaultUrl, secret, timeoutMs = 10
       } catch (cause) {
         error = (cause as Error).name === 'TimeoutError' ? 'timed out' : (cause as Error).message;
       }
-      await sql`insert into callback_deliveries (run_id, webhook_id, url, status_code, error) values (${runId}, ${id}, ${url}, ${status ?? null}, ${error ?? null})`;
+      await recordDeliveryAttempt(sql, { runId, webhookId: id, url, statusCode: status, error });
       if (error) throw ApplicationFailure.retryable(`result callback ${error}`, 'CallbackFailed');
       return { delivered: true };
     },

@@ -1,7 +1,7 @@
 import type { LinkToken } from '../workflows/types.js';
 import type { SmileClient } from './smile/index.js';
 import type { Sql } from './store/db.js';
-import { findSmileUser, saveSmileUser } from './store/verifications.js';
+import { findSmileUser, saveSmileUser } from './store/users.js';
 
 /** The part of the Smile client these activities need. */
 export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts'>;

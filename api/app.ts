@@ -16,7 +16,7 @@ import type { Relay } from './inbox/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
-import webhookRoutes from './routes/smile-webhooks.js';
+import webhookRoutes from './inbox/routes.js';
 import widgetEventRoutes from './routes/widget-events.js';
 
 export interface AppDeps {

@@ -1,32 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../api/app.js';
-import { createSql, type Sql } from '../activities/store/db.js';
+import { createSql, dropDatabase, ensureDatabase, type Sql } from '../activities/store/db.js';
 import { migrate } from '../activities/store/migrate.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createTemporalClient } from '../runtime/temporal.js';
 import { buildSandbox } from '../sandbox/app.js';
-import { dropDatabase, ensureDatabase } from '../scripts/database.js';
 import { startTemporalDevServer, type DevServer } from '../scripts/temporal-server.js';
 import type { BenchContext } from './types.js';
+import { freePort } from '../scripts/ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const API_KEY = 'bench-api-key-0123';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BenchStack {
   config: Config;

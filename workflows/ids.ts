@@ -17,3 +17,16 @@ export function externalUserIdOf(verificationId: string): string | undefined {
   const externalUserId = verificationId.slice(PREFIX.length);
   return EXTERNAL_USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
 }
+
+const KYC_PREFIX = 'kyc-';
+
+/** A KYC job's id: one per run, so resubmitting the job is idempotent. */
+export const kycJobId = (runId: string): string => KYC_PREFIX + runId;
+
+/** The run a KYC job belongs to; undefined for anything that is not a KYC job id. */
+export function runIdOfKycJob(jobId: string): string | undefined {
+  return jobId.startsWith(KYC_PREFIX) && jobId.length > KYC_PREFIX.length ? jobId.slice(KYC_PREFIX.length) : undefined;
+}
+
+/** The result callback's Standard Webhooks `webhook-id`: one per run, reused by every retry. */
+export const callbackMessageId = (runId: string): string => `msg_${runId}`;

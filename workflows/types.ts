@@ -67,3 +67,11 @@ export interface StatusDocument {
   failure?: { code: string; message: string };
   partnerParams?: PartnerParams;
 }
+
+/** The applicant a start request may name (SPEC §3): personal data, kept in Postgres, never in history. */
+export interface Applicant {
+  fullName?: string;
+  dateOfBirth?: string;
+  email?: string;
+  phone?: string;
+}

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { erasesOnDisconnect } from './decisions.js';
 
 export interface ErasureCounts {
   datapoints: number;
@@ -26,4 +27,13 @@ export async function eraseUserData(sql: Db, verificationId: string): Promise<Er
     await tx`insert into erasures (verification_id, smile_user_id, counts) values (${verificationId}, ${run.smile_user_id}, ${tx.json(counts)})`;
     return counts;
   });
+}
+
+/**
+ * ACCOUNT_DISCONNECTED after a decision: erase the user's data when the decided
+ * run's policy asked for it (`eraseOnDisconnect`). Before a decision the running
+ * workflow handles the event (back to waiting).
+ */
+export async function eraseIfDisconnectErases(sql: Db, verificationId: string): Promise<void> {
+  if (await erasesOnDisconnect(sql, verificationId)) await eraseUserData(sql, verificationId);
 }

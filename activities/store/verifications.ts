@@ -1,30 +1,12 @@
 import { CLOSED_STATUSES, type StatusDocument } from '../../workflows/types.js';
-import type { Sql } from './db.js';
-
-export interface Applicant {
-  fullName?: string;
-  dateOfBirth?: string;
-  email?: string;
-  phone?: string;
-}
-
-/** Stores a start request's personal data under its id: the workflow only ever sees the id. */
-export async function saveRequest(
-  sql: Sql,
-  request: { requestId: string; externalUserId: string; applicant?: Applicant },
-): Promise<void> {
-  await sql`
-    insert into verification_requests (request_id, external_user_id, applicant)
-    values (${request.requestId}, ${request.externalUserId}, ${request.applicant ? sql.json(request.applicant as never) : null})
-    on conflict (request_id) do nothing`;
-}
+import type { Db } from './db.js';
 
 /**
  * Upserts the run's row from the workflow's status document. A retried or late
  * write never overwrites a newer one (`updated_at` only moves forward).
  */
 export async function recordVerification(
-  sql: Sql,
+  sql: Db,
   { runId, requestId, document }: { runId: string; requestId: string; document: StatusDocument },
 ): Promise<void> {
   const closedAt = CLOSED_STATUSES.includes(document.status) ? document.updatedAt : null;
@@ -50,7 +32,7 @@ export interface StoredVerification {
 }
 
 /** The newest run of a verification id, running or closed. */
-export async function latestVerification(sql: Sql, verificationId: string): Promise<StoredVerification | undefined> {
+export async function latestVerification(sql: Db, verificationId: string): Promise<StoredVerification | undefined> {
   const [row] = await sql<{ run_id: string; status: StatusDocument['status']; status_document: StatusDocument; closed_at: Date | null }[]>`
     select run_id, status, status_document, closed_at from verifications
     where verification_id = ${verificationId}
@@ -58,28 +40,25 @@ export async function latestVerification(sql: Sql, verificationId: string): Prom
   return row && { runId: row.run_id, status: row.status, document: row.status_document, closed: row.closed_at !== null };
 }
 
-export async function findSmileUser(sql: Sql, externalUserId: string): Promise<string | undefined> {
-  const [row] = await sql<{ smile_user_id: string }[]>`
-    select smile_user_id from smile_users where external_user_id = ${externalUserId}`;
-  return row?.smile_user_id;
-}
-
-/** Links a Smile user to an external user; the first link wins, and its id is returned. */
-export async function saveSmileUser(sql: Sql, externalUserId: string, smileUserId: string): Promise<string> {
-  const [row] = await sql<{ smile_user_id: string }[]>`
-    insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${externalUserId})
-    on conflict (external_user_id) do update set external_user_id = excluded.external_user_id
-    returning smile_user_id`;
-  return row!.smile_user_id;
-}
-
 /** The result callback's outcome, written into the stored status document of a closed run. */
 export async function recordCallbackOutcome(
-  sql: Sql,
+  sql: Db,
   { runId, callback }: { runId: string; callback: NonNullable<StatusDocument['callback']> },
 ): Promise<void> {
   await sql`
     update verifications
     set status_document = jsonb_set(status_document, '{callback}', ${sql.json(callback as never)})
     where run_id = ${runId}`;
+}
+
+/** A run's stored status document: what its result callback sends. */
+export async function statusDocumentOf(sql: Db, runId: string): Promise<StatusDocument | undefined> {
+  const [row] = await sql<{ status_document: StatusDocument }[]>`select status_document from verifications where run_id = ${runId}`;
+  return row?.status_document;
+}
+
+/** The verification a run belongs to. */
+export async function verificationOfRun(sql: Db, runId: string): Promise<string | undefined> {
+  const [row] = await sql<{ verification_id: string }[]>`select verification_id from verifications where run_id = ${runId}`;
+  return row?.verification_id;
 }

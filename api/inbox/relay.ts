@@ -1,11 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { dueEvents, type DueEvent } from '../../activities/store/events.js';
+import { dueEvents, withRelayLock, type InboxEvent } from '../../activities/store/inbox.js';
 import { deliverEvent } from './deliver.js';
-
-/** One relay at a time across every API process: a transaction-scoped advisory lock. */
-const RELAY_LOCK = 4_711_2027;
 
 const BATCH = 200;
 /** Users whose events are signalled at the same time in one pass; each user's own events go one after another. */
@@ -16,10 +13,8 @@ const PARALLEL_USERS = 32;
  * once); returns how many were settled (signalled, or recorded).
  */
 export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
-  return sql.begin(async (tx) => {
-    const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as locked`;
-    if (!lock?.locked) return 0;
-    const byUser = new Map<string, DueEvent[]>();
+  return withRelayLock(sql, async (tx) => {
+    const byUser = new Map<string, InboxEvent[]>();
     for (const event of await dueEvents(tx, limit)) {
       const key = event.smileUserId ?? event.id;
       const events = byUser.get(key);
@@ -28,7 +23,7 @@ export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql;
     }
     const queues = [...byUser.values()];
     let delivered = 0;
-    const drainUser = async (events: DueEvent[]) => {
+    const drainUser = async (events: InboxEvent[]) => {
       for (const event of events) {
         const outcome = await deliverEvent({ sql: tx, client }, event);
         if (outcome === 'delivered' || outcome === 'recorded') delivered++;

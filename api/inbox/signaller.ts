@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../activities/store/db.js';
-import { FAST_PATH_GRACE_SECONDS, releaseToRelay, type PendingEvent } from '../../activities/store/events.js';
+import { FAST_PATH_GRACE_SECONDS, releaseToRelay, type InboxEvent } from '../../activities/store/inbox.js';
 import { deliverEvent } from './deliver.js';
 
 /** After Temporal failed to answer, the relay alone signals for this long: the events are safe in the inbox. */
@@ -10,7 +10,7 @@ const MAX_WAIT_MS = (FAST_PATH_GRACE_SECONDS * 1_000) / 4;
 
 export interface Signaller {
   /** Signals a freshly stored inbox event soon, without making the webhook's answer wait for it. */
-  offer(event: PendingEvent): void;
+  offer(event: InboxEvent): void;
   /** Waits for the signals in flight and hands the queued events to the relay (at shutdown). */
   drain(): Promise<void>;
 }
@@ -24,13 +24,13 @@ export interface Signaller {
  * relay delivers, in order of arrival.
  */
 export function createSignaller({ sql, client, maxInFlight = 32, maxQueued = 2_000 }: { sql: Sql; client: Client; maxInFlight?: number; maxQueued?: number }): Signaller {
-  const queue: { event: PendingEvent; at: number }[] = [];
+  const queue: { event: InboxEvent; at: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   const releasing = new Set<Promise<void>>();
   let temporalDownUntil = 0;
 
   /** Hands an event to the relay now; if even that fails, the relay takes it after the grace. */
-  function release(event: PendingEvent): Promise<void> {
+  function release(event: InboxEvent): Promise<void> {
     const done: Promise<void> = releaseToRelay(sql, event.id)
       .catch(() => {})
       .finally(() => releasing.delete(done));
@@ -38,7 +38,7 @@ export function createSignaller({ sql, client, maxInFlight = 32, maxQueued = 2_0
     return done;
   }
 
-  async function signal(event: PendingEvent, queuedAt: number): Promise<void> {
+  async function signal(event: InboxEvent, queuedAt: number): Promise<void> {
     if (Date.now() < temporalDownUntil || Date.now() - queuedAt > MAX_WAIT_MS) return release(event);
     const outcome = await deliverEvent({ sql, client }, event).catch(() => 'pending' as const);
     if (outcome === 'pending') temporalDownUntil = Date.now() + BREAKER_MS;

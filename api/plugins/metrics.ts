@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sql } from '../../activities/store/db.js';
+import { inboxDepth } from '../../activities/store/inbox.js';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -47,10 +48,9 @@ export default fp(
       help: 'Inbox events waiting for the relay',
       registers: [registry.registry],
       async collect() {
-        const [row] = await sql<{ n: number; lag: number | null }[]>`
-          select count(*)::int as n, extract(epoch from now() - min(received_at))::float8 as lag from inbox_events where state = 'pending'`;
-        this.set(row?.n ?? 0);
-        lag.set(row?.lag ?? 0);
+        const { pending, lagSeconds } = await inboxDepth(sql);
+        this.set(pending);
+        lag.set(lagSeconds);
       },
     });
     const lag = new Gauge({ name: 'smile_verify_relay_lag_seconds', help: 'Age of the oldest pending inbox event', registers: [registry.registry] });

@@ -5,7 +5,6 @@
  * Everything started is closed by `close()`, also when a later step failed.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startRelay } from '../../api/inbox/relay.js';
 import { buildApp } from '../../api/app.js';
@@ -15,23 +14,13 @@ import { createSmileClient } from '../../activities/smile/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
-import { dropDatabase, ensureDatabase } from '../../scripts/database.js';
+import { dropDatabase, ensureDatabase } from '../../activities/store/db.js';
 import { startTemporalDevServer } from '../../scripts/temporal-server.js';
 import { createWorker } from '../../worker/create.js';
+import { freePort } from '../../scripts/ports.js';
 
 export const INGEST_API_KEY = 'bench-ingest-key-0123';
 export const INGEST_WEBHOOK_SECRET = 'bench-ingest-webhook-secret';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface IngestStack {
   config: Config;

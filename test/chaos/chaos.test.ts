@@ -9,11 +9,11 @@ import { migrate } from '../../activities/store/migrate.js';
 import { createSql, LOCAL_DATABASE_URL, type Sql } from '../../activities/store/db.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { SANDBOX_USERS } from '../../sandbox/users.js';
-import { dropDatabase, ensureDatabase } from '../../scripts/database.js';
+import { dropDatabase, ensureDatabase } from '../../activities/store/db.js';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { persist, Service } from './processes.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
 import { launchBrowser, screenshot } from '../support/browser.js';

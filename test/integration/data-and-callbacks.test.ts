@@ -8,7 +8,8 @@ import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
 import type { DataFilter, DataResource, SmileDataItem } from '../../activities/smile/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
-import { insertEvent } from '../../activities/store/events.js';
+import { insertEvent } from '../../activities/store/inbox.js';
+import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
 import { buildApp } from '../../api/app.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { auth, testConfig } from '../support/stack.js';
@@ -37,7 +38,7 @@ async function taskFinished(userId: string) {
     contributions: { nextCursor: '300', items: contributionsOf(userId).slice(0, 300) },
   };
   const body = { id, version: 1, type: 'TASK_FINISHED', createdAt: '2026-01-01T00:00:00Z', data: { userId, sourceId: 'a-1', payload } };
-  await insertEvent(sql, { id, source: 'smile', type: 'TASK_FINISHED', smileUserId: userId, body });
+  await insertEvent(sql, smileInboxEvent(envelopeSchema.parse(body)), body);
   return id;
 }
 

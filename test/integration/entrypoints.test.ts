@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -5,7 +5,7 @@ import { buildApp } from '../../api/app.js';
 import { startRelay } from '../../api/inbox/relay.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { auth, testConfig } from '../support/stack.js';
 
 /** An app whose Temporal or Postgres (or both) point at a port where nothing listens. */

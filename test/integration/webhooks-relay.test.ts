@@ -10,11 +10,11 @@ import { createSql, type Sql } from '../../activities/store/db.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { migrate } from '../../activities/store/migrate.js';
-import { dropDatabase, ensureDatabase } from '../../scripts/database.js';
+import { dropDatabase, ensureDatabase } from '../../activities/store/db.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { resolvePolicy } from '../../workflows/policy.js';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { testConfig } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 

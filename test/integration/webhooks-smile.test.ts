@@ -8,7 +8,7 @@ import { deliverPending } from '../../api/inbox/relay.js';
 import { createTemporalClient, dataConverterOf } from '../../runtime/temporal.js';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { verificationWorkflowId } from '../../workflows/ids.js';
-import { freePort } from '../support/global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
 import { smileSandboxRequest, startStack, testConfig, type Stack } from '../support/stack.js';
 import { postWebhook, settledState, smileEvent, smileSignature } from '../support/webhooks.js';

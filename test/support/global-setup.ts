@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createSql, LOCAL_DATABASE_URL } from '../../activities/store/db.js';
+import { createSql, dropDatabase, ensureDatabase, LOCAL_DATABASE_URL } from '../../activities/store/db.js';
 import { migrate } from '../../activities/store/migrate.js';
-import { dropDatabase, ensureDatabase, startEmbedded } from '../../scripts/database.js';
+import { startEmbedded } from '../../scripts/database.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer } from '../../scripts/temporal-server.js';
+import { freePort } from '../../scripts/ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,17 +16,6 @@ declare module 'vitest' {
     databaseUrl: string;
     databasePoolSize: number;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A fresh database on the local server (dropped afterwards), else embedded PGlite. */

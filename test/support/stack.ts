@@ -8,7 +8,7 @@ import { createSmileClient } from '../../activities/smile/index.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';
-import { freePort } from './global-setup.js';
+import { freePort } from '../../scripts/ports.js';
 
 export const API_KEY = 'test-api-key-0123';
 export const auth = { authorization: `Bearer ${API_KEY}` };

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { envelopeSchema, normaliseEventType, toEventRef } from '../../api/inbox/smile-event.js';
+import { envelopeSchema, normaliseEventType, smileEventRef, smileInboxEvent, type Envelope } from '../../api/inbox/envelope.js';
+
+/** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */
+const toEventRef = (envelope: Envelope) => smileEventRef({ ...smileInboxEvent(envelope), receivedAt: new Date() });
 
 /** RefWebhookEventType from Smile's OpenAPI spec (the repository's copy of openapi-v1.yaml). */
 const spec = parse(readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8')) as {

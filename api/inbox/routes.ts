@@ -1,12 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { insertEvent } from '../../activities/store/events.js';
-import { createSignaller } from '../inbox/signaller.js';
-import { envelopeSchema, normaliseEventType } from '../inbox/smile-event.js';
-import { kycCallbackSchema, validKycSignature } from '../inbox/smile-id-event.js';
+import { insertEvent, type InboxEvent } from '../../activities/store/inbox.js';
 import { HttpProblem } from '../schemas/problem.js';
+import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
+import { validKycSignature, validSmileSignature } from './signatures.js';
+import { createSignaller } from './signaller.js';
 
 export interface WebhookRoutesOptions {
   sql: Sql;
@@ -18,13 +17,6 @@ export interface WebhookRoutesOptions {
 const TEN_MB = 10 * 1024 * 1024;
 const ONE_AND_A_HALF_MB = 1.5 * 1024 * 1024;
 
-/** `Smile-Signature`: lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
-export function validSmileSignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
-  if (!header || !/^[0-9a-f]{128}$/i.test(header)) return false;
-  const expected = createHmac('sha512', secret).update(rawBody).digest();
-  return timingSafeEqual(Buffer.from(header, 'hex'), expected);
-}
-
 function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
@@ -34,10 +26,10 @@ function parseJson(raw: Buffer): unknown {
 }
 
 /**
- * Webhooks in (SPEC §4, §5): authenticate, commit to the inbox, answer, signal.
- * The event is in Postgres before the 200; the signal follows the answer (the
- * signaller, best effort and bounded) and is guaranteed by the relay. No bearer
- * key: the signature authenticates.
+ * Webhooks in (SPEC §4, §5): authenticate, parse once, commit to the inbox, answer,
+ * signal. The event is in Postgres before the 200; the signal follows the answer
+ * (the signaller, best effort and bounded) and is guaranteed by the relay. No
+ * bearer key: the signature authenticates.
  */
 const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
   // Scoped to this plugin: the signature needs the exact bytes Smile signed.
@@ -50,7 +42,15 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   const signaller = createSignaller({ sql, client });
   app.addHook('onClose', () => signaller.drain());
 
-  app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request, reply) => {
+  /** Commits the event, answers with whether it was new, and offers a new one to the signaller. */
+  async function store(event: Omit<InboxEvent, 'receivedAt'>, body: unknown) {
+    const stored = await insertEvent(sql, event, body);
+    count(event.source, event.type, stored === 'inserted' ? 'accepted' : 'duplicate');
+    if (stored === 'inserted') signaller.offer({ ...event, receivedAt: new Date() });
+    return { received: true, duplicate: stored === 'duplicate' };
+  }
+
+  app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request) => {
     const reject = (reason: string, problem: HttpProblem) => {
       count('smile', 'unknown', `rejected_${reason}`);
       return problem;
@@ -69,26 +69,17 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     }
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) throw reject('envelope', new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'));
-    const { id, type, data } = envelope.data;
-    const stored = await insertEvent(sql, { id, source: 'smile', type: normaliseEventType(type), smileUserId: data.userId ?? null, body: envelope.data });
-    count('smile', normaliseEventType(type), stored === 'inserted' ? 'accepted' : 'duplicate');
-    if (stored === 'inserted') signaller.offer({ id, source: 'smile', body: envelope.data });
-    return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
+    return store(smileInboxEvent(envelope.data), envelope.data);
   });
 
-  app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request, reply) => {
+  app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
     const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
     if (!callback.success) throw new HttpProblem(400, 'Invalid callback', 'Expected signature, timestamp, ResultCode and PartnerParams.job_id.');
     if (!validKycSignature(callback.data, smileId.partnerId, smileId.apiKey)) {
       count('smile-id', 'KYC_RESULT', 'rejected_signature');
       throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
     }
-    const id = `sid-${callback.data.PartnerParams.job_id}-${callback.data.ResultCode}`;
-    const body = callback.data;
-    const stored = await insertEvent(sql, { id, source: 'smile-id', type: 'KYC_RESULT', smileUserId: body.PartnerParams.user_id ?? null, body });
-    count('smile-id', 'KYC_RESULT', stored === 'inserted' ? 'accepted' : 'duplicate');
-    if (stored === 'inserted') signaller.offer({ id, source: 'smile-id', body });
-    return reply.code(200).send({ received: true, duplicate: stored === 'duplicate' });
+    return store(kycInboxEvent(callback.data), callback.data);
   });
 };
 
