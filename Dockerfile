@@ -7,9 +7,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The locked versions, without dev dependencies (every direct dependency is an exact pin).
-# `npm install --no-save`, not `npm ci`: see .ci/run (the lockfile lacks some platforms' @swc/core entries).
-RUN npm install --omit=dev --no-save --no-fund --no-audit && npm cache clean --force
+# Exactly the locked versions, without dev dependencies.
+RUN npm ci --omit=dev --no-fund --no-audit && npm cache clean --force
 # Sources only (.dockerignore keeps out tests, docs, node_modules, .env files).
 COPY . .
 # The workflow code is bundled once here (dist/workflow-bundle.js), not at every worker start.

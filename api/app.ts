@@ -28,10 +28,22 @@ export interface AppDeps {
   relay?: Pick<Relay, 'health'>;
 }
 
-/** Builds the API. Order matters: external plugins, then ours, then routes. */
+/**
+ * The HTTP server's timeouts, all here: a client gets 10 s to send its headers and
+ * 30 s for the whole request (a 10 MB webhook included); an idle keep-alive
+ * connection closes after 72 s, longer than the 60 s of common load balancers,
+ * so the balancer, not this server, closes it first.
+ */
+export const SERVER_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 72_000 } as const;
+
+/**
+ * Builds the API. Order matters: external plugins, then ours, then routes. Each
+ * route plugin names the plugins it uses (`dependencies`), so a missing one fails at boot.
+ */
 export async function buildApp({ config, sql, temporal, logger = false, relay }: AppDeps) {
   const app = Fastify({
     logger,
+    ...SERVER_TIMEOUTS,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
     // request.ip is the client's address behind the configured proxies, and the proxy's otherwise.

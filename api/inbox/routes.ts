@@ -6,6 +6,7 @@ import { HttpProblem } from '../schemas/problem.js';
 import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
 import { validKycSignature, validSmileSignature } from './signatures.js';
 import { createSignaller } from './signaller.js';
+import fp from 'fastify-plugin';
 
 export interface WebhookRoutesOptions {
   sql: Sql;
@@ -37,7 +38,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
   const rawBody = (request: FastifyRequest) => request.body as Buffer;
 
-  const count = (source: string, type: string, outcome: string) => app.metrics?.webhooks.inc({ source, type: type.slice(0, 64), outcome });
+  const count = (source: string, type: string, outcome: string) => app.metrics.webhooks.inc({ source, type: type.slice(0, 64), outcome });
 
   const signaller = createSignaller({ sql, client });
   app.addHook('onClose', () => signaller.drain());
@@ -83,4 +84,4 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   });
 };
 
-export default webhookRoutes;
+export default fp(webhookRoutes, { name: 'webhook-routes', dependencies: ['metrics'], encapsulate: true });

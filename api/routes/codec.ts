@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import fp from 'fastify-plugin';
 
 /**
  * The codec-server protocol of the Temporal Web UI and CLI: payloads with base64 metadata values and data.
@@ -53,4 +54,4 @@ const codecRoutes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { cod
   }
 };
 
-export default codecRoutes;
+export default fp(codecRoutes, { name: 'codec-routes', dependencies: ['auth'], encapsulate: true });

@@ -5,6 +5,7 @@ import { eraseUserData } from '../../activities/store/erasure.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
+import fp from 'fastify-plugin';
 
 const erasedReply = z.object({
   verificationId: z.string(),
@@ -34,4 +35,4 @@ const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) 
   );
 };
 
-export default erasureRoutes;
+export default fp(erasureRoutes, { name: 'erasure-routes', dependencies: ['auth'], encapsulate: true });

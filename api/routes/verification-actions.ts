@@ -8,6 +8,7 @@ import { externalUserIdOf } from '../../workflows/ids.js';
 import { linkTokenUpdate } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { linkSchema, verificationParams } from '../schemas/verification.js';
+import fp from 'fastify-plugin';
 
 const DEADLINE_MS = 15_000;
 
@@ -75,4 +76,4 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
   );
 };
 
-export default verificationActionRoutes;
+export default fp(verificationActionRoutes, { name: 'verification-action-routes', dependencies: ['auth'], encapsulate: true });

@@ -11,6 +11,7 @@ import type { StatusDocument, VerificationInput } from '../../workflows/types.js
 import type { verificationWorkflow } from '../../workflows/verification.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { startVerificationBody, startVerificationReply, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
+import fp from 'fastify-plugin';
 
 export interface VerificationRoutesOptions {
   sql: Sql;
@@ -116,4 +117,4 @@ async function liveDocument(client: Client, id: string, stored: StatusDocument):
   }
 }
 
-export default verificationRoutes;
+export default fp(verificationRoutes, { name: 'verification-routes', dependencies: ['auth'], encapsulate: true });

@@ -6,6 +6,7 @@ import { widgetEventSignal, type WidgetEventRef } from '../../workflows/messages
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import { widgetEventBody, type WidgetEventBody } from '../schemas/widget-events.js';
+import fp from 'fastify-plugin';
 
 const DEADLINE_MS = 5_000;
 
@@ -49,4 +50,4 @@ const widgetEventRoutes: FastifyPluginAsyncZod<{ client: Client }> = async (app,
   );
 };
 
-export default widgetEventRoutes;
+export default fp(widgetEventRoutes, { name: 'widget-event-routes', dependencies: ['auth'], encapsulate: true });

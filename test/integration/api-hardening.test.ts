@@ -1,4 +1,7 @@
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SERVER_TIMEOUTS } from '../../api/app.js';
+import erasureRoutes from '../../api/routes/erasure.js';
 import { buildTestApp } from '../support/app.js';
 import { auth } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
@@ -20,6 +23,18 @@ describe('API hardening', () => {
     for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: '/v1/verifications/verification-x', headers: auth })).statusCode);
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
     for (let i = 0; i < 5; i++) expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
+  });
+
+  it('sets the server timeouts in one place', async () => {
+    const app = await appWith();
+    expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
+    expect(app.initialConfig.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
+    expect(app.initialConfig.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+  });
+
+  it('fails at boot when a route plugin is registered without the auth plugin it needs', async () => {
+    const bare = Fastify();
+    await expect(bare.register(erasureRoutes, { sql: undefined as never }).ready()).rejects.toThrow(/auth/);
   });
 
   it('sends security headers', async () => {

@@ -196,7 +196,7 @@ describe('Dockerfile', () => {
   it('installs from the lockfile and prebuilds the workflow bundle the worker loads', async () => {
     const build = (await stages()).find(({ name }) => name === 'build')!;
     expect(build.body).toContain('COPY package.json package-lock.json ./');
-    expect(build.body).toMatch(/^RUN npm install .*--omit=dev/m);
+    expect(build.body).toMatch(/^RUN npm ci .*--omit=dev/m);
     expect(build.body).toMatch(/^RUN npm run build:workflows/m);
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['build:workflows']).toBeDefined();
