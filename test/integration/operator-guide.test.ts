@@ -8,13 +8,12 @@ import { startStack, type Stack } from '../support/stack.js';
 import { connect, SANDBOX_USERS, startVerification, waitUntilClosed } from '../support/journeys.js';
 
 /**
- * The README's operator guide, run as written: every command line in the ```sh
- * blocks of "Operating it" runs in bash against the test's Temporal and database,
+ * The operator guide, run as written: every command line in the ```sh blocks of
+ * docs/operations.md runs in bash against the test's Temporal and database,
  * with a real, completed verification of user `u1`. Only the API's address in
  * codec URLs is swapped for the test's.
  */
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const guide = README.slice(README.indexOf('## Operating it'), README.indexOf('\n## ', README.indexOf('## Operating it') + 5) >>> 0 || undefined);
+const guide = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
 const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) => block!.split('\n').filter((line) => line.trim()));
 const run = promisify(execFile);
 
