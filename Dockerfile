@@ -31,7 +31,7 @@ FROM runtime AS worker
 # Temporal's runtime metrics double as the liveness check (and can be scraped by Prometheus).
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js WORKER_METRICS_HOST=0.0.0.0 WORKER_METRICS_PORT=9464
 # Smaller young generations for both V8 heaps (activities, workflows): lower idle and peak RSS, no measured cost
-# in throughput (README, "Worker memory"; the bench runs the worker with it too).
+# in throughput (docs/deployment.md, "Worker memory"; the bench runs the worker with it too).
 ENV NODE_OPTIONS=--max-semi-space-size=4
 EXPOSE 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -21,7 +21,7 @@ export function markdownReport(sections: BenchSection[], { machine, elapsedSecon
     for (const row of section.rows) out.push(`| ${row.join(' | ')} |`);
     for (const note of section.notes ?? []) out.push('', note);
   }
-  out.push('', '## Reproduce', '', '```sh', 'npm run bench              # about 6 minutes on 2 cores', 'npm run bench -- --quick   # a smaller run', 'npm run bench -- --only=ingest,history', '```', '');
+  out.push('', '## Reproduce', '', '```sh', 'npm run bench              # about 9 minutes on 2 cores', 'npm run bench -- --quick   # a smaller run', 'npm run bench -- --only=ingest,history', '```', '');
   return out.join('\n');
 }
 

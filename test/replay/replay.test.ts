@@ -12,7 +12,7 @@ const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 /**
  * Histories recorded from the integration tests of earlier versions. A change
  * to the workflow that would break a running verification fails here with a
- * DeterminismViolationError: guard it with `patched()` (see the README).
+ * DeterminismViolationError: guard it with `patched()` (see docs/workflow.md).
  */
 describe('replaying recorded histories', async () => {
   const files = (await readdir(DIR)).filter((file) => file.endsWith('.json')).sort();
