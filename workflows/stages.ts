@@ -13,6 +13,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { FEWER_EVENTS, smile, store } from './activities.js';
 import { resultCallbackWorkflow } from './result-callback.js';
+import { callbackWorkflowId } from './ids.js';
 import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
 import { DATAPOINTS } from './datapoints.js';
@@ -243,7 +244,7 @@ export async function close(ctx: Ctx, status: VerificationStatus): Promise<Statu
   state.callback = { status: 'PENDING' };
   await enter(ctx, 'done', status);
   await startChild(resultCallbackWorkflow, {
-    workflowId: `callback-${firstExecutionRunId}`,
+    workflowId: callbackWorkflowId(firstExecutionRunId),
     args: [{ runId: firstExecutionRunId, verificationId: workflowId, callbackUrl: input.callbackUrl }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     staticSummary: `Result callback of ${workflowId}`,

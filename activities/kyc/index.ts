@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { kycJobId } from '../../workflows/ids.js';
 
 export interface KycConfig {
   /** e.g. http://127.0.0.1:3100/smile-id/v1 */
@@ -49,7 +50,7 @@ async function post(config: KycConfig, path: string, body: object): Promise<unkn
 export function createKycActivities(config: KycConfig) {
   return {
     async submitKycJob({ runId, smileUserId, jobType }: { runId: string; smileUserId: string; jobType: number }): Promise<{ jobId: string }> {
-      const jobId = `kyc-${runId}`;
+      const jobId = kycJobId(runId);
       submitReply.parse(
         await post(config, '/jobs', {
           callback_url: config.callbackUrl,
