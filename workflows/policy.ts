@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATAPOINTS } from './types.js';
 
 export { durationMs } from './duration.js';
 
@@ -6,10 +7,6 @@ export { durationMs } from './duration.js';
 export const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
-
-import { DATAPOINTS } from './datapoints.js';
-
-export { DATAPOINTS, type Datapoint } from './datapoints.js';
 
 const contributionMonthsSchema = z
   .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })

@@ -16,10 +16,9 @@ import { resultCallbackWorkflow } from './result-callback.js';
 import { callbackWorkflowId } from './ids.js';
 import { durationMs } from './duration.js';
 import { kycStatusOf } from './kyc-codes.js';
-import { DATAPOINTS } from './datapoints.js';
 import { DecisionKey, SmileUserIdKey, VerificationStatusKey } from './search-attributes.js';
 import { applySmileEvent, currentSync, isConnected, statusDocument, type State } from './state.js';
-import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
+import { DATAPOINTS, type StatusDocument, type VerificationInput, type VerificationStatus } from './types.js';
 
 export interface Ctx {
   input: VerificationInput;
