@@ -1,17 +1,6 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
-import {
-  DATAPOINTS,
-  type AccountView,
-  type CallbackResult,
-  type Datapoint,
-  type DatapointState,
-  type Decision,
-  type KycResult,
-  type LinkToken,
-  type StatusDocument,
-  type VerificationInput,
-  type VerificationStatus,
-} from './types.js';
+import { DATAPOINTS, type Datapoint, type DatapointState, type LinkToken, type StatusDocument } from './types.js';
+import type { AccountView, CallbackResult, Decision, KycResult, VerificationInput, VerificationStatus } from './types.js';
 
 /**
  * Everything the workflow knows, as plain data: it is what continue-as-new
