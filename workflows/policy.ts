@@ -4,7 +4,7 @@ import { DATAPOINTS } from './types.js';
 export { durationMs } from './duration.js';
 
 /** Durations are strings such as `30s`, `10m`, `72h` or `2d` (SPEC §6). */
-export const durationSchema = z
+const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
 
