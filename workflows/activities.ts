@@ -37,7 +37,8 @@ const FEWER_EVENTS = 'fewer-history-events';
  * - the widget's onAccountConnected is confirmed with Smile's account list.
  * Runs started without the patch replay as they were recorded. Once no such run
  * is open (the namespace's retention has passed since the last of them closed),
- * `deprecatePatch(FEWER_EVENTS)` may replace this call and the old branches go.
+ * `deprecatePatch(FEWER_EVENTS)` may replace this call, the branches for runs
+ * without it go, and so do their histories in test/replay/histories/.
  */
 export function shortHistories(): boolean {
   return patched(FEWER_EVENTS);
