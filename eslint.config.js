@@ -26,7 +26,7 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must stay deterministic: no Node built-ins.' })),
           patterns: [
             { group: ['postgres', 'fastify', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'No I/O in workflow code.' },
-            { group: ['../activities/*', '../activities/**'], allowTypeImports: true, message: 'Import activities as types only.' },
+            { group: ['../activities/*', '../activities/**', '../../activities/*', '../../activities/**'], allowTypeImports: true, message: 'Import activities as types only.' },
           ],
         },
       ],

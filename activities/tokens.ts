@@ -1,11 +1,11 @@
 import type { LinkToken } from '../workflows/types.js';
 import type { SmileClient } from './smile/index.js';
+import type { SmileToken } from './smile/schemas.js';
 import type { Sql } from './store/db.js';
 import { findSmileUser, saveSmileUser } from './store/users.js';
 
 /** The part of the Smile client these activities need. */
 export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts'>;
-type SmileToken = Awaited<ReturnType<SmileUsersApi['createToken']>>;
 
 const toLink = (token: SmileToken): LinkToken => ({ userToken: token.accessToken, expiresAt: token.expiresAt });
 

@@ -18,15 +18,28 @@ export function externalUserIdOf(verificationId: string): string | undefined {
   return EXTERNAL_USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
 }
 
-const KYC_PREFIX = 'kyc-';
-
-/** A KYC job's id: one per run, so resubmitting the job is idempotent. */
-export const kycJobId = (runId: string): string => KYC_PREFIX + runId;
-
-/** The run a KYC job belongs to; undefined for anything that is not a KYC job id. */
-export function runIdOfKycJob(jobId: string): string | undefined {
-  return jobId.startsWith(KYC_PREFIX) && jobId.length > KYC_PREFIX.length ? jobId.slice(KYC_PREFIX.length) : undefined;
+/** The result callback's child workflow: one per verification, named by the verification's first run. */
+export function callbackWorkflowId(firstRunId: string): string {
+  return `callback-${firstRunId}`;
 }
 
-/** The result callback's Standard Webhooks `webhook-id`: one per run, reused by every retry. */
-export const callbackMessageId = (runId: string): string => `msg_${runId}`;
+/**
+ * A verification's `webhook-id` (Standard Webhooks): the same on every retry of
+ * its result callback, so the client can drop a delivery it has already seen.
+ */
+export function callbackMessageId(runId: string): string {
+  return `msg_${runId}`;
+}
+
+const KYC_PREFIX = 'kyc-';
+
+/** The KYC job of a verification, named by its first run: resubmitting the job is idempotent. */
+export function kycJobId(runId: string): string {
+  return KYC_PREFIX + runId;
+}
+
+/** The inverse of `kycJobId`: the run a KYC callback belongs to; undefined for anything that is not a KYC job id. */
+export function runIdOfKycJob(jobId: string): string | undefined {
+  if (!jobId.startsWith(KYC_PREFIX) || jobId.length === KYC_PREFIX.length) return undefined;
+  return jobId.slice(KYC_PREFIX.length);
+}

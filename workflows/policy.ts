@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { DATAPOINTS } from './types.js';
 
 export { durationMs } from './duration.js';
 
 /** Durations are strings such as `30s`, `10m`, `72h` or `2d` (SPEC §6). */
-export const durationSchema = z
+const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
-
-import { DATAPOINTS } from './datapoints.js';
-
-export { DATAPOINTS, type Datapoint } from './datapoints.js';
 
 const contributionMonthsSchema = z
   .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })

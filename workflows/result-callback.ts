@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { callbacks, store } from './activities.js';
+import type { CallbackResult, CallbackStatus } from './types.js';
 
 export interface ResultCallbackInput {
   runId: string;
@@ -13,7 +14,7 @@ export interface ResultCallbackInput {
  * policy), then records the outcome in the stored status document.
  */
 export async function resultCallbackWorkflow({ runId, verificationId, callbackUrl }: ResultCallbackInput): Promise<string> {
-  let outcome: { status: 'DELIVERED' | 'FAILED' | 'NOT_CONFIGURED'; error?: string };
+  let outcome: CallbackResult & { status: Exclude<CallbackStatus, 'PENDING'> };
   try {
     const delivery = await callbacks.deliverResultCallback.executeWithOptions({ summary: `POST the result of ${verificationId}` }, [
       { runId, callbackUrl },

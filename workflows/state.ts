@@ -1,6 +1,6 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
-import { DATAPOINTS, type Datapoint } from './datapoints.js';
-import type { AccountView, DatapointState, Decision, LinkToken, StatusDocument, VerificationInput, VerificationStatus } from './types.js';
+import { DATAPOINTS, type Datapoint, type DatapointState, type LinkToken, type StatusDocument } from './types.js';
+import type { AccountView, CallbackResult, Decision, KycResult, VerificationInput, VerificationStatus } from './types.js';
 
 /**
  * Everything the workflow knows, as plain data: it is what continue-as-new
@@ -25,9 +25,9 @@ export interface State {
   /** A bounded memory of handled event ids: duplicates have no second effect. */
   seenEventIds: string[];
   widgetHint?: string;
-  kyc?: { jobId: string; status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'TIMED_OUT'; resultCode?: string };
+  kyc?: KycResult;
   decision?: Decision;
-  callback?: { status: 'PENDING' | 'DELIVERED' | 'FAILED' | 'NOT_CONFIGURED'; error?: string };
+  callback?: CallbackResult;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };

@@ -1,4 +1,4 @@
-import type { Datapoint, Policy } from './policy.js';
+import type { Policy } from './policy.js';
 
 export const STATUSES = [
   'AWAITING_CONNECTION',
@@ -11,6 +11,35 @@ export const STATUSES = [
 ] as const;
 export type VerificationStatus = (typeof STATUSES)[number];
 export const CLOSED_STATUSES: readonly VerificationStatus[] = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
+
+/*
+ * The unions shared by the workflow, the activities and the API's zod schemas,
+ * defined once as constant arrays (`z.enum(OUTCOMES)`): this file stays free of
+ * zod because the workflow bundle imports it.
+ */
+export const KYC_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'TIMED_OUT'] as const;
+export type KycStatus = (typeof KYC_STATUSES)[number];
+
+export const CALLBACK_STATUSES = ['PENDING', 'DELIVERED', 'FAILED', 'NOT_CONFIGURED'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+
+export const OUTCOMES = ['APPROVED', 'DECLINED', 'REVIEW'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The datapoints a policy can require. */
+export const DATAPOINTS = ['identity', 'employments', 'contributions', 'incomes'] as const;
+export type Datapoint = (typeof DATAPOINTS)[number];
+
+export const DATAPOINT_STATES = ['PENDING', 'RECEIVED', 'MISSING'] as const;
+export type DatapointState = (typeof DATAPOINT_STATES)[number];
+
+/** The applicant's personal data of a start request: kept in Postgres, never in a workflow's history. */
+export interface Applicant {
+  fullName?: string;
+  dateOfBirth?: string;
+  email?: string;
+  phone?: string;
+}
 
 export type PartnerParams = Record<string, string | number>;
 
@@ -32,8 +61,6 @@ export interface LinkToken {
   expiresAt: string;
 }
 
-export type DatapointState = 'PENDING' | 'RECEIVED' | 'MISSING';
-
 export interface AccountView {
   accountId: string;
   providerId: string;
@@ -41,8 +68,20 @@ export interface AccountView {
   errorCode?: string;
 }
 
+export interface KycResult {
+  jobId: string;
+  status: KycStatus;
+  resultCode?: string;
+}
+
+/** The result callback's delivery (SPEC §7). */
+export interface CallbackResult {
+  status: CallbackStatus;
+  error?: string;
+}
+
 export interface Decision {
-  outcome: 'APPROVED' | 'DECLINED' | 'REVIEW';
+  outcome: Outcome;
   reasons: { code: string; message: string }[];
   evaluatedAt: string;
 }
@@ -59,19 +98,10 @@ export interface StatusDocument {
   updatedAt: string;
   accounts: AccountView[];
   datapoints: Record<Datapoint, DatapointState>;
-  kyc?: { jobId: string; status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'TIMED_OUT'; resultCode?: string };
+  kyc?: KycResult;
   decision?: Decision;
-  /** The result callback's delivery (SPEC §7). */
-  callback?: { status: 'PENDING' | 'DELIVERED' | 'FAILED' | 'NOT_CONFIGURED'; error?: string };
+  callback?: CallbackResult;
   /** Why a verification FAILED. */
   failure?: { code: string; message: string };
   partnerParams?: PartnerParams;
-}
-
-/** The applicant a start request may name (SPEC §3): personal data, kept in Postgres, never in history. */
-export interface Applicant {
-  fullName?: string;
-  dateOfBirth?: string;
-  email?: string;
-  phone?: string;
 }

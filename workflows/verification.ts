@@ -1,19 +1,9 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
 import { kycStatusOf } from './kyc-codes.js';
 import { kycResultSignal, linkTokenUpdate, smileEventSignal, statusQuery, widgetEventSignal, type LinkTokenReply } from './messages.js';
-import {
-  awaitConnection,
-  awaitSync,
-  close,
-  collectData,
-  decide,
-  documentOf,
-  issueToken,
-  refreshToken,
-  runKyc,
-  showDetails,
-  type Ctx,
-} from './stages.js';
+import { documentOf, showDetails, type Ctx } from './status.js';
+import { awaitConnection, awaitSync, issueToken, refreshToken } from './steps/connect.js';
+import { close, collectData, decide, runKyc } from './steps/evaluate.js';
 import { applySmileEvent, applyWidgetEvent, firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 

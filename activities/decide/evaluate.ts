@@ -1,4 +1,5 @@
 import type { Policy } from '../../workflows/policy.js';
+import type { Applicant, KycResult, Outcome } from '../../workflows/types.js';
 import { nameSimilarity } from './names.js';
 
 export interface EvaluationData {
@@ -8,18 +9,15 @@ export interface EvaluationData {
   incomes: Record<string, unknown>[];
   eincomes: Record<string, unknown>[];
 }
-export interface Applicant {
-  fullName?: string;
-  dateOfBirth?: string;
-}
-export type KycInput = { status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'TIMED_OUT'; resultCode?: string };
+/** The KYC job's result, when the policy ran one. */
+export type KycInput = Pick<KycResult, 'status' | 'resultCode'>;
 export interface Reason {
   code: string;
   message: string;
   result: 'pass' | 'fail' | 'cannot_judge';
 }
 export interface Evaluation {
-  outcome: 'APPROVED' | 'DECLINED' | 'REVIEW';
+  outcome: Outcome;
   reasons: Reason[];
 }
 

@@ -1,7 +1,7 @@
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'v']);
 
 /** "José  PALOMERO, Jr." → ["jose", "palomero"]: no diacritics, case, punctuation or generational suffixes. */
-export function nameTokens(name: string): string[] {
+function nameTokens(name: string): string[] {
   return name
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')

@@ -1,6 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { smileIdSignature } from '../../api/inbox/signatures.js';
+import { kycJobId } from '../../workflows/ids.js';
 
 export interface KycConfig {
   /** e.g. http://127.0.0.1:3100/smile-id/v1 */
@@ -10,11 +11,6 @@ export interface KycConfig {
   /** This service's `/webhooks/smile-id`. */
   callbackUrl: string;
   timeoutMs?: number;
-}
-
-/** Smile ID's request signature: base64 HMAC-SHA256 of timestamp + partner_id + "sid_request" (SPEC §5). */
-export function smileIdSignature(apiKey: string, timestamp: string, partnerId: string): string {
-  return createHmac('sha256', apiKey).update(timestamp + partnerId + 'sid_request').digest('base64');
 }
 
 const submitReply = z.looseObject({ smile_job_id: z.string().optional(), job_id: z.string().optional() });
@@ -49,7 +45,7 @@ async function post(config: KycConfig, path: string, body: object): Promise<unkn
 export function createKycActivities(config: KycConfig) {
   return {
     async submitKycJob({ runId, smileUserId, jobType }: { runId: string; smileUserId: string; jobType: number }): Promise<{ jobId: string }> {
-      const jobId = `kyc-${runId}`;
+      const jobId = kycJobId(runId);
       submitReply.parse(
         await post(config, '/jobs', {
           callback_url: config.callbackUrl,

@@ -10,7 +10,6 @@ import {
   pageSchema,
   tokenSchema,
   userSchema,
-  webhookSchema,
   type Page,
   type SmileDataItem,
 } from './schemas.js';
@@ -37,7 +36,7 @@ export interface DataFilter {
 }
 
 /** Smile's largest page. */
-export const MAX_PAGE_SIZE = 150;
+const MAX_PAGE_SIZE = 150;
 
 export type SmileClient = ReturnType<typeof createSmileClient>;
 
@@ -95,13 +94,7 @@ export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_0
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),
     getUser: (id: string) => call('GET', `/users/${encodeURIComponent(id)}`, userSchema),
     listAccounts: ({ userId }: { userId: string }) => call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
-    getAccount: (id: string) => call('GET', `/accounts/${encodeURIComponent(id)}`, accountSchema),
-    deleteAccount: (id: string) => call('DELETE', `/accounts/${encodeURIComponent(id)}`, accountSchema.partial().or(accountSchema)),
     listData,
     iterateData,
-    listWebhooks: () => call('GET', `/webhooks${query({ size: MAX_PAGE_SIZE })}`, pageSchema(webhookSchema)),
-    createWebhook: (webhook: { url: string; includePayload?: boolean; secret?: string; eventTypes?: string[] }) =>
-      call('POST', '/webhooks', webhookSchema, webhook),
-    deleteWebhook: (id: string) => call('DELETE', `/webhooks/${encodeURIComponent(id)}`, webhookSchema.partial().or(webhookSchema)),
   };
 }

@@ -5,7 +5,7 @@ const NON_RETRYABLE = new Set(['INVALID_PARAMETERS', 'INVALID_CREDENTIALS', 'INV
 const RETRYABLE = new Set(['REQUEST_LIMIT_EXCEEDED', 'SERVER_ERROR', 'SERVER_UNAVAILABLE', 'TIME_LIMIT_EXCEEDED']);
 
 /** `MISSING_RESOURCE` → `SmileMissingResource`: the ApplicationFailure type activities fail with. */
-export function failureType(code: string): string {
+function failureType(code: string): string {
   return 'Smile' + code.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 }
 

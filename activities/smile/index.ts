@@ -1,3 +1,2 @@
-export { createSmileClient, DATA_RESOURCES, MAX_PAGE_SIZE, type DataFilter, type DataResource, type SmileClient, type SmileClientOptions } from './client.js';
-export { failureType, smileFailure } from './errors.js';
+export { createSmileClient, DATA_RESOURCES, type DataFilter, type DataResource, type SmileClient, type SmileClientOptions } from './client.js';
 export * from './schemas.js';

@@ -45,8 +45,5 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
 export const webhookSchema = z.looseObject({ id: z.string().min(1), url: z.string(), includePayload: z.boolean().nullish() });
 
 export type SmileToken = z.infer<typeof tokenSchema>;
-export type SmileUser = z.infer<typeof userSchema>;
-export type SmileAccount = z.infer<typeof accountSchema>;
 export type SmileDataItem = z.infer<typeof dataItemSchema>;
-export type SmileWebhook = z.infer<typeof webhookSchema>;
 export type Page<T> = { items: T[]; nextCursor?: string | number | null };

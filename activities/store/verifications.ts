@@ -1,4 +1,4 @@
-import { CLOSED_STATUSES, type StatusDocument } from '../../workflows/types.js';
+import { CLOSED_STATUSES, type CallbackResult, type StatusDocument } from '../../workflows/types.js';
 import type { Db } from './db.js';
 
 /**
@@ -43,7 +43,7 @@ export async function latestVerification(sql: Db, verificationId: string): Promi
 /** The result callback's outcome, written into the stored status document of a closed run. */
 export async function recordCallbackOutcome(
   sql: Db,
-  { runId, callback }: { runId: string; callback: NonNullable<StatusDocument['callback']> },
+  { runId, callback }: { runId: string; callback: CallbackResult },
 ): Promise<void> {
   await sql`
     update verifications

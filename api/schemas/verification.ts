@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXTERNAL_USER_ID_PATTERN } from '../../workflows/ids.js';
-import { DATAPOINTS, policySchema } from '../../workflows/policy.js';
-import { STATUSES } from '../../workflows/types.js';
+import { policySchema } from '../../workflows/policy.js';
+import { CALLBACK_STATUSES, DATAPOINT_STATES, DATAPOINTS, KYC_STATUSES, OUTCOMES, STATUSES, type Applicant } from '../../workflows/types.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 
@@ -12,7 +12,7 @@ export const applicantSchema = z
     email: z.email().max(320).optional(),
     phone: z.string().min(3).max(40).optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<Applicant>;
 
 export const partnerParamsSchema = z.record(z.string().min(1).max(64), z.union([z.string().max(1_000), z.number()]));
 
@@ -48,15 +48,15 @@ export const statusDocumentSchema = z.object({
   accounts: z.array(
     z.object({ accountId: z.string(), providerId: z.string(), status: z.string(), errorCode: z.string().optional() }),
   ),
-  datapoints: z.record(z.enum(DATAPOINTS), z.enum(['PENDING', 'RECEIVED', 'MISSING'])),
+  datapoints: z.record(z.enum(DATAPOINTS), z.enum(DATAPOINT_STATES)),
   kyc: z
-    .object({ jobId: z.string(), status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'TIMED_OUT']), resultCode: z.string().optional() })
+    .object({ jobId: z.string(), status: z.enum(KYC_STATUSES), resultCode: z.string().optional() })
     .optional(),
-  callback: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'FAILED', 'NOT_CONFIGURED']), error: z.string().optional() }).optional(),
+  callback: z.object({ status: z.enum(CALLBACK_STATUSES), error: z.string().optional() }).optional(),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   decision: z
     .object({
-      outcome: z.enum(['APPROVED', 'DECLINED', 'REVIEW']),
+      outcome: z.enum(OUTCOMES),
       reasons: z.array(z.object({ code: z.string(), message: z.string() })),
       evaluatedAt: z.string(),
     })

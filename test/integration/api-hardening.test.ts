@@ -28,8 +28,8 @@ describe('API hardening', () => {
   it('sets the server timeouts in one place', async () => {
     const app = await appWith();
     expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
-    expect(app.initialConfig.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
-    expect(app.initialConfig.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+    expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
+    expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
   });
 
   it('fails at boot when a route plugin is registered without the auth plugin it needs', async () => {

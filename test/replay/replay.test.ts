@@ -26,7 +26,7 @@ describe('replaying recorded histories', async () => {
       files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(DIR + file, 'utf8'))) })),
     );
     const failures: string[] = [];
-    // Histories recorded since payload encryption hold ciphertext: replay decodes them with the dev key they were written with.
+    // Histories with encrypted payloads are decoded with the dev key they were written with; plain ones pass through.
     const dataConverter = dataConverterOf(loadConfig({}));
     for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, dataConverter }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

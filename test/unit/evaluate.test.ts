@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, type Applicant, type EvaluationData } from '../../activities/decide/evaluate.js';
+import { evaluate, type EvaluationData } from '../../activities/decide/evaluate.js';
 import { nameSimilarity } from '../../activities/decide/names.js';
+import type { Applicant } from '../../workflows/types.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
+import {
+  callbackMessageId,
+  callbackWorkflowId,
+  externalUserIdOf,
+  kycJobId,
+  runIdOfKycJob,
+  verificationWorkflowId,
+} from '../../workflows/ids.js';
 import { durationMs, resolvePolicy } from '../../workflows/policy.js';
 
 describe('workflow ids', () => {
@@ -17,6 +24,20 @@ describe('workflow ids', () => {
     expect(externalUserIdOf('order-1')).toBeUndefined();
     expect(externalUserIdOf('verification-')).toBeUndefined();
     expect(externalUserIdOf('verification-bad id')).toBeUndefined();
+  });
+
+  it('names the result callback workflow and its webhook-id by the run', () => {
+    expect(callbackWorkflowId('run-1')).toBe('callback-run-1');
+    expect(callbackMessageId('run-1')).toBe('msg_run-1');
+  });
+
+  it('is kyc-<runId> for a KYC job, and back', () => {
+    expect(kycJobId('0192-abc')).toBe('kyc-0192-abc');
+    expect(runIdOfKycJob(kycJobId('0192-abc'))).toBe('0192-abc');
+  });
+
+  it.each(['', 'kyc-', 'job-1', 'KYC-1', 'callback-1'])('finds no run in the job id %j', (jobId) => {
+    expect(runIdOfKycJob(jobId)).toBeUndefined();
   });
 });
 

@@ -22,4 +22,18 @@ describe('lint for workflows/', () => {
     );
     expect(rules.filter((r) => r.startsWith('3:'))).toEqual([]); // a type-only import of activities is fine
   });
+
+  it('holds in the folders under workflows/ too', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const probe = [
+      "import { createSql } from '../../activities/store/db.js';",
+      "import type { Activities } from '../../activities/index.js';",
+      'export type A = Activities;',
+      'export const probe = () => createSql;',
+    ].join('\n');
+    const [result] = await eslint.lintText(probe, { filePath: `${ROOT}workflows/steps/connect.ts` });
+    const rules = result!.messages.map((m) => `${m.line}:${m.ruleId}`);
+    expect(rules).toContain('1:no-restricted-imports');
+    expect(rules.filter((r) => r.startsWith('2:'))).toEqual([]);
+  });
 });

@@ -1,0 +1,59 @@
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { shortHistories, store } from './activities.js';
+import { VerificationStatusKey } from './search-attributes.js';
+import { statusDocument, type State } from './state.js';
+import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
+
+/** What every step works on: the run's input and state, and what the steps share within one run. */
+export interface Ctx {
+  input: VerificationInput;
+  state: State;
+  /** An in-flight token refresh, shared by concurrent callers (not carried across continue-as-new). */
+  refreshing?: Promise<void>;
+  /** Search attributes to write with the next status change: one history event instead of several. */
+  pendingAttributes?: SearchAttributeUpdatePair[];
+  /** The widget said an account connected and no webhook has yet: ask Smile (not carried across continue-as-new). */
+  confirmConnection?: boolean;
+}
+
+/** A search attribute for the next status change (short histories), or at once (runs without them). */
+export function upsertWithNextStatus(ctx: Ctx, pair: SearchAttributeUpdatePair): void {
+  if (shortHistories()) (ctx.pendingAttributes ??= []).push(pair);
+  else upsertSearchAttributes([pair]);
+}
+
+export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
+
+/** The operator's view in the Temporal UI: status, step and accounts, no personal data. */
+export function showDetails({ state }: Ctx): void {
+  const accounts = state.accounts.map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`).join(', ');
+  const datapoints = Object.entries(state.datapoints).map(([name, value]) => `${name} ${value}`).join(', ');
+  const widget = state.widgetHint ? `\n\nlast widget callback: ${state.widgetHint}` : '';
+  setCurrentDetails(`**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`);
+}
+
+/** Moves to a stage: the UI's details, and on a change the search attribute and the stored document. */
+export async function enter(ctx: Ctx, stage: string, status: VerificationStatus = ctx.state.status): Promise<void> {
+  const { state } = ctx;
+  const statusChanged = state.status !== status;
+  if (!statusChanged && state.stage === stage) return showDetails(ctx);
+  // The first step after issuing the token is the first document the API can read.
+  const firstDocument = state.stage === 'issueToken';
+  state.stage = stage;
+  state.status = status;
+  state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
+  showDetails(ctx);
+  const attributes = [...(ctx.pendingAttributes ?? []), ...(statusChanged ? [{ key: VerificationStatusKey, value: status }] : [])];
+  ctx.pendingAttributes = undefined;
+  if (attributes.length) upsertSearchAttributes(attributes);
+  // A step within the same status (collectData → decide) shows in the UI's details; the stored document follows at the next status.
+  if (statusChanged || firstDocument || !shortHistories()) await record(ctx);
+}
+
+/** Stores the status document, which the API serves once the run has closed. */
+export function record(ctx: Ctx): Promise<void> {
+  return store().recordVerification.executeWithOptions({ summary: `record ${ctx.state.status}` }, [
+    { runId: workflowInfo().firstExecutionRunId, requestId: ctx.input.requestId, document: documentOf(ctx) },
+  ]);
+}
