@@ -23,14 +23,36 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must stay deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must stay deterministic: no Node built-ins.',
+          })),
           patterns: [
-            { group: ['postgres', 'fastify', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'No I/O in workflow code.' },
-            { group: ['../activities/*', '../activities/**', '../../activities/*', '../../activities/**'], allowTypeImports: true, message: 'Import activities as types only.' },
+            {
+              group: [
+                'postgres',
+                'fastify',
+                'pino',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'No I/O in workflow code.',
+            },
+            {
+              group: ['../activities/*', '../activities/**', '../../activities/*', '../../activities/**'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'No environment in workflow code.' }, { name: 'fetch', message: 'No I/O in workflow code.' }, { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No environment in workflow code.' },
+        { name: 'fetch', message: 'No I/O in workflow code.' },
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+      ],
     },
   },
 );

@@ -20,12 +20,22 @@ const PAYLOAD_KEY: Record<DataResource, string> = {
   eincomes: 'eincomes',
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The items of one kind in a payload section, and whether Smile cut the list (a `nextCursor`). */
 function sectionItems(kind: DataResource, section: unknown): { items: Record<string, unknown>[]; truncated: boolean } {
   const truncated = isObject(section) && section.nextCursor !== null && section.nextCursor !== undefined;
-  const items = kind === 'identities' ? (isObject(section) ? [section] : []) : isObject(section) && Array.isArray(section.items) ? section.items : Array.isArray(section) ? section : [];
+  const items =
+    kind === 'identities'
+      ? isObject(section)
+        ? [section]
+        : []
+      : isObject(section) && Array.isArray(section.items)
+        ? section.items
+        : Array.isArray(section)
+          ? section
+          : [];
   return { items: items.filter(isObject).filter((item) => typeof item.id === 'string'), truncated };
 }
 
@@ -40,11 +50,23 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
 
   async function countsOf(smileUserId: string): Promise<DatapointCounts> {
     const n = await countDatapoints(sql, smileUserId);
-    return { identity: n.identities, employments: n.employments, contributions: n.contributions, incomes: n.incomes + n.eincomes };
+    return {
+      identity: n.identities,
+      employments: n.employments,
+      contributions: n.contributions,
+      incomes: n.incomes + n.eincomes,
+    };
   }
 
-  async function fetchAndStoreDatapoints({ smileUserId, accountId }: { smileUserId: string; accountId?: string }): Promise<DatapointCounts> {
-    for (const kind of DATA_RESOURCES) await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, accountId));
+  async function fetchAndStoreDatapoints({
+    smileUserId,
+    accountId,
+  }: {
+    smileUserId: string;
+    accountId?: string;
+  }): Promise<DatapointCounts> {
+    for (const kind of DATA_RESOURCES)
+      await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, accountId));
     return countsOf(smileUserId);
   }
 
@@ -56,12 +78,15 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     async storeTaskPayload({ eventId }: { eventId: string }): Promise<DatapointCounts> {
       const event = await loadTaskPayload(sql, eventId);
       const smileUserId = event?.smileUserId;
-      if (!smileUserId) throw ApplicationFailure.nonRetryable(`inbox event ${eventId} has no user`, 'InboxEventUnreadable');
+      if (!smileUserId)
+        throw ApplicationFailure.nonRetryable(`inbox event ${eventId} has no user`, 'InboxEventUnreadable');
       const accountId = event.accountId ?? undefined;
       if (!isObject(event.payload)) return fetchAndStoreDatapoints({ smileUserId, accountId });
       for (const kind of DATA_RESOURCES) {
         const { items, truncated } = sectionItems(kind, event.payload[PAYLOAD_KEY[kind]]);
-        const rows = truncated ? await fetchKind(kind, smileUserId, accountId) : items.map((item) => ({ id: item.id as string, kind, accountId, raw: item }));
+        const rows = truncated
+          ? await fetchKind(kind, smileUserId, accountId)
+          : items.map((item) => ({ id: item.id as string, kind, accountId, raw: item }));
         await upsertDatapoints(sql, smileUserId, rows);
       }
       return countsOf(smileUserId);
@@ -70,13 +95,27 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     fetchAndStoreDatapoints,
 
     /** Judges the stored data; one decision per run (a retry returns the first). No personal data in the result. */
-    async evaluateVerification(input: { runId: string; requestId: string; smileUserId: string; policy: Policy; kyc?: KycInput }): Promise<Decision> {
+    async evaluateVerification(input: {
+      runId: string;
+      requestId: string;
+      smileUserId: string;
+      policy: Policy;
+      kyc?: KycInput;
+    }): Promise<Decision> {
       const existing = await findDecision(sql, input.runId);
       if (existing) return existing;
       const data = await loadDatapoints(sql, input.smileUserId);
       const now = new Date();
-      const evaluation = evaluate({ ...data, identity: data.identities[0] }, await loadApplicant(sql, input.requestId), input.policy, now, input.kyc);
-      const reasons = evaluation.reasons.filter((r) => r.result !== 'pass').map(({ code, message }) => ({ code, message }));
+      const evaluation = evaluate(
+        { ...data, identity: data.identities[0] },
+        await loadApplicant(sql, input.requestId),
+        input.policy,
+        now,
+        input.kyc,
+      );
+      const reasons = evaluation.reasons
+        .filter((r) => r.result !== 'pass')
+        .map(({ code, message }) => ({ code, message }));
       const decision: Decision = { outcome: evaluation.outcome, reasons, evaluatedAt: now.toISOString() };
       await insertDecision(sql, { runId: input.runId, smileUserId: input.smileUserId, policy: input.policy, decision });
       return decision;

@@ -13,16 +13,34 @@ const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
  * deduplicate; every attempt recorded; a non-2xx answer or a timeout throws a
  * retryable failure and Temporal retries with backoff for up to 24 h.
  */
-export function createNotifyActivities({ sql, defaultUrl, secret, timeoutMs = 10_000 }: { sql: Sql; defaultUrl?: string; secret: string; timeoutMs?: number }) {
+export function createNotifyActivities({
+  sql,
+  defaultUrl,
+  secret,
+  timeoutMs = 10_000,
+}: {
+  sql: Sql;
+  defaultUrl?: string;
+  secret: string;
+  timeoutMs?: number;
+}) {
   const webhook = new Webhook(secret);
   return {
-    async deliverResultCallback({ runId, callbackUrl }: { runId: string; callbackUrl?: string }): Promise<{ delivered: boolean }> {
+    async deliverResultCallback({
+      runId,
+      callbackUrl,
+    }: {
+      runId: string;
+      callbackUrl?: string;
+    }): Promise<{ delivered: boolean }> {
       const url = callbackUrl ?? defaultUrl;
       if (!url) return { delivered: false };
       const document = await statusDocumentOf(sql, runId);
-      if (!document) throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
+      if (!document)
+        throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
       const body = JSON.stringify(document);
-      if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
+      if (Buffer.byteLength(body) > MAX_BODY_BYTES)
+        throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
       const id = callbackMessageId(runId);
       const timestamp = new Date();
       let status: number | undefined;

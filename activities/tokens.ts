@@ -15,7 +15,11 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
      * A returning user keeps their Smile user and gets a fresh token; a new one
      * gets a Smile user. If a retry races another run, the first stored link wins.
      */
-    async issueLinkToken({ externalUserId }: { externalUserId: string }): Promise<{ smileUserId: string; link: LinkToken }> {
+    async issueLinkToken({
+      externalUserId,
+    }: {
+      externalUserId: string;
+    }): Promise<{ smileUserId: string; link: LinkToken }> {
       const known = await findSmileUser(sql, externalUserId);
       if (known) return { smileUserId: known, link: toLink(await smile.createToken(known)) };
 
@@ -33,9 +37,15 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
      * The user's connected accounts, asked of Smile: confirms a widget's
      * onAccountConnected when the ACCOUNT_CONNECTED webhook is late or was lost.
      */
-    async connectedAccounts({ smileUserId }: { smileUserId: string }): Promise<{ accountId: string; providerId: string }[]> {
+    async connectedAccounts({
+      smileUserId,
+    }: {
+      smileUserId: string;
+    }): Promise<{ accountId: string; providerId: string }[]> {
       const { items } = await smile.listAccounts({ userId: smileUserId });
-      return items.filter((a) => a.connectionStatus === 'CONNECTED').map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
+      return items
+        .filter((a) => a.connectionStatus === 'CONNECTED')
+        .map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
     },
   };
 }

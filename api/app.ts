@@ -44,7 +44,8 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   const app = Fastify({
     logger,
     ...SERVER_TIMEOUTS,
-    genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
+    genReqId: (request) =>
+      (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
     // request.ip is the client's address behind the configured proxies, and the proxy's otherwise.
     ...(config.api.trustedProxies ? { trustProxy: config.api.trustedProxies } : {}),
@@ -58,7 +59,12 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   await app.register(metrics, { sql });
   await app.register(auth, { keys: config.api.keys });
 
-  await app.register(healthRoutes, { sql, connection: temporal.connection, namespace: config.temporal.namespace, relay });
+  await app.register(healthRoutes, {
+    sql,
+    connection: temporal.connection,
+    namespace: config.temporal.namespace,
+    relay,
+  });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.rateLimit());
@@ -71,7 +77,11 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   );
   await app.register(codecRoutes, {
     codec: dataConverterOf(config).payloadCodecs![0]!,
-    uiOrigins: [`http://127.0.0.1:${config.temporal.uiPort}`, `http://localhost:${config.temporal.uiPort}`, 'http://localhost:8080'],
+    uiOrigins: [
+      `http://127.0.0.1:${config.temporal.uiPort}`,
+      `http://localhost:${config.temporal.uiPort}`,
+      'http://localhost:8080',
+    ],
     requireKey: config.env !== 'development',
   });
   await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });

@@ -12,22 +12,36 @@ const george = SANDBOX_USERS.george;
 
 /** One verification as a user does it: start, log in through the sandbox (webhooks follow), until decided. */
 async function startAndConnect(stack: BenchStack, externalUserId: string): Promise<Run> {
-  const started = await api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(stack, 'POST', '/v1/verifications', {
-    externalUserId,
-    applicant: { fullName: george.fullName },
-  });
+  const started = await api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(
+    stack,
+    'POST',
+    '/v1/verifications',
+    {
+      externalUserId,
+      applicant: { fullName: george.fullName },
+    },
+  );
   if (started.status >= 300) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
   const connected = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userToken: started.body.link.userToken, username: george.username, password: george.password, mfaCode: george.mfaCode }),
+    body: JSON.stringify({
+      userToken: started.body.link.userToken,
+      username: george.username,
+      password: george.password,
+      mfaCode: george.mfaCode,
+    }),
   });
   if (!connected.ok) throw new Error(`connect: ${connected.status}`);
   return { verificationId: started.body.verificationId, smileUserId: started.body.smileUserId };
 }
 
 /** Waits for every decision (read from Postgres, not by polling the API, which would add load). */
-async function decided(stack: BenchStack, runs: Run[], timeoutMs = 300_000): Promise<{ smileUserId: string; ms: number; outcome: string }[]> {
+async function decided(
+  stack: BenchStack,
+  runs: Run[],
+  timeoutMs = 300_000,
+): Promise<{ smileUserId: string; ms: number; outcome: string }[]> {
   const ids = runs.map((r) => r.smileUserId);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -67,7 +81,11 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchSection> {
 
     ctx.log(`  ${n} concurrent verifications`);
     const started = Date.now();
-    const runs = await pool(Array.from({ length: n }, (_, i) => `batch-${i}`), n, (id) => startAndConnect(stack, id));
+    const runs = await pool(
+      Array.from({ length: n }, (_, i) => `batch-${i}`),
+      n,
+      (id) => startAndConnect(stack, id),
+    );
     const rows = await decided(stack, runs);
     const elapsed = (Date.now() - started) / 1000;
     const approved = rows.filter((r) => r.outcome === 'APPROVED').length;
@@ -93,11 +111,39 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchSection> {
       id: 'end-to-end',
       title: 'End to end: concurrent verifications as George',
       method: `${n} verifications started at once through the API, then ${n} more arriving at a steady rate; each user logs in through the sandbox, which sends the webhooks (with payload) to the API; the worker collects, evaluates and decides. Latency is from the API receiving TASK_FINISHED (inbox row) to the decision row, both on Postgres's clock. Baseline: ${soloRuns} of the same journey one at a time.`,
-      columns: ['run', 'verifications', 'verifications/s', 'TASK_FINISHED → decision p50 (ms)', 'p99 (ms)', 'p50 vs one at a time'],
+      columns: [
+        'run',
+        'verifications',
+        'verifications/s',
+        'TASK_FINISHED → decision p50 (ms)',
+        'p99 (ms)',
+        'p50 vs one at a time',
+      ],
       rows: [
-        ['one at a time (baseline)', soloRuns, round(soloRuns / soloElapsed, 2), round(percentile(solo, 50)), round(percentile(solo, 99)), '1.00×'],
-        [`${n} at once`, n, round(n / elapsed, 2), round(p50), round(percentile(ms, 99)), `${round(p50 / percentile(solo, 50), 2)}×`],
-        [`${n} arriving at ${rate}/s`, n, round(n / steadyElapsed, 2), round(steadyP50), round(percentile(steadyMs, 99)), `${round(steadyP50 / percentile(solo, 50), 2)}×`],
+        [
+          'one at a time (baseline)',
+          soloRuns,
+          round(soloRuns / soloElapsed, 2),
+          round(percentile(solo, 50)),
+          round(percentile(solo, 99)),
+          '1.00×',
+        ],
+        [
+          `${n} at once`,
+          n,
+          round(n / elapsed, 2),
+          round(p50),
+          round(percentile(ms, 99)),
+          `${round(p50 / percentile(solo, 50), 2)}×`,
+        ],
+        [
+          `${n} arriving at ${rate}/s`,
+          n,
+          round(n / steadyElapsed, 2),
+          round(steadyP50),
+          round(percentile(steadyMs, 99)),
+          `${round(steadyP50 / percentile(solo, 50), 2)}×`,
+        ],
       ],
       targets: [
         {

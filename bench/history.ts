@@ -28,29 +28,53 @@ export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
   const stormSize = 3_000;
   const stack = await startBenchStack(ctx);
   try {
-    const started = await api<{ verificationId: string; link: { userToken: string } }>(stack, 'POST', '/v1/verifications', {
-      externalUserId: 'history-george',
-      applicant: { fullName: george.fullName },
-    });
+    const started = await api<{ verificationId: string; link: { userToken: string } }>(
+      stack,
+      'POST',
+      '/v1/verifications',
+      {
+        externalUserId: 'history-george',
+        applicant: { fullName: george.fullName },
+      },
+    );
     await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userToken: started.body.link.userToken, username: george.username, password: george.password, mfaCode: george.mfaCode }),
+      body: JSON.stringify({
+        userToken: started.body.link.userToken,
+        username: george.username,
+        password: george.password,
+        mfaCode: george.mfaCode,
+      }),
     });
     await waitClosed(stack, started.body.verificationId);
     const events = await historyOf(stack, started.body.verificationId);
     const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
     const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-    const baseline = (JSON.parse(await readFile(new URL('../test/replay/histories/george.json', import.meta.url), 'utf8')) as { events: unknown[] }).events.length;
+    const baseline = (
+      JSON.parse(await readFile(new URL('../test/replay/histories/george.json', import.meta.url), 'utf8')) as {
+        events: unknown[];
+      }
+    ).events.length;
 
     ctx.log(`  storm: ${stormSize} widget events against one verification`);
-    const storm = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId: 'history-storm', policy: { connectTimeout: '1h' } });
+    const storm = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', {
+      externalUserId: 'history-storm',
+      policy: { connectTimeout: '1h' },
+    });
     const stormId = storm.body.verificationId;
     const stormStarted = Date.now();
-    await pool(Array.from({ length: stormSize }, (_, i) => i), 32, async (i) => {
-      const response = await api(stack, 'POST', `/v1/verifications/${stormId}/widget-events`, { callback: 'onUIEvent', data: { eventName: 'SEARCH', n: i } });
-      if (response.status !== 202) throw new Error(`widget event ${i}: ${response.status}`);
-    });
+    await pool(
+      Array.from({ length: stormSize }, (_, i) => i),
+      32,
+      async (i) => {
+        const response = await api(stack, 'POST', `/v1/verifications/${stormId}/widget-events`, {
+          callback: 'onUIEvent',
+          data: { eventName: 'SEARCH', n: i },
+        });
+        if (response.status !== 202) throw new Error(`widget event ${i}: ${response.status}`);
+      },
+    );
     const stormSeconds = (Date.now() - stormStarted) / 1000;
     await sleep(2_000);
     const runs: { runId: string; events: number }[] = [];
@@ -70,8 +94,20 @@ export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
         ['happy path, now', events.length, 1, events.length, `${(events.length / baseline).toFixed(2)}×`],
         [`storm of ${stormSize.toLocaleString('en-US')} widget events`, stormEvents, runs.length, longest, '—'],
       ],
-      targets: [{ target: 'a happy path of at most 50 history events', measured: `${events.length} events (${signals} Smile event signals, ${tasks} workflow tasks)`, met: events.length <= 50 }],
-      chart: { unit: 'history events, happy path', bars: [{ label: 'before', value: baseline }, { label: 'now', value: events.length }] },
+      targets: [
+        {
+          target: 'a happy path of at most 50 history events',
+          measured: `${events.length} events (${signals} Smile event signals, ${tasks} workflow tasks)`,
+          met: events.length <= 50,
+        },
+      ],
+      chart: {
+        unit: 'history events, happy path',
+        bars: [
+          { label: 'before', value: baseline },
+          { label: 'now', value: events.length },
+        ],
+      },
       notes: [
         `The storm took ${stormSeconds.toFixed(1)} s to post (${Math.round(stormSize / stormSeconds)} events/s); the workflow continued as new ${runs.length - 1} times and no run grew past ${longest} events.`,
         `Of the happy path's ${events.length} events, ${signals} are Smile webhooks signalled as they arrive (one signal event each) and most of the ${tasks} workflow tasks (3 events each) are the workflow waking for them.`,

@@ -30,7 +30,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** Runs one load job in a child process and returns its result. */
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -56,7 +59,9 @@ async function bareSignatureServer(secret: string) {
   app.post('/webhooks/smile', async (request, reply) => {
     const header = request.headers['smile-signature'];
     const given = Buffer.from(typeof header === 'string' ? header : '', 'hex');
-    const expected = createHmac('sha512', secret).update(request.body as Buffer).digest();
+    const expected = createHmac('sha512', secret)
+      .update(request.body as Buffer)
+      .digest();
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send();
     return reply.code(200).send({ received: true });
   });
@@ -64,7 +69,10 @@ async function bareSignatureServer(secret: string) {
   return { url: `${url}/webhooks/smile`, close: () => app.close() };
 }
 
-async function startVerifications(stack: IngestStack, count: number): Promise<{ workflowId: string; smileUserId: string }[]> {
+async function startVerifications(
+  stack: IngestStack,
+  count: number,
+): Promise<{ workflowId: string; smileUserId: string }[]> {
   const targets: { workflowId: string; smileUserId: string }[] = [];
   let next = 0;
   await Promise.all(
@@ -77,7 +85,8 @@ async function startVerifications(stack: IngestStack, count: number): Promise<{ 
           body: JSON.stringify({ externalUserId }),
         });
         const body = (await response.json()) as { verificationId: string; smileUserId: string };
-        if (response.status !== 201) throw new Error(`POST /v1/verifications: ${response.status} ${JSON.stringify(body)}`);
+        if (response.status !== 201)
+          throw new Error(`POST /v1/verifications: ${response.status} ${JSON.stringify(body)}`);
         targets.push({ workflowId: body.verificationId, smileUserId: body.smileUserId });
       }
     }),
@@ -90,10 +99,20 @@ async function startVerifications(stack: IngestStack, count: number): Promise<{ 
  * the same calls the route makes, timed separately.
  */
 async function breakdown(stack: IngestStack, targets: { workflowId: string; smileUserId: string }[], samples: number) {
-  const phases = { signature: [] as number[], parse: [] as number[], insert: [] as number[], deliver: [] as number[], signalOnly: [] as number[] };
+  const phases = {
+    signature: [] as number[],
+    parse: [] as number[],
+    insert: [] as number[],
+    deliver: [] as number[],
+    signalOnly: [] as number[],
+  };
   for (let i = 0; i < samples; i++) {
     const target = targets[i % targets.length]!;
-    const { body, signature } = signedAccountCreated(INGEST_WEBHOOK_SECRET, `et-breakdown-${process.pid}-${i}`, target.smileUserId);
+    const { body, signature } = signedAccountCreated(
+      INGEST_WEBHOOK_SECRET,
+      `et-breakdown-${process.pid}-${i}`,
+      target.smileUserId,
+    );
     const raw = Buffer.from(body);
     let t = performance.now();
     if (!validSmileSignature(raw, signature, INGEST_WEBHOOK_SECRET)) throw new Error('breakdown: bad signature');
@@ -111,11 +130,20 @@ async function breakdown(stack: IngestStack, targets: { workflowId: string; smil
     phases.deliver.push(performance.now() - t);
     t = performance.now();
     await stack.client.workflow.getHandle(target.workflowId).signal(smileEventSignal, {
-      eventId: `et-breakdown-signal-${process.pid}-${i}`, type: 'ACCOUNT_CREATED', smileUserId: target.smileUserId, accountId: 'a-bench', providerId: 'sss_ph', hasPayload: false, createdAt: new Date().toISOString(),
+      eventId: `et-breakdown-signal-${process.pid}-${i}`,
+      type: 'ACCOUNT_CREATED',
+      smileUserId: target.smileUserId,
+      accountId: 'a-bench',
+      providerId: 'sss_ph',
+      hasPayload: false,
+      createdAt: new Date().toISOString(),
     });
     phases.signalOnly.push(performance.now() - t);
   }
-  return Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])) as Record<keyof typeof phases, number>;
+  return Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof phases,
+    number
+  >;
 }
 
 /** Lets the worker catch up on the signals of the previous run before the next one starts. */
@@ -127,9 +155,15 @@ const settle = () => sleep(2_000);
  */
 async function drain(stack: IngestStack, prefix: string, timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
-  const pending = async () => (await stack.sql<{ n: number }[]>`select count(*)::int as n from inbox_events where state = 'pending' and id like ${`${prefix}-%`}`)[0]!.n;
+  const pending = async () =>
+    (
+      await stack.sql<
+        { n: number }[]
+      >`select count(*)::int as n from inbox_events where state = 'pending' and id like ${`${prefix}-%`}`
+    )[0]!.n;
   while ((await pending()) > 0) {
-    if (Date.now() - started > timeoutMs) throw new Error(`events of ${prefix} still pending after ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`events of ${prefix} still pending after ${timeoutMs / 1000} s`);
     await sleep(100);
   }
   return (Date.now() - started) / 1000;
@@ -152,11 +186,22 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
     ctx.log(`  starting ${users} verifications`);
     const targets = await startVerifications(stack, users);
     // Most events go to waiting verifications (signalled), one in ten to a user Smile knows and we do not (stored as an orphan).
-    const smileUserIds = [...targets.map((t) => t.smileUserId), ...Array.from({ length: Math.ceil(users / 9) }, (_, i) => `u-unknown-${i}`)];
+    const smileUserIds = [
+      ...targets.map((t) => t.smileUserId),
+      ...Array.from({ length: Math.ceil(users / 9) }, (_, i) => `u-unknown-${i}`),
+    ];
     const ours = `${stack.apiUrl}/webhooks/smile`;
     let run = 0;
     const http = (url: string, seconds: number, overallRate?: number, mix?: 'sync') => ({
-      mode: 'http' as const, url, secret: INGEST_WEBHOOK_SECRET, prefix: `et-${process.pid}-${run++}`, smileUserIds, connections: CONNECTIONS, durationSeconds: seconds, ...(overallRate ? { overallRate } : {}), ...(mix ? { mix } : {}),
+      mode: 'http' as const,
+      url,
+      secret: INGEST_WEBHOOK_SECRET,
+      prefix: `et-${process.pid}-${run++}`,
+      smileUserIds,
+      connections: CONNECTIONS,
+      durationSeconds: seconds,
+      ...(overallRate ? { overallRate } : {}),
+      ...(mix ? { mix } : {}),
     });
 
     ctx.log(`  bare signature route: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
@@ -173,7 +218,13 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
 
     ctx.log(`  raw Temporal signals, ${CONNECTIONS} in flight: warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
     const signals = (seconds: number, concurrency = CONNECTIONS): LoadJob => ({
-      mode: 'signals', address: stack.temporalAddress, namespace: stack.config.temporal.namespace, prefix: `et-raw-${process.pid}-${run++}`, targets, concurrency, durationSeconds: seconds,
+      mode: 'signals',
+      address: stack.temporalAddress,
+      namespace: stack.config.temporal.namespace,
+      prefix: `et-raw-${process.pid}-${run++}`,
+      targets,
+      concurrency,
+      durationSeconds: seconds,
     });
     await load(signals(warmupSeconds));
     const raw = await load(signals(durationSeconds));
@@ -186,7 +237,9 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
     const fixedDrain = await drain(stack, fixedJob.prefix);
     await settle();
 
-    ctx.log(`  /webhooks/smile at ${FIXED_RATE} events/s, a sync's mix (3 of 9 signalled): warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
+    ctx.log(
+      `  /webhooks/smile at ${FIXED_RATE} events/s, a sync's mix (3 of 9 signalled): warm-up ${warmupSeconds} s, then ${durationSeconds} s`,
+    );
     await load(http(ours, warmupSeconds, FIXED_RATE, 'sync'));
     const mixJob = http(ours, durationSeconds, FIXED_RATE, 'sync');
     const oursMix = await load(mixJob);
@@ -196,7 +249,9 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
     ctx.log('  breakdown of one request, no contention');
     const parts = await breakdown(stack, targets, ctx.quick ? 100 : 300);
 
-    const states = await stack.sql<{ state: string; count: number }[]>`select state, count(*)::int as count from inbox_events group by state order by state`;
+    const states = await stack.sql<
+      { state: string; count: number }[]
+    >`select state, count(*)::int as count from inbox_events group by state order by state`;
     const byState = Object.fromEntries(states.map((s) => [s.state, s.count]));
 
     const rows: Row[] = [
@@ -221,7 +276,14 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
         `(at most 32 signals in flight, the relay takes what that path leaves; worker and API in one process, Postgres pool of 10, Temporal dev server in memory). Baselines in the same run: a bare Fastify route that only checks the signature, ` +
         `and raw signals to the same workflows from a minimal client (no codec) with ${CONNECTIONS} in flight.`,
       columns: ['variant', 'events/s', 'p50 (ms)', 'p99 (ms)', 'errors', 'vs bare route'],
-      rows: rows.map(({ label, result }) => [label, round(result.perSecond), round(result.p50, 1), round(result.p99, 1), result.errors, `${round(result.perSecond / bareMax.perSecond, 3)}×`]),
+      rows: rows.map(({ label, result }) => [
+        label,
+        round(result.perSecond),
+        round(result.p50, 1),
+        round(result.p99, 1),
+        result.errors,
+        `${round(result.perSecond / bareMax.perSecond, 3)}×`,
+      ]),
       targets: [
         {
           target: 'ingest at least 50 % of the bare-signature baseline throughput',
@@ -239,7 +301,13 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
           met: fixedOk(oursMix),
         },
       ],
-      chart: { unit: 'events per second', bars: rows.map(({ label, result }) => ({ label: label.replace(' (baseline)', ''), value: round(result.perSecond) })) },
+      chart: {
+        unit: 'events per second',
+        bars: rows.map(({ label, result }) => ({
+          label: label.replace(' (baseline)', ''),
+          value: round(result.perSecond),
+        })),
+      },
       notes: [
         `Signals follow the answers: after the full-speed run (${oursMax.total.toLocaleString('en-US')} events) every event had left pending ${round(maxDrain, 1)} s later, ` +
           `so events reached their workflows at ${round(oursMax.total / (durationSeconds + maxDrain))} per second overall, against ${round(raw.perSecond)} raw signals per second from a bare client; ` +
@@ -247,7 +315,9 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection> {
         'autocannon reports latency in whole milliseconds; the open loop in fractions.',
         `One request without contention (medians): signature ${ms(parts.signature)} ms, JSON and envelope ${ms(parts.parse)} ms, inbox insert ${ms(parts.insert)} ms, ` +
           `lookup + signal + mark (after the answer) ${ms(parts.deliver)} ms, of which the signal alone (with the payload codec) is about ${ms(parts.signalOnly)} ms.`,
-        `Inbox after the runs: ${Object.entries(byState).map(([s, n]) => `${n.toLocaleString('en-US')} ${s}`).join(', ')}; ${errors} non-2xx answers or failed signals in all measured runs.`,
+        `Inbox after the runs: ${Object.entries(byState)
+          .map(([s, n]) => `${n.toLocaleString('en-US')} ${s}`)
+          .join(', ')}; ${errors} non-2xx answers or failed signals in all measured runs.`,
         `Section time ${Math.round((Date.now() - started) / 1000)} s, including the stack's start.`,
       ],
     };

@@ -1,7 +1,10 @@
 import type { BenchSection } from './types.js';
 
 /** docs/benchmarks.md: one table per section, the targets, how to reproduce. */
-export function markdownReport(sections: BenchSection[], { machine, elapsedSeconds, quick }: { machine: string; elapsedSeconds: number; quick: boolean }): string {
+export function markdownReport(
+  sections: BenchSection[],
+  { machine, elapsedSeconds, quick }: { machine: string; elapsedSeconds: number; quick: boolean },
+): string {
   const out = [
     '# Benchmarks',
     '',
@@ -14,14 +17,34 @@ export function markdownReport(sections: BenchSection[], { machine, elapsedSecon
     '',
     '| target | measured | |',
     '|---|---|---|',
-    ...sections.flatMap((s) => s.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`)),
+    ...sections.flatMap((s) =>
+      s.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`),
+    ),
   ];
   for (const section of sections) {
-    out.push('', `## ${section.title}`, '', section.method, '', `| ${section.columns.join(' | ')} |`, `|${section.columns.map(() => '---').join('|')}|`);
+    out.push(
+      '',
+      `## ${section.title}`,
+      '',
+      section.method,
+      '',
+      `| ${section.columns.join(' | ')} |`,
+      `|${section.columns.map(() => '---').join('|')}|`,
+    );
     for (const row of section.rows) out.push(`| ${row.join(' | ')} |`);
     for (const note of section.notes ?? []) out.push('', note);
   }
-  out.push('', '## Reproduce', '', '```sh', 'npm run bench              # about 9 minutes on 2 cores', 'npm run bench -- --quick   # a smaller run', 'npm run bench -- --only=ingest,history', '```', '');
+  out.push(
+    '',
+    '## Reproduce',
+    '',
+    '```sh',
+    'npm run bench              # about 9 minutes on 2 cores',
+    'npm run bench -- --quick   # a smaller run',
+    'npm run bench -- --only=ingest,history',
+    '```',
+    '',
+  );
   return out.join('\n');
 }
 
@@ -37,7 +60,10 @@ export function chartSvg(sections: BenchSection[]): string {
   for (const section of charts) {
     const { unit, bars } = section.chart!;
     const max = Math.max(...bars.map((b) => b.value), 1);
-    parts.push(`<text x="10" y="${y}" font-weight="600">${escape(section.title)}</text>`, `<text x="10" y="${y + 16}" fill="#5b6475" font-size="11">${escape(unit)}</text>`);
+    parts.push(
+      `<text x="10" y="${y}" font-weight="600">${escape(section.title)}</text>`,
+      `<text x="10" y="${y + 16}" fill="#5b6475" font-size="11">${escape(unit)}</text>`,
+    );
     y += 26;
     bars.forEach((bar, i) => {
       const length = Math.max(1, ((width - labelWidth - 90) * bar.value) / max);

@@ -20,7 +20,10 @@ const SECTIONS: Record<string, () => Promise<(ctx: BenchContext) => Promise<Benc
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const log = (line: string) => console.log(line);
 const ctx: BenchContext = {
   temporalBinary: await resolveTemporalBinary(log),

@@ -50,15 +50,23 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
     const sample = (mb: number) => ((lastRss = mb), (peakRss = Math.max(peakRss, mb)));
     const sampler = setInterval(() => void stack.worker.rssMb().then(sample, () => {}), 1_000);
     try {
-      await pool(Array.from({ length: n }, (_, i) => `scale-${i}`), 64, async (externalUserId, i) => {
-        const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', { externalUserId, policy: { connectTimeout: '24h' } });
-        if (response.status >= 300) throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
-        ids.push(response.body.verificationId);
-        if ((i + 1) % 1_000 === 0) {
-          const rate = Math.round((i + 1) / ((Date.now() - started) / 1000));
-          ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${rate}/s), worker RSS ${round(lastRss)} MB`);
-        }
-      });
+      await pool(
+        Array.from({ length: n }, (_, i) => `scale-${i}`),
+        64,
+        async (externalUserId, i) => {
+          const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', {
+            externalUserId,
+            policy: { connectTimeout: '24h' },
+          });
+          if (response.status >= 300)
+            throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
+          ids.push(response.body.verificationId);
+          if ((i + 1) % 1_000 === 0) {
+            const rate = Math.round((i + 1) / ((Date.now() - started) / 1000));
+            ctx.log(`    ${(i + 1).toLocaleString('en-US')} started (${rate}/s), worker RSS ${round(lastRss)} MB`);
+          }
+        },
+      );
     } finally {
       clearInterval(sampler);
     }
@@ -88,17 +96,50 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
       columns: ['measure', 'value', 'baseline', 'ratio'],
       rows: [
         ['worker RSS, MB', round(openRss), `${round(idleRss)} idle`, `${round(openRss / idleRss, 2)}×`],
-        ['peak worker RSS while starting, MB', round(peakRss), `${round(idleRss)} idle`, `${round(peakRss / idleRss, 2)}×`],
+        [
+          'peak worker RSS while starting, MB',
+          round(peakRss),
+          `${round(idleRss)} idle`,
+          `${round(peakRss / idleRss, 2)}×`,
+        ],
         ['starts per second', round(n / startSeconds), '—', '—'],
-        ['workflows in the sticky cache', openMetrics.cacheSize!, `${n} open`, `${round(openMetrics.cacheSize! / n, 2)}×`],
+        [
+          'workflows in the sticky cache',
+          openMetrics.cacheSize!,
+          `${n} open`,
+          `${round(openMetrics.cacheSize! / n, 2)}×`,
+        ],
         ['cache evictions while starting', openMetrics.evictions!, '—', '—'],
-        [`resume all after a restart, s`, round(coldSeconds), `${round(warmSeconds)} s warm (rate of the ${warm.length} cached)`, `${round(coldSeconds / warmSeconds, 2)}×`],
+        [
+          `resume all after a restart, s`,
+          round(coldSeconds),
+          `${round(warmSeconds)} s warm (rate of the ${warm.length} cached)`,
+          `${round(coldSeconds / warmSeconds, 2)}×`,
+        ],
         ['resumed per second', round(n / coldSeconds), `${round(n / warmSeconds)} warm`, '—'],
         ['worker restart until polling, s', round(restartSeconds, 2), '—', '—'],
-        ['worker RSS after resuming all, MB', round(afterRss), `${round(idleRss)} idle`, `${round(afterRss / idleRss, 2)}×`],
+        [
+          'worker RSS after resuming all, MB',
+          round(afterRss),
+          `${round(idleRss)} idle`,
+          `${round(afterRss / idleRss, 2)}×`,
+        ],
       ],
-      targets: [{ target: '10,000 open verifications under 600 MB of worker RSS', measured: `${round(openRss)} MB with ${n.toLocaleString('en-US')} open (${round(afterRss)} MB after resuming all)`, met: n >= 10_000 && Math.max(openRss, afterRss) < 600 }],
-      chart: { unit: 'worker RSS, MB', bars: [{ label: 'idle', value: round(idleRss) }, { label: `${n.toLocaleString('en-US')} open`, value: round(openRss) }, { label: 'after resuming all', value: round(afterRss) }] },
+      targets: [
+        {
+          target: '10,000 open verifications under 600 MB of worker RSS',
+          measured: `${round(openRss)} MB with ${n.toLocaleString('en-US')} open (${round(afterRss)} MB after resuming all)`,
+          met: n >= 10_000 && Math.max(openRss, afterRss) < 600,
+        },
+      ],
+      chart: {
+        unit: 'worker RSS, MB',
+        bars: [
+          { label: 'idle', value: round(idleRss) },
+          { label: `${n.toLocaleString('en-US')} open`, value: round(openRss) },
+          { label: 'after resuming all', value: round(afterRss) },
+        ],
+      },
       notes: [
         `After the restart the cache held ${afterMetrics.cacheSize} workflows (hits ${afterMetrics.cacheHits}, misses ${afterMetrics.cacheMisses}).`,
         `The peak (${round(peakRss)} MB) comes from the burst of 64 starts at a time more than from the verifications: under that allocation rate V8 lets both of the worker's heaps (activities on the main thread, workflows on their thread) grow well past what they hold live, and shrinks them once the burst ends. The target is judged on the verifications waiting.`,

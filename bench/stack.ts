@@ -40,13 +40,20 @@ export interface WorkerProcess {
  * (in memory), a fresh database on the local Postgres, the sandbox and the API in
  * this process, and one worker process running the prebuilt workflow bundle.
  */
-export async function startBenchStack(ctx: BenchContext, { workerEnv = {} as Record<string, string> } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  ctx: BenchContext,
+  { workerEnv = {} as Record<string, string> } = {},
+): Promise<BenchStack> {
   const server = await startTemporalDevServer({ binary: ctx.temporalBinary, port: await freePort() });
   const url = new URL(ctx.databaseUrl);
   url.pathname = `/smile_verify_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
-  const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
+  const sandbox = await buildSandbox({
+    apiKey: 'sandbox-key',
+    apiSecret: 'sandbox-secret',
+    webhookRetryDelaysMs: [200, 400],
+  });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   const apiPort = await freePort();
   const env = {
@@ -74,7 +81,13 @@ export async function startBenchStack(ctx: BenchContext, { workerEnv = {} as Rec
   const worker = await startWorkerProcess(ctx, { ...env, ...workerEnv });
 
   return {
-    config, sql, apiUrl, sandboxUrl, temporal, server, worker,
+    config,
+    sql,
+    apiUrl,
+    sandboxUrl,
+    temporal,
+    server,
+    worker,
     async close() {
       await worker.stop();
       await app.close();
@@ -97,17 +110,36 @@ async function workflowBundle(): Promise<string> {
 async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   // NODE_OPTIONS as the Dockerfile's worker stage sets it.
-  const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_OPTIONS: '--max-semi-space-size=4', ...env, WORKFLOW_BUNDLE_PATH: await workflowBundle(), WORKER_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', WORKER_SHUTDOWN_GRACE_SECONDS: '2' };
+  const fullEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_OPTIONS: '--max-semi-space-size=4',
+    ...env,
+    WORKFLOW_BUNDLE_PATH: await workflowBundle(),
+    WORKER_METRICS_PORT: String(metricsPort),
+    LOG_LEVEL: 'warn',
+    WORKER_SHUTDOWN_GRACE_SECONDS: '2',
+  };
   let child: ChildProcess;
   const start = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      cwd: ROOT,
+      env: fullEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
     child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     for (let i = 0; i < 240; i++) {
       if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
-      if (await fetch(metricsUrl).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(metricsUrl).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await sleep(250);
     }
     throw new Error(`worker did not start: ${output}`);
@@ -138,7 +170,10 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
 export async function smileRequest(sandboxUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(sandboxUrl + path, {
     method,
-    headers: { authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const envelope = (await response.json()) as { data: unknown; code: string };
@@ -146,17 +181,29 @@ export async function smileRequest(sandboxUrl: string, method: string, path: str
   return envelope.data;
 }
 
-export async function api<T>(stack: Pick<BenchStack, 'apiUrl'>, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  stack: Pick<BenchStack, 'apiUrl'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(stack.apiUrl + path, {
     method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 /** Runs `task` over `items` with at most `concurrency` at once. */
-export async function pool<T, R>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -11,9 +11,12 @@ export const DEV_API_KEY = 'dev-api-key';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -26,7 +29,10 @@ const schema = z.object({
   API_KEYS: list.pipe(z.array(z.string().min(8, 'each key needs at least 8 characters')).min(1)).default([DEV_API_KEY]),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('verifications'),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -89,19 +95,28 @@ export interface TemporalTls {
 
 /** TLS is on when asked for, when any TLS file is given, or with an API key (Temporal Cloud); off when TEMPORAL_TLS=false. */
 function temporalTls(env: Env): TemporalTls | undefined {
-  const files = { caPath: env.TEMPORAL_TLS_CA_PATH, certPath: env.TEMPORAL_TLS_CERT_PATH, keyPath: env.TEMPORAL_TLS_KEY_PATH };
+  const files = {
+    caPath: env.TEMPORAL_TLS_CA_PATH,
+    certPath: env.TEMPORAL_TLS_CERT_PATH,
+    keyPath: env.TEMPORAL_TLS_KEY_PATH,
+  };
   const wanted = env.TEMPORAL_TLS ?? (Object.values(files).some(Boolean) || Boolean(env.TEMPORAL_API_KEY));
   if (!wanted) return undefined;
-  return Object.fromEntries(Object.entries({ ...files, serverName: env.TEMPORAL_TLS_SERVER_NAME }).filter(([, v]) => v));
+  return Object.fromEntries(
+    Object.entries({ ...files, serverName: env.TEMPORAL_TLS_SERVER_NAME }).filter(([, v]) => v),
+  );
 }
 
 /** Smile's real SDK for Smile's hosts (with the matching link host), else the sandbox's copy beside its API. */
 function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
   const api = new URL(env.SMILE_API_URL);
   const real = api.hostname.endsWith('smileapi.io');
-  const linkApiHost = real && !api.hostname.startsWith('sandbox') ? 'https://link.smileapi.io/v1' : 'https://link-sandbox.smileapi.io/v1';
+  const linkApiHost =
+    real && !api.hostname.startsWith('sandbox') ? 'https://link.smileapi.io/v1' : 'https://link-sandbox.smileapi.io/v1';
   return {
-    widgetScriptUrl: env.SMILE_WIDGET_SCRIPT_URL ?? (real ? 'https://web.smileapi.io/v2/smile.v2.js' : `${api.origin}/wink/smile.v2.js`),
+    widgetScriptUrl:
+      env.SMILE_WIDGET_SCRIPT_URL ??
+      (real ? 'https://web.smileapi.io/v2/smile.v2.js' : `${api.origin}/wink/smile.v2.js`),
     linkApiHost,
   };
 }
@@ -109,12 +124,38 @@ function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { port: number; host: string; keys: string[]; publicUrl: string; rateLimitPerMinute: number; trustedProxies: string[] | undefined };
+  api: {
+    port: number;
+    host: string;
+    keys: string[];
+    publicUrl: string;
+    rateLimitPerMinute: number;
+    trustedProxies: string[] | undefined;
+  };
   database: { url: string | undefined; poolSize: number };
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls: TemporalTls | undefined; apiKey: string | undefined };
-  worker: { metrics: { host: string; port: number } | undefined; shutdownGraceSeconds: number; workflowBundlePath: string | undefined; maxCachedWorkflows: number };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    tls: TemporalTls | undefined;
+    apiKey: string | undefined;
+  };
+  worker: {
+    metrics: { host: string; port: number } | undefined;
+    shutdownGraceSeconds: number;
+    workflowBundlePath: string | undefined;
+    maxCachedWorkflows: number;
+  };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
-  smile: { apiUrl: string; apiKey: string; apiSecret: string; webhookSecret: string; webhookAllowedIps: string[] | undefined; requestsPerSecond: number };
+  smile: {
+    apiUrl: string;
+    apiKey: string;
+    apiSecret: string;
+    webhookSecret: string;
+    webhookAllowedIps: string[] | undefined;
+    requestsPerSecond: number;
+  };
   resultCallback: { url: string | undefined; secret: string };
   smileId: { url: string; partnerId: string; apiKey: string };
   payloadEncryptionKey: { key: string; retired: string[]; isDevKey: boolean };
@@ -134,24 +175,37 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),
+    );
   }
   const env = parsed.data;
   const isDevKey = env.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY;
   if (env.NODE_ENV === 'production' && isDevKey) {
-    throw new ConfigError([{ variable: 'PAYLOAD_ENCRYPTION_KEY', message: 'the dev key cannot be used in production' }]);
+    throw new ConfigError([
+      { variable: 'PAYLOAD_ENCRYPTION_KEY', message: 'the dev key cannot be used in production' },
+    ]);
   }
   if (env.NODE_ENV === 'production' && env.API_KEYS.includes(DEV_API_KEY)) {
     throw new ConfigError([{ variable: 'API_KEYS', message: 'the dev key cannot be used in production' }]);
   }
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
-    throw new ConfigError([{ variable: missing, message: 'a client certificate needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' }]);
+    throw new ConfigError([
+      {
+        variable: missing,
+        message: 'a client certificate needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
+      },
+    ]);
   }
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    api: { port: env.PORT, host: env.HOST, keys: env.API_KEYS, publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    api: {
+      port: env.PORT,
+      host: env.HOST,
+      keys: env.API_KEYS,
+      publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
       trustedProxies: env.TRUSTED_PROXIES,
     },
@@ -165,7 +219,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       apiKey: env.TEMPORAL_API_KEY,
     },
     worker: {
-      metrics: env.WORKER_METRICS_PORT === 0 ? undefined : { host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT },
+      metrics:
+        env.WORKER_METRICS_PORT === 0 ? undefined : { host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT },
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
@@ -181,7 +236,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     resultCallback: { url: env.RESULT_CALLBACK_URL, secret: env.RESULT_CALLBACK_SECRET },
     smileId: { url: env.SMILE_ID_URL, partnerId: env.SMILE_ID_PARTNER_ID, apiKey: env.SMILE_ID_API_KEY },
-    payloadEncryptionKey: { key: env.PAYLOAD_ENCRYPTION_KEY, retired: env.PAYLOAD_ENCRYPTION_RETIRED_KEYS ?? [], isDevKey },
+    payloadEncryptionKey: {
+      key: env.PAYLOAD_ENCRYPTION_KEY,
+      retired: env.PAYLOAD_ENCRYPTION_RETIRED_KEYS ?? [],
+      isDevKey,
+    },
     sandbox: { port: env.SANDBOX_PORT, host: env.SANDBOX_HOST },
   };
 }

@@ -21,7 +21,9 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>, name: st
     name,
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(process.stdout.isTTY && config.env !== 'production' ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
+    ...(process.stdout.isTTY && config.env !== 'production'
+      ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+      : {}),
   };
 }
 

@@ -16,7 +16,11 @@ export function dataConverterOf(config: Pick<Config, 'payloadEncryptionKey'>): D
  * NativeConnection alike: the address, TLS (server CA, client certificate, SNI
  * override) and a Temporal Cloud API key.
  */
-export function connectionOptionsOf({ temporal }: Pick<Config, 'temporal'>): { address: string; tls?: TLSConfig; apiKey?: string } {
+export function connectionOptionsOf({ temporal }: Pick<Config, 'temporal'>): {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+} {
   const { address, tls, apiKey } = temporal;
   if (!tls) return { address, ...(apiKey ? { apiKey } : {}) };
   const read = (path: string) => readFileSync(path);
@@ -37,6 +41,10 @@ export function connectionOptionsOf({ temporal }: Pick<Config, 'temporal'>): { a
  */
 export function createTemporalClient(config: Config): { client: Client; connection: Connection } {
   const connection = Connection.lazy({ ...connectionOptionsOf(config), connectTimeout: 3_000 });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterOf(config) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(config),
+  });
   return { client, connection };
 }

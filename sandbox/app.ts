@@ -57,7 +57,12 @@ export async function buildSandbox(options: SandboxOptions) {
   // Typed without the factory's PromiseLike, so that `await buildSandbox()` keeps the extras below.
   const app: FastifyInstance = Fastify({ logger, bodyLimit: 2 * 1024 * 1024 });
   const dispatcher = new WebhookDispatcher(state, settings.webhookRetryDelaysMs, app.log);
-  const kyc = new KycService(state, { partnerId: settings.smileIdPartnerId, apiKey: settings.smileIdApiKey }, settings.kycCallbackDelayMs, app.log);
+  const kyc = new KycService(
+    state,
+    { partnerId: settings.smileIdPartnerId, apiKey: settings.smileIdApiKey },
+    settings.kycCallbackDelayMs,
+    app.log,
+  );
   const credentials = Buffer.from(`${apiKey}:${apiSecret}`);
 
   app.addHook('onClose', async () => {
@@ -66,14 +71,28 @@ export async function buildSandbox(options: SandboxOptions) {
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof SandboxError) return fail(reply, error.code, error.message);
-    if (error instanceof ZodError) return fail(reply, 'INVALID_PARAMETERS', error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (error instanceof ZodError)
+      return fail(
+        reply,
+        'INVALID_PARAMETERS',
+        error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
     if ((error.statusCode ?? 500) < 500) return fail(reply, 'INVALID_PARAMETERS', error.message);
     request.log.error({ err: error }, 'sandbox error');
     return fail(reply, 'SERVER_ERROR', 'Internal error');
   });
 
   app.get('/', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(indexPage({ apiKey, apiSecret, webhookSecret: settings.webhookSecret, smileIdPartnerId: settings.smileIdPartnerId })),
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        indexPage({
+          apiKey,
+          apiSecret,
+          webhookSecret: settings.webhookSecret,
+          smileIdPartnerId: settings.smileIdPartnerId,
+        }),
+      ),
   );
 
   await app.register(
@@ -93,7 +112,12 @@ export async function buildSandbox(options: SandboxOptions) {
   );
   await app.register(controlRoutes, { prefix: '/sandbox/v1', state, dispatcher });
   await app.register(winkRoutes, { state, dispatcher });
-  await app.register(kycRoutes, { prefix: '/smile-id/v1', kyc, partnerId: settings.smileIdPartnerId, apiKey: settings.smileIdApiKey });
+  await app.register(kycRoutes, {
+    prefix: '/smile-id/v1',
+    kyc,
+    partnerId: settings.smileIdPartnerId,
+    apiKey: settings.smileIdApiKey,
+  });
   return Object.assign(app, { sandboxState: state, sandboxWebhooks: dispatcher });
 }
 

@@ -4,9 +4,21 @@ import { SANDBOX_PERSONAS } from './users.js';
 const row = (...cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 
 /** The sandbox's front page: what an integrator needs to start trying it. */
-export function indexPage(o: { apiKey: string; apiSecret: string; webhookSecret: string; smileIdPartnerId: string }): string {
+export function indexPage(o: {
+  apiKey: string;
+  apiSecret: string;
+  webhookSecret: string;
+  smileIdPartnerId: string;
+}): string {
   const users = SANDBOX_PERSONAS.map((p) =>
-    row(p.fullName, `<code>${p.username}</code>`, `<code>${p.password}</code>`, `<code>${p.mfaCode}</code>`, `<code>${p.providerId}</code>`, `${p.expected.outcome} ${p.expected.reasons.join(', ')}`),
+    row(
+      p.fullName,
+      `<code>${p.username}</code>`,
+      `<code>${p.password}</code>`,
+      `<code>${p.mfaCode}</code>`,
+      `<code>${p.providerId}</code>`,
+      `${p.expected.outcome} ${p.expected.reasons.join(', ')}`,
+    ),
   ).join('');
   const endpoints = [
     ['POST', '/v1/users', 'a user and its link token (5 hours); USER_CREATED'],
@@ -14,16 +26,38 @@ export function indexPage(o: { apiKey: string; apiSecret: string; webhookSecret:
     ['GET', '/v1/users/:id', 'one user'],
     ['GET', '/v1/accounts?userId=', 'accounts (size ≤ 150, cursor → nextCursor)'],
     ['GET / DELETE', '/v1/accounts/:id', 'one account / revoke it (ACCOUNT_DISCONNECTED)'],
-    ['GET', '/v1/identities, /employments, /contributions, /incomes, /eincomes', 'filters userId, accountId, sourceId; startDate/endDate (eincomes: startMonth/endMonth); and /:id'],
-    ['GET / POST', '/v1/webhooks', 'registrations: {url, includePayload?, eventTypes? (ALL_EVENTS), secret? (the sandbox secret), name?, active?}'],
+    [
+      'GET',
+      '/v1/identities, /employments, /contributions, /incomes, /eincomes',
+      'filters userId, accountId, sourceId; startDate/endDate (eincomes: startMonth/endMonth); and /:id',
+    ],
+    [
+      'GET / POST',
+      '/v1/webhooks',
+      'registrations: {url, includePayload?, eventTypes? (ALL_EVENTS), secret? (the sandbox secret), name?, active?}',
+    ],
     ['GET / DELETE', '/v1/webhooks/:id', 'one registration'],
-    ['POST', '/sandbox/v1/connect', '{userToken, username, password, mfaCode?, providerId?}: links an account as the widget would; answers {account, callbacks, events}'],
-    ['POST / DELETE', '/sandbox/v1/faults', '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?} / reset'],
+    [
+      'POST',
+      '/sandbox/v1/connect',
+      '{userToken, username, password, mfaCode?, providerId?}: links an account as the widget would; answers {account, callbacks, events}',
+    ],
+    [
+      'POST / DELETE',
+      '/sandbox/v1/faults',
+      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?} / reset',
+    ],
     ['GET', '/sandbox/v1/events?userId=, /sandbox/v1/deliveries', 'what was emitted, and each delivery attempt'],
     ['GET', '/wink, /wink/smile.v2.js', 'the widget, and the SDK defining <code>SmileLinkModal</code>'],
-    ['POST', '/smile-id/v1/jobs, /smile-id/v1/job_status', 'Smile ID style KYC jobs (signed requests; signed callback to callback_url)'],
+    [
+      'POST',
+      '/smile-id/v1/jobs, /smile-id/v1/job_status',
+      'Smile ID style KYC jobs (signed requests; signed callback to callback_url)',
+    ],
   ];
-  const codes = Object.entries(KYC_RESULT_CODES).map(([code, r]) => row(`<code>${code}</code>`, r.approved ? 'approved' : 'rejected', r.text)).join('');
+  const codes = Object.entries(KYC_RESULT_CODES)
+    .map(([code, r]) => row(`<code>${code}</code>`, r.approved ? 'approved' : 'rejected', r.text))
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Smile sandbox</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}td,th{padding:.25rem .75rem;text-align:left;vertical-align:top}</style>

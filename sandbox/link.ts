@@ -1,6 +1,13 @@
 import { SandboxError, smileId } from './envelope.js';
 import { personaData } from './persona-data.js';
-import { DATAPOINT_KINDS, DATAPOINTS, type AccountRecord, type ConnectionStatus, type DataRecord, type SandboxState } from './state.js';
+import {
+  DATAPOINT_KINDS,
+  DATAPOINTS,
+  type AccountRecord,
+  type ConnectionStatus,
+  type DataRecord,
+  type SandboxState,
+} from './state.js';
 import { findPersona, SANDBOX_PERSONAS } from './users.js';
 import type { PendingEvent } from './webhooks/dispatcher.js';
 import { taskPayload } from './webhooks/payload.js';
@@ -16,10 +23,20 @@ const ERROR_MESSAGES: Record<string, string> = {
   INVALID_MFA: 'The verification code is incorrect',
 };
 
-function setStatus(state: SandboxState, record: AccountRecord, status: ConnectionStatus, errorCode: string | null = null) {
+function setStatus(
+  state: SandboxState,
+  record: AccountRecord,
+  status: ConnectionStatus,
+  errorCode: string | null = null,
+) {
   const updatedAt = state.nowIso();
   record.account.connectionStatus = status;
-  record.account.connection = { status, errorCode, errorMessage: errorCode ? (ERROR_MESSAGES[errorCode] ?? errorCode) : null, updatedAt };
+  record.account.connection = {
+    status,
+    errorCode,
+    errorMessage: errorCode ? (ERROR_MESSAGES[errorCode] ?? errorCode) : null,
+    updatedAt,
+  };
 }
 
 const accountData = (record: AccountRecord) => ({
@@ -40,9 +57,14 @@ export function login(
   const now = state.nowIso();
   const record: AccountRecord = {
     account: {
-      id: smileId('a'), createdAt: now, providerId, userId, connectionStatus: 'PENDING',
+      id: smileId('a'),
+      createdAt: now,
+      providerId,
+      userId,
+      connectionStatus: 'PENDING',
       connection: { status: 'PENDING', errorCode: null, errorMessage: null, updatedAt: now },
-      monitorStatus: 'UNSUPPORTED', monitor: { status: 'UNSUPPORTED', updatedAt: now },
+      monitorStatus: 'UNSUPPORTED',
+      monitor: { status: 'UNSUPPORTED', updatedAt: now },
     },
     loginName: input.username,
     personaKey: persona?.key,
@@ -61,14 +83,22 @@ export function fail(state: SandboxState, record: AccountRecord, errorCode: stri
   setStatus(state, record, 'ERROR', errorCode);
   burst.push({
     type: 'ACCOUNT_FAILED',
-    data: { ...accountData(record), loginName: record.loginName, errorCode, errorMessage: record.account.connection.errorMessage },
+    data: {
+      ...accountData(record),
+      loginName: record.loginName,
+      errorCode,
+      errorMessage: record.account.connection.errorMessage,
+    },
   });
 }
 
 /** The MFA screen: the right code connects the account and syncs its data; a wrong one fails it. */
 export function verifyMfa(state: SandboxState, record: AccountRecord, code: string, burst: PendingEvent[]): void {
   if (record.account.connectionStatus !== 'AWAITING_MFA') {
-    throw new SandboxError('INVALID_PARAMETERS', `Account is ${record.account.connectionStatus}, not awaiting a verification code`);
+    throw new SandboxError(
+      'INVALID_PARAMETERS',
+      `Account is ${record.account.connectionStatus}, not awaiting a verification code`,
+    );
   }
   const persona = SANDBOX_PERSONAS.find((p) => p.key === record.personaKey)!;
   if (code !== persona.mfaCode) return fail(state, record, 'INVALID_MFA', burst);
@@ -84,10 +114,24 @@ function sync(state: SandboxState, record: AccountRecord, burst: PendingEvent[])
   const { account } = record;
   const persona = SANDBOX_PERSONAS.find((p) => p.key === record.personaKey)!;
   const data = personaData(persona, state.now());
-  const source = { userId: account.userId, sourceId: account.id, sourceType: 'ACCOUNT', taskType: 'LINK_ACCOUNT', providers: [account.providerId] };
+  const source = {
+    userId: account.userId,
+    sourceId: account.id,
+    sourceType: 'ACCOUNT',
+    taskType: 'LINK_ACCOUNT',
+    providers: [account.providerId],
+  };
   burst.push({ type: 'TASK_STARTED', data: source });
   const createdAt = state.nowIso();
-  const metadata = { createdAt, itemCreatedAt: createdAt, sourceId: account.id, sourceType: 'ACCOUNT' as const, userId: account.userId, providerId: account.providerId, accountId: account.id };
+  const metadata = {
+    createdAt,
+    itemCreatedAt: createdAt,
+    sourceId: account.id,
+    sourceType: 'ACCOUNT' as const,
+    userId: account.userId,
+    providerId: account.providerId,
+    accountId: account.id,
+  };
   const datapoints: string[] = [];
   for (const kind of DATAPOINT_KINDS) {
     const rows = kind === 'identities' ? [data.identity] : data[kind];
@@ -97,7 +141,10 @@ function sync(state: SandboxState, record: AccountRecord, burst: PendingEvent[])
     for (const r of stored) state.records[kind].set(r.id, r);
     datapoints.push(datapoint);
     const detail = kind === 'identities' ? { identityId: stored[0]!.id } : { count: stored.length };
-    burst.push({ type: event, data: { userId: account.userId, accountId: account.id, ...detail, providers: [account.providerId] } });
+    burst.push({
+      type: event,
+      data: { userId: account.userId, accountId: account.id, ...detail, providers: [account.providerId] },
+    });
   }
   burst.push({
     type: 'TASK_FINISHED',

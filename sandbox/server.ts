@@ -18,9 +18,15 @@ if (config.env === 'development') {
   const now = isoSeconds(new Date());
   const id = 'dev-api-webhook';
   sandbox.sandboxState.webhooks.set(id, {
-    id, createdAt: now, updatedAt: now, name: 'smile-verify API (dev)',
+    id,
+    createdAt: now,
+    updatedAt: now,
+    name: 'smile-verify API (dev)',
     url: `http://${config.api.host}:${config.api.port}/webhooks/smile`,
-    secret: config.smile.webhookSecret, eventTypes: ['ALL_EVENTS'], active: true, includePayload: true,
+    secret: config.smile.webhookSecret,
+    eventTypes: ['ALL_EVENTS'],
+    active: true,
+    includePayload: true,
   });
   sandbox.log.info({ url: sandbox.sandboxState.webhooks.get(id)!.url }, 'registered the dev webhook (with payload)');
 }

@@ -44,7 +44,12 @@ export interface AccountRecord {
 export const DATAPOINTS = {
   identities: { prefix: 'i', datapoint: 'IDENTITIES', event: 'IDENTITY_ADDED', payloadKey: 'identity' },
   employments: { prefix: 'e', datapoint: 'EMPLOYMENTS', event: 'EMPLOYMENTS_ADDED', payloadKey: 'employments' },
-  contributions: { prefix: 'con', datapoint: 'CONTRIBUTIONS', event: 'CONTRIBUTIONS_ADDED', payloadKey: 'contributions' },
+  contributions: {
+    prefix: 'con',
+    datapoint: 'CONTRIBUTIONS',
+    event: 'CONTRIBUTIONS_ADDED',
+    payloadKey: 'contributions',
+  },
   incomes: { prefix: 'inc', datapoint: 'INCOMES', event: 'INCOMES_ADDED', payloadKey: 'incomes' },
   eincomes: { prefix: 'einc', datapoint: 'EINCOMES', event: 'EINCOMES_ADDED', payloadKey: 'eincomes' },
 } as const;
@@ -102,7 +107,11 @@ export class SandboxState {
   readonly tokens = new Map<string, SandboxToken>();
   readonly accounts = new Map<string, AccountRecord>();
   readonly records: Record<DatapointKind, Map<string, DataRecord>> = {
-    identities: new Map(), employments: new Map(), contributions: new Map(), incomes: new Map(), eincomes: new Map(),
+    identities: new Map(),
+    employments: new Map(),
+    contributions: new Map(),
+    incomes: new Map(),
+    eincomes: new Map(),
   };
   readonly webhooks = new Map<string, SandboxWebhook>();
   /** Every event the sandbox emitted (before faults), in order. */

@@ -32,7 +32,11 @@ export const SANDBOX_USERS = {
     phone: '+639559991234',
     providerId: 'sss_ph',
     providerName: 'Social Security System (PH)',
-    expected: { outcome: 'APPROVED', reasons: [], datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'INCOMES', 'EINCOMES'] },
+    expected: {
+      outcome: 'APPROVED',
+      reasons: [],
+      datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'INCOMES', 'EINCOMES'],
+    },
   },
   ryan: {
     key: 'ryan',
@@ -43,7 +47,11 @@ export const SANDBOX_USERS = {
     phone: '+628119994321',
     providerId: 'bpjs_tk_id',
     providerName: 'BPJS Ketenagakerjaan (ID)',
-    expected: { outcome: 'REVIEW', reasons: ['CONTRIBUTION_GAP'], datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'EINCOMES'] },
+    expected: {
+      outcome: 'REVIEW',
+      reasons: ['CONTRIBUTION_GAP'],
+      datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'EINCOMES'],
+    },
   },
   christina: {
     key: 'christina',
@@ -54,7 +62,11 @@ export const SANDBOX_USERS = {
     phone: '+6599996789',
     providerId: 'cpf_sg',
     providerName: 'Central Provident Fund (SG)',
-    expected: { outcome: 'DECLINED', reasons: ['NO_CURRENT_EMPLOYMENT'], datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS'] },
+    expected: {
+      outcome: 'DECLINED',
+      reasons: ['NO_CURRENT_EMPLOYMENT'],
+      datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS'],
+    },
   },
   anisha: {
     key: 'anisha',
@@ -72,11 +84,16 @@ export const SANDBOX_USERS = {
 export const SANDBOX_PERSONAS: readonly SandboxPersona[] = Object.values(SANDBOX_USERS);
 
 /** The providers the sandbox widget lists, one per test user's country. */
-export const SANDBOX_PROVIDERS = SANDBOX_PERSONAS.map(({ providerId, providerName }) => ({ id: providerId, name: providerName }));
+export const SANDBOX_PROVIDERS = SANDBOX_PERSONAS.map(({ providerId, providerName }) => ({
+  id: providerId,
+  name: providerName,
+}));
 
 /** The persona a login name belongs to: its email (any case) or its phone number (digits only compared). */
 export function findPersona(username: string): SandboxPersona | undefined {
   const login = username.trim().toLowerCase();
   const digits = login.replace(/\D/g, '');
-  return SANDBOX_PERSONAS.find((p) => p.username === login || (digits.length >= 8 && p.phone.replace(/\D/g, '') === digits));
+  return SANDBOX_PERSONAS.find(
+    (p) => p.username === login || (digits.length >= 8 && p.phone.replace(/\D/g, '') === digits),
+  );
 }

@@ -51,7 +51,11 @@ function formatLine(name: string, line: string): string {
 }
 
 function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(formatLine(name, line)));
   }
@@ -68,7 +72,10 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildP
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(300);
   }
@@ -106,7 +113,9 @@ try {
     provisionDatabase({ databaseUrl: config.database.url, embeddedDataDir: `${DEV_DIR}/pglite`, log: say }),
   ]);
   stops.push(() => database.stop());
-  say(`Postgres: ${database.kind === 'embedded' ? 'embedded PGlite (.dev/pglite)' : new URL(database.url).host + new URL(database.url).pathname}`);
+  say(
+    `Postgres: ${database.kind === 'embedded' ? 'embedded PGlite (.dev/pglite)' : new URL(database.url).host + new URL(database.url).pathname}`,
+  );
 
   const env = { ...process.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(database.poolSize) };
   startChild('sandbox', 'sandbox/server.ts', env);

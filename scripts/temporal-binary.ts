@@ -14,7 +14,10 @@ const CACHED_BINARY = join(TEMPORAL_CACHE_DIR, 'temporal');
 type Log = (line: string) => void;
 
 async function isExecutable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(() => true, () => false);
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function onPath(name: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
@@ -38,12 +41,15 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log, 
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`)),
+    );
   }).finally(() => clearInterval(ticker));
 }
 
 async function goInstall(log: Log): Promise<string> {
-  const go = (await onPath('go')) ?? ((await isExecutable('/usr/local/go/bin/go')) ? '/usr/local/go/bin/go' : undefined);
+  const go =
+    (await onPath('go')) ?? ((await isExecutable('/usr/local/go/bin/go')) ? '/usr/local/go/bin/go' : undefined);
   if (!go) throw new Error('go is not installed');
   log(`building the Temporal dev server (temporal v${TEMPORAL_CLI_VERSION}), first run only, a few minutes…`);
   await mkdir(TEMPORAL_CACHE_DIR, { recursive: true });

@@ -52,7 +52,8 @@ export async function waitForTemporal(address: string, namespace = 'default', ti
         await connection.close();
       }
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not become ready: ${(error as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`Temporal at ${address} did not become ready: ${(error as Error).message}`);
       await sleep(250);
     }
   }
@@ -60,8 +61,28 @@ export async function waitForTemporal(address: string, namespace = 'default', ti
 
 /** Starts `temporal server start-dev` with the search attributes of SPEC §6 registered. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
-  const { binary, host = '127.0.0.1', port, uiPort, dbFile, namespace = 'default', codecEndpoint, log = () => {} } = options;
-  const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
+  const {
+    binary,
+    host = '127.0.0.1',
+    port,
+    uiPort,
+    dbFile,
+    namespace = 'default',
+    codecEndpoint,
+    log = () => {},
+  } = options;
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+  ];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (dbFile) args.push('--db-filename', dbFile);
   if (codecEndpoint && uiPort !== undefined) args.push('--ui-codec-endpoint', codecEndpoint);

@@ -20,7 +20,14 @@ export interface WorkerDeps {
 }
 
 /** One worker on the verification task queue, hosting the workflow and every activity. */
-export async function createWorker({ config, sql, smile, connection, workflowBundle, shutdownGraceTime }: WorkerDeps): Promise<Worker> {
+export async function createWorker({
+  config,
+  sql,
+  smile,
+  connection,
+  workflowBundle,
+  shutdownGraceTime,
+}: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -11,7 +11,10 @@ const log = createLogger(config, 'worker');
 const { metrics, shutdownGraceSeconds, workflowBundlePath } = config.worker;
 
 // Temporal's runtime metrics (task latencies, slots, sticky cache, polls) on a Prometheus endpoint.
-if (metrics) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } } });
+if (metrics)
+  Runtime.install({
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } },
+  });
 
 const sql = await openDatabase(config, log, 'smile-verify-worker').catch((error: Error) => {
   log.fatal({ err: error }, 'could not open the database');
@@ -29,7 +32,11 @@ const worker = await createWorker({
   shutdownGraceTime: `${shutdownGraceSeconds}s`,
 });
 
-log.info(workflowBundlePath ? `workflows from the prebuilt bundle ${workflowBundlePath}` : 'workflows bundled from source (run `npm run build:workflows` for production)');
+log.info(
+  workflowBundlePath
+    ? `workflows from the prebuilt bundle ${workflowBundlePath}`
+    : 'workflows bundled from source (run `npm run build:workflows` for production)',
+);
 if (metrics) log.info(`worker metrics on http://${metrics.host}:${metrics.port}/metrics`);
 log.info(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
 // worker.run() resolves after SIGINT/SIGTERM once in-flight tasks drain: polling stops at

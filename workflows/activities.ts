@@ -10,9 +10,17 @@ import type { Activities } from '../activities/index.js';
 
 type SmileActivities = Pick<
   Activities,
-  'issueLinkToken' | 'refreshLinkToken' | 'connectedAccounts' | 'fetchAndStoreDatapoints' | 'submitKycJob' | 'getKycJobStatus'
+  | 'issueLinkToken'
+  | 'refreshLinkToken'
+  | 'connectedAccounts'
+  | 'fetchAndStoreDatapoints'
+  | 'submitKycJob'
+  | 'getKycJobStatus'
 >;
-type StoreActivities = Pick<Activities, 'recordVerification' | 'storeTaskPayload' | 'evaluateVerification' | 'recordCallbackOutcome'>;
+type StoreActivities = Pick<
+  Activities,
+  'recordVerification' | 'storeTaskPayload' | 'evaluateVerification' | 'recordCallbackOutcome'
+>;
 type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 
 /** Smile and the KYC provider: retry transient errors for about ten minutes, then give up. */
@@ -22,7 +30,10 @@ export const smile = proxyActivities<SmileActivities>({
 });
 
 /** Postgres: a restart or a failover is worth waiting for. */
-const STORE_OPTIONS = { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' } } as const;
+const STORE_OPTIONS = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
+} as const;
 const remoteStore = proxyActivities<StoreActivities>(STORE_OPTIONS);
 const localStore = proxyLocalActivities<StoreActivities>(STORE_OPTIONS);
 

@@ -4,9 +4,7 @@ import { DATAPOINTS } from './types.js';
 export { durationMs } from './duration.js';
 
 /** Durations are strings such as `30s`, `10m`, `72h` or `2d` (SPEC §6). */
-const durationSchema = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
+const durationSchema = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
 
 const contributionMonthsSchema = z
   .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })

@@ -13,16 +13,22 @@ export interface ResultCallbackInput {
  * URL, retried with exponential backoff for up to 24 h (the activity's retry
  * policy), then records the outcome in the stored status document.
  */
-export async function resultCallbackWorkflow({ runId, verificationId, callbackUrl }: ResultCallbackInput): Promise<string> {
+export async function resultCallbackWorkflow({
+  runId,
+  verificationId,
+  callbackUrl,
+}: ResultCallbackInput): Promise<string> {
   let outcome: CallbackResult & { status: Exclude<CallbackStatus, 'PENDING'> };
   try {
-    const delivery = await callbacks.deliverResultCallback.executeWithOptions({ summary: `POST the result of ${verificationId}` }, [
-      { runId, callbackUrl },
-    ]);
+    const delivery = await callbacks.deliverResultCallback.executeWithOptions(
+      { summary: `POST the result of ${verificationId}` },
+      [{ runId, callbackUrl }],
+    );
     outcome = { status: delivery.delivered ? 'DELIVERED' : 'NOT_CONFIGURED' };
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    const cause = error.cause instanceof ApplicationFailure ? error.cause.message : (error.cause?.message ?? error.message);
+    const cause =
+      error.cause instanceof ApplicationFailure ? error.cause.message : (error.cause?.message ?? error.message);
     outcome = { status: 'FAILED', error: cause };
   }
   await store().recordCallbackOutcome({ runId, callback: outcome });

@@ -1,6 +1,13 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
 import { DATAPOINTS, type Datapoint, type DatapointState, type LinkToken, type StatusDocument } from './types.js';
-import type { AccountView, CallbackResult, Decision, KycResult, VerificationInput, VerificationStatus } from './types.js';
+import type {
+  AccountView,
+  CallbackResult,
+  Decision,
+  KycResult,
+  VerificationInput,
+  VerificationStatus,
+} from './types.js';
 
 /**
  * Everything the workflow knows, as plain data: it is what continue-as-new
@@ -78,7 +85,8 @@ function upsertAccount(state: State, account: AccountView): void {
   else state.accounts.push(account);
 }
 
-export const isConnected = (state: State) => state.accounts.some((a) => a.status === 'CONNECTED' || a.status === 'UPLOADED');
+export const isConnected = (state: State) =>
+  state.accounts.some((a) => a.status === 'CONNECTED' || a.status === 'UPLOADED');
 
 /**
  * Applies one Smile webhook (by reference) to the state. Events for another
@@ -90,7 +98,12 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   if (!firstSighting(state, event.eventId)) return false;
   const account = (status: string, errorCode?: string) =>
     event.accountId &&
-    upsertAccount(state, { accountId: event.accountId, providerId: event.providerId ?? 'unknown', status, ...(errorCode ? { errorCode } : {}) });
+    upsertAccount(state, {
+      accountId: event.accountId,
+      providerId: event.providerId ?? 'unknown',
+      status,
+      ...(errorCode ? { errorCode } : {}),
+    });
 
   switch (event.type) {
     case 'ACCOUNT_CREATED':
@@ -114,7 +127,12 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
     case 'TASK_FINISHED':
     case 'ACCOUNT_SYNC_TASK_FINISHED':
       for (const datapoint of event.datapoints ?? []) markReceived(state, datapoint);
-      state.finishedTasks.push({ eventId: event.eventId, accountId: event.accountId, hasPayload: event.hasPayload, epoch: state.connectionEpoch });
+      state.finishedTasks.push({
+        eventId: event.eventId,
+        accountId: event.accountId,
+        hasPayload: event.hasPayload,
+        epoch: state.connectionEpoch,
+      });
       if (state.finishedTasks.length > 20) state.finishedTasks.shift();
       return true;
     default: {

@@ -27,10 +27,16 @@ export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state
 
 /** The operator's view in the Temporal UI: status, step and accounts, no personal data. */
 export function showDetails({ state }: Ctx): void {
-  const accounts = state.accounts.map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`).join(', ');
-  const datapoints = Object.entries(state.datapoints).map(([name, value]) => `${name} ${value}`).join(', ');
+  const accounts = state.accounts
+    .map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`)
+    .join(', ');
+  const datapoints = Object.entries(state.datapoints)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
   const widget = state.widgetHint ? `\n\nlast widget callback: ${state.widgetHint}` : '';
-  setCurrentDetails(`**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`);
+  setCurrentDetails(
+    `**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`,
+  );
 }
 
 /** Moves to a stage: the UI's details, and on a change the search attribute and the stored document. */
@@ -44,7 +50,10 @@ export async function enter(ctx: Ctx, stage: string, status: VerificationStatus 
   state.status = status;
   state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
   showDetails(ctx);
-  const attributes = [...(ctx.pendingAttributes ?? []), ...(statusChanged ? [{ key: VerificationStatusKey, value: status }] : [])];
+  const attributes = [
+    ...(ctx.pendingAttributes ?? []),
+    ...(statusChanged ? [{ key: VerificationStatusKey, value: status }] : []),
+  ];
   ctx.pendingAttributes = undefined;
   if (attributes.length) upsertSearchAttributes(attributes);
   // A step within the same status (collectData → decide) shows in the UI's details; the stored document follows at the next status.

@@ -1,6 +1,20 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  setHandler,
+} from '@temporalio/workflow';
 import { kycStatusOf } from './kyc-codes.js';
-import { kycResultSignal, linkTokenUpdate, smileEventSignal, statusQuery, widgetEventSignal, type LinkTokenReply } from './messages.js';
+import {
+  kycResultSignal,
+  linkTokenUpdate,
+  smileEventSignal,
+  statusQuery,
+  widgetEventSignal,
+  type LinkTokenReply,
+} from './messages.js';
 import { documentOf, showDetails, type Ctx } from './status.js';
 import { awaitConnection, awaitSync, issueToken, refreshToken } from './steps/connect.js';
 import { close, collectData, decide, runKyc } from './steps/evaluate.js';
@@ -35,7 +49,10 @@ async function run(ctx: Ctx): Promise<StatusDocument> {
     const connection = await awaitConnection(ctx);
     if (connection === 'expired') return close(ctx, 'EXPIRED');
     if (connection === 'failed') {
-      ctx.state.failure = { code: 'TOO_MANY_ACCOUNT_FAILURES', message: `${ctx.state.failures} failed connection attempts` };
+      ctx.state.failure = {
+        code: 'TOO_MANY_ACCOUNT_FAILURES',
+        message: `${ctx.state.failures} failed connection attempts`,
+      };
       return close(ctx, 'FAILED');
     }
     // A disconnect before the data arrived returns to waiting for a connection.
@@ -59,7 +76,12 @@ function registerHandlers(ctx: Ctx): void {
       // A handler may throw: the caller gets the failure, the workflow carries on.
       if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       await refreshToken(ctx);
-      return { ...state.link!, smileUserId: state.smileUserId!, status: state.status, startedByRequest: requestId === input.requestId };
+      return {
+        ...state.link!,
+        smileUserId: state.smileUserId!,
+        status: state.status,
+        startedByRequest: requestId === input.requestId,
+      };
     },
     {
       validator: ({ requestId }) => {

@@ -20,5 +20,5 @@ export function nameSimilarity(a: string, b: string): number {
   const right = new Set(nameTokens(b));
   if (left.size === 0 || right.size === 0) return 0;
   const shared = [...left].filter((token) => right.has(token)).length;
-  return shared / Math.min(left.size, right.size) * (shared === 1 && Math.min(left.size, right.size) > 1 ? 0.5 : 1);
+  return (shared / Math.min(left.size, right.size)) * (shared === 1 && Math.min(left.size, right.size) > 1 ? 0.5 : 1);
 }

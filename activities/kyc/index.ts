@@ -28,7 +28,12 @@ async function post(config: KycConfig, path: string, body: object): Promise<unkn
     response = await fetch(`${config.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...body, partner_id: config.partnerId, timestamp, signature: smileIdSignature(config.apiKey, timestamp, config.partnerId) }),
+      body: JSON.stringify({
+        ...body,
+        partner_id: config.partnerId,
+        timestamp,
+        signature: smileIdSignature(config.apiKey, timestamp, config.partnerId),
+      }),
       signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
     });
   } catch (error) {
@@ -37,14 +42,26 @@ async function post(config: KycConfig, path: string, body: object): Promise<unkn
   if (response.status >= 500 || response.status === 429) {
     throw ApplicationFailure.retryable(`KYC provider answered ${response.status}`, 'KycUnavailable');
   }
-  if (!response.ok) throw ApplicationFailure.nonRetryable(`KYC provider rejected the request (${response.status})`, 'KycRejectedRequest');
+  if (!response.ok)
+    throw ApplicationFailure.nonRetryable(
+      `KYC provider rejected the request (${response.status})`,
+      'KycRejectedRequest',
+    );
   return response.json();
 }
 
 /** The Smile ID style KYC job provider (SPEC §5). Job ids derive from the run: resubmitting is idempotent. */
 export function createKycActivities(config: KycConfig) {
   return {
-    async submitKycJob({ runId, smileUserId, jobType }: { runId: string; smileUserId: string; jobType: number }): Promise<{ jobId: string }> {
+    async submitKycJob({
+      runId,
+      smileUserId,
+      jobType,
+    }: {
+      runId: string;
+      smileUserId: string;
+      jobType: number;
+    }): Promise<{ jobId: string }> {
       const jobId = kycJobId(runId);
       submitReply.parse(
         await post(config, '/jobs', {
@@ -55,9 +72,16 @@ export function createKycActivities(config: KycConfig) {
       return { jobId };
     },
 
-    async getKycJobStatus({ jobId, smileUserId }: { jobId: string; smileUserId?: string }): Promise<{ complete: boolean; resultCode?: string }> {
+    async getKycJobStatus({
+      jobId,
+      smileUserId,
+    }: {
+      jobId: string;
+      smileUserId?: string;
+    }): Promise<{ complete: boolean; resultCode?: string }> {
       const reply = statusReply.safeParse(await post(config, '/job_status', { job_id: jobId, user_id: smileUserId }));
-      if (!reply.success) throw ApplicationFailure.retryable('KYC job_status answer did not parse', 'KycInvalidResponse');
+      if (!reply.success)
+        throw ApplicationFailure.retryable('KYC job_status answer did not parse', 'KycInvalidResponse');
       const code = reply.data.result?.ResultCode ?? reply.data.ResultCode;
       return { complete: reply.data.job_complete, ...(code !== undefined ? { resultCode: String(code) } : {}) };
     },

@@ -41,7 +41,14 @@ const MAX_PAGE_SIZE = 150;
 export type SmileClient = ReturnType<typeof createSmileClient>;
 
 /** The Smile API client the activities use: Basic auth, envelopes, typed answers, retry-aware failures. */
-export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_000, requestsPerSecond = 20, fetch = globalThis.fetch }: SmileClientOptions) {
+export function createSmileClient({
+  baseUrl,
+  apiKey,
+  apiSecret,
+  timeoutMs = 10_000,
+  requestsPerSecond = 20,
+  fetch = globalThis.fetch,
+}: SmileClientOptions) {
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
   const takeSlot = createLimiter(requestsPerSecond);
 
@@ -51,7 +58,11 @@ export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_0
     try {
       response = await fetch(baseUrl.replace(/\/$/, '') + path, {
         method,
-        headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -70,13 +81,24 @@ export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_0
   }
 
   const query = (params: Record<string, string | number | undefined>) => {
-    const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+    const search = new URLSearchParams(
+      Object.entries(params)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return search.size ? `?${search}` : '';
   };
 
-  async function listData(resource: DataResource, filter: DataFilter & { size?: number; cursor?: string | number }): Promise<Page<SmileDataItem>> {
+  async function listData(
+    resource: DataResource,
+    filter: DataFilter & { size?: number; cursor?: string | number },
+  ): Promise<Page<SmileDataItem>> {
     const { userId, accountId, startMonth, endMonth, size = MAX_PAGE_SIZE, cursor } = filter;
-    return call('GET', `/${resource}${query({ userId, accountId, startMonth, endMonth, size, cursor })}`, pageSchema(dataItemSchema));
+    return call(
+      'GET',
+      `/${resource}${query({ userId, accountId, startMonth, endMonth, size, cursor })}`,
+      pageSchema(dataItemSchema),
+    );
   }
 
   /** Every item of a resource, page after page, following `nextCursor` until Smile gives none. */
@@ -90,10 +112,12 @@ export function createSmileClient({ baseUrl, apiKey, apiSecret, timeoutMs = 10_0
   }
 
   return {
-    createUser: (externalMetadata?: Record<string, string>) => call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
+    createUser: (externalMetadata?: Record<string, string>) =>
+      call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),
     getUser: (id: string) => call('GET', `/users/${encodeURIComponent(id)}`, userSchema),
-    listAccounts: ({ userId }: { userId: string }) => call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
+    listAccounts: ({ userId }: { userId: string }) =>
+      call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
     listData,
     iterateData,
   };

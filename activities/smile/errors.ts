@@ -1,7 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 
 /** Smile's error codes (api-conventions.md): which are worth retrying. */
-const NON_RETRYABLE = new Set(['INVALID_PARAMETERS', 'INVALID_CREDENTIALS', 'INVALID_TOKEN', 'UNAUTHORIZED_ACCESS', 'MISSING_RESOURCE']);
+const NON_RETRYABLE = new Set([
+  'INVALID_PARAMETERS',
+  'INVALID_CREDENTIALS',
+  'INVALID_TOKEN',
+  'UNAUTHORIZED_ACCESS',
+  'MISSING_RESOURCE',
+]);
 const RETRYABLE = new Set(['REQUEST_LIMIT_EXCEEDED', 'SERVER_ERROR', 'SERVER_UNAVAILABLE', 'TIME_LIMIT_EXCEEDED']);
 
 /** `MISSING_RESOURCE` → `SmileMissingResource`: the ApplicationFailure type activities fail with. */

@@ -1,2 +1,9 @@
-export { createSmileClient, DATA_RESOURCES, type DataFilter, type DataResource, type SmileClient, type SmileClientOptions } from './client.js';
+export {
+  createSmileClient,
+  DATA_RESOURCES,
+  type DataFilter,
+  type DataResource,
+  type SmileClient,
+  type SmileClientOptions,
+} from './client.js';
 export * from './schemas.js';

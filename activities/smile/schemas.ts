@@ -9,7 +9,11 @@ import { z } from 'zod';
 export const envelopeSchema = <T extends z.ZodType>(data: T) =>
   z.object({ code: z.string(), message: z.string().nullish(), requestId: z.string().nullish(), data });
 
-export const errorEnvelopeSchema = z.object({ code: z.string(), message: z.string().nullish(), requestId: z.string().nullish() });
+export const errorEnvelopeSchema = z.object({
+  code: z.string(),
+  message: z.string().nullish(),
+  requestId: z.string().nullish(),
+});
 
 export const tokenSchema = z.looseObject({
   id: z.string().optional(),
@@ -37,12 +41,20 @@ export const accountSchema = z.looseObject({
 });
 
 /** Every user-data item has at least a Smile id; the rest is stored raw and judged later. */
-export const dataItemSchema = z.looseObject({ id: z.string().min(1), accountId: z.string().nullish(), userId: z.string().nullish() });
+export const dataItemSchema = z.looseObject({
+  id: z.string().min(1),
+  accountId: z.string().nullish(),
+  userId: z.string().nullish(),
+});
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.union([z.string(), z.number()]).nullish() });
 
-export const webhookSchema = z.looseObject({ id: z.string().min(1), url: z.string(), includePayload: z.boolean().nullish() });
+export const webhookSchema = z.looseObject({
+  id: z.string().min(1),
+  url: z.string(),
+  includePayload: z.boolean().nullish(),
+});
 
 export type SmileToken = z.infer<typeof tokenSchema>;
 export type SmileDataItem = z.infer<typeof dataItemSchema>;

@@ -25,7 +25,10 @@ export async function upsertDatapoints(sql: Db, smileUserId: string, rows: DataR
 }
 
 /** The stored data of a Smile user, by kind. */
-export async function loadDatapoints(sql: Db, smileUserId: string): Promise<Record<DataResource, Record<string, unknown>[]>> {
+export async function loadDatapoints(
+  sql: Db,
+  smileUserId: string,
+): Promise<Record<DataResource, Record<string, unknown>[]>> {
   const rows = await sql<{ kind: DataResource; raw: Record<string, unknown> }[]>`
     select kind, raw from datapoints where smile_user_id = ${smileUserId} order by id`;
   const byKind = Object.fromEntries(DATA_RESOURCES.map((kind) => [kind, [] as Record<string, unknown>[]])) as Record<

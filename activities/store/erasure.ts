@@ -14,15 +14,18 @@ export interface ErasureCounts {
  * Undefined when the verification is unknown.
  */
 export async function eraseUserData(sql: Db, verificationId: string): Promise<ErasureCounts | undefined> {
-  const inTransaction = (fn: (tx: Db) => Promise<ErasureCounts | undefined>) => ('begin' in sql ? sql.begin(fn) : fn(sql));
+  const inTransaction = (fn: (tx: Db) => Promise<ErasureCounts | undefined>) =>
+    'begin' in sql ? sql.begin(fn) : fn(sql);
   return inTransaction(async (tx) => {
     const [run] = await tx<{ external_user_id: string; smile_user_id: string | null }[]>`
       select external_user_id, smile_user_id from verifications where verification_id = ${verificationId} order by created_at desc limit 1`;
     if (!run) return undefined;
     const smileUserId = run.smile_user_id ?? '';
     const datapoints = await tx`delete from datapoints where smile_user_id = ${smileUserId}`;
-    const applicants = await tx`update verification_requests set applicant = null where external_user_id = ${run.external_user_id} and applicant is not null`;
-    const eventPayloads = await tx`update inbox_events set body = null where smile_user_id = ${smileUserId} and body is not null`;
+    const applicants =
+      await tx`update verification_requests set applicant = null where external_user_id = ${run.external_user_id} and applicant is not null`;
+    const eventPayloads =
+      await tx`update inbox_events set body = null where smile_user_id = ${smileUserId} and body is not null`;
     const counts = { datapoints: datapoints.count, applicants: applicants.count, eventPayloads: eventPayloads.count };
     await tx`insert into erasures (verification_id, smile_user_id, counts) values (${verificationId}, ${run.smile_user_id}, ${tx.json(counts)})`;
     return counts;

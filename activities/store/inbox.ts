@@ -37,7 +37,11 @@ export interface InboxEvent {
 export const FAST_PATH_GRACE_SECONDS = 10;
 
 /** Commits an event before it is acknowledged; a duplicate id inserts nothing and says so. */
-export async function insertEvent(sql: Db, event: Omit<InboxEvent, 'receivedAt'>, body: unknown): Promise<'inserted' | 'duplicate'> {
+export async function insertEvent(
+  sql: Db,
+  event: Omit<InboxEvent, 'receivedAt'>,
+  body: unknown,
+): Promise<'inserted' | 'duplicate'> {
   const rows = await sql`
     insert into inbox_events (id, source, type, smile_user_id, account_id, provider_id, source_type, error_code,
                               datapoints, has_payload, event_created_at, job_id, result_code, body, next_attempt_at)

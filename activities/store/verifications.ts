@@ -33,11 +33,15 @@ export interface StoredVerification {
 
 /** The newest run of a verification id, running or closed. */
 export async function latestVerification(sql: Db, verificationId: string): Promise<StoredVerification | undefined> {
-  const [row] = await sql<{ run_id: string; status: StatusDocument['status']; status_document: StatusDocument; closed_at: Date | null }[]>`
+  const [row] = await sql<
+    { run_id: string; status: StatusDocument['status']; status_document: StatusDocument; closed_at: Date | null }[]
+  >`
     select run_id, status, status_document, closed_at from verifications
     where verification_id = ${verificationId}
     order by created_at desc limit 1`;
-  return row && { runId: row.run_id, status: row.status, document: row.status_document, closed: row.closed_at !== null };
+  return (
+    row && { runId: row.run_id, status: row.status, document: row.status_document, closed: row.closed_at !== null }
+  );
 }
 
 /** The result callback's outcome, written into the stored status document of a closed run. */
@@ -53,12 +57,16 @@ export async function recordCallbackOutcome(
 
 /** A run's stored status document: what its result callback sends. */
 export async function statusDocumentOf(sql: Db, runId: string): Promise<StatusDocument | undefined> {
-  const [row] = await sql<{ status_document: StatusDocument }[]>`select status_document from verifications where run_id = ${runId}`;
+  const [row] = await sql<
+    { status_document: StatusDocument }[]
+  >`select status_document from verifications where run_id = ${runId}`;
   return row?.status_document;
 }
 
 /** The verification a run belongs to. */
 export async function verificationOfRun(sql: Db, runId: string): Promise<string | undefined> {
-  const [row] = await sql<{ verification_id: string }[]>`select verification_id from verifications where run_id = ${runId}`;
+  const [row] = await sql<
+    { verification_id: string }[]
+  >`select verification_id from verifications where run_id = ${runId}`;
   return row?.verification_id;
 }

@@ -5,14 +5,22 @@ import { markEvent, type InboxEvent } from '../../activities/store/inbox.js';
 import { externalUserOf } from '../../activities/store/users.js';
 import { verificationOfRun } from '../../activities/store/verifications.js';
 import { runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
-import { kycResultSignal, SIGNALLED_SMILE_EVENTS, smileEventSignal, type KycResultRef, type SmileEventRef } from '../../workflows/messages.js';
+import {
+  kycResultSignal,
+  SIGNALLED_SMILE_EVENTS,
+  smileEventSignal,
+  type KycResultRef,
+  type SmileEventRef,
+} from '../../workflows/messages.js';
 import { kycResultRef, smileEventRef } from './envelope.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
 
 export type Delivery = 'delivered' | 'recorded' | 'orphan' | 'pending';
 
-type Target = { workflowId: string } & ({ kind: 'smile'; ref: SmileEventRef } | { kind: 'smile-id'; ref: KycResultRef });
+type Target = { workflowId: string } & (
+  { kind: 'smile'; ref: SmileEventRef } | { kind: 'smile-id'; ref: KycResultRef }
+);
 
 /** Where an event goes, from its columns: Smile events by their user, KYC results by the run in their job id. */
 async function targetOf(sql: Db, event: InboxEvent): Promise<Target | undefined> {
@@ -47,11 +55,14 @@ export async function deliverEvent({ sql, client }: { sql: Db; client: Client },
   const handle = client.workflow.getHandle(target.workflowId);
   try {
     await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      target.kind === 'smile' ? handle.signal(smileEventSignal, target.ref) : handle.signal(kycResultSignal, target.ref),
+      target.kind === 'smile'
+        ? handle.signal(smileEventSignal, target.ref)
+        : handle.signal(kycResultSignal, target.ref),
     );
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
-      if (target.kind === 'smile' && target.ref.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, target.workflowId);
+      if (target.kind === 'smile' && target.ref.type === 'ACCOUNT_DISCONNECTED')
+        await eraseIfDisconnectErases(sql, target.workflowId);
       await markEvent(sql, event.id, 'orphan', { verificationId: target.workflowId, error: 'no running verification' });
       return 'orphan';
     }

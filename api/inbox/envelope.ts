@@ -53,7 +53,9 @@ export function smileInboxEvent(envelope: Envelope): Omit<InboxEvent, 'receivedA
     providerId: str(data.providerId) ?? str(providers[0]),
     sourceType: str(data.sourceType),
     errorCode: str(data.errorCode),
-    datapoints: Array.isArray(data.datapoints) ? data.datapoints.filter((d): d is string => typeof d === 'string') : null,
+    datapoints: Array.isArray(data.datapoints)
+      ? data.datapoints.filter((d): d is string => typeof d === 'string')
+      : null,
     hasPayload: typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0,
     eventCreatedAt: envelope.createdAt,
     jobId: null,
@@ -100,5 +102,10 @@ export function smileEventRef(event: InboxEvent): SmileEventRef | undefined {
 
 export function kycResultRef(event: InboxEvent): KycResultRef | undefined {
   if (!event.jobId || event.resultCode === null) return undefined;
-  return { eventId: event.id, jobId: event.jobId, resultCode: event.resultCode, receivedAt: event.receivedAt.toISOString() };
+  return {
+    eventId: event.id,
+    jobId: event.jobId,
+    resultCode: event.resultCode,
+    receivedAt: event.receivedAt.toISOString(),
+  };
 }

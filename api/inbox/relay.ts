@@ -12,7 +12,15 @@ const PARALLEL_USERS = 32;
  * Delivers due inbox events, each user's in order of arrival (several users at
  * once); returns how many were settled (signalled, or recorded).
  */
-export async function deliverPending({ sql, client, limit = BATCH }: { sql: Sql; client: Client; limit?: number }): Promise<number> {
+export async function deliverPending({
+  sql,
+  client,
+  limit = BATCH,
+}: {
+  sql: Sql;
+  client: Client;
+  limit?: number;
+}): Promise<number> {
   return withRelayLock(sql, async (tx) => {
     const byUser = new Map<string, InboxEvent[]>();
     for (const event of await dueEvents(tx, limit)) {

@@ -35,10 +35,13 @@ function parseJson(raw: Buffer): unknown {
 const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
   // Scoped to this plugin: the signature needs the exact bytes Smile signed.
   app.removeAllContentTypeParsers(); // anything but JSON → 415
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TEN_MB }, (_request, body, done) =>
+    done(null, body),
+  );
   const rawBody = (request: FastifyRequest) => request.body as Buffer;
 
-  const count = (source: string, type: string, outcome: string) => app.metrics.webhooks.inc({ source, type: type.slice(0, 64), outcome });
+  const count = (source: string, type: string, outcome: string) =>
+    app.metrics.webhooks.inc({ source, type: type.slice(0, 64), outcome });
 
   const signaller = createSignaller({ sql, client });
   app.addHook('onClose', () => signaller.drain());
@@ -59,8 +62,17 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     if (smile.webhookAllowedIps && !smile.webhookAllowedIps.includes(request.ip)) {
       throw reject('ip', new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.'));
     }
-    if (!validSmileSignature(rawBody(request), request.headers['smile-signature'] as string | undefined, smile.webhookSecret)) {
-      throw reject('signature', new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'));
+    if (
+      !validSmileSignature(
+        rawBody(request),
+        request.headers['smile-signature'] as string | undefined,
+        smile.webhookSecret,
+      )
+    ) {
+      throw reject(
+        'signature',
+        new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'),
+      );
     }
     let json: unknown;
     try {
@@ -69,13 +81,22 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
       throw reject('json', error as HttpProblem);
     }
     const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) throw reject('envelope', new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'));
+    if (!envelope.success)
+      throw reject(
+        'envelope',
+        new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'),
+      );
     return store(smileInboxEvent(envelope.data), envelope.data);
   });
 
   app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
     const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
-    if (!callback.success) throw new HttpProblem(400, 'Invalid callback', 'Expected signature, timestamp, ResultCode and PartnerParams.job_id.');
+    if (!callback.success)
+      throw new HttpProblem(
+        400,
+        'Invalid callback',
+        'Expected signature, timestamp, ResultCode and PartnerParams.job_id.',
+      );
     if (!validKycSignature(callback.data, smileId.partnerId, smileId.apiKey)) {
       count('smile-id', 'KYC_RESULT', 'rejected_signature');
       throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');

@@ -23,7 +23,17 @@ export interface Signaller {
  * this path gives up on (a full queue, Temporal failing, the process dying) the
  * relay delivers, in order of arrival.
  */
-export function createSignaller({ sql, client, maxInFlight = 32, maxQueued = 2_000 }: { sql: Sql; client: Client; maxInFlight?: number; maxQueued?: number }): Signaller {
+export function createSignaller({
+  sql,
+  client,
+  maxInFlight = 32,
+  maxQueued = 2_000,
+}: {
+  sql: Sql;
+  client: Client;
+  maxInFlight?: number;
+  maxQueued?: number;
+}): Signaller {
   const queue: { event: InboxEvent; at: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   const releasing = new Set<Promise<void>>();

@@ -9,11 +9,17 @@ export function validSmileSignature(rawBody: Buffer, header: string | undefined,
 
 /** Smile ID's signature (SPEC §5): base64 HMAC-SHA256 of timestamp + partner_id + "sid_request". */
 export function smileIdSignature(apiKey: string, timestamp: string, partnerId: string): string {
-  return createHmac('sha256', apiKey).update(timestamp + partnerId + 'sid_request').digest('base64');
+  return createHmac('sha256', apiKey)
+    .update(timestamp + partnerId + 'sid_request')
+    .digest('base64');
 }
 
 /** A KYC callback is authentic when its signature is Smile ID's for its timestamp, compared in constant time. */
-export function validKycSignature(body: { signature: string; timestamp: string }, partnerId: string, apiKey: string): boolean {
+export function validKycSignature(
+  body: { signature: string; timestamp: string },
+  partnerId: string,
+  apiKey: string,
+): boolean {
   const expected = Buffer.from(smileIdSignature(apiKey, body.timestamp, partnerId), 'base64');
   const presented = Buffer.from(body.signature, 'base64');
   return presented.length === expected.length && timingSafeEqual(presented, expected);

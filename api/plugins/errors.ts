@@ -7,7 +7,8 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE, type Problem } from '../schemas/prob
 // gRPC status codes that mean "Temporal is not there right now".
 const GRPC_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 // postgres.js connection failures, and Postgres' own "server is going away" class 57P / 08.
-const DB_UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|57P0\d|08\d{3})$/;
+const DB_UNAVAILABLE =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|57P0\d|08\d{3})$/;
 
 function isTemporalUnavailable(error: unknown): boolean {
   if (isGrpcServiceError(error)) return GRPC_UNAVAILABLE.has(error.code ?? -1);
@@ -23,28 +24,60 @@ function isDatabaseUnavailable(error: unknown): boolean {
 /** Maps any error to a problem document. Only 4xx carry details; 5xx never show internals. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof HttpProblem) {
-    return { type: 'about:blank', title: error.title, status: error.status, detail: error.detail, errors: error.errors };
+    return {
+      type: 'about:blank',
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      errors: error.errors,
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((issue) => ({
       path: [error.validationContext ?? 'body', ...issue.instancePath.split('/').filter(Boolean)].join('.'),
       message: issue.message ?? 'is invalid',
     }));
-    return { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'The request does not match the schema.', errors };
+    return {
+      type: 'about:blank',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'The request does not match the schema.',
+      errors,
+    };
   }
   if (error instanceof WorkflowNotFoundError) return { type: 'about:blank', title: 'Not found', status: 404 };
   if (error instanceof WorkflowUpdateFailedError) {
-    return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'The verification is closed; start a new one.' };
+    return {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'The verification is closed; start a new one.',
+    };
   }
   if (isTemporalUnavailable(error)) {
-    return { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'Temporal is unreachable; retry later.' };
+    return {
+      type: 'about:blank',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'Temporal is unreachable; retry later.',
+    };
   }
   if (isDatabaseUnavailable(error)) {
-    return { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry later.' };
+    return {
+      type: 'about:blank',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The database is unreachable; retry later.',
+    };
   }
   const fastifyError = error as FastifyError;
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return { type: 'about:blank', title: fastifyError.code ?? 'Bad request', status: fastifyError.statusCode, detail: fastifyError.message };
+    return {
+      type: 'about:blank',
+      title: fastifyError.code ?? 'Bad request',
+      status: fastifyError.statusCode,
+      detail: fastifyError.message,
+    };
   }
   return { type: 'about:blank', title: 'Internal error', status: 500, detail: 'Something went wrong on our side.' };
 }
@@ -65,7 +98,12 @@ export default fp(
       return sendProblem(reply, problem);
     });
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
+      sendProblem(reply, {
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+      }),
     );
   },
   { name: 'errors' },

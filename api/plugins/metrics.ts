@@ -53,13 +53,22 @@ export default fp(
         lag.set(lagSeconds);
       },
     });
-    const lag = new Gauge({ name: 'smile_verify_relay_lag_seconds', help: 'Age of the oldest pending inbox event', registers: [registry.registry] });
+    const lag = new Gauge({
+      name: 'smile_verify_relay_lag_seconds',
+      help: 'Age of the oldest pending inbox event',
+      registers: [registry.registry],
+    });
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unknown';
-      registry.requests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1_000);
+      registry.requests.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1_000,
+      );
     });
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type(registry.registry.contentType).send(await registry.registry.metrics().catch(() => '# metrics unavailable\n')),
+      reply
+        .type(registry.registry.contentType)
+        .send(await registry.registry.metrics().catch(() => '# metrics unavailable\n')),
     );
   },
   { name: 'metrics' },

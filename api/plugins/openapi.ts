@@ -9,7 +9,11 @@ export default fp(
   async function openapi(app: FastifyInstance) {
     await app.register(swagger, {
       openapi: {
-        info: { title: 'smile-verify', version: '0.1.0', description: 'Durable employment and identity verification on the Smile API.' },
+        info: {
+          title: 'smile-verify',
+          version: '0.1.0',
+          description: 'Durable employment and identity verification on the Smile API.',
+        },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
       transform: jsonSchemaTransform,

@@ -39,7 +39,9 @@ const codecRoutes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { cod
     const origin = request.headers.origin;
     if (origin && uiOrigins.includes(origin)) {
       void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
-      void reply.header('access-control-allow-headers', 'Authorization, Content-Type, X-Namespace').header('access-control-allow-methods', 'POST, OPTIONS');
+      void reply
+        .header('access-control-allow-headers', 'Authorization, Content-Type, X-Namespace')
+        .header('access-control-allow-methods', 'POST, OPTIONS');
       void reply.header('access-control-allow-credentials', 'true');
     }
     if (request.method === 'OPTIONS') return reply.code(204).send();

@@ -12,7 +12,9 @@ const demoRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config 
     // George matches his provider's identity, so the default demo ends APPROVED.
     applicant: { fullName: config.env === 'production' ? '' : SANDBOX_USERS.george.fullName },
   });
-  app.get('/demo', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get('/demo', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(html),
+  );
 };
 
 export default demoRoutes;

@@ -12,24 +12,38 @@ const checks = z.object({
 });
 
 async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unreachable'> {
-  return probe().then(() => 'ok' as const, () => 'unreachable' as const);
+  return probe().then(
+    () => 'ok' as const,
+    () => 'unreachable' as const,
+  );
 }
 
 /** /healthz: the process is alive. /readyz: it can do its job (Postgres and Temporal answer, the relay's passes succeed). */
-const healthRoutes: FastifyPluginAsyncZod<{ sql: Sql; connection: Connection; namespace: string; relay?: Pick<Relay, 'health'> }> = async (
-  app,
-  { sql, connection, namespace, relay },
-) => {
-  app.get('/healthz', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+const healthRoutes: FastifyPluginAsyncZod<{
+  sql: Sql;
+  connection: Connection;
+  namespace: string;
+  relay?: Pick<Relay, 'health'>;
+}> = async (app, { sql, connection, namespace, relay }) => {
+  app.get('/healthz', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   app.get('/readyz', { schema: { response: { 200: checks } } }, async (_request, reply) => {
     const [postgres, temporal] = await Promise.all([
       check(() => pingDatabase(sql)),
-      check(() => connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.describeNamespace({ namespace }))),
+      check(() =>
+        connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.describeNamespace({ namespace })),
+      ),
     ]);
     const relayHealth: z.infer<typeof checks>['relay'] = relay?.health() ?? 'off';
-    if (postgres === 'ok' && temporal === 'ok' && relayHealth !== 'stalled') return { postgres, temporal, relay: relayHealth };
-    const down = [postgres !== 'ok' && 'Postgres unreachable', temporal !== 'ok' && 'Temporal unreachable', relayHealth === 'stalled' && 'the inbox relay stalled']
+    if (postgres === 'ok' && temporal === 'ok' && relayHealth !== 'stalled')
+      return { postgres, temporal, relay: relayHealth };
+    const down = [
+      postgres !== 'ok' && 'Postgres unreachable',
+      temporal !== 'ok' && 'Temporal unreachable',
+      relayHealth === 'stalled' && 'the inbox relay stalled',
+    ]
       .filter(Boolean)
       .join(', ');
     return sendProblem(reply, {

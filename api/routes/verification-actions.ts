@@ -43,7 +43,8 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         );
         return { userToken: reply.userToken, expiresAt: reply.expiresAt };
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError') throw await closedOrUnknown(sql, id);
+        if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError')
+          throw await closedOrUnknown(sql, id);
         throw error;
       }
     },
@@ -56,7 +57,10 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         summary: 'Cancel a running verification; it ends CANCELLED after cleanup',
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 202: z.object({ verificationId: z.string(), status: z.literal('CANCELLING') }), ...problemResponses(401, 404, 409, 503) },
+        response: {
+          202: z.object({ verificationId: z.string(), status: z.literal('CANCELLING') }),
+          ...problemResponses(401, 404, 409, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -76,4 +80,8 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
   );
 };
 
-export default fp(verificationActionRoutes, { name: 'verification-action-routes', dependencies: ['auth'], encapsulate: true });
+export default fp(verificationActionRoutes, {
+  name: 'verification-action-routes',
+  dependencies: ['auth'],
+  encapsulate: true,
+});

@@ -10,7 +10,12 @@ import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search
 import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
-import { startVerificationBody, startVerificationReply, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
+import {
+  startVerificationBody,
+  startVerificationReply,
+  statusDocumentSchema,
+  verificationParams,
+} from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 
 export interface VerificationRoutesOptions {
@@ -24,7 +29,10 @@ const TEMPORAL_DEADLINE_MS = 15_000;
 const QUERY_DEADLINE_MS = 5_000;
 const CLOSING_WAIT_MS = 5_000;
 
-const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (app, { sql, client, taskQueue }) => {
+const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (
+  app,
+  { sql, client, taskQueue },
+) => {
   app.addHook('onRequest', app.requireApiKey);
 
   app.post(
@@ -60,7 +68,10 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
           ],
         });
         return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-          client.workflow.executeUpdateWithStart(linkTokenUpdate, { args: [{ requestId }], startWorkflowOperation: start }),
+          client.workflow.executeUpdateWithStart(linkTokenUpdate, {
+            args: [{ requestId }],
+            startWorkflowOperation: start,
+          }),
         );
       };
       let token: LinkTokenReply;
@@ -69,7 +80,9 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       } catch (error) {
         if (!(error instanceof WorkflowUpdateFailedError)) throw error;
         // The running verification was just closing: once it has ended, this request starts the next one.
-        await client.withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result()).catch(() => undefined);
+        await client
+          .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
+          .catch(() => undefined);
         token = await startOrJoin();
       }
       reply.code(token.startedByRequest ? 201 : 200);
@@ -111,7 +124,9 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
  */
 async function liveDocument(client: Client, id: string, stored: StatusDocument): Promise<StatusDocument> {
   try {
-    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(id).query(statusQuery));
+    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      client.workflow.getHandle(id).query(statusQuery),
+    );
   } catch {
     return stored;
   }

@@ -15,7 +15,12 @@ function toRef({ callback, data }: WidgetEventBody): WidgetEventRef {
   const fields = (data ?? {}) as Record<string, unknown>;
   const pick = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
   const ref: WidgetEventRef = { callback, receivedAt: new Date().toISOString() };
-  for (const [key, value] of [['accountId', pick('accountId')], ['providerId', pick('providerId')], ['errorCode', pick('errorCode')], ['eventName', pick('eventName')]] as const) {
+  for (const [key, value] of [
+    ['accountId', pick('accountId')],
+    ['providerId', pick('providerId')],
+    ['errorCode', pick('errorCode')],
+    ['eventName', pick('eventName')],
+  ] as const) {
     if (value) ref[key] = value;
   }
   return ref;
@@ -40,9 +45,12 @@ const widgetEventRoutes: FastifyPluginAsyncZod<{ client: Client }> = async (app,
       const { id } = request.params;
       if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
       try {
-        await client.withDeadline(Date.now() + DEADLINE_MS, () => client.workflow.getHandle(id).signal(widgetEventSignal, toRef(request.body)));
+        await client.withDeadline(Date.now() + DEADLINE_MS, () =>
+          client.workflow.getHandle(id).signal(widgetEventSignal, toRef(request.body)),
+        );
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new HttpProblem(409, 'Conflict', `Verification ${id} is not running.`);
+        if (error instanceof WorkflowNotFoundError)
+          throw new HttpProblem(409, 'Conflict', `Verification ${id} is not running.`);
         throw error;
       }
       return reply.code(202).send({ accepted: true as const });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { EXTERNAL_USER_ID_PATTERN } from '../../workflows/ids.js';
 import { policySchema } from '../../workflows/policy.js';
-import { CALLBACK_STATUSES, DATAPOINT_STATES, DATAPOINTS, KYC_STATUSES, OUTCOMES, STATUSES, type Applicant } from '../../workflows/types.js';
+import {
+  CALLBACK_STATUSES,
+  DATAPOINT_STATES,
+  DATAPOINTS,
+  KYC_STATUSES,
+  OUTCOMES,
+  STATUSES,
+  type Applicant,
+} from '../../workflows/types.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 
@@ -49,9 +57,7 @@ export const statusDocumentSchema = z.object({
     z.object({ accountId: z.string(), providerId: z.string(), status: z.string(), errorCode: z.string().optional() }),
   ),
   datapoints: z.record(z.enum(DATAPOINTS), z.enum(DATAPOINT_STATES)),
-  kyc: z
-    .object({ jobId: z.string(), status: z.enum(KYC_STATUSES), resultCode: z.string().optional() })
-    .optional(),
+  kyc: z.object({ jobId: z.string(), status: z.enum(KYC_STATUSES), resultCode: z.string().optional() }).optional(),
   callback: z.object({ status: z.enum(CALLBACK_STATUSES), error: z.string().optional() }).optional(),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   decision: z

@@ -6,20 +6,31 @@ import { z } from 'zod';
  */
 const id = z.string().max(200);
 const accountData = z.looseObject({ accountId: id.optional(), userId: id.optional(), providerId: id.optional() });
-const uploadData = z.looseObject({ userId: id.optional(), archiveId: id.optional(), archives: z.array(z.unknown()).max(100).optional() });
+const uploadData = z.looseObject({
+  userId: id.optional(),
+  archiveId: id.optional(),
+  archives: z.array(z.unknown()).max(100).optional(),
+});
 
 export const widgetEventBody = z.discriminatedUnion('callback', [
   z.object({ callback: z.literal('onAccountCreated'), data: accountData }),
   z.object({ callback: z.literal('onAccountConnected'), data: accountData }),
   z.object({ callback: z.literal('onAccountRemoved'), data: accountData }),
-  z.object({ callback: z.literal('onAccountError'), data: accountData.extend({ errorCode: z.string().max(100).nullish() }) }),
+  z.object({
+    callback: z.literal('onAccountError'),
+    data: accountData.extend({ errorCode: z.string().max(100).nullish() }),
+  }),
   z.object({ callback: z.literal('onTokenExpired'), data: z.looseObject({}).optional() }),
   z.object({ callback: z.literal('onClose'), data: z.looseObject({}).nullish() }),
   z.object({ callback: z.literal('onUploadsCreated'), data: uploadData }),
   z.object({ callback: z.literal('onUploadsRemoved'), data: uploadData }),
   z.object({
     callback: z.literal('onUIEvent'),
-    data: z.looseObject({ eventName: z.string().min(1).max(100), eventTime: z.string().max(64).optional(), mode: z.string().max(32).optional() }),
+    data: z.looseObject({
+      eventName: z.string().min(1).max(100),
+      eventTime: z.string().max(64).optional(),
+      mode: z.string().max(32).optional(),
+    }),
   }),
 ]);
 export type WidgetEventBody = z.infer<typeof widgetEventBody>;

@@ -59,7 +59,12 @@ export interface LoadResult {
  * a type the route signals (progress events such as TASK_STARTED are only recorded).
  * One account id throughout, so the workflows' state does not grow.
  */
-export function signedAccountCreated(secret: string, id: string, smileUserId: string, type = 'ACCOUNT_CREATED'): { body: string; signature: string } {
+export function signedAccountCreated(
+  secret: string,
+  id: string,
+  smileUserId: string,
+  type = 'ACCOUNT_CREATED',
+): { body: string; signature: string } {
   const body = JSON.stringify({
     id,
     version: 1,
@@ -77,11 +82,22 @@ export function signedAccountCreated(secret: string, id: string, smileUserId: st
  * waiting workflows waiting (a real ACCOUNT_CONNECTED and TASK_FINISHED would
  * move them on and end the experiment).
  */
-const SYNC_EVENTS = ['ACCOUNT_CREATED', 'ACCOUNT_CREATED', 'TASK_STARTED', 'IDENTITY_ADDED', 'EMPLOYMENTS_ADDED', 'CONTRIBUTIONS_ADDED', 'INCOMES_ADDED', 'EINCOMES_ADDED', 'ACCOUNT_CREATED'];
+const SYNC_EVENTS = [
+  'ACCOUNT_CREATED',
+  'ACCOUNT_CREATED',
+  'TASK_STARTED',
+  'IDENTITY_ADDED',
+  'EMPLOYMENTS_ADDED',
+  'CONTRIBUTIONS_ADDED',
+  'INCOMES_ADDED',
+  'EINCOMES_ADDED',
+  'ACCOUNT_CREATED',
+];
 
 const percentiles = (latencies: number[]) => {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+  const at = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
   return { p50: at(50), p90: at(90), p99: at(99) };
 };
 
@@ -94,10 +110,26 @@ async function paced(job: Extract<LoadJob, { mode: 'http' }>, typeOf: (i: number
   const inFlight = new Set<Promise<void>>();
   let errors = 0;
   const send = (i: number, dueAt: number) => {
-    const { body, signature } = signedAccountCreated(job.secret, `${job.prefix}-${i}`, job.smileUserIds[i % job.smileUserIds.length]!, typeOf(i));
+    const { body, signature } = signedAccountCreated(
+      job.secret,
+      `${job.prefix}-${i}`,
+      job.smileUserIds[i % job.smileUserIds.length]!,
+      typeOf(i),
+    );
     const done = new Promise<void>((resolve) => {
       const req = request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'smile-signature': signature, 'content-length': Buffer.byteLength(body) } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'smile-signature': signature,
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -124,12 +156,18 @@ async function paced(job: Extract<LoadJob, { mode: 'http' }>, typeOf: (i: number
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return { perSecond: latencies.length / job.durationSeconds, ...percentiles(latencies), total: latencies.length, errors };
+  return {
+    perSecond: latencies.length / job.durationSeconds,
+    ...percentiles(latencies),
+    total: latencies.length,
+    errors,
+  };
 }
 
 async function http(job: Extract<LoadJob, { mode: 'http' }>): Promise<LoadResult> {
   let n = 0;
-  const typeOf = (i: number) => (job.mix === 'sync' ? SYNC_EVENTS[Math.floor(i / job.smileUserIds.length) % SYNC_EVENTS.length]! : 'ACCOUNT_CREATED');
+  const typeOf = (i: number) =>
+    job.mix === 'sync' ? SYNC_EVENTS[Math.floor(i / job.smileUserIds.length) % SYNC_EVENTS.length]! : 'ACCOUNT_CREATED';
   if (job.overallRate) return paced(job, typeOf);
   const result = await autocannon({
     url: job.url,
@@ -140,8 +178,18 @@ async function http(job: Extract<LoadJob, { mode: 'http' }>): Promise<LoadResult
       {
         setupRequest: (request) => {
           const i = n++;
-          const { body, signature } = signedAccountCreated(job.secret, `${job.prefix}-${i}`, job.smileUserIds[i % job.smileUserIds.length]!, typeOf(i));
-          return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'smile-signature': signature } };
+          const { body, signature } = signedAccountCreated(
+            job.secret,
+            `${job.prefix}-${i}`,
+            job.smileUserIds[i % job.smileUserIds.length]!,
+            typeOf(i),
+          );
+          return {
+            ...request,
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'smile-signature': signature },
+          };
         },
       },
     ],

@@ -45,7 +45,15 @@ function quietRuntime() {
   }
 }
 
-export async function startIngestStack({ temporalBinary, databaseUrl, log }: { temporalBinary: string; databaseUrl: string; log(line: string): void }): Promise<IngestStack> {
+export async function startIngestStack({
+  temporalBinary,
+  databaseUrl,
+  log,
+}: {
+  temporalBinary: string;
+  databaseUrl: string;
+  log(line: string): void;
+}): Promise<IngestStack> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: Error) => log(`  cleanup: ${error.message}`));
@@ -62,7 +70,11 @@ export async function startIngestStack({ temporalBinary, databaseUrl, log }: { t
     await ensureDatabase(dbUrl);
     closers.push(() => dropDatabase(dbUrl));
 
-    const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
+    const sandbox = await buildSandbox({
+      apiKey: 'sandbox-key',
+      apiSecret: 'sandbox-secret',
+      webhookRetryDelaysMs: [200, 400],
+    });
     closers.push(() => sandbox.close());
     const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
 
@@ -92,7 +104,11 @@ export async function startIngestStack({ temporalBinary, databaseUrl, log }: { t
     closers.push(() => workerSql.end({ timeout: 1 }));
     const connection = await NativeConnection.connect({ address: server.address });
     closers.push(() => connection.close());
-    const smile = createSmileClient({ baseUrl: config.smile.apiUrl, apiKey: config.smile.apiKey, apiSecret: config.smile.apiSecret });
+    const smile = createSmileClient({
+      baseUrl: config.smile.apiUrl,
+      apiKey: config.smile.apiKey,
+      apiSecret: config.smile.apiSecret,
+    });
     const worker = await createWorker({ config, sql: workerSql, smile, connection });
     const running = worker.run();
     closers.push(async () => {

@@ -31,11 +31,18 @@ export interface KycJob {
 
 /** Smile ID's signature: base64 HMAC-SHA256 of timestamp + partner_id + "sid_request", keyed with the API key. */
 export function smileIdSignature(apiKey: string, timestamp: string, partnerId: string): string {
-  return createHmac('sha256', apiKey).update(timestamp + partnerId + 'sid_request').digest('base64');
+  return createHmac('sha256', apiKey)
+    .update(timestamp + partnerId + 'sid_request')
+    .digest('base64');
 }
 
-export function validSmileIdSignature(apiKey: string, partnerId: string, body: { signature?: unknown; timestamp?: unknown; partner_id?: unknown }) {
-  if (typeof body.signature !== 'string' || typeof body.timestamp !== 'string' || body.partner_id !== partnerId) return false;
+export function validSmileIdSignature(
+  apiKey: string,
+  partnerId: string,
+  body: { signature?: unknown; timestamp?: unknown; partner_id?: unknown },
+) {
+  if (typeof body.signature !== 'string' || typeof body.timestamp !== 'string' || body.partner_id !== partnerId)
+    return false;
   const expected = Buffer.from(smileIdSignature(apiKey, body.timestamp, partnerId));
   const presented = Buffer.from(body.signature);
   return presented.length === expected.length && timingSafeEqual(presented, expected);
@@ -62,7 +69,10 @@ export function jobResult(job: KycJob) {
     ResultText: text,
     ResultCode: job.resultCode,
     IsFinalResult: 'true',
-    Actions: { Verify_ID_Number: approved ? 'Verified' : 'Not Verified', Return_Personal_Info: approved ? 'Returned' : 'Not Returned' },
+    Actions: {
+      Verify_ID_Number: approved ? 'Verified' : 'Not Verified',
+      Return_Personal_Info: approved ? 'Returned' : 'Not Returned',
+    },
   };
 }
 

@@ -5,16 +5,25 @@ import { jobResult, KYC_RESULT_CODES, validSmileIdSignature, type KycService } f
 const signedBody = z.looseObject({ partner_id: z.string(), timestamp: z.string(), signature: z.string() });
 const submitBody = signedBody.extend({
   callback_url: z.url({ protocol: /^https?$/ }).optional(),
-  partner_params: z.looseObject({ job_id: z.string().min(1).max(200), user_id: z.string().min(1).max(200), job_type: z.union([z.number(), z.string()]) }),
+  partner_params: z.looseObject({
+    job_id: z.string().min(1).max(200),
+    user_id: z.string().min(1).max(200),
+    job_type: z.union([z.number(), z.string()]),
+  }),
 });
 const statusBody = signedBody.extend({ job_id: z.string().min(1), user_id: z.string().optional() });
 
 /** Smile ID style KYC jobs (SPEC §5): `POST /jobs`, `POST /job_status`. Requests are signed like callbacks. */
-const kycRoutes: FastifyPluginAsync<{ kyc: KycService; partnerId: string; apiKey: string }> = async (app, { kyc, partnerId, apiKey }) => {
+const kycRoutes: FastifyPluginAsync<{ kyc: KycService; partnerId: string; apiKey: string }> = async (
+  app,
+  { kyc, partnerId, apiKey },
+) => {
   app.addHook('preValidation', async (request, reply) => {
     const body = signedBody.safeParse(request.body);
-    if (!body.success) return reply.code(400).send({ code: '2213', error: 'Missing partner_id, timestamp or signature' });
-    if (!validSmileIdSignature(apiKey, partnerId, body.data)) return reply.code(401).send({ code: '2205', error: 'You are not authorized to do that.' });
+    if (!body.success)
+      return reply.code(400).send({ code: '2213', error: 'Missing partner_id, timestamp or signature' });
+    if (!validSmileIdSignature(apiKey, partnerId, body.data))
+      return reply.code(401).send({ code: '2205', error: 'You are not authorized to do that.' });
   });
 
   app.post('/jobs', async (request, reply) => {

@@ -6,12 +6,19 @@ import type { PendingEvent, WebhookDispatcher } from '../webhooks/dispatcher.js'
 import { listQuery, overlaps } from './query.js';
 
 /** `GET /accounts?userId=`, `GET /accounts/:id`, `DELETE /accounts/:id` (revoke: the data goes, ACCOUNT_DISCONNECTED). */
-const accountRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (app, { state, dispatcher }) => {
+const accountRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
+  app,
+  { state, dispatcher },
+) => {
   app.get('/accounts', async (request) => {
     const q = listQuery(request.query, ['size', 'cursor', 'userId', 'startDate', 'endDate']);
     const accounts = [...state.accounts.values()]
       .map((r) => r.account)
-      .filter((a) => (q.userId === undefined || a.userId === q.userId) && overlaps(a.createdAt.slice(0, 10), a.createdAt.slice(0, 10), q.startDate, q.endDate));
+      .filter(
+        (a) =>
+          (q.userId === undefined || a.userId === q.userId) &&
+          overlaps(a.createdAt.slice(0, 10), a.createdAt.slice(0, 10), q.startDate, q.endDate),
+      );
     return ok(paginate(accounts, q));
   });
 

@@ -21,7 +21,10 @@ const connectRequest = z.object({
  * The sandbox's own controls under `/sandbox/v1` (no Basic auth: connect is
  * authenticated by the link token, as the widget is).
  */
-const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (app, { state, dispatcher }) => {
+const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
+  app,
+  { state, dispatcher },
+) => {
   /** What the Wink widget and Smile's back end do when a user logs in, without a browser. */
   app.post('/connect', async (request) => {
     const input = connectRequest.parse(request.body);

@@ -6,22 +6,35 @@ import { listQuery, overlaps, type ListQuery } from './query.js';
 const COMMON = ['size', 'cursor', 'userId', 'accountId', 'sourceId'] as const;
 
 /** Each datapoint's own range filters (openapi-v1.yaml): dates for most, months for eincomes. */
-const RANGE: Record<DatapointKind, { params: readonly (keyof ListQuery)[]; matches: (r: DataRecord, q: ListQuery) => boolean }> = {
+const RANGE: Record<
+  DatapointKind,
+  { params: readonly (keyof ListQuery)[]; matches: (r: DataRecord, q: ListQuery) => boolean }
+> = {
   identities: { params: [], matches: () => true },
   employments: {
     params: ['startDate', 'endDate'],
     matches: (r, q) => overlaps(r.startDate as string, (r.endDate as string | null) ?? null, q.startDate, q.endDate),
   },
-  contributions: { params: ['startDate', 'endDate'], matches: (r, q) => overlaps(r.date as string, r.date as string, q.startDate, q.endDate) },
+  contributions: {
+    params: ['startDate', 'endDate'],
+    matches: (r, q) => overlaps(r.date as string, r.date as string, q.startDate, q.endDate),
+  },
   incomes: {
     params: ['startDate', 'endDate'],
     matches: (r, q) => overlaps(r.startDate as string, (r.endDate as string | null) ?? null, q.startDate, q.endDate),
   },
-  eincomes: { params: ['startMonth', 'endMonth'], matches: (r, q) => overlaps(r.month as string, r.month as string, q.startMonth, q.endMonth) },
+  eincomes: {
+    params: ['startMonth', 'endMonth'],
+    matches: (r, q) => overlaps(r.month as string, r.month as string, q.startMonth, q.endMonth),
+  },
 };
 
 const SINGULAR: Record<DatapointKind, string> = {
-  identities: 'Identity', employments: 'Employment', contributions: 'Contribution', incomes: 'Income', eincomes: 'Estimated income',
+  identities: 'Identity',
+  employments: 'Employment',
+  contributions: 'Contribution',
+  incomes: 'Income',
+  eincomes: 'Estimated income',
 };
 
 /** `GET /identities|employments|contributions|incomes|eincomes` (filtered, paginated) and `GET /<kind>/:id`. */

@@ -14,7 +14,10 @@ function validMetadata(metadata: unknown): metadata is Record<string, string> | 
 }
 
 /** `POST /users` (a user and its first link token, USER_CREATED), `GET /users/:id`, `POST /tokens?userId=`. */
-const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (app, { state, dispatcher }) => {
+const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
+  app,
+  { state, dispatcher },
+) => {
   app.post('/users', async (request, reply) => {
     const { externalMetadata } = (request.body ?? {}) as { externalMetadata?: unknown };
     if (!validMetadata(externalMetadata)) {
@@ -33,7 +36,8 @@ const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
 
   app.post('/tokens', async (request, reply) => {
     const { userId } = request.query as { userId?: unknown };
-    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200) return fail(reply, 'INVALID_PARAMETERS', 'userId is required');
+    if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200)
+      return fail(reply, 'INVALID_PARAMETERS', 'userId is required');
     if (!state.users.has(userId)) return fail(reply, 'MISSING_RESOURCE', 'User not found');
     return reply.code(201).send(ok(publicToken(state.issueToken(userId))));
   });

@@ -13,23 +13,41 @@ import { listQuery } from './query.js';
 const webhookRequest = z.object({
   name: z.string().min(1).max(200).default('Sandbox webhook'),
   url: z.url({ protocol: /^https?$/ }).max(500),
-  eventTypes: z.array(z.string().regex(/^[A-Z_]+$/)).min(1).default(['ALL_EVENTS']),
+  eventTypes: z
+    .array(z.string().regex(/^[A-Z_]+$/))
+    .min(1)
+    .default(['ALL_EVENTS']),
   active: z.boolean().default(true),
   includePayload: z.boolean().default(false),
   secret: z.string().min(1).max(64).optional(),
 });
 
 /** `GET|POST /webhooks`, `GET|DELETE /webhooks/:id`. */
-const webhookRoutes: FastifyPluginAsync<{ state: SandboxState; webhookSecret: string }> = async (app, { state, webhookSecret }) => {
-  app.get('/webhooks', async (request) => ok(paginate([...state.webhooks.values()], listQuery(request.query, ['size', 'cursor']))));
+const webhookRoutes: FastifyPluginAsync<{ state: SandboxState; webhookSecret: string }> = async (
+  app,
+  { state, webhookSecret },
+) => {
+  app.get('/webhooks', async (request) =>
+    ok(paginate([...state.webhooks.values()], listQuery(request.query, ['size', 'cursor']))),
+  );
 
   app.post('/webhooks', async (request, reply) => {
     const parsed = webhookRequest.safeParse(request.body ?? {});
     if (!parsed.success) {
-      return fail(reply, 'INVALID_PARAMETERS', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      return fail(
+        reply,
+        'INVALID_PARAMETERS',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
     }
     const now = state.nowIso();
-    const webhook: SandboxWebhook = { id: randomBytes(16).toString('hex'), createdAt: now, ...parsed.data, secret: parsed.data.secret ?? webhookSecret, updatedAt: now };
+    const webhook: SandboxWebhook = {
+      id: randomBytes(16).toString('hex'),
+      createdAt: now,
+      ...parsed.data,
+      secret: parsed.data.secret ?? webhookSecret,
+      updatedAt: now,
+    };
     state.webhooks.set(webhook.id, webhook);
     return ok(webhook);
   });
@@ -40,7 +58,8 @@ const webhookRoutes: FastifyPluginAsync<{ state: SandboxState; webhookSecret: st
   });
 
   app.delete('/webhooks/:id', async (request, reply) => {
-    if (!state.webhooks.delete((request.params as { id: string }).id)) return fail(reply, 'MISSING_RESOURCE', 'Webhook not found');
+    if (!state.webhooks.delete((request.params as { id: string }).id))
+      return fail(reply, 'MISSING_RESOURCE', 'Webhook not found');
     return okEmpty();
   });
 };

@@ -75,7 +75,9 @@ export class WebhookDispatcher {
   }
 
   private enqueue(key: string, task: () => Promise<void>): void {
-    const next = (this.queues.get(key) ?? Promise.resolve()).then(task).catch((error: unknown) => this.log.error({ err: error }, 'webhook delivery crashed'));
+    const next = (this.queues.get(key) ?? Promise.resolve())
+      .then(task)
+      .catch((error: unknown) => this.log.error({ err: error }, 'webhook delivery crashed'));
     this.queues.set(key, next);
     void next.then(() => {
       if (this.queues.get(key) === next) this.queues.delete(key);
@@ -95,7 +97,12 @@ export class WebhookDispatcher {
     this.log.warn({ eventId: event.id, type: event.type, url: webhook.url }, 'webhook not delivered after retries');
   }
 
-  private async attempt(webhook: SandboxWebhook, event: WebhookEvent, body: string, attempt: number): Promise<DeliveryAttempt> {
+  private async attempt(
+    webhook: SandboxWebhook,
+    event: WebhookEvent,
+    body: string,
+    attempt: number,
+  ): Promise<DeliveryAttempt> {
     const base = { eventId: event.id, type: event.type, webhookId: webhook.id, attempt };
     if (this.state.faults.failDeliveriesFirstN > 0) {
       this.state.faults.failDeliveriesFirstN -= 1;

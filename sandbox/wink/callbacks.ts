@@ -2,8 +2,15 @@ import type { AccountRecord, SandboxState } from '../state.js';
 
 /** The nine Wink callbacks (wink-widget.md, "List of Callbacks"). */
 export const WINK_CALLBACKS = [
-  'onAccountCreated', 'onAccountConnected', 'onAccountRemoved', 'onTokenExpired', 'onClose',
-  'onAccountError', 'onUploadsCreated', 'onUploadsRemoved', 'onUIEvent',
+  'onAccountCreated',
+  'onAccountConnected',
+  'onAccountRemoved',
+  'onTokenExpired',
+  'onClose',
+  'onAccountError',
+  'onUploadsCreated',
+  'onUploadsRemoved',
+  'onUIEvent',
 ] as const;
 export type WinkCallbackName = (typeof WINK_CALLBACKS)[number];
 
@@ -13,8 +20,16 @@ export interface WidgetCallback {
 }
 
 /** onUIEvent's argument: `{ eventName, eventTime, mode, userId, account, archive }`. */
-export function uiEvent(state: SandboxState, userId: string, eventName: string, account: Record<string, string> | null = null): WidgetCallback {
-  return { callback: 'onUIEvent', data: { eventName, eventTime: state.nowIso(), mode: 'SANDBOX', userId, account, archive: null } };
+export function uiEvent(
+  state: SandboxState,
+  userId: string,
+  eventName: string,
+  account: Record<string, string> | null = null,
+): WidgetCallback {
+  return {
+    callback: 'onUIEvent',
+    data: { eventName, eventTime: state.nowIso(), mode: 'SANDBOX', userId, account, archive: null },
+  };
 }
 
 /**
@@ -25,7 +40,10 @@ export function uiEvent(state: SandboxState, userId: string, eventName: string, 
 export function linkCallbacks(state: SandboxState, record: AccountRecord): WidgetCallback[] {
   const { id: accountId, userId, providerId, connectionStatus, connection } = record.account;
   const ids = { accountId, userId, providerId };
-  const error = (): WidgetCallback => ({ callback: 'onAccountError', data: { ...ids, errorCode: connection.errorCode } });
+  const error = (): WidgetCallback => ({
+    callback: 'onAccountError',
+    data: { ...ids, errorCode: connection.errorCode },
+  });
   const callbacks: WidgetCallback[] = [
     uiEvent(state, userId, 'ConsentPageOpened'),
     uiEvent(state, userId, 'ProviderListPageOpened'),
@@ -36,5 +54,9 @@ export function linkCallbacks(state: SandboxState, record: AccountRecord): Widge
   callbacks.push(uiEvent(state, userId, 'MfaPageOpened', { providerId }));
   if (connectionStatus === 'AWAITING_MFA') return callbacks;
   if (connectionStatus === 'ERROR') return [...callbacks, error()];
-  return [...callbacks, { callback: 'onAccountConnected', data: ids }, uiEvent(state, userId, 'ConnectSuccessPageOpened', { providerId, accountId })];
+  return [
+    ...callbacks,
+    { callback: 'onAccountConnected', data: ids },
+    uiEvent(state, userId, 'ConnectSuccessPageOpened', { providerId, accountId }),
+  ];
 }

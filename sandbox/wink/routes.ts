@@ -10,7 +10,11 @@ import { winkPage } from './page.js';
 import { SMILE_LINK_SDK } from './sdk.js';
 
 const withToken = z.object({ userToken: z.string().min(1) });
-const loginBody = withToken.extend({ providerId: z.string().min(1).max(100), username: z.string().min(1).max(200), password: z.string().max(200) });
+const loginBody = withToken.extend({
+  providerId: z.string().min(1).max(100),
+  username: z.string().min(1).max(200),
+  password: z.string().max(200),
+});
 const mfaBody = withToken.extend({ accountId: z.string().min(1), code: z.string().max(20) });
 const revokeBody = withToken.extend({ accountId: z.string().min(1) });
 const uploadBody = withToken.extend({ fileType: z.string().min(1).max(50), fileName: z.string().min(1).max(200) });
@@ -21,8 +25,14 @@ const removeUploadsBody = withToken.extend({ uploadIds: z.array(z.string()).min(
  * (the SDK), and `/wink/api/*`, the widget's own back end, authenticated by
  * the link token like Smile's link API.
  */
-const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (app, { state, dispatcher }) => {
-  const uploads = new Map<string, { id: string; userId: string; fileType: string; fileName: string; createdAt: string }>();
+const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
+  app,
+  { state, dispatcher },
+) => {
+  const uploads = new Map<
+    string,
+    { id: string; userId: string; fileType: string; fileName: string; createdAt: string }
+  >();
   const publish = (userId: string, burst: PendingEvent[]) => dispatcher.publish(userId, burst);
 
   app.get('/wink', async (request, reply) => {
@@ -68,17 +78,31 @@ const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
     revoke(state, record, burst);
     publish(token.userId, burst);
     const { id: accountId, userId, providerId } = record.account;
-    return ok({ account: record.account, callbacks: [{ callback: 'onAccountRemoved', data: { accountId, userId, providerId } }] });
+    return ok({
+      account: record.account,
+      callbacks: [{ callback: 'onAccountRemoved', data: { accountId, userId, providerId } }],
+    });
   });
 
   app.post('/wink/api/uploads', async (request) => {
     const body = uploadBody.parse(request.body);
     const token = state.validToken(body.userToken);
-    const upload = { id: smileId('u'), userId: token.userId, fileType: body.fileType, fileName: body.fileName, createdAt: state.nowIso() };
+    const upload = {
+      id: smileId('u'),
+      userId: token.userId,
+      fileType: body.fileType,
+      fileName: body.fileName,
+      createdAt: state.nowIso(),
+    };
     uploads.set(upload.id, upload);
     const archive = { userId: token.userId, archiveId: upload.id };
-    publish(token.userId, [{ type: 'ARCHIVE_STARTED', data: archive }, { type: 'ARCHIVE_ANALYZED', data: archive }]);
-    const callbacks: WidgetCallback[] = [{ callback: 'onUploadsCreated', data: { uploads: [upload], userId: token.userId } }];
+    publish(token.userId, [
+      { type: 'ARCHIVE_STARTED', data: archive },
+      { type: 'ARCHIVE_ANALYZED', data: archive },
+    ]);
+    const callbacks: WidgetCallback[] = [
+      { callback: 'onUploadsCreated', data: { uploads: [upload], userId: token.userId } },
+    ];
     return ok({ uploads: [upload], callbacks });
   });
 
@@ -91,8 +115,14 @@ const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
       uploads.delete(id);
       return upload;
     });
-    publish(token.userId, removed.map((u) => ({ type: 'ARCHIVE_REVOKED', data: { userId: token.userId, archiveId: u.id } })));
-    return ok({ uploads: removed, callbacks: [{ callback: 'onUploadsRemoved', data: { uploads: removed, userId: token.userId } }] });
+    publish(
+      token.userId,
+      removed.map((u) => ({ type: 'ARCHIVE_REVOKED', data: { userId: token.userId, archiveId: u.id } })),
+    );
+    return ok({
+      uploads: removed,
+      callbacks: [{ callback: 'onUploadsRemoved', data: { uploads: removed, userId: token.userId } }],
+    });
   });
 };
 

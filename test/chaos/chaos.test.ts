@@ -54,7 +54,11 @@ beforeAll(async () => {
   sql = createSql(databaseUrl, { max: 4 });
   await migrate(sql);
 
-  sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
+  sandbox = await buildSandbox({
+    apiKey: 'sandbox-key',
+    apiSecret: 'sandbox-secret',
+    webhookRetryDelaysMs: [200, 400],
+  });
   sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -80,12 +84,19 @@ beforeAll(async () => {
   await Promise.all([api.start(), worker.start()]);
   const webhook = await fetch(`${sandboxUrl}/v1/webhooks`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ url: `${apiUrl}/webhooks/smile`, includePayload: true }),
   });
   expect(webhook.ok).toBe(true);
   // Smile's deliveries trail the login by 1.5 s, so webhooks are in flight whenever the API goes down.
-  const faults = await fetch(`${sandboxUrl}/sandbox/v1/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deliveryDelayMs: 1_500 }) });
+  const faults = await fetch(`${sandboxUrl}/sandbox/v1/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deliveryDelayMs: 1_500 }),
+  });
   expect(faults.ok).toBe(true);
 });
 
@@ -99,10 +110,18 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, body?: unknown, okStatus = (s: number) => s < 300): Promise<Record<string, unknown>> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  okStatus = (s: number) => s < 300,
+): Promise<Record<string, unknown>> {
   const response = await fetch(apiUrl + path, {
     method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(20_000),
   });
@@ -112,14 +131,25 @@ async function call(method: string, path: string, body?: unknown, okStatus = (s:
 
 /** A user's onboarding, done by a front end that retries: start, log in, forward the widget's callbacks. */
 async function journey(i: number): Promise<string> {
-  const started = await persist(() => call('POST', '/v1/verifications', { externalUserId: `chaos-${i}`, applicant: { fullName: george.fullName }, policy: { dataTimeout: '5s' } }));
+  const started = await persist(() =>
+    call('POST', '/v1/verifications', {
+      externalUserId: `chaos-${i}`,
+      applicant: { fullName: george.fullName },
+      policy: { dataTimeout: '5s' },
+    }),
+  );
   const verificationId = started.verificationId as string;
   const link = started.link as { userToken: string };
   const connected = await persist(async () => {
     const response = await fetch(`${sandboxUrl}/sandbox/v1/connect`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userToken: link.userToken, username: george.username, password: george.password, mfaCode: george.mfaCode }),
+      body: JSON.stringify({
+        userToken: link.userToken,
+        username: george.username,
+        password: george.password,
+        mfaCode: george.mfaCode,
+      }),
     });
     if (!response.ok) throw new Error(`connect: ${response.status}`);
     return ((await response.json()) as { data: { callbacks: { callback: string; data: unknown }[] } }).data;
@@ -140,8 +170,10 @@ async function terminateConnections(): Promise<number> {
 }
 
 async function decidedCount(): Promise<number> {
-  const [row] = await persist(() => sql<{ count: number }[]>`
-    select count(*)::int as count from verifications where verification_id like 'verification-chaos-%' and status = 'COMPLETED'`);
+  const [row] = await persist(
+    () => sql<{ count: number }[]>`
+    select count(*)::int as count from verifications where verification_id like 'verification-chaos-%' and status = 'COMPLETED'`,
+  );
   return row!.count;
 }
 
@@ -228,7 +260,9 @@ describe('chaos', () => {
     expect([...acknowledged].filter((id) => !inboxIds.has(id))).toEqual([]);
     expect([...inboxIds].filter((id) => !sent.has(id))).toEqual([]);
     const lost = sent.size - acknowledged.size;
-    note(`webhooks: ${sent.size} sent, ${acknowledged.size} acknowledged = in the inbox (${inboxIds.size} rows); ${lost} never acknowledged (the API was down past Smile's retries)`);
+    note(
+      `webhooks: ${sent.size} sent, ${acknowledged.size} acknowledged = in the inbox (${inboxIds.size} rows); ${lost} never acknowledged (the API was down past Smile's retries)`,
+    );
     expect(lost).toBeGreaterThan(0); // the outage really cost webhooks, and the verifications were decided anyway
   });
 });

@@ -40,7 +40,13 @@ export class Service {
     });
     for (let i = 0; i < 240; i++) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output}`);
-      if (await fetch(this.readyUrl).then((r) => r.status < 500 || r.status === 503, () => false)) return;
+      if (
+        await fetch(this.readyUrl).then(
+          (r) => r.status < 500 || r.status === 503,
+          () => false,
+        )
+      )
+        return;
       await sleep(250);
     }
     throw new Error(`${this.name} did not start:\n${this.output}`);

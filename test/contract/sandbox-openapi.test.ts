@@ -11,7 +11,9 @@ import { startReceiver, startSandbox, type TestSandbox } from '../fixtures/sandb
  * Every sandbox answer and webhook the service relies on validates against
  * Smile's own OpenAPI spec (a copy of ../shared/smile-api/openapi-v1.yaml).
  */
-const spec = parse(readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8')) as {
+const spec = parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8'),
+) as {
   components: { schemas: Record<string, { nullable?: boolean; required?: string[] }> };
 };
 // Two places where the spec disagrees with Smile's own documented answers; the sandbox follows the answers:
@@ -34,10 +36,18 @@ function expectValid(schema: string, value: unknown) {
 const STANDARD_ERROR = '#/components/responses/Standard-Errors/content/application~1json/schema';
 
 const EVENT_SCHEMAS: Record<string, string> = {
-  USER_CREATED: 'UserCreatedEvent', ACCOUNT_CREATED: 'AccountCreatedEvent', ACCOUNT_CONNECTED: 'AccountConnectedEvent',
-  ACCOUNT_FAILED: 'AccountFailedEvent', ACCOUNT_DISCONNECTED: 'AccountDisconnectedEvent', TASK_STARTED: 'TaskStartedEvent',
-  TASK_FINISHED: 'TaskFinishedEvent', IDENTITY_ADDED: 'IdentityAddedEvent', EMPLOYMENTS_ADDED: 'EmploymentsAddedEvent',
-  CONTRIBUTIONS_ADDED: 'ContributionsAddedEvent', INCOMES_ADDED: 'IncomesAddedEvent', EINCOMES_ADDED: 'EincomesAddedEvent',
+  USER_CREATED: 'UserCreatedEvent',
+  ACCOUNT_CREATED: 'AccountCreatedEvent',
+  ACCOUNT_CONNECTED: 'AccountConnectedEvent',
+  ACCOUNT_FAILED: 'AccountFailedEvent',
+  ACCOUNT_DISCONNECTED: 'AccountDisconnectedEvent',
+  TASK_STARTED: 'TaskStartedEvent',
+  TASK_FINISHED: 'TaskFinishedEvent',
+  IDENTITY_ADDED: 'IdentityAddedEvent',
+  EMPLOYMENTS_ADDED: 'EmploymentsAddedEvent',
+  CONTRIBUTIONS_ADDED: 'ContributionsAddedEvent',
+  INCOMES_ADDED: 'IncomesAddedEvent',
+  EINCOMES_ADDED: 'EincomesAddedEvent',
 };
 const LISTS = {
   identities: ['IdentityListResponse', 'IdentityGetResponse'],
@@ -53,11 +63,18 @@ const accounts: string[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox();
   receiver = await startReceiver();
-  expectValid('WebhookPostResponse', (await sandbox.call('POST', '/v1/webhooks', { url: receiver.url, includePayload: true })).body);
+  expectValid(
+    'WebhookPostResponse',
+    (await sandbox.call('POST', '/v1/webhooks', { url: receiver.url, includePayload: true })).body,
+  );
   // Every persona links an account, plus one failed login: every event and datapoint shape occurs.
   for (const persona of SANDBOX_PERSONAS) {
     const { userToken } = await sandbox.createUser();
-    const answer = await sandbox.call<{ account: { id: string } }>('POST', '/sandbox/v1/connect', { userToken, username: persona.username, password: persona.password });
+    const answer = await sandbox.call<{ account: { id: string } }>('POST', '/sandbox/v1/connect', {
+      userToken,
+      username: persona.username,
+      password: persona.password,
+    });
     accounts.push(answer.body.data.account.id);
   }
   const { userToken } = await sandbox.createUser();
@@ -70,11 +87,16 @@ afterAll(async () => {
 
 describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
   it('users and tokens', async () => {
-    const created = await sandbox.call<{ user: { id: string } }>('POST', '/v1/users', { externalMetadata: { ref: 'abc' } });
+    const created = await sandbox.call<{ user: { id: string } }>('POST', '/v1/users', {
+      externalMetadata: { ref: 'abc' },
+    });
     expect(created.status).toBe(201);
     expectValid('UserPostResponse', created.body);
     expectValid('UserGetResponse', (await sandbox.call('GET', `/v1/users/${created.body.data.user.id}`)).body);
-    expectValid('TokenPostResponse', (await sandbox.call('POST', `/v1/tokens?userId=${created.body.data.user.id}`)).body);
+    expectValid(
+      'TokenPostResponse',
+      (await sandbox.call('POST', `/v1/tokens?userId=${created.body.data.user.id}`)).body,
+    );
   });
 
   it('accounts, including a revoked one', async () => {
@@ -88,14 +110,21 @@ describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
     const list = await sandbox.call<{ items: { id: string }[] }>('GET', `/v1/${kind}?size=150`);
     expect(list.body.data.items.length).toBeGreaterThan(0);
     expectValid(listSchema, list.body);
-    for (const item of list.body.data.items) expectValid(getSchema, (await sandbox.call('GET', `/v1/${kind}/${item.id}`)).body);
+    for (const item of list.body.data.items)
+      expectValid(getSchema, (await sandbox.call('GET', `/v1/${kind}/${item.id}`)).body);
   });
 
   it('webhooks', async () => {
     const list = await sandbox.call<{ items: { id: string }[] }>('GET', '/v1/webhooks');
     expectValid('WebhookListResponse', list.body);
     expectValid('WebhookGetResponse', (await sandbox.call('GET', `/v1/webhooks/${list.body.data.items[0]!.id}`)).body);
-    const extra = await sandbox.call<{ id: string }>('POST', '/v1/webhooks', { name: 'n', url: 'https://example.com/h', eventTypes: ['ACCOUNT_CONNECTED'], active: false, secret: 's' });
+    const extra = await sandbox.call<{ id: string }>('POST', '/v1/webhooks', {
+      name: 'n',
+      url: 'https://example.com/h',
+      eventTypes: ['ACCOUNT_CONNECTED'],
+      active: false,
+      secret: 's',
+    });
     expectValid('WebhookDeleteResponse', (await sandbox.call('DELETE', `/v1/webhooks/${extra.body.data.id}`)).body);
   });
 
@@ -105,7 +134,11 @@ describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
       await sandbox.call('GET', '/v1/contributions?size=0'),
       await sandbox.call('GET', '/v1/identities/i-0000'),
     ];
-    expect(answers.map((a) => [a.status, a.body.code])).toEqual([[401, 'INVALID_CREDENTIALS'], [400, 'INVALID_PARAMETERS'], [404, 'MISSING_RESOURCE']]);
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual([
+      [401, 'INVALID_CREDENTIALS'],
+      [400, 'INVALID_PARAMETERS'],
+      [404, 'MISSING_RESOURCE'],
+    ]);
     for (const { body } of answers) expectValid(STANDARD_ERROR, body);
   });
 

@@ -48,19 +48,25 @@ describe('GET /demo', () => {
     expect(await page.textContent('#status')).toBe('COMPLETED');
     expect(await page.textContent('#problem')).toBe('');
     const forwarded = (await page.textContent('#log'))!;
-    for (const callback of ['onAccountCreated', 'onAccountConnected', 'onClose', 'onUIEvent ConsentPageOpened']) expect(forwarded).toContain(callback);
+    for (const callback of ['onAccountCreated', 'onAccountConnected', 'onClose', 'onUIEvent ConsentPageOpened'])
+      expect(forwarded).toContain(callback);
 
     // What the page showed is what the API says, and the widget's callbacks reached the workflow.
     const doc = await getStatus(stack, verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     expect(doc.accounts).toEqual([expect.objectContaining({ providerId: 'sss_ph', status: 'CONNECTED' })]);
     const history = await stack.client.workflow.getHandle(verificationId).fetchHistory();
-    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'widgetEvent');
+    const signals = history.events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'widgetEvent',
+    );
     expect(signals.length).toBeGreaterThanOrEqual(3);
   });
 
   it('is off in production', async () => {
-    const production = await buildTestApp({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
+    const production = await buildTestApp({
+      NODE_ENV: 'production',
+      PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    });
     try {
       expect((await production.app.inject({ method: 'GET', url: '/demo' })).statusCode).toBe(404);
     } finally {

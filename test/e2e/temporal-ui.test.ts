@@ -29,7 +29,12 @@ beforeAll(async () => {
   uiUrl = `http://127.0.0.1:${uiPort}`;
   [stack, browser] = await Promise.all([
     // Development mode, as under `npm run dev`: the local UI calls the codec without a key.
-    startStack({ NODE_ENV: 'development', PORT: String(apiPort), TEMPORAL_ADDRESS: server.address, TEMPORAL_UI_PORT: String(uiPort) }),
+    startStack({
+      NODE_ENV: 'development',
+      PORT: String(apiPort),
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_UI_PORT: String(uiPort),
+    }),
     launchBrowser(),
   ]);
 });
@@ -43,13 +48,18 @@ describe('the Temporal Web UI', () => {
   it('finds a completed verification by VerificationStatus and shows its decoded input', async () => {
     const done = uniqueUser('ui-done');
     const waiting = uniqueUser('ui-waiting');
-    const completed = await startVerification(stack, { externalUserId: done, applicant: { fullName: SANDBOX_USERS.george.fullName } });
+    const completed = await startVerification(stack, {
+      externalUserId: done,
+      applicant: { fullName: SANDBOX_USERS.george.fullName },
+    });
     const open = await startVerification(stack, { externalUserId: waiting });
     await connect(stack, completed.link.userToken, SANDBOX_USERS.george);
     expect(await waitUntilClosed(stack, completed.verificationId)).toMatchObject({ status: 'COMPLETED' });
 
     const page = await browser.newPage();
-    await page.goto(`${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('VerificationStatus="COMPLETED"')}`);
+    await page.goto(
+      `${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('VerificationStatus="COMPLETED"')}`,
+    );
     // The visibility store catches up within a second or two: reload until the row shows.
     const row = page.getByRole('link', { name: completed.verificationId, exact: true });
     for (let attempt = 0; !(await row.isVisible()) && attempt < 20; attempt++) {
@@ -64,10 +74,13 @@ describe('the Temporal Web UI', () => {
     await page.waitForURL(/\/history/);
     // The Input panel (a code view) shows JSON the codec decrypted: the workflow's arguments, not ciphertext.
     const input = page.locator('.cm-content', { hasText: '"requestId"' });
-    await input.first().waitFor({ timeout: 20_000 }).catch(async (error: Error) => {
-      await screenshot(page, 'temporal-ui-input-missing');
-      throw error;
-    });
+    await input
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: Error) => {
+        await screenshot(page, 'temporal-ui-input-missing');
+        throw error;
+      });
     const text = await input.first().innerText();
     expect(text).toContain(`"externalUserId": "${done}"`);
     expect(text).toContain('"nameMatchThreshold"');

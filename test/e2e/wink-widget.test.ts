@@ -11,10 +11,28 @@ import { startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
  * SmileLinkModal and records every callback; a real browser logs in as George.
  * Chromium comes from Debian (scripts/install-chromium.sh), never from Playwright's downloads.
  */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function hostPage(sdkUrl: string, userToken: string): string {
-  const callbacks = ['onAccountCreated', 'onAccountConnected', 'onAccountRemoved', 'onTokenExpired', 'onClose', 'onAccountError', 'onUploadsCreated', 'onUploadsRemoved', 'onUIEvent'];
+  const callbacks = [
+    'onAccountCreated',
+    'onAccountConnected',
+    'onAccountRemoved',
+    'onTokenExpired',
+    'onClose',
+    'onAccountError',
+    'onUploadsCreated',
+    'onUploadsRemoved',
+    'onUIEvent',
+  ];
   return `<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head><body>
 <button id="link">Link your account</button>
 <script src="${sdkUrl}"></script>
@@ -77,8 +95,18 @@ describe('the sandbox Wink widget', () => {
       { callback: 'onClose', data: { reason: 'exit' } },
     ]);
     const screens = calls.filter((c) => c.callback === 'onUIEvent').map((c) => c.data);
-    expect(screens.map((s) => s.eventName)).toEqual(['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'MfaPageOpened', 'ConnectSuccessPageOpened']);
-    expect(screens.at(-1)).toMatchObject({ mode: 'SANDBOX', userId, account: { providerId: 'sss_ph', accountId: ids.accountId } });
+    expect(screens.map((s) => s.eventName)).toEqual([
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'MfaPageOpened',
+      'ConnectSuccessPageOpened',
+    ]);
+    expect(screens.at(-1)).toMatchObject({
+      mode: 'SANDBOX',
+      userId,
+      account: { providerId: 'sss_ph', accountId: ids.accountId },
+    });
     await page.close();
   });
 

@@ -20,9 +20,13 @@ describe('API hardening', () => {
   it('rate-limits /v1 per key with 429, and never the webhooks', async () => {
     const app = await appWith({ API_RATE_LIMIT_PER_MINUTE: '3' });
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: '/v1/verifications/verification-x', headers: auth })).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await app.inject({ method: 'GET', url: '/v1/verifications/verification-x', headers: auth })).statusCode,
+      );
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
-    for (let i = 0; i < 5; i++) expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
   });
 
   it('sets the server timeouts in one place', async () => {
@@ -51,9 +55,15 @@ describe('API hardening', () => {
     await postWebhook(app, event);
     await postWebhook(app, event, { signature: 'bad' });
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="accepted"\} 1/);
-    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="duplicate"\} 1/);
-    expect(text).toMatch(/smile_verify_webhooks_received_total\{source="smile",type="unknown",outcome="rejected_signature"\} 1/);
+    expect(text).toMatch(
+      /smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="accepted"\} 1/,
+    );
+    expect(text).toMatch(
+      /smile_verify_webhooks_received_total\{source="smile",type="TASK_STARTED",outcome="duplicate"\} 1/,
+    );
+    expect(text).toMatch(
+      /smile_verify_webhooks_received_total\{source="smile",type="unknown",outcome="rejected_signature"\} 1/,
+    );
     expect(text).toMatch(/smile_verify_inbox_pending \d+/);
     expect(text).toMatch(/smile_verify_relay_lag_seconds/);
   });

@@ -16,8 +16,17 @@ const b64 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).t
 
 describe('the codec endpoint for the Temporal UI', () => {
   it('decodes what the service encrypted, for the UI origin, with the key', async () => {
-    const [sealed] = await dataConverterOf(config).payloadCodecs![0]!.encode([defaultPayloadConverter.toPayload({ status: 'COMPLETED' })]);
-    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(sealed!.data) }] };
+    const [sealed] = await dataConverterOf(config).payloadCodecs![0]!.encode([
+      defaultPayloadConverter.toPayload({ status: 'COMPLETED' }),
+    ]);
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([k, v]) => [k, b64(v)])),
+          data: b64(sealed!.data),
+        },
+      ],
+    };
     const response = await app.inject({
       method: 'POST',
       url: '/codec/decode',
@@ -31,10 +40,19 @@ describe('the codec endpoint for the Temporal UI', () => {
   });
 
   it('answers the CORS preflight, and 401 without a key outside development', async () => {
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/codec/decode',
+      headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, X-Namespace');
-    const anonymous = await app.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json' }, payload: { payloads: [] } });
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/codec/decode',
+      headers: { 'content-type': 'application/json' },
+      payload: { payloads: [] },
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 

@@ -19,8 +19,18 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 const SANDBOX_ENV = 'deploy/sandbox.env';
 const REQUIRED = [
-  'POSTGRES_PASSWORD', 'API_KEYS', 'PAYLOAD_ENCRYPTION_KEY', 'SMILE_API_URL', 'SMILE_API_KEY', 'SMILE_API_SECRET',
-  'SMILE_WEBHOOK_SECRET', 'SMILE_ID_URL', 'SMILE_ID_PARTNER_ID', 'SMILE_ID_API_KEY', 'RESULT_CALLBACK_SECRET', 'PUBLIC_URL',
+  'POSTGRES_PASSWORD',
+  'API_KEYS',
+  'PAYLOAD_ENCRYPTION_KEY',
+  'SMILE_API_URL',
+  'SMILE_API_KEY',
+  'SMILE_API_SECRET',
+  'SMILE_WEBHOOK_SECRET',
+  'SMILE_ID_URL',
+  'SMILE_ID_PARTNER_ID',
+  'SMILE_ID_API_KEY',
+  'RESULT_CALLBACK_SECRET',
+  'PUBLIC_URL',
 ];
 /** A production environment, as an operator would set it (no file). */
 const production: Record<string, string> = {
@@ -67,7 +77,15 @@ const envOf = (service: Service) =>
 describe('docker-compose.yml', () => {
   it('validates with the sandbox profile: Postgres, Temporal on it, admin tools, the UI with the codec, the API, two workers, the sandbox', async () => {
     const services = await composeConfig(['--env-file', SANDBOX_ENV, '--profile', 'sandbox'], {});
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'sandbox', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'postgres',
+      'sandbox',
+      'temporal',
+      'temporal-admin-tools',
+      'temporal-ui',
+      'worker',
+    ]);
     for (const [name, service] of Object.entries(services)) {
       expect(service.healthcheck?.test, `${name} has a health check`).toBeDefined();
       expect(service.healthcheck!.test.length, `${name}'s health check runs something`).toBeGreaterThan(0);
@@ -79,7 +97,11 @@ describe('docker-compose.yml', () => {
     expect(check('sandbox')).toMatch(/:3100\/'/);
 
     expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
-    expect(envOf(services.temporal!)).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres', POSTGRES_USER: 'smile' });
+    expect(envOf(services.temporal!)).toMatchObject({
+      DB: 'postgres12',
+      POSTGRES_SEEDS: 'postgres',
+      POSTGRES_USER: 'smile',
+    });
     expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
 
     const admin = services['temporal-admin-tools']!;
@@ -111,10 +133,20 @@ describe('docker-compose.yml', () => {
     // The sandbox speaks with the credentials the API and workers use, and sends webhooks to the API.
     const api = envOf(services.api!);
     const sandbox = envOf(services.sandbox!);
-    for (const name of ['SMILE_API_KEY', 'SMILE_API_SECRET', 'SMILE_WEBHOOK_SECRET', 'SMILE_ID_PARTNER_ID', 'SMILE_ID_API_KEY']) {
+    for (const name of [
+      'SMILE_API_KEY',
+      'SMILE_API_SECRET',
+      'SMILE_WEBHOOK_SECRET',
+      'SMILE_ID_PARTNER_ID',
+      'SMILE_ID_API_KEY',
+    ]) {
       expect(sandbox[name], name).toBe(api[name]);
     }
-    expect(loadConfig(sandbox)).toMatchObject({ env: 'development', api: { host: 'api', port: 3000 }, sandbox: { host: '0.0.0.0', port: 3100 } });
+    expect(loadConfig(sandbox)).toMatchObject({
+      env: 'development',
+      api: { host: 'api', port: 3000 },
+      sandbox: { host: '0.0.0.0', port: 3100 },
+    });
     expect(loadConfig(api).smile.apiUrl).toBe('http://sandbox:3100/v1');
   });
 
@@ -176,7 +208,10 @@ describe('Dockerfile', () => {
   it('builds api, worker and sandbox targets on a glibc base, as a non-root user, with tsx entrypoints', async () => {
     const all = await stages();
     const byName = new Map(all.map((stage) => [stage.name, stage]));
-    expect(all.map(({ base }) => base).filter((base) => !byName.has(base))).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+    expect(all.map(({ base }) => base).filter((base) => !byName.has(base))).toEqual([
+      'node:20-bookworm-slim',
+      'node:20-bookworm-slim',
+    ]);
     expect(all.some(({ base }) => /alpine|musl/.test(base))).toBe(false);
     /** A stage's instructions with those of the stages it is built on. */
     const lineage = (name: string): string => {
@@ -206,8 +241,10 @@ describe('Dockerfile', () => {
 
   it('keeps tests, secrets and local state out of the build context', async () => {
     const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((line) => line.trim());
-    for (const entry of ['node_modules', '.git', '.env', '.env.*', '*.env', 'test', '.dev', 'dist']) expect(ignored).toContain(entry);
-    for (const needed of ['migrations', 'scripts', 'workflows', 'package-lock.json']) expect(ignored).not.toContain(needed);
+    for (const entry of ['node_modules', '.git', '.env', '.env.*', '*.env', 'test', '.dev', 'dist'])
+      expect(ignored).toContain(entry);
+    for (const needed of ['migrations', 'scripts', 'workflows', 'package-lock.json'])
+      expect(ignored).not.toContain(needed);
   });
 });
 
@@ -225,13 +262,18 @@ describe('deploy/temporal/register-search-attributes.sh', () => {
    * A stand-in `temporal` CLI: `list` fails until the namespace is "ready" (after `notReadyFor`
    * calls), then lists what was created; `create` records the name unless creation is broken.
    */
-  async function fakeTemporal(name: string, { notReadyFor, createWorks }: { notReadyFor: number; createWorks: boolean }) {
+  async function fakeTemporal(
+    name: string,
+    { notReadyFor, createWorks }: { notReadyFor: number; createWorks: boolean },
+  ) {
     const bin = join(dir, name);
     const state = join(dir, `${name}.state`);
     await writeFile(state, '');
     await writeFile(join(dir, `${name}.calls`), '0');
     await mkdir(bin, { recursive: true });
-    await writeFile(join(bin, 'temporal'), `#!/bin/sh
+    await writeFile(
+      join(bin, 'temporal'),
+      `#!/bin/sh
 echo "$*" >> "${state}.log"
 case "$3" in
   list)
@@ -243,7 +285,8 @@ case "$3" in
     ${createWorks ? '' : 'exit 1'}
     while [ $# -gt 0 ]; do [ "$1" = "--name" ] && echo "$2" >> "${state}"; shift; done ;;
 esac
-`);
+`,
+    );
     await chmod(join(bin, 'temporal'), 0o755);
     return { bin, state };
   }
@@ -267,8 +310,13 @@ esac
 
   it('fails, naming what is missing, when the attributes cannot be created', async () => {
     const { bin } = await fakeTemporal('broken', { notReadyFor: 0, createWorks: false });
-    const failure = await register(bin, { ATTEMPTS: '3' }).then(() => undefined, (error: unknown) => error as { code: number; stderr: string });
+    const failure = await register(bin, { ATTEMPTS: '3' }).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain('still missing on default at temporal:7233 after 3 attempts: VerificationStatus ExternalUserId SmileUserId Decision');
+    expect(failure?.stderr).toContain(
+      'still missing on default at temporal:7233 after 3 attempts: VerificationStatus ExternalUserId SmileUserId Decision',
+    );
   });
 });

@@ -23,7 +23,13 @@ afterAll(() => sql.end({ timeout: 1 }));
 
 /** A Smile stand-in with 450 contributions: more than a webhook payload may carry. */
 const contributionsOf = (userId: string) =>
-  Array.from({ length: 450 }, (_, i) => ({ id: `con-${userId}-${i}`, date: '2026-01-31', amount: 100, currency: 'PHP', accountId: 'a-1' }));
+  Array.from({ length: 450 }, (_, i) => ({
+    id: `con-${userId}-${i}`,
+    date: '2026-01-31',
+    amount: 100,
+    currency: 'PHP',
+    accountId: 'a-1',
+  }));
 const fakeSmile = {
   async *iterateData(resource: DataResource, filter: DataFilter): AsyncGenerator<SmileDataItem> {
     if (resource === 'contributions') yield* contributionsOf(filter.userId);
@@ -37,7 +43,13 @@ async function taskFinished(userId: string) {
     employments: { nextCursor: null, items: [{ id: `e-${userId}`, startDate: '2020-01-01', endDate: null }] },
     contributions: { nextCursor: '300', items: contributionsOf(userId).slice(0, 300) },
   };
-  const body = { id, version: 1, type: 'TASK_FINISHED', createdAt: '2026-01-01T00:00:00Z', data: { userId, sourceId: 'a-1', payload } };
+  const body = {
+    id,
+    version: 1,
+    type: 'TASK_FINISHED',
+    createdAt: '2026-01-01T00:00:00Z',
+    data: { userId, sourceId: 'a-1', payload },
+  };
   await insertEvent(sql, smileInboxEvent(envelopeSchema.parse(body)), body);
   return id;
 }
@@ -51,7 +63,9 @@ describe('storing synced data', () => {
     expect(first).toEqual({ identity: 1, employments: 1, contributions: 450, incomes: 0 });
     const before = [...(await sql`select id, raw from datapoints where smile_user_id = ${userId} order by id`)];
     expect(await activities.storeTaskPayload({ eventId })).toEqual(first);
-    expect([...(await sql`select id, raw from datapoints where smile_user_id = ${userId} order by id`)]).toStrictEqual(before);
+    expect([...(await sql`select id, raw from datapoints where smile_user_id = ${userId} order by id`)]).toStrictEqual(
+      before,
+    );
   });
 });
 
@@ -75,7 +89,11 @@ describe('the result callback', () => {
 
   it('is verified by the standardwebhooks library after two failed attempts, with one webhook-id', async () => {
     const runId = randomUUID();
-    const document = { verificationId: 'verification-cb', status: 'COMPLETED', decision: { outcome: 'APPROVED', reasons: [], evaluatedAt: 'x' } };
+    const document = {
+      verificationId: 'verification-cb',
+      status: 'COMPLETED',
+      decision: { outcome: 'APPROVED', reasons: [], evaluatedAt: 'x' },
+    };
     await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
               values (${runId}, 'verification-cb', 'cb', ${randomUUID()}, 'COMPLETED', ${sql.json(document)}, now(), now())`;
     const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
@@ -116,15 +134,27 @@ describe('erasure', () => {
     const temporal = createTemporalClient(config);
     const app = await buildApp({ config, sql, temporal });
     try {
-      const response = await app.inject({ method: 'DELETE', url: '/v1/verifications/verification-erase-me/data', headers: auth });
+      const response = await app.inject({
+        method: 'DELETE',
+        url: '/v1/verifications/verification-erase-me/data',
+        headers: auth,
+      });
       expect(response.statusCode).toBe(202);
       expect(response.json().erased).toEqual({ datapoints: 452, applicants: 1, eventPayloads: 1 });
       expect((await sql`select count(*)::int as n from datapoints where smile_user_id = ${userId}`)[0]!.n).toBe(0);
-      expect((await sql`select applicant from verification_requests where request_id = ${requestId}`)[0]!.applicant).toBeNull();
+      expect(
+        (await sql`select applicant from verification_requests where request_id = ${requestId}`)[0]!.applicant,
+      ).toBeNull();
       expect((await sql`select body from inbox_events where smile_user_id = ${userId}`)[0]!.body).toBeNull();
       expect((await sql`select outcome from decisions where run_id = ${runId}`)[0]!.outcome).toBe('APPROVED');
-      expect((await sql`select count(*)::int as n from erasures where verification_id = 'verification-erase-me'`)[0]!.n).toBe(1);
-      const unknown = await app.inject({ method: 'DELETE', url: '/v1/verifications/verification-nobody/data', headers: auth });
+      expect(
+        (await sql`select count(*)::int as n from erasures where verification_id = 'verification-erase-me'`)[0]!.n,
+      ).toBe(1);
+      const unknown = await app.inject({
+        method: 'DELETE',
+        url: '/v1/verifications/verification-nobody/data',
+        headers: auth,
+      });
       expect(unknown.statusCode).toBe(404);
     } finally {
       await app.close();

@@ -40,7 +40,9 @@ async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): 
 describe('the entrypoints', () => {
   it('start under plain Node, serve, and stop cleanly on SIGTERM; the worker runs the prebuilt bundle and serves metrics', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const bundle = await buildWorkflowBundle(join(await mkdtemp(join(tmpdir(), 'smile-verify-bundle-')), 'workflow-bundle.js'));
+    const bundle = await buildWorkflowBundle(
+      join(await mkdtemp(join(tmpdir(), 'smile-verify-bundle-')), 'workflow-bundle.js'),
+    );
     const env = {
       DATABASE_URL: inject('databaseUrl'),
       DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
@@ -49,15 +51,29 @@ describe('the entrypoints', () => {
       PORT: String(port),
     };
     const api = run('api/server.ts', env);
-    const worker = run('worker/main.ts', { ...env, WORKFLOW_BUNDLE_PATH: bundle, WORKER_METRICS_PORT: String(metricsPort) });
-    const ready = await until(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false));
+    const worker = run('worker/main.ts', {
+      ...env,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      WORKER_METRICS_PORT: String(metricsPort),
+    });
+    const ready = await until(() =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
     expect(ready, api.output()).toBe(true);
     expect(await until(() => worker.output().includes('worker polling')), worker.output()).toBe(true);
     expect(worker.output()).toContain(`workflows from the prebuilt bundle ${bundle}`);
     // The runtime's Prometheus exporter: polls have happened by now, so the worker's series exist.
     let metrics = '';
     expect(
-      await until(async () => (metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => '')).includes('temporal_')),
+      await until(async () =>
+        (metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        )).includes('temporal_'),
+      ),
       metrics,
     ).toBe(true);
     expect(metrics).toMatch(/temporal_\w+\{[^}]*task_queue="entrypoints-/);

@@ -18,14 +18,29 @@ afterAll(async () => stack?.close());
 
 const PERSONAL = [
   // The applicant as the client sent it.
-  'George Palomero Jr.', 'george.palomero@example.com', '1970-08-24',
+  'George Palomero Jr.',
+  'george.palomero@example.com',
+  '1970-08-24',
   // What the provider returned: names, contact details, address, employers, employee numbers, pay.
-  'Palomero', 'Cimafranca', 'gpalomero1234', '+639559991234', '9559991234', 'Maybunga', 'Pasig', 'ABC Corporation', 'CDE Corporation',
-  'EMP-123456', 'Security Guard', '7820.25',
+  'Palomero',
+  'Cimafranca',
+  'gpalomero1234',
+  '+639559991234',
+  '9559991234',
+  'Maybunga',
+  'Pasig',
+  'ABC Corporation',
+  'CDE Corporation',
+  'EMP-123456',
+  'Security Guard',
+  '7820.25',
 ];
 
 async function rawHistoryBytes(workflowId: string): Promise<Buffer> {
-  const { history } = await stack.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  const { history } = await stack.client.workflowService.getWorkflowExecutionHistory({
+    namespace: 'default',
+    execution: { workflowId },
+  });
   return Buffer.from(proto.temporal.api.history.v1.History.encode(history!).finish());
 }
 

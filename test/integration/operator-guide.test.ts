@@ -14,7 +14,9 @@ import { connect, SANDBOX_USERS, startVerification, waitUntilClosed } from '../s
  * codec URLs is swapped for the test's.
  */
 const guide = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
-const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) => block!.split('\n').filter((line) => line.trim()));
+const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) =>
+  block!.split('\n').filter((line) => line.trim()),
+);
 const run = promisify(execFile);
 
 let stack: Stack;
@@ -23,10 +25,18 @@ beforeAll(async () => {
   // Development mode as under `npm run dev`: the codec answers the CLI; the dev key is accepted.
   stack = await startStack({ NODE_ENV: 'development', API_KEYS: 'dev-api-key,test-api-key-0123' });
   const binary = await resolveTemporalBinary(() => {});
-  env = { PATH: `${dirname(binary)}:${process.env.PATH}`, HOME: process.env.HOME, TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl') };
+  env = {
+    PATH: `${dirname(binary)}:${process.env.PATH}`,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: inject('databaseUrl'),
+  };
   const { verificationId, link } = await startVerification(stack, { externalUserId: 'u1' });
   await connect(stack, link.userToken, SANDBOX_USERS.george);
-  expect(await waitUntilClosed(stack, verificationId)).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+  expect(await waitUntilClosed(stack, verificationId)).toMatchObject({
+    status: 'COMPLETED',
+    decision: { outcome: 'APPROVED' },
+  });
 });
 afterAll(async () => stack?.close());
 
@@ -37,7 +47,10 @@ describe('the operator guide', () => {
   });
 
   it.each(commands.map((command) => [command]))('%s', async (command) => {
-    const { stdout } = await run('bash', ['-c', command.replaceAll('http://127.0.0.1:3000', stack.apiUrl)], { env, timeout: 30_000 });
+    const { stdout } = await run('bash', ['-c', command.replaceAll('http://127.0.0.1:3000', stack.apiUrl)], {
+      env,
+      timeout: 30_000,
+    });
     const is = (prefix: string) => command.startsWith(`temporal workflow ${prefix}`);
     if (is('list')) expect(stdout).toContain('verification-u1');
     if (is('describe')) expect(stdout).toMatch(/Status\s+COMPLETED/i);
@@ -46,7 +59,9 @@ describe('the operator guide', () => {
     if (command.includes('--codec-endpoint')) {
       expect(stdout).not.toContain('binary/encrypted');
       expect(stdout).not.toContain(Buffer.from('binary/encrypted').toString('base64').slice(0, 20));
-      expect(stdout).toContain(command.includes('--output json') ? Buffer.from('json/plain').toString('base64') : '"externalUserId"');
+      expect(stdout).toContain(
+        command.includes('--output json') ? Buffer.from('json/plain').toString('base64') : '"externalUserId"',
+      );
     }
     if (command.startsWith('psql')) expect(stdout).toMatch(/\(\d+ rows?\)/);
   });

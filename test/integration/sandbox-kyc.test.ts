@@ -22,13 +22,21 @@ function signed(body: Record<string, unknown>, key = KEY) {
   return { ...body, partner_id: PARTNER, timestamp, signature: smileIdSignature(key, timestamp, PARTNER) };
 }
 async function smileId(path: string, body: Record<string, unknown>) {
-  const response = await fetch(`${sandbox.url}/smile-id/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandbox.url}/smile-id/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 const submit = (jobId: string, userId = 'tenantId-kyc') =>
-  smileId('/jobs', signed({ callback_url: receiver.url, partner_params: { job_id: jobId, user_id: userId, job_type: 5 } }));
+  smileId(
+    '/jobs',
+    signed({ callback_url: receiver.url, partner_params: { job_id: jobId, user_id: userId, job_type: 5 } }),
+  );
 type Callback = { ResultCode: string; PartnerParams: { job_id: string }; signature: string; timestamp: string };
-const callbackFor = (jobId: string) => receiver.received.map((r) => r.body as unknown as Callback).find((b) => b.PartnerParams.job_id === jobId);
+const callbackFor = (jobId: string) =>
+  receiver.received.map((r) => r.body as unknown as Callback).find((b) => b.PartnerParams.job_id === jobId);
 
 describe('Smile ID style KYC jobs', () => {
   it('a job completes with a signed callback (1012 by default), and job_status agrees', async () => {
@@ -36,7 +44,10 @@ describe('Smile ID style KYC jobs', () => {
     expect(accepted).toMatchObject({ status: 200, body: { success: true, smile_job_id: expect.any(String) } });
     await eventually(() => callbackFor('job-1') !== undefined, 'the callback');
     const callback = callbackFor('job-1')!;
-    expect(callback).toMatchObject({ ResultCode: '1012', PartnerParams: { job_id: 'job-1', user_id: 'tenantId-kyc', job_type: 5 } });
+    expect(callback).toMatchObject({
+      ResultCode: '1012',
+      PartnerParams: { job_id: 'job-1', user_id: 'tenantId-kyc', job_type: 5 },
+    });
     expect(callback.signature).toBe(smileIdSignature(KEY, callback.timestamp, PARTNER));
     const status = await smileId('/job_status', signed({ job_id: 'job-1', user_id: 'tenantId-kyc' }));
     expect(status.body).toMatchObject({ job_complete: true, job_success: true, result: { ResultCode: '1012' } });
@@ -62,7 +73,10 @@ describe('Smile ID style KYC jobs', () => {
   });
 
   it('rejects a wrong signature (401), a missing job (404) and a job without partner_params (400)', async () => {
-    expect((await smileId('/jobs', signed({ partner_params: { job_id: 'x', user_id: 'y', job_type: 5 } }, 'wrong-key'))).status).toBe(401);
+    expect(
+      (await smileId('/jobs', signed({ partner_params: { job_id: 'x', user_id: 'y', job_type: 5 } }, 'wrong-key')))
+        .status,
+    ).toBe(401);
     expect((await smileId('/job_status', signed({ job_id: 'never' }))).status).toBe(404);
     expect((await smileId('/jobs', signed({ callback_url: receiver.url }))).status).toBe(400);
   });

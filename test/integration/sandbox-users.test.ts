@@ -6,7 +6,9 @@ import { findPersona, SANDBOX_PERSONAS, SANDBOX_USERS } from '../../sandbox/user
  * The sandbox users' data supports the outcomes they are known for, under
  * the default policy (SPEC §6), whatever the date: checked on several clocks.
  */
-const CLOCKS = ['2025-01-01T00:00:00Z', '2026-02-28T12:00:00Z', '2031-07-31T23:59:59Z', '2040-12-15T08:00:00Z'].map((d) => new Date(d));
+const CLOCKS = ['2025-01-01T00:00:00Z', '2026-02-28T12:00:00Z', '2031-07-31T23:59:59Z', '2040-12-15T08:00:00Z'].map(
+  (d) => new Date(d),
+);
 const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
 const nowIndex = (now: Date) => now.getUTCFullYear() * 12 + now.getUTCMonth();
 
@@ -14,7 +16,10 @@ function facts(key: keyof typeof SANDBOX_USERS, now: Date) {
   const data = personaData(SANDBOX_USERS[key], now);
   const current = data.employments.filter((e) => e.endDate === null);
   const tenureMonths = Math.max(-1, ...current.map((e) => nowIndex(now) - monthIndex(e.startDate as string)));
-  const recent = data.contributions.map((c) => monthIndex(c.date as string)).filter((m) => m >= nowIndex(now) - 12).sort((a, b) => a - b);
+  const recent = data.contributions
+    .map((c) => monthIndex(c.date as string))
+    .filter((m) => m >= nowIndex(now) - 12)
+    .sort((a, b) => a - b);
   const maxGap = Math.max(0, ...recent.slice(1).map((m, i) => m - recent[i]! - 1));
   return { data, current, tenureMonths, recentContributions: recent.length, maxGap };
 }

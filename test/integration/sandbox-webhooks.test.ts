@@ -3,8 +3,14 @@ import { SANDBOX_USERS } from '../../sandbox/users.js';
 import { eventually, signatureOf, startReceiver, startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
 
 const GEORGE_EVENTS = [
-  'ACCOUNT_CREATED', 'ACCOUNT_CONNECTED', 'TASK_STARTED',
-  'IDENTITY_ADDED', 'EMPLOYMENTS_ADDED', 'CONTRIBUTIONS_ADDED', 'INCOMES_ADDED', 'EINCOMES_ADDED',
+  'ACCOUNT_CREATED',
+  'ACCOUNT_CONNECTED',
+  'TASK_STARTED',
+  'IDENTITY_ADDED',
+  'EMPLOYMENTS_ADDED',
+  'CONTRIBUTIONS_ADDED',
+  'INCOMES_ADDED',
+  'EINCOMES_ADDED',
   'TASK_FINISHED',
 ];
 
@@ -18,14 +24,24 @@ async function setup(webhook: Record<string, unknown> = {}, status?: (n: number)
   const sandbox = await startSandbox(clock ? { now: clock } : {});
   const receiver = await startReceiver(status);
   cleanups.push(sandbox.close, receiver.close);
-  const registered = await sandbox.call('POST', '/v1/webhooks', { url: receiver.url, includePayload: true, ...webhook });
+  const registered = await sandbox.call('POST', '/v1/webhooks', {
+    url: receiver.url,
+    includePayload: true,
+    ...webhook,
+  });
   expect(registered.status).toBe(200);
   const user = await sandbox.createUser();
   return { sandbox, receiver, user };
 }
 
-const connect = (sandbox: TestSandbox, body: Record<string, unknown>) => sandbox.call('POST', '/sandbox/v1/connect', body);
-const george = (userToken: string) => ({ userToken, username: SANDBOX_USERS.george.username, password: SANDBOX_USERS.george.password, mfaCode: '1234' });
+const connect = (sandbox: TestSandbox, body: Record<string, unknown>) =>
+  sandbox.call('POST', '/sandbox/v1/connect', body);
+const george = (userToken: string) => ({
+  userToken,
+  username: SANDBOX_USERS.george.username,
+  password: SANDBOX_USERS.george.password,
+  mfaCode: '1234',
+});
 const linkTypes = (types: string[]) => types.filter((t) => t !== 'USER_CREATED');
 
 describe('webhook delivery', () => {
@@ -37,10 +53,17 @@ describe('webhook delivery', () => {
     expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_EVENTS]);
     for (const { headers, raw, body } of receiver.received) {
       expect(headers['smile-signature']).toBe(signatureOf(raw));
-      expect(body).toMatchObject({ id: expect.stringMatching(/^et-[0-9a-f]{32}$/), version: 1, createdAt: expect.stringMatching(/Z$/) });
+      expect(body).toMatchObject({
+        id: expect.stringMatching(/^et-[0-9a-f]{32}$/),
+        version: 1,
+        createdAt: expect.stringMatching(/Z$/),
+      });
       expect(body.data.userId).toBe(user.userId);
     }
-    const finished = receiver.received.at(-1)!.body.data as { datapoints: string[]; payload: Record<string, { items: unknown[] }> & { identity: { fullName: string } } };
+    const finished = receiver.received.at(-1)!.body.data as {
+      datapoints: string[];
+      payload: Record<string, { items: unknown[] }> & { identity: { fullName: string } };
+    };
     expect(finished.datapoints).toEqual(['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'INCOMES', 'EINCOMES']);
     expect(finished.payload.identity.fullName).toBe('George Cimafranca Palomero, Jr');
     expect(finished.payload.contributions!.items).toHaveLength(24);
@@ -50,7 +73,10 @@ describe('webhook delivery', () => {
   });
 
   it('includePayload false sends TASK_FINISHED without payload; eventTypes filters', async () => {
-    const { sandbox, receiver, user } = await setup({ includePayload: false, eventTypes: ['ACCOUNT_CONNECTED', 'TASK_FINISHED'] });
+    const { sandbox, receiver, user } = await setup({
+      includePayload: false,
+      eventTypes: ['ACCOUNT_CONNECTED', 'TASK_FINISHED'],
+    });
     await connect(sandbox, george(user.userToken));
     await eventually(() => receiver.received.length === 2, 'two events');
     expect(receiver.types()).toEqual(['ACCOUNT_CONNECTED', 'TASK_FINISHED']);
@@ -61,13 +87,22 @@ describe('webhook delivery', () => {
     const { sandbox, receiver, user } = await setup();
     const answer = await connect(sandbox, { ...george(user.userToken), password: 'wrong' });
     expect(answer.status).toBe(200);
-    const data = answer.body.data as { account: { connectionStatus: string }; callbacks: { callback: string; data: Record<string, unknown> }[] };
+    const data = answer.body.data as {
+      account: { connectionStatus: string };
+      callbacks: { callback: string; data: Record<string, unknown> }[];
+    };
     expect(data.account.connectionStatus).toBe('ERROR');
-    expect(data.callbacks.filter((c) => c.callback !== 'onUIEvent').map((c) => c.callback)).toEqual(['onAccountCreated', 'onAccountError']);
+    expect(data.callbacks.filter((c) => c.callback !== 'onUIEvent').map((c) => c.callback)).toEqual([
+      'onAccountCreated',
+      'onAccountError',
+    ]);
     expect(data.callbacks.at(-1)!.data).toMatchObject({ errorCode: 'INVALID_CREDENTIALS' });
     await eventually(() => receiver.received.length === 3, 'three events');
     expect(linkTypes(receiver.types())).toEqual(['ACCOUNT_CREATED', 'ACCOUNT_FAILED']);
-    expect(receiver.received[2]!.body.data).toMatchObject({ errorCode: 'INVALID_CREDENTIALS', loginName: SANDBOX_USERS.george.username });
+    expect(receiver.received[2]!.body.data).toMatchObject({
+      errorCode: 'INVALID_CREDENTIALS',
+      loginName: SANDBOX_USERS.george.username,
+    });
   });
 
   it('a wrong verification code gives ACCOUNT_FAILED with INVALID_MFA', async () => {
@@ -83,8 +118,14 @@ describe('webhook delivery', () => {
     await eventually(() => receiver.received.length === GEORGE_EVENTS.length + 1, 'all events');
     expect(receiver.requests()).toBe(GEORGE_EVENTS.length + 2);
     expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_EVENTS]);
-    const attempts = await sandbox.call<{ type: string; attempt: number; status: number }[]>('GET', '/sandbox/v1/deliveries');
-    expect(attempts.body.data.filter((a) => a.type === 'ACCOUNT_CREATED').map((a) => [a.attempt, a.status])).toEqual([[1, 500], [2, 200]]);
+    const attempts = await sandbox.call<{ type: string; attempt: number; status: number }[]>(
+      'GET',
+      '/sandbox/v1/deliveries',
+    );
+    expect(attempts.body.data.filter((a) => a.type === 'ACCOUNT_CREATED').map((a) => [a.attempt, a.status])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
   });
 });
 
@@ -108,7 +149,9 @@ describe('faults', () => {
     await sandbox.call('POST', '/sandbox/v1/faults', { dropEventTypes: ['TASK_FINISHED', 'ACCOUNT_CONNECTED'] });
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
-    expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS.filter((t) => t !== 'TASK_FINISHED' && t !== 'ACCOUNT_CONNECTED'));
+    expect(linkTypes(receiver.types())).toEqual(
+      GEORGE_EVENTS.filter((t) => t !== 'TASK_FINISHED' && t !== 'ACCOUNT_CONNECTED'),
+    );
   });
 
   it('duplicateEvents: every event arrives twice with the same id', async () => {
@@ -146,16 +189,32 @@ describe('faults', () => {
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
     expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS.slice(1));
-    const attempts = await sandbox.call<{ type: string; attempt: number; simulatedFailure: boolean }[]>('GET', '/sandbox/v1/deliveries');
+    const attempts = await sandbox.call<{ type: string; attempt: number; simulatedFailure: boolean }[]>(
+      'GET',
+      '/sandbox/v1/deliveries',
+    );
     const created = attempts.body.data.filter((a) => a.type === 'ACCOUNT_CREATED');
-    expect(created.map((a) => [a.attempt, a.simulatedFailure])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(created.map((a) => [a.attempt, a.simulatedFailure])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
   });
 
   it('DELETE /sandbox/v1/faults resets every fault', async () => {
     const { sandbox, receiver, user } = await setup();
-    await sandbox.call('POST', '/sandbox/v1/faults', { dropEventTypes: ['TASK_FINISHED'], reorderEvents: true, duplicateEvents: true });
+    await sandbox.call('POST', '/sandbox/v1/faults', {
+      dropEventTypes: ['TASK_FINISHED'],
+      reorderEvents: true,
+      duplicateEvents: true,
+    });
     const reset = await sandbox.call('DELETE', '/sandbox/v1/faults');
-    expect(reset.body.data).toMatchObject({ dropEventTypes: [], reorderEvents: false, duplicateEvents: false, failDeliveriesFirstN: 0 });
+    expect(reset.body.data).toMatchObject({
+      dropEventTypes: [],
+      reorderEvents: false,
+      duplicateEvents: false,
+      failDeliveriesFirstN: 0,
+    });
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
     expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS);

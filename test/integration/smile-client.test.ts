@@ -16,7 +16,10 @@ beforeAll(async () => {
 afterAll(() => sandbox?.close());
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -37,7 +40,12 @@ describe('the Smile client against the sandbox', () => {
     const connect = await fetch(`${baseUrl}/sandbox/v1/connect`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userToken: token.accessToken, username: george.username, password: george.password, mfaCode: george.mfaCode }),
+      body: JSON.stringify({
+        userToken: token.accessToken,
+        username: george.username,
+        password: george.password,
+        mfaCode: george.mfaCode,
+      }),
     });
     expect(connect.status).toBe(200);
     const accounts = await smile.listAccounts({ userId: user.id });
@@ -60,7 +68,10 @@ describe('the Smile client against the sandbox', () => {
     const missing = await failureOf(smile.createToken('tenantId-nobody'));
     expect(missing).toMatchObject({ type: 'SmileMissingResource', nonRetryable: true });
     const wrongKey = createSmileClient({ baseUrl: `${baseUrl}/v1`, apiKey: 'sandbox-key', apiSecret: 'wrong' });
-    expect(await failureOf(wrongKey.createUser())).toMatchObject({ type: 'SmileInvalidCredentials', nonRetryable: true });
+    expect(await failureOf(wrongKey.createUser())).toMatchObject({
+      type: 'SmileInvalidCredentials',
+      nonRetryable: true,
+    });
   });
 });
 
@@ -73,7 +84,10 @@ describe('the Smile client against a misbehaving server', () => {
     server = createServer((request, response) => {
       seen.push(request);
       const { status, body, delayMs = 0 } = answer(request);
-      setTimeout(() => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {})), delayMs);
+      setTimeout(
+        () => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {})),
+        delayMs,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
@@ -82,7 +96,15 @@ describe('the Smile client against a misbehaving server', () => {
   const client = (options = {}) => createSmileClient({ baseUrl: url, apiKey: 'k', apiSecret: 's', ...options });
 
   it('sends Basic auth of key:secret', async () => {
-    answer = () => ({ status: 200, body: { code: 'OK', message: 'Success', requestId: 'r', data: { id: 'tenantId-1', createdAt: '2026-01-01T00:00:00Z' } } });
+    answer = () => ({
+      status: 200,
+      body: {
+        code: 'OK',
+        message: 'Success',
+        requestId: 'r',
+        data: { id: 'tenantId-1', createdAt: '2026-01-01T00:00:00Z' },
+      },
+    });
     await client().getUser('tenantId-1');
     expect(seen.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from('k:s').toString('base64')}`);
   });
@@ -108,7 +130,10 @@ describe('the Smile client against a misbehaving server', () => {
 
   it('retries a timeout, and refuses an answer that does not fit the schema', async () => {
     answer = () => ({ status: 200, delayMs: 300, body: {} });
-    expect(await failureOf(client({ timeoutMs: 50 }).getUser('x'))).toMatchObject({ type: 'SmileTimeout', nonRetryable: false });
+    expect(await failureOf(client({ timeoutMs: 50 }).getUser('x'))).toMatchObject({
+      type: 'SmileTimeout',
+      nonRetryable: false,
+    });
     answer = () => ({ status: 200, body: { code: 'OK', data: { nothing: true } } });
     expect(await failureOf(client().getUser('x'))).toMatchObject({ type: 'SmileInvalidResponse', nonRetryable: true });
   });

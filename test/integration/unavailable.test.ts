@@ -15,7 +15,9 @@ async function appWith({ temporalDown = false, postgresDown = false, withRelay =
   const url = postgresDown ? `postgres://postgres@127.0.0.1:${deadPort}/nowhere` : config.database.url!;
   const sql: Sql = createSql(url, { max: 1 });
   const temporal = createTemporalClient(config);
-  const relay = withRelay ? startRelay({ sql, client: temporal.client, log: pino({ level: 'silent' }), intervalMs: 50, stallAfterMs: 300 }) : undefined;
+  const relay = withRelay
+    ? startRelay({ sql, client: temporal.client, log: pino({ level: 'silent' }), intervalMs: 50, stallAfterMs: 300 })
+    : undefined;
   const app = await buildApp({ config, sql, temporal, relay });
   cleanups.push(async () => {
     await relay?.stop();
@@ -37,7 +39,10 @@ describe('when a dependency is down', () => {
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ detail: 'Temporal unreachable.', checks: { postgres: 'ok', temporal: 'unreachable' } });
+    expect(response.json()).toMatchObject({
+      detail: 'Temporal unreachable.',
+      checks: { postgres: 'ok', temporal: 'unreachable' },
+    });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
@@ -62,7 +67,12 @@ describe('when a dependency is down', () => {
 
   it('POST /v1/verifications answers 503 problem+json, without a stack trace, when Temporal is down', async () => {
     const app = await appWith({ temporalDown: true });
-    const response = await app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: { externalUserId: 'down-t' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/verifications',
+      headers: auth,
+      payload: { externalUserId: 'down-t' },
+    });
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json().detail).toBe('Temporal is unreachable; retry later.');
@@ -71,7 +81,12 @@ describe('when a dependency is down', () => {
 
   it('POST and GET answer 503 when Postgres is down', async () => {
     const app = await appWith({ postgresDown: true });
-    const post = await app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: { externalUserId: 'down-p' } });
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/verifications',
+      headers: auth,
+      payload: { externalUserId: 'down-p' },
+    });
     expect(post.statusCode).toBe(503);
     expect(post.json().detail).toBe('The database is unreachable; retry later.');
     const get = await app.inject({ method: 'GET', url: '/v1/verifications/verification-down-p', headers: auth });
@@ -82,7 +97,9 @@ describe('when a dependency is down', () => {
     const app = await appWith({});
     const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(spec.statusCode).toBe(200);
-    expect(Object.keys(spec.json().paths)).toEqual(expect.arrayContaining(['/v1/verifications', '/v1/verifications/{id}']));
+    expect(Object.keys(spec.json().paths)).toEqual(
+      expect.arrayContaining(['/v1/verifications', '/v1/verifications/{id}']),
+    );
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 });

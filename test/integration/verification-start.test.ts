@@ -45,7 +45,8 @@ describe('starting a verification', () => {
     expect(again.json().verificationId).toBe(`verification-${user}`);
     expect(again.json().smileUserId).toBe(first.json().smileUserId);
     const runs = [];
-    for await (const run of stack.client.workflow.list({ query: `WorkflowId = "verification-${user}"` })) runs.push(run);
+    for await (const run of stack.client.workflow.list({ query: `WorkflowId = "verification-${user}"` }))
+      runs.push(run);
     expect(runs.length).toBeLessThanOrEqual(1); // visibility may lag; never two
   });
 
@@ -83,7 +84,8 @@ describe('starting a verification', () => {
   it('keeps the personal data of the applicant out of the workflow history', async () => {
     const history = await stack.client.workflow.getHandle(`verification-${user}`).fetchHistory();
     expect(JSON.stringify(history)).not.toContain('Palomero');
-    const [row] = await stack.sql`select applicant from verification_requests where external_user_id = ${user} and applicant is not null`;
+    const [row] =
+      await stack.sql`select applicant from verification_requests where external_user_id = ${user} and applicant is not null`;
     expect(row?.applicant).toEqual({ fullName: 'George Palomero' });
   });
 });
@@ -93,11 +95,15 @@ describe('deadlines', () => {
     const user = `expiring-${Date.now()}`;
     const first = await start({ externalUserId: user, policy: { connectTimeout: '2s' } });
     expect(first.statusCode).toBe(201);
-    const closed = await until(() => get(`verification-${user}`), (r) => r.json().status === 'EXPIRED');
+    const closed = await until(
+      () => get(`verification-${user}`),
+      (r) => r.json().status === 'EXPIRED',
+    );
     expect(closed.json().status).toBe('EXPIRED');
     // The row is written as the run closes; the live answer may come a moment earlier.
     const row = await until(
-      async () => (await stack.sql`select closed_at from verifications where verification_id = ${`verification-${user}`}`)[0],
+      async () =>
+        (await stack.sql`select closed_at from verifications where verification_id = ${`verification-${user}`}`)[0],
       (r) => r?.closed_at instanceof Date,
     );
     expect(row?.closed_at).toBeInstanceOf(Date);
@@ -115,7 +121,11 @@ describe('bad input', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
 
   it('401 without a key or with a wrong one', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-key-000' }, { authorization: 'Basic abc' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-key-000' },
+      { authorization: 'Basic abc' },
+    ];
     for (const headers of attempts) {
       const response = await start({ externalUserId: 'x' }, headers);
       expect(response.statusCode).toBe(401);
@@ -125,15 +135,25 @@ describe('bad input', () => {
   });
 
   it('400 listing the paths of invalid fields', async () => {
-    const response = await start({ externalUserId: 'has space', applicant: { dateOfBirth: '1990-13-45' }, callbackUrl: 'ftp://x' });
+    const response = await start({
+      externalUserId: 'has space',
+      applicant: { dateOfBirth: '1990-13-45' },
+      callbackUrl: 'ftp://x',
+    });
     expect(response.statusCode).toBe(400);
     problem(response);
     const paths = response.json().errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.externalUserId', 'body.applicant.dateOfBirth', 'body.callbackUrl']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['body.externalUserId', 'body.applicant.dateOfBirth', 'body.callbackUrl']),
+    );
   });
 
   it('400 for wrong types, unknown fields and an invalid policy', async () => {
-    for (const body of [{ externalUserId: 42 }, { externalUserId: 'ok', extra: true }, { externalUserId: 'ok', policy: { connectTimeout: 'soon' } }]) {
+    for (const body of [
+      { externalUserId: 42 },
+      { externalUserId: 'ok', extra: true },
+      { externalUserId: 'ok', policy: { connectTimeout: 'soon' } },
+    ]) {
       const response = await start(body);
       expect(response.statusCode).toBe(400);
       problem(response);
@@ -156,7 +176,9 @@ describe('payload encryption', () => {
     const user = `sealed-${Date.now()}`;
     const started = await start({ externalUserId: user });
     const { link } = started.json();
-    const history = JSON.parse(JSON.stringify(await stack.client.workflow.getHandle(`verification-${user}`).fetchHistory())) as unknown;
+    const history = JSON.parse(
+      JSON.stringify(await stack.client.workflow.getHandle(`verification-${user}`).fetchHistory()),
+    ) as unknown;
     // Every payload's bytes (base64 under "data" in the history's JSON), decoded: what the server stores.
     const stored: string[] = [];
     const walk = (node: unknown): void => {

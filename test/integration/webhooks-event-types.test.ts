@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 
-const spec = parse(readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8')) as {
+const spec = parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8'),
+) as {
   components: { schemas: { RefWebhookEventType: { enum: string[] } } };
 };
 const SPEC_EVENT_TYPES = spec.components.schemas.RefWebhookEventType.enum;
@@ -16,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const storedType = async (id: string) => (await stack.sql<{ type: string }[]>`select type from inbox_events where id = ${id}`)[0]?.type;
+const storedType = async (id: string) =>
+  (await stack.sql<{ type: string }[]>`select type from inbox_events where id = ${id}`)[0]?.type;
 
 describe('POST /webhooks/smile accepts every event type', () => {
   it.each(SPEC_EVENT_TYPES)('%s (RefWebhookEventType), signed → 200 and stored under that type', async (type) => {

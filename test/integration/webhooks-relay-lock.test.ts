@@ -27,12 +27,17 @@ async function smileSignals(workflowId: string, eventId: string): Promise<number
   return count;
 }
 
-const stateOf = async (id: string) => (await stack.sql<{ state: string }[]>`select state from inbox_events where id = ${id}`)[0]?.state;
+const stateOf = async (id: string) =>
+  (await stack.sql<{ state: string }[]>`select state from inbox_events where id = ${id}`)[0]?.state;
 
 describe('the relay and the webhook route never signal the same event twice', () => {
   it('a relay pass skips an event whose row another transaction holds locked, and delivers it once released', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('locked') });
-    const envelope = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'acc-1', providerId: 'provider-1' });
+    const envelope = smileEvent('ACCOUNT_CREATED', {
+      userId: started.smileUserId,
+      accountId: 'acc-1',
+      providerId: 'provider-1',
+    });
     await stack.sql`
       insert into inbox_events (id, source, type, smile_user_id, body)
       values (${envelope.id}, 'smile', 'ACCOUNT_CREATED', ${started.smileUserId}, ${stack.sql.json(envelope as never)})`;
@@ -65,7 +70,11 @@ describe('the relay and the webhook route never signal the same event twice', ()
 
   it('a relay pass right after the route answered leaves the event to the route (its grace): one signal', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('grace') });
-    const event = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'acc-grace', providerId: 'provider-1' });
+    const event = smileEvent('ACCOUNT_CREATED', {
+      userId: started.smileUserId,
+      accountId: 'acc-grace',
+      providerId: 'provider-1',
+    });
     expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
     // Relay passes racing the route's own signal, as the API's relay would every second.
     await Promise.all(Array.from({ length: 3 }, () => deliverPending({ sql: stack.sql, client: stack.client })));

@@ -27,7 +27,11 @@ let databaseUrl: string | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smile-verify-relay-'));
   port = await freePort();
-  server = await startTemporalDevServer({ binary: await resolveTemporalBinary(), port, dbFile: join(dir, 'temporal.db') });
+  server = await startTemporalDevServer({
+    binary: await resolveTemporalBinary(),
+    port,
+    dbFile: join(dir, 'temporal.db'),
+  });
   // Its own database too: a relay pass delivers every due event in the inbox, so sharing
   // one with other test files would let their relays and this one take each other's events.
   const url = new URL(testConfig().database.url!);
@@ -73,19 +77,29 @@ describe('the relay', () => {
     // The route's own signal attempts (after each 200) settle before Temporal comes back.
     await app.close();
     await temporal.connection.close();
-    expect((await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'pending'`)[0]!.n).toBe(100);
+    expect(
+      (await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'pending'`)[0]!.n,
+    ).toBe(100);
 
-    server = await startTemporalDevServer({ binary: await resolveTemporalBinary(), port, dbFile: join(dir, 'temporal.db') });
+    server = await startTemporalDevServer({
+      binary: await resolveTemporalBinary(),
+      port,
+      dbFile: join(dir, 'temporal.db'),
+    });
     const back = new Client({ connection: await Connection.connect({ address: server.address }) });
     await sql`update inbox_events set next_attempt_at = now() where id = any(${ids})`;
     // Other test files may run a relay pass at the same time (one holds the lock at a time): keep passing until done.
-    const delivered = async () => (await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!.n as number;
+    const delivered = async () =>
+      (await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!
+        .n as number;
     for (let pass = 0; pass < 100 && (await delivered()) < 100; pass++) {
       if ((await deliverPending({ sql, client: back })) === 0) await sleep(100);
     }
     // A second relay pass finds nothing left: no event is signalled twice.
     await deliverPending({ sql, client: back });
-    expect((await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!.n).toBe(100);
+    expect(
+      (await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!.n,
+    ).toBe(100);
 
     const history = await back.workflow.getHandle(workflowId).fetchHistory();
     const signalled = (history.events ?? [])

@@ -12,7 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const sign = (timestamp: string, key = 'sandbox-smile-id-key') => createHmac('sha256', key).update(timestamp + 'sandbox-partner' + 'sid_request').digest('base64');
+const sign = (timestamp: string, key = 'sandbox-smile-id-key') =>
+  createHmac('sha256', key)
+    .update(timestamp + 'sandbox-partner' + 'sid_request')
+    .digest('base64');
 const callback = (jobId: string, signature: string, timestamp = new Date().toISOString()) => ({
   SmileJobID: '0000001',
   PartnerParams: { job_id: jobId, user_id: 'tenantId-x', job_type: 5 },
@@ -21,7 +24,13 @@ const callback = (jobId: string, signature: string, timestamp = new Date().toISO
   timestamp,
   signature,
 });
-const post = (body: unknown) => stack.app.inject({ method: 'POST', url: '/webhooks/smile-id', headers: { 'content-type': 'application/json' }, payload: body as object });
+const post = (body: unknown) =>
+  stack.app.inject({
+    method: 'POST',
+    url: '/webhooks/smile-id',
+    headers: { 'content-type': 'application/json' },
+    payload: body as object,
+  });
 
 /** The kycResult signals in a workflow's history, decoded with the client's own data converter. */
 async function kycSignals(workflowId: string): Promise<KycResultRef[]> {
@@ -41,14 +50,17 @@ async function kycSignals(workflowId: string): Promise<KycResultRef[]> {
 describe('POST /webhooks/smile-id', () => {
   it('correlates kyc-<runId> to the running verification and signals kycResult once, a reference only', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('kyc-cb') });
-    const [row] = await stack.sql<{ run_id: string }[]>`select run_id from verifications where verification_id = ${started.verificationId}`;
+    const [row] = await stack.sql<
+      { run_id: string }[]
+    >`select run_id from verifications where verification_id = ${started.verificationId}`;
     const jobId = `kyc-${row!.run_id}`;
     const timestamp = new Date().toISOString();
     const body = callback(jobId, sign(timestamp), timestamp);
     expect((await post(body)).statusCode).toBe(200);
     expect((await post(body)).json().duplicate).toBe(true);
     expect(await settledState(stack.sql, `sid-${jobId}-1012`)).toBe('delivered');
-    const [stored] = await stack.sql`select state, verification_id, source from inbox_events where id = ${`sid-${jobId}-1012`}`;
+    const [stored] =
+      await stack.sql`select state, verification_id, source from inbox_events where id = ${`sid-${jobId}-1012`}`;
     expect(stored).toMatchObject({ state: 'delivered', verification_id: started.verificationId, source: 'smile-id' });
     const refs = await kycSignals(started.verificationId);
     expect(refs).toHaveLength(1);
@@ -70,6 +82,9 @@ describe('POST /webhooks/smile-id', () => {
     expect((await post(callback('kyc-forged', sign(timestamp, 'wrong-key'), timestamp))).statusCode).toBe(401);
     expect((await stack.sql`select 1 from inbox_events where id like 'sid-kyc-forged%'`).length).toBe(0);
     expect((await post({ timestamp, signature: sign(timestamp) })).statusCode).toBe(400);
-    expect((await post({ ...callback('kyc-big', sign(timestamp), timestamp), pad: 'a'.repeat(1.6 * 1024 * 1024) })).statusCode).toBe(413);
+    expect(
+      (await post({ ...callback('kyc-big', sign(timestamp), timestamp), pad: 'a'.repeat(1.6 * 1024 * 1024) }))
+        .statusCode,
+    ).toBe(413);
   });
 });

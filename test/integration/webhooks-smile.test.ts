@@ -25,11 +25,17 @@ async function signalCount(workflowId: string, eventId: string): Promise<number>
   let count = 0;
   for (let i = 0; i < 20 && count === 0; i++, await sleep(100)) {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-    const signals = (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes).filter((a) => a?.signalName === 'smileEvent');
+    const signals = (history.events ?? [])
+      .map((e) => e.workflowExecutionSignaledEventAttributes)
+      .filter((a) => a?.signalName === 'smileEvent');
     // History holds ciphertext: open each signal's payload with the service's codec.
     const [codec] = dataConverterOf(stack.config).payloadCodecs!;
-    const refs = await Promise.all(signals.map(async (a) => (await codec!.decode([a!.input!.payloads![0]! as Payload]))[0]!));
-    count = refs.filter((payload) => (defaultPayloadConverter.fromPayload(payload) as { eventId: string }).eventId === eventId).length;
+    const refs = await Promise.all(
+      signals.map(async (a) => (await codec!.decode([a!.input!.payloads![0]! as Payload]))[0]!),
+    );
+    count = refs.filter(
+      (payload) => (defaultPayloadConverter.fromPayload(payload) as { eventId: string }).eventId === eventId,
+    ).length;
   }
   return count;
 }
@@ -81,7 +87,16 @@ describe('POST /webhooks/smile rejects what it must', () => {
     try {
       const raw = JSON.stringify(smileEvent('USER_CREATED', { userId: 'tenantId-proxy' }));
       const via = (forwardedFor: string) =>
-        app.inject({ method: 'POST', url: '/webhooks/smile', payload: raw, headers: { 'content-type': 'application/json', 'smile-signature': smileSignature(raw), 'x-forwarded-for': forwardedFor } });
+        app.inject({
+          method: 'POST',
+          url: '/webhooks/smile',
+          payload: raw,
+          headers: {
+            'content-type': 'application/json',
+            'smile-signature': smileSignature(raw),
+            'x-forwarded-for': forwardedFor,
+          },
+        });
       expect((await via('18.142.61.230')).statusCode).toBe(200);
       expect((await via('10.1.2.3')).statusCode).toBe(403);
     } finally {
@@ -106,7 +121,9 @@ describe('POST /webhooks/smile rejects what it must', () => {
 
 describe('POST /webhooks/smile accepts and delivers', () => {
   it('accepts every example payload of tag-webhooks.md, signed', async () => {
-    const examples = JSON.parse(await readFile(new URL('../fixtures/webhooks/tag-webhooks-examples.json', import.meta.url), 'utf8')) as { id: string }[];
+    const examples = JSON.parse(
+      await readFile(new URL('../fixtures/webhooks/tag-webhooks-examples.json', import.meta.url), 'utf8'),
+    ) as { id: string }[];
     expect(examples.length).toBeGreaterThanOrEqual(26);
     for (const [i, example] of examples.entries()) {
       const event = { ...example, id: `${example.id}-${randomUUID()}-${i}` };
@@ -145,18 +162,28 @@ describe('POST /webhooks/smile accepts and delivers', () => {
 describe('progress events', () => {
   it('are routed and recorded, not signalled: only events that can change the course reach the workflow', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('progress') });
-    const progress = ['TASK_STARTED', 'EMPLOYMENTS_ADDED', 'INCOMES_UPDATED', 'SOMETHING_NEW'].map((type) => smileEvent(type, { userId: started.smileUserId }));
-    const created = smileEvent('ACCOUNT_CREATED', { userId: started.smileUserId, accountId: 'a-progress', providerId: 'sss_ph' });
+    const progress = ['TASK_STARTED', 'EMPLOYMENTS_ADDED', 'INCOMES_UPDATED', 'SOMETHING_NEW'].map((type) =>
+      smileEvent(type, { userId: started.smileUserId }),
+    );
+    const created = smileEvent('ACCOUNT_CREATED', {
+      userId: started.smileUserId,
+      accountId: 'a-progress',
+      providerId: 'sss_ph',
+    });
     for (const event of [...progress, created]) expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
 
     expect(await settledState(stack.sql, created.id)).toBe('delivered');
     for (const event of progress) {
       expect(await settledState(stack.sql, event.id)).toBe('recorded');
-      expect((await stack.sql`select verification_id from inbox_events where id = ${event.id}`)[0]!.verification_id).toBe(started.verificationId);
+      expect(
+        (await stack.sql`select verification_id from inbox_events where id = ${event.id}`)[0]!.verification_id,
+      ).toBe(started.verificationId);
     }
     expect(await signalCount(started.verificationId, created.id)).toBe(1);
     const history = await stack.client.workflow.getHandle(started.verificationId).fetchHistory();
-    expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'smileEvent')).toHaveLength(1);
+    expect(
+      (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'smileEvent'),
+    ).toHaveLength(1);
   });
 });
 
@@ -190,7 +217,10 @@ describe('when a dependency is down', () => {
       await app.close(); // waits for the route's signal attempt
       await temporal.connection.close();
     }
-    expect((await stack.sql`select state, attempts from inbox_events where id = ${event.id}`)[0]).toMatchObject({ state: 'pending', attempts: 1 });
+    expect((await stack.sql`select state, attempts from inbox_events where id = ${event.id}`)[0]).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+    });
     await stack.sql`update inbox_events set next_attempt_at = now() where id = ${event.id}`;
     expect(await relayUntilDelivered(event.id)).toBe('delivered');
     expect(await signalCount(started.verificationId, event.id)).toBe(1);

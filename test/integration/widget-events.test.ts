@@ -39,9 +39,21 @@ const NINE = [
   { callback: 'onTokenExpired', data: {} },
   { callback: 'onClose', data: {} },
   { callback: 'onAccountError', data: { ...ids, errorCode: 'INVALID_CREDENTIALS' } },
-  { callback: 'onUploadsCreated', data: { userId: 'usr-w1', archiveId: 'arc-1', archives: [{ id: 'arc-1', email: 'jane@example.com' }] } },
+  {
+    callback: 'onUploadsCreated',
+    data: { userId: 'usr-w1', archiveId: 'arc-1', archives: [{ id: 'arc-1', email: 'jane@example.com' }] },
+  },
   { callback: 'onUploadsRemoved', data: { userId: 'usr-w1', archiveId: 'arc-1' } },
-  { callback: 'onUIEvent', data: { eventName: 'ConsentPageOpened', eventTime: new Date().toISOString(), mode: 'SANDBOX', userId: 'usr-w1', account: { name: PERSONAL } } },
+  {
+    callback: 'onUIEvent',
+    data: {
+      eventName: 'ConsentPageOpened',
+      eventTime: new Date().toISOString(),
+      mode: 'SANDBOX',
+      userId: 'usr-w1',
+      account: { name: PERSONAL },
+    },
+  },
 ];
 
 describe('POST /v1/verifications/:id/widget-events', () => {
@@ -53,9 +65,13 @@ describe('POST /v1/verifications/:id/widget-events', () => {
       expect(response.json()).toEqual({ accepted: true });
     }
     let refs = await widgetSignals(started.verificationId);
-    for (let i = 0; i < 20 && refs.length < NINE.length; i++, await sleep(100)) refs = await widgetSignals(started.verificationId);
+    for (let i = 0; i < 20 && refs.length < NINE.length; i++, await sleep(100))
+      refs = await widgetSignals(started.verificationId);
     expect(refs.map((r) => r.callback)).toEqual(NINE.map((b) => b.callback));
-    expect(refs.find((r) => r.callback === 'onAccountConnected')).toMatchObject({ accountId: 'acc-w1', providerId: 'provider-1' });
+    expect(refs.find((r) => r.callback === 'onAccountConnected')).toMatchObject({
+      accountId: 'acc-w1',
+      providerId: 'provider-1',
+    });
     expect(refs.find((r) => r.callback === 'onAccountError')?.errorCode).toBe('INVALID_CREDENTIALS');
     expect(refs.find((r) => r.callback === 'onUIEvent')?.eventName).toBe('ConsentPageOpened');
     const serialised = JSON.stringify(refs);
@@ -67,13 +83,20 @@ describe('POST /v1/verifications/:id/widget-events', () => {
   it('401 without a bearer key, and no signal', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('widget-auth') });
     expect((await post(started.verificationId, NINE[0], {})).statusCode).toBe(401);
-    expect((await post(started.verificationId, NINE[0], { authorization: 'Bearer wrong-key-123456' })).statusCode).toBe(401);
+    expect((await post(started.verificationId, NINE[0], { authorization: 'Bearer wrong-key-123456' })).statusCode).toBe(
+      401,
+    );
     expect(await widgetSignals(started.verificationId)).toEqual([]);
   });
 
   it('400 problem+json for an unknown callback, a missing body or onUIEvent without eventName', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('widget-bad') });
-    for (const body of [{ callback: 'onSomethingElse', data: {} }, {}, { callback: 'onUIEvent', data: {} }, { callback: 'onAccountCreated', data: 'x' }]) {
+    for (const body of [
+      { callback: 'onSomethingElse', data: {} },
+      {},
+      { callback: 'onUIEvent', data: {} },
+      { callback: 'onAccountCreated', data: 'x' },
+    ]) {
       const response = await post(started.verificationId, body);
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

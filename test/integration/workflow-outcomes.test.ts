@@ -76,8 +76,12 @@ describe('connection attempts', () => {
   });
 
   it('too many failures → FAILED with a reason', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('failing'), policy: { ...policy, maxConnectAttempts: 2 } });
-    for (let i = 0; i < 2; i++) await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: `bad-${i}` });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('failing'),
+      policy: { ...policy, maxConnectAttempts: 2 },
+    });
+    for (let i = 0; i < 2; i++)
+      await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: `bad-${i}` });
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('FAILED');
     expect(doc.failure?.code).toBe('TOO_MANY_ACCOUNT_FAILURES');
@@ -85,7 +89,10 @@ describe('connection attempts', () => {
   });
 
   it('no connection before connectTimeout → EXPIRED', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('idle'), policy: { connectTimeout: '2s' } });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('idle'),
+      policy: { connectTimeout: '2s' },
+    });
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('EXPIRED');
     await saveHistory('expired', stack.client.workflow.getHandle(started.verificationId));
@@ -103,13 +110,19 @@ describe('after a decision', () => {
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     await stack.client.workflow.getHandle(started.verificationId).result();
-    const stored = async () => (await stack.sql`select count(*)::int as n from datapoints where smile_user_id = ${started.smileUserId}`)[0]!.n as number;
+    const stored = async () =>
+      (await stack.sql`select count(*)::int as n from datapoints where smile_user_id = ${started.smileUserId}`)[0]!
+        .n as number;
     expect(await stored()).toBeGreaterThan(0);
 
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${doc.accounts[0]!.accountId}`);
     let left = await stored();
     for (let i = 0; i < 40 && left > 0; i++, await sleep(250)) left = await stored();
     expect(left).toBe(0);
-    expect((await stack.sql`select outcome from decisions d join verifications v using (run_id) where v.verification_id = ${started.verificationId}`)[0]!.outcome).toBe('APPROVED');
+    expect(
+      (
+        await stack.sql`select outcome from decisions d join verifications v using (run_id) where v.verification_id = ${started.verificationId}`
+      )[0]!.outcome,
+    ).toBe('APPROVED');
   });
 });

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, getStatus, SANDBOX_USERS, setFaults, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import {
+  connect,
+  getStatus,
+  SANDBOX_USERS,
+  setFaults,
+  startVerification,
+  uniqueUser,
+  waitUntilClosed,
+} from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 import { activityTypes, saveHistory } from '../support/history.js';
 
@@ -22,7 +30,11 @@ async function activityCount(id: string, activityType: string): Promise<number> 
 describe('when webhooks misbehave', () => {
   it('TASK_FINISHED dropped → decided from the Smile API after dataTimeout', async () => {
     await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await startVerification(stack, { externalUserId: uniqueUser('dropped'), applicant: george, policy: { ...policy, dataTimeout: '3s' } });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('dropped'),
+      applicant: george,
+      policy: { ...policy, dataTimeout: '3s' },
+    });
     await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
@@ -32,21 +44,31 @@ describe('when webhooks misbehave', () => {
 
   it('events duplicated and reordered → the same outcome, one effect each', async () => {
     await setFaults(stack, { duplicateEvents: true, reorderEvents: true });
-    const started = await startVerification(stack, { externalUserId: uniqueUser('shuffled'), applicant: george, policy });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('shuffled'),
+      applicant: george,
+      policy,
+    });
     await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.accounts).toHaveLength(1);
     expect(await activityCount(started.verificationId, 'evaluateVerification')).toBe(1);
-    const collected = (await activityCount(started.verificationId, 'storeTaskPayload')) + (await activityCount(started.verificationId, 'fetchAndStoreDatapoints'));
+    const collected =
+      (await activityCount(started.verificationId, 'storeTaskPayload')) +
+      (await activityCount(started.verificationId, 'fetchAndStoreDatapoints'));
     expect(collected).toBe(1);
   });
 });
 
 describe('a lost ACCOUNT_CONNECTED', () => {
-  it('the widget says connected → confirmed with Smile\'s account list → decided', async () => {
+  it("the widget says connected → confirmed with Smile's account list → decided", async () => {
     await setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED'] });
-    const started = await startVerification(stack, { externalUserId: uniqueUser('confirmed'), applicant: george, policy });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('confirmed'),
+      applicant: george,
+      policy,
+    });
     const connected = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     expect(connected.status).toBe(200);
     // TASK_FINISHED arrived, but without ACCOUNT_CONNECTED the workflow still waits for a connection.
@@ -78,7 +100,11 @@ describe('link tokens', () => {
     expect(expired.status).toBe(401);
 
     const beforeRoute = await activityCount(started.verificationId, 'refreshLinkToken');
-    const fresh = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/link-token`, headers: auth });
+    const fresh = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${started.verificationId}/link-token`,
+      headers: auth,
+    });
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().userToken).not.toBe(started.link.userToken);
     expect(Date.parse(fresh.json().expiresAt)).toBeGreaterThan(Date.parse(started.link.expiresAt));
@@ -92,7 +118,12 @@ describe('link tokens', () => {
       payload: { callback: 'onTokenExpired', data: {} },
     });
     expect(widget.statusCode).toBe(202);
-    for (let i = 0; i < 40 && (await activityCount(started.verificationId, 'refreshLinkToken')) === refreshesBefore; i++) await sleep(250);
+    for (
+      let i = 0;
+      i < 40 && (await activityCount(started.verificationId, 'refreshLinkToken')) === refreshesBefore;
+      i++
+    )
+      await sleep(250);
     expect(await activityCount(started.verificationId, 'refreshLinkToken')).toBe(refreshesBefore + 1);
   });
 });
@@ -100,12 +131,20 @@ describe('link tokens', () => {
 describe('cancellation', () => {
   it('cancel → CANCELLED after cleanup; a second cancel → 409', async () => {
     const started = await startVerification(stack, { externalUserId: uniqueUser('cancel'), policy });
-    const cancel = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/cancel`, headers: auth });
+    const cancel = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${started.verificationId}/cancel`,
+      headers: auth,
+    });
     expect(cancel.statusCode).toBe(202);
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('CANCELLED');
     await stack.client.workflow.getHandle(started.verificationId).result();
-    const again = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${started.verificationId}/cancel`, headers: auth });
+    const again = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${started.verificationId}/cancel`,
+      headers: auth,
+    });
     expect(again.statusCode).toBe(409);
     await saveHistory('cancelled', stack.client.workflow.getHandle(started.verificationId));
   });
@@ -113,7 +152,10 @@ describe('cancellation', () => {
 
 describe('a storm of widget events', () => {
   it('3,000 UI events keep every run history under 4,096 events', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('storm'), policy: { connectTimeout: '10m' } });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('storm'),
+      policy: { connectTimeout: '10m' },
+    });
     for (let batch = 0; batch < 60; batch++) {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
@@ -148,7 +190,11 @@ describe('KYC jobs', () => {
   const kycPolicy = (kyc: Record<string, unknown>) => ({ ...policy, kyc: { enabled: true, ...kyc } });
 
   it('takes the result from the signed callback', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('kyc-callback'), applicant: george, policy: kycPolicy({ callbackTimeout: '30s' }) });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('kyc-callback'),
+      applicant: george,
+      policy: kycPolicy({ callbackTimeout: '30s' }),
+    });
     await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     const doc = await waitUntilClosed(stack, started.verificationId);
     expect(doc.kyc).toMatchObject({ status: 'APPROVED', resultCode: '1012' });

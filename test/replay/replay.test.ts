@@ -23,7 +23,10 @@ describe('replaying recorded histories', async () => {
 
   it('replays every one of them with the current workflow code', async () => {
     const histories = await Promise.all(
-      files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(DIR + file, 'utf8'))) })),
+      files.map(async (file) => ({
+        workflowId: file.replace(/\.json$/, ''),
+        history: temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(DIR + file, 'utf8'))),
+      })),
     );
     const failures: string[] = [];
     // Histories with encrypted payloads are decoded with the dev key they were written with; plain ones pass through.

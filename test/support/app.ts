@@ -7,7 +7,10 @@ import { testConfig } from './stack.js';
  * The API alone (no worker, no sandbox) on the test database, for route tests;
  * `close()` releases the app, its Temporal connection and its pool.
  */
-export async function buildTestApp(overrides: Record<string, string> = {}, { databaseUrl }: { databaseUrl?: string } = {}) {
+export async function buildTestApp(
+  overrides: Record<string, string> = {},
+  { databaseUrl }: { databaseUrl?: string } = {},
+) {
   const config = testConfig(overrides);
   const sql = createSql(databaseUrl ?? config.database.url!, { max: 2 });
   const temporal = createTemporalClient(config);

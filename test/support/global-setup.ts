@@ -30,7 +30,11 @@ async function testDatabase(log: (line: string) => void) {
     log(`no Postgres for tests (${(error as Error).message}); using embedded PGlite`);
     const dir = await mkdtemp(join(tmpdir(), 'smile-verify-pglite-'));
     const embedded = await startEmbedded(dir, await freePort());
-    return { url: embedded.url, poolSize: 1, stop: async () => (await embedded.stop(), await rm(dir, { recursive: true })) };
+    return {
+      url: embedded.url,
+      poolSize: 1,
+      stop: async () => (await embedded.stop(), await rm(dir, { recursive: true })),
+    };
   }
 }
 

@@ -12,7 +12,11 @@ export const uniqueUser = (name: string) => `${name}-${Date.now().toString(36)}-
 export async function startVerification(stack: Stack, body: Record<string, unknown>) {
   const response = await stack.app.inject({ method: 'POST', url: '/v1/verifications', headers: auth, payload: body });
   if (response.statusCode >= 300) throw new Error(`start failed: ${response.statusCode} ${response.body}`);
-  return response.json() as { verificationId: string; smileUserId: string; link: { userToken: string; expiresAt: string } };
+  return response.json() as {
+    verificationId: string;
+    smileUserId: string;
+    link: { userToken: string; expiresAt: string };
+  };
 }
 
 export async function getStatus(stack: Stack, id: string): Promise<StatusDocument> {
@@ -21,7 +25,12 @@ export async function getStatus(stack: Stack, id: string): Promise<StatusDocumen
 }
 
 /** Polls the status document until `ok` holds (or the deadline passes, returning the last one). */
-export async function waitForStatus(stack: Stack, id: string, ok: (doc: StatusDocument) => boolean, timeoutMs = 45_000) {
+export async function waitForStatus(
+  stack: Stack,
+  id: string,
+  ok: (doc: StatusDocument) => boolean,
+  timeoutMs = 45_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const doc = await getStatus(stack, id);
@@ -34,7 +43,11 @@ export const waitUntilClosed = (stack: Stack, id: string, timeoutMs?: number) =>
   waitForStatus(stack, id, (doc) => CLOSED.includes(doc.status), timeoutMs);
 
 /** What the Wink widget and Smile's back end do when a user logs in (sandbox, SPEC §8). */
-export async function connect(stack: Stack, userToken: string, user: { username: string; password: string; mfaCode?: string }) {
+export async function connect(
+  stack: Stack,
+  userToken: string,
+  user: { username: string; password: string; mfaCode?: string },
+) {
   const response = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

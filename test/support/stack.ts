@@ -35,7 +35,11 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * shared dev server, Postgres, and the API (called with `app.inject`).
  */
 export async function startStack(overrides: Record<string, string> = {}) {
-  const sandbox = await buildSandbox({ apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', webhookRetryDelaysMs: [200, 400] });
+  const sandbox = await buildSandbox({
+    apiKey: 'sandbox-key',
+    apiSecret: 'sandbox-secret',
+    webhookRetryDelaysMs: [200, 400],
+  });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   const apiPort = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const config = testConfig({
@@ -47,13 +51,20 @@ export async function startStack(overrides: Record<string, string> = {}) {
   const sql: Sql = createSql(config.database.url!, { max: config.database.poolSize });
   const temporal = createTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const smile = createSmileClient({ baseUrl: config.smile.apiUrl, apiKey: config.smile.apiKey, apiSecret: config.smile.apiSecret });
+  const smile = createSmileClient({
+    baseUrl: config.smile.apiUrl,
+    apiKey: config.smile.apiKey,
+    apiSecret: config.smile.apiSecret,
+  });
   const worker: Worker = await createWorker({ config, sql, smile, connection });
   const running = worker.run();
   const app = await buildApp({ config, sql, temporal });
   // Smile (the sandbox) delivers webhooks over real HTTP, so the API listens too.
   const apiUrl = await app.listen({ port: apiPort, host: '127.0.0.1' });
-  await smileSandboxRequest(sandboxUrl, 'POST', '/v1/webhooks', { url: `${apiUrl}/webhooks/smile`, includePayload: true });
+  await smileSandboxRequest(sandboxUrl, 'POST', '/v1/webhooks', {
+    url: `${apiUrl}/webhooks/smile`,
+    includePayload: true,
+  });
 
   return {
     app,
@@ -76,7 +87,12 @@ export async function startStack(overrides: Record<string, string> = {}) {
 }
 
 /** Calls the sandbox's Smile API with its Basic auth; returns the envelope's `data`. */
-export async function smileSandboxRequest(sandboxUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function smileSandboxRequest(
+  sandboxUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(sandboxUrl + path, {
     method,
     headers: {

@@ -10,8 +10,13 @@ describe('bearer keys', () => {
     expect(bearerKeyMatches('bearer second-key-456', keys)).toBe(true);
   });
 
-  it.each([undefined, '', 'Bearer', 'Bearer first-key-12', 'Bearer first-key-1234', 'Basic first-key-123', 'first-key-123'])(
-    'rejects %j',
-    (header) => expect(bearerKeyMatches(header, keys)).toBe(false),
-  );
+  it.each([
+    undefined,
+    '',
+    'Bearer',
+    'Bearer first-key-12',
+    'Bearer first-key-1234',
+    'Basic first-key-123',
+    'first-key-123',
+  ])('rejects %j', (header) => expect(bearerKeyMatches(header, keys)).toBe(false));
 });

@@ -13,13 +13,18 @@ describe('the payload encryption codec', () => {
     expect(Buffer.from(sealed!.data!).toString('latin1')).not.toContain('Palomero');
     expect(new TextDecoder().decode(sealed!.metadata!['encryption-key-id'])).toBe(keyIdOf(key));
     const [opened] = await codec.decode([sealed!]);
-    expect(defaultPayloadConverter.fromPayload(opened!)).toEqual({ fullName: 'George Palomero', token: 'secret-token' });
+    expect(defaultPayloadConverter.fromPayload(opened!)).toEqual({
+      fullName: 'George Palomero',
+      token: 'secret-token',
+    });
   });
 
   it('decrypts with a retired key after rotation, and refuses tampering or an unknown key', async () => {
     const [old] = await createEncryptionCodec([retired]).encode([payload]);
     const rotated = createEncryptionCodec([key, retired]);
-    expect(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!)).toMatchObject({ fullName: 'George Palomero' });
+    expect(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!)).toMatchObject({
+      fullName: 'George Palomero',
+    });
     await expect(createEncryptionCodec([key]).decode([old!])).rejects.toThrow(/no key/);
     const tampered = { ...old!, data: Buffer.from(old!.data!).fill(0, 20, 21) };
     await expect(rotated.decode([tampered])).rejects.toThrow();

@@ -2,11 +2,26 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { accountSchema, createUserDataSchema, dataItemSchema, envelopeSchema, pageSchema, tokenSchema, userSchema, webhookSchema } from '../../activities/smile/index.js';
+import {
+  accountSchema,
+  createUserDataSchema,
+  dataItemSchema,
+  envelopeSchema,
+  pageSchema,
+  tokenSchema,
+  userSchema,
+  webhookSchema,
+} from '../../activities/smile/index.js';
 
 /** The spec's own response examples (openapi-v1.yaml, v1.14.0), parsed with the client's schemas. */
 const spec = parse(await readFile(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url), 'utf8')) as {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { examples?: Record<string, { value: unknown }> }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { responses?: Record<string, { content?: Record<string, { examples?: Record<string, { value: unknown }> }> }> }
+    >
+  >;
 };
 
 function examples(path: string, method: string, status: string): unknown[] {
@@ -34,7 +49,10 @@ describe("the Smile schemas parse the spec's own examples", () => {
   });
 
   it('parses a create-user answer shaped as the spec describes it', () => {
-    const value = { user: { id: 'tenantId-1', externalMetadata: null, createdAt: '2021-04-14T09:30:24Z', providers: [] }, token: examples('/tokens', 'post', '201').map((e) => (e as { data: unknown }).data)[0] };
+    const value = {
+      user: { id: 'tenantId-1', externalMetadata: null, createdAt: '2021-04-14T09:30:24Z', providers: [] },
+      token: examples('/tokens', 'post', '201').map((e) => (e as { data: unknown }).data)[0],
+    };
     expect(createUserDataSchema.safeParse(value).success).toBe(true);
   });
 

@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { envelopeSchema, normaliseEventType, smileEventRef, smileInboxEvent, type Envelope } from '../../api/inbox/envelope.js';
+import {
+  envelopeSchema,
+  normaliseEventType,
+  smileEventRef,
+  smileInboxEvent,
+  type Envelope,
+} from '../../api/inbox/envelope.js';
 
 /** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */
 const toEventRef = (envelope: Envelope) => smileEventRef({ ...smileInboxEvent(envelope), receivedAt: new Date() });
 
 /** RefWebhookEventType from Smile's OpenAPI spec (the repository's copy of openapi-v1.yaml). */
-const spec = parse(readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8')) as {
+const spec = parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url)), 'utf8'),
+) as {
   components: { schemas: { RefWebhookEventType: { enum: string[] } } };
 };
 const SPEC_EVENT_TYPES = spec.components.schemas.RefWebhookEventType.enum;
@@ -39,7 +47,13 @@ describe('webhook event types', () => {
   });
 
   it('accepts an unknown future type in the envelope, kept as sent (upper-cased)', () => {
-    const envelope = envelopeSchema.parse({ id: 'et-1', version: 1, type: 'SOMETHING_NEW', createdAt: '2025-01-01T00:00:00Z', data: { userId: 'u-1' } });
+    const envelope = envelopeSchema.parse({
+      id: 'et-1',
+      version: 1,
+      type: 'SOMETHING_NEW',
+      createdAt: '2025-01-01T00:00:00Z',
+      data: { userId: 'u-1' },
+    });
     expect(toEventRef(envelope)?.type).toBe('SOMETHING_NEW');
   });
 
@@ -49,7 +63,15 @@ describe('webhook event types', () => {
       version: 1,
       type: 'EMPLOYMENT_ADDED',
       createdAt: '2025-01-01T00:00:00Z',
-      data: { userId: 'u-1', sourceId: 'acc-9', providers: ['p-1'], sourceType: 'ACCOUNT', datapoints: ['employments', 7], errorCode: 'X1', payload: { employments: [{ employer: 'Secret Corp' }] } },
+      data: {
+        userId: 'u-1',
+        sourceId: 'acc-9',
+        providers: ['p-1'],
+        sourceType: 'ACCOUNT',
+        datapoints: ['employments', 7],
+        errorCode: 'X1',
+        payload: { employments: [{ employer: 'Secret Corp' }] },
+      },
     });
     const ref = toEventRef(envelope);
     expect(ref).toEqual({
@@ -65,7 +87,9 @@ describe('webhook event types', () => {
       createdAt: '2025-01-01T00:00:00Z',
     });
     expect(JSON.stringify(ref)).not.toContain('Secret Corp');
-    expect(toEventRef(envelopeSchema.parse({ ...envelope, data: { userId: 'u-1', payload: {} } }))?.hasPayload).toBe(false);
+    expect(toEventRef(envelopeSchema.parse({ ...envelope, data: { userId: 'u-1', payload: {} } }))?.hasPayload).toBe(
+      false,
+    );
     expect(toEventRef(envelopeSchema.parse({ ...envelope, data: {} }))).toBeUndefined();
   });
 });

@@ -18,7 +18,12 @@ describe('lint for workflows/', () => {
     const [result] = await eslint.lintText(probe, { filePath: `${ROOT}workflows/verification.ts` });
     const rules = result!.messages.map((m) => `${m.line}:${m.ruleId}`);
     expect(rules).toEqual(
-      expect.arrayContaining(['1:no-restricted-imports', '2:no-restricted-imports', '5:no-restricted-globals', '5:@typescript-eslint/no-floating-promises']),
+      expect.arrayContaining([
+        '1:no-restricted-imports',
+        '2:no-restricted-imports',
+        '5:no-restricted-globals',
+        '5:@typescript-eslint/no-floating-promises',
+      ]),
     );
     expect(rules.filter((r) => r.startsWith('3:'))).toEqual([]); // a type-only import of activities is fine
   });

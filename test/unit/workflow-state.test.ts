@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SmileEventRef } from '../../workflows/messages.js';
-import { applySmileEvent, applyWidgetEvent, currentSync, initialState, isConnected, SEEN_EVENT_IDS_LIMIT, statusDocument } from '../../workflows/state.js';
+import {
+  applySmileEvent,
+  applyWidgetEvent,
+  currentSync,
+  initialState,
+  isConnected,
+  SEEN_EVENT_IDS_LIMIT,
+  statusDocument,
+} from '../../workflows/state.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
 const USER = 'tenantId-0123456789abcdef0123456789abcdef';
@@ -38,7 +46,9 @@ describe('applying Smile events', () => {
     expect(applySmileEvent(state, failed)).toBe(true);
     expect(applySmileEvent(state, failed)).toBe(false);
     expect(state.failures).toBe(1);
-    expect(state.accounts).toEqual([{ accountId: 'a-1', providerId: 'sss', status: 'FAILED', errorCode: 'INVALID_CREDENTIALS' }]);
+    expect(state.accounts).toEqual([
+      { accountId: 'a-1', providerId: 'sss', status: 'FAILED', errorCode: 'INVALID_CREDENTIALS' },
+    ]);
   });
 
   it('ignores events of another Smile user', () => {
@@ -100,7 +110,12 @@ describe('the status document', () => {
     const state = fresh();
     const input = { externalUserId: 'u1', requestId: 'r', policy: resolvePolicy(), partnerParams: { loan: 'L-1' } };
     const doc = statusDocument(state, input, 'verification-u1');
-    expect(doc).toMatchObject({ verificationId: 'verification-u1', externalUserId: 'u1', status: 'AWAITING_CONNECTION', partnerParams: { loan: 'L-1' } });
+    expect(doc).toMatchObject({
+      verificationId: 'verification-u1',
+      externalUserId: 'u1',
+      status: 'AWAITING_CONNECTION',
+      partnerParams: { loan: 'L-1' },
+    });
     expect(Object.keys(doc)).not.toContain('applicant');
   });
 });

@@ -61,9 +61,10 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
 async function confirmConnection(ctx: Ctx): Promise<void> {
   const { state } = ctx;
   ctx.confirmConnection = false;
-  const accounts = await smile.connectedAccounts.executeWithOptions({ summary: 'confirm the widget\'s connected account with Smile' }, [
-    { smileUserId: state.smileUserId! },
-  ]);
+  const accounts = await smile.connectedAccounts.executeWithOptions(
+    { summary: "confirm the widget's connected account with Smile" },
+    [{ smileUserId: state.smileUserId! }],
+  );
   for (const { accountId, providerId } of accounts) {
     applySmileEvent(state, {
       eventId: `confirmed-${accountId}-${state.connectionEpoch}`,

@@ -20,11 +20,14 @@ export async function collectData(ctx: Ctx): Promise<void> {
   await enter(ctx, 'collectData', 'EVALUATING');
   const sync = currentSync(state);
   const counts = sync?.hasPayload
-    ? await store().storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [{ eventId: sync.eventId }])
+    ? await store().storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [
+        { eventId: sync.eventId },
+      ])
     : await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
         { smileUserId: state.smileUserId!, accountId: sync?.accountId },
       ]);
-  for (const datapoint of DATAPOINTS) state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
+  for (const datapoint of DATAPOINTS)
+    state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
 }
 
 /** A KYC job: wait for its signed callback, then poll job_status until `maxWait`. */
@@ -52,15 +55,18 @@ export async function runKyc(ctx: Ctx): Promise<void> {
 export async function decide(ctx: Ctx): Promise<void> {
   const { state, input } = ctx;
   await enter(ctx, 'decide', 'EVALUATING');
-  state.decision = await store().evaluateVerification.executeWithOptions({ summary: 'evaluate the data against the policy' }, [
-    {
-      runId: workflowInfo().firstExecutionRunId,
-      requestId: input.requestId,
-      smileUserId: state.smileUserId!,
-      policy: input.policy,
-      ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
-    },
-  ]);
+  state.decision = await store().evaluateVerification.executeWithOptions(
+    { summary: 'evaluate the data against the policy' },
+    [
+      {
+        runId: workflowInfo().firstExecutionRunId,
+        requestId: input.requestId,
+        smileUserId: state.smileUserId!,
+        policy: input.policy,
+        ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
+      },
+    ],
+  );
   upsertWithNextStatus(ctx, { key: DecisionKey, value: state.decision!.outcome });
 }
 
