@@ -83,16 +83,14 @@ export async function buildSandbox(options: SandboxOptions) {
   });
 
   app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        indexPage({
-          apiKey,
-          apiSecret,
-          webhookSecret: settings.webhookSecret,
-          smileIdPartnerId: settings.smileIdPartnerId,
-        }),
-      ),
+    reply.type('text/html; charset=utf-8').send(
+      indexPage({
+        apiKey,
+        apiSecret,
+        webhookSecret: settings.webhookSecret,
+        smileIdPartnerId: settings.smileIdPartnerId,
+      }),
+    ),
   );
 
   await app.register(

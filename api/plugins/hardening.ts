@@ -23,16 +23,12 @@ export default fp(
       maxEventLoopDelay: 1_000,
       retryAfter: 5,
       pressureHandler: (_request, reply) => {
-        void reply
-          .code(503)
-          .type('application/problem+json')
-          .header('retry-after', '5')
-          .send({
-            type: 'about:blank',
-            title: 'Service unavailable',
-            status: 503,
-            detail: 'The service is overloaded; retry later.',
-          });
+        void reply.code(503).type('application/problem+json').header('retry-after', '5').send({
+          type: 'about:blank',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'The service is overloaded; retry later.',
+        });
       },
     });
   },
