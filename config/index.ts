@@ -1,97 +1,13 @@
-import { z } from 'zod';
+import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, envSchema, type Env } from './env.js';
+import type { Config, TemporalTls } from './types.js';
+
+export { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY };
+export type { Config, TemporalTls };
 
 /**
  * The one place that reads the environment (SPEC §2). Every entrypoint calls
  * `loadConfig()`; nothing else touches `process.env`.
  */
-
-/** The dev AES-256-GCM key: fine on a laptop, printed as such, refused in production. */
-export const DEV_PAYLOAD_ENCRYPTION_KEY = 'c21pbGUtdmVyaWZ5LWRldi1wYXlsb2FkLWtleS0zMmI=';
-export const DEV_API_KEY = 'dev-api-key';
-
-const port = z.coerce.number().int().min(0).max(65_535);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const list = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean),
-);
-
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** Where Smile ID and browsers reach this API (the KYC callback URL is built from it). */
-  PUBLIC_URL: httpUrl.optional(),
-  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
-  API_KEYS: list.pipe(z.array(z.string().min(8, 'each key needs at least 8 characters')).min(1)).default([DEV_API_KEY]),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('verifications'),
-  TEMPORAL_UI_PORT: port.default(8233),
-  /** Remote clusters: TLS is on when any TLS variable or an API key is set (Temporal Cloud needs both off or on). */
-  TEMPORAL_TLS: z.stringbool().optional(),
-  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  /** A Temporal Cloud API key (sent as a bearer token over TLS). */
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** The worker's Prometheus endpoint (Temporal runtime metrics); 0 turns it off. */
-  WORKER_METRICS_PORT: port.default(9464),
-  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  /** How long a stopping worker lets running activities finish before cancelling them. */
-  /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
-  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
-  /** The prebuilt workflow bundle (`npm run build:workflows`); without it the worker bundles from source. */
-  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
-  /** `GET /demo`: on in development and test, off in production unless turned on. */
-  DEMO_ENABLED: z.stringbool().optional(),
-  /** The Wink SDK the demo loads; defaults to the sandbox's copy, or Smile's real one for a smileapi.io API URL. */
-  SMILE_WIDGET_SCRIPT_URL: httpUrl.optional(),
-  SMILE_API_URL: httpUrl.default('http://127.0.0.1:3100/v1'),
-  SMILE_API_KEY: z.string().min(1).default('sandbox-key'),
-  SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
-  SMILE_WEBHOOK_SECRET: z.string().min(1).default('sandbox-webhook-secret'),
-  /** Requests per second each worker process allows itself against the Smile API (Smile's limit is 20). */
-  SMILE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
-  SMILE_WEBHOOK_ALLOWED_IPS: list.optional(),
-  /** Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs), for the allow-list. */
-  TRUSTED_PROXIES: list.optional(),
-  RESULT_CALLBACK_URL: httpUrl.optional(),
-  RESULT_CALLBACK_SECRET: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Standard Webhooks secret (whsec_…)')
-    .default('whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='),
-  SMILE_ID_URL: httpUrl.default('http://127.0.0.1:3100/smile-id/v1'),
-  SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),
-  SMILE_ID_API_KEY: z.string().min(1).default('sandbox-smile-id-key'),
-  PAYLOAD_ENCRYPTION_KEY: z
-    .base64('must be base64')
-    .refine((key) => Buffer.from(key, 'base64').length === 32, 'must decode to 32 bytes (AES-256)')
-    .default(DEV_PAYLOAD_ENCRYPTION_KEY),
-  /** Retired keys (comma-separated base64) still able to decrypt older history after a rotation. */
-  PAYLOAD_ENCRYPTION_RETIRED_KEYS: list.optional(),
-  SANDBOX_PORT: port.default(3100),
-  SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
-});
-
-type Env = z.infer<typeof schema>;
-
-export interface TemporalTls {
-  caPath?: string;
-  certPath?: string;
-  keyPath?: string;
-  serverName?: string;
-}
 
 /** TLS is on when asked for, when any TLS file is given, or with an API key (Temporal Cloud); off when TEMPORAL_TLS=false. */
 function temporalTls(env: Env): TemporalTls | undefined {
@@ -121,47 +37,6 @@ function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
   };
 }
 
-export interface Config {
-  env: Env['NODE_ENV'];
-  logLevel: Env['LOG_LEVEL'];
-  api: {
-    port: number;
-    host: string;
-    keys: string[];
-    publicUrl: string;
-    rateLimitPerMinute: number;
-    trustedProxies: string[] | undefined;
-  };
-  database: { url: string | undefined; poolSize: number };
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    uiPort: number;
-    tls: TemporalTls | undefined;
-    apiKey: string | undefined;
-  };
-  worker: {
-    metrics: { host: string; port: number } | undefined;
-    shutdownGraceSeconds: number;
-    workflowBundlePath: string | undefined;
-    maxCachedWorkflows: number;
-  };
-  demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
-  smile: {
-    apiUrl: string;
-    apiKey: string;
-    apiSecret: string;
-    webhookSecret: string;
-    webhookAllowedIps: string[] | undefined;
-    requestsPerSecond: number;
-  };
-  resultCallback: { url: string | undefined; secret: string };
-  smileId: { url: string; partnerId: string; apiKey: string };
-  payloadEncryptionKey: { key: string; retired: string[]; isDevKey: boolean };
-  sandbox: { port: number; host: string };
-}
-
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
     super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
@@ -173,7 +48,7 @@ export class ConfigError extends Error {
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most twelve-factor tooling.
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
-  const parsed = schema.safeParse(present);
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),

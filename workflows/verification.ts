@@ -18,7 +18,8 @@ import {
 import { documentOf, showDetails, type Ctx } from './status.js';
 import { awaitConnection, awaitSync, issueToken, refreshToken } from './steps/connect.js';
 import { close, collectData, decide, runKyc } from './steps/evaluate.js';
-import { applySmileEvent, applyWidgetEvent, firstSighting, initialState, isConnected, type State } from './state.js';
+import { applySmileEvent, applyWidgetEvent } from './apply.js';
+import { firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 
 /**

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SmileEventRef } from '../../workflows/messages.js';
-import {
-  applySmileEvent,
-  applyWidgetEvent,
-  currentSync,
-  initialState,
-  isConnected,
-  SEEN_EVENT_IDS_LIMIT,
-  statusDocument,
-} from '../../workflows/state.js';
+import { applySmileEvent, applyWidgetEvent } from '../../workflows/apply.js';
+import { currentSync, initialState, isConnected, SEEN_EVENT_IDS_LIMIT, statusDocument } from '../../workflows/state.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
 const USER = 'tenantId-0123456789abcdef0123456789abcdef';

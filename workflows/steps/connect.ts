@@ -1,7 +1,8 @@
 import { shortHistories, smile } from '../activities.js';
 import { durationMs } from '../duration.js';
 import { SmileUserIdKey } from '../search-attributes.js';
-import { applySmileEvent, currentSync, isConnected } from '../state.js';
+import { applySmileEvent } from '../apply.js';
+import { currentSync, isConnected } from '../state.js';
 import { enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { waitFor } from '../wait.js';
 
