@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_USERS } from '../sandbox/users.js';
 import { api, percentile, pool, round, startBenchStack, type BenchStack } from './stack.js';
 import type { BenchContext, BenchSection } from './types.js';
+import { sandboxConnect } from '../sandbox/client.js';
 
 interface Run {
   verificationId: string;
@@ -22,17 +23,8 @@ async function startAndConnect(stack: BenchStack, externalUserId: string): Promi
     },
   );
   if (started.status >= 300) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
-  const connected = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      userToken: started.body.link.userToken,
-      username: george.username,
-      password: george.password,
-      mfaCode: george.mfaCode,
-    }),
-  });
-  if (!connected.ok) throw new Error(`connect: ${connected.status}`);
+  const connected = await sandboxConnect(stack.sandboxUrl, started.body.link.userToken, george);
+  if (connected.status >= 300) throw new Error(`connect: ${connected.status}`);
   return { verificationId: started.body.verificationId, smileUserId: started.body.smileUserId };
 }
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_USERS } from '../sandbox/users.js';
 import { api, pool, startBenchStack, type BenchStack } from './stack.js';
 import type { BenchContext, BenchSection } from './types.js';
+import { sandboxConnect } from '../sandbox/client.js';
 
 const george = SANDBOX_USERS.george;
 
@@ -37,16 +38,7 @@ export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
         applicant: { fullName: george.fullName },
       },
     );
-    await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        userToken: started.body.link.userToken,
-        username: george.username,
-        password: george.password,
-        mfaCode: george.mfaCode,
-      }),
-    });
+    await sandboxConnect(stack.sandboxUrl, started.body.link.userToken, george);
     await waitClosed(stack, started.body.verificationId);
     const events = await historyOf(stack, started.body.verificationId);
     const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;

@@ -9,6 +9,7 @@ import { migrate } from '../activities/store/migrate.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createTemporalClient } from '../runtime/temporal.js';
 import { buildSandbox } from '../sandbox/app.js';
+import { smileSandboxRequest } from '../sandbox/client.js';
 import { startTemporalDevServer, type DevServer } from '../scripts/temporal-server.js';
 import type { BenchContext } from './types.js';
 import { freePort } from '../scripts/ports.js';
@@ -77,7 +78,10 @@ export async function startBenchStack(
   const temporal = createTemporalClient(config);
   const app = await buildApp({ config, sql, temporal });
   const apiUrl = await app.listen({ port: apiPort, host: '127.0.0.1' });
-  await smileRequest(sandboxUrl, 'POST', '/v1/webhooks', { url: `${apiUrl}/webhooks/smile`, includePayload: true });
+  await smileSandboxRequest(sandboxUrl, 'POST', '/v1/webhooks', {
+    url: `${apiUrl}/webhooks/smile`,
+    includePayload: true,
+  });
   const worker = await startWorkerProcess(ctx, { ...env, ...workerEnv });
 
   return {
@@ -164,21 +168,6 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
     },
     stop,
   };
-}
-
-/** The sandbox's Smile API with its Basic auth; returns the envelope's `data`. */
-export async function smileRequest(sandboxUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(sandboxUrl + path, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const envelope = (await response.json()) as { data: unknown; code: string };
-  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${envelope.code}`);
-  return envelope.data;
 }
 
 export async function api<T>(

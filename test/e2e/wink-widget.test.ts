@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { WINK_CALLBACKS } from '../../sandbox/wink/callbacks.js';
+import { launchBrowser } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../sandbox/users.js';
 import { startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
@@ -9,30 +11,10 @@ import { startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
 /**
  * A host page on its own origin loads the sandbox's smile.v2.js, opens
  * SmileLinkModal and records every callback; a real browser logs in as George.
- * Chromium comes from Debian (scripts/install-chromium.sh), never from Playwright's downloads.
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function hostPage(sdkUrl: string, userToken: string): string {
-  const callbacks = [
-    'onAccountCreated',
-    'onAccountConnected',
-    'onAccountRemoved',
-    'onTokenExpired',
-    'onClose',
-    'onAccountError',
-    'onUploadsCreated',
-    'onUploadsRemoved',
-    'onUIEvent',
-  ];
+  const callbacks = WINK_CALLBACKS;
   return `<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head><body>
 <button id="link">Link your account</button>
 <script src="${sdkUrl}"></script>
@@ -50,7 +32,7 @@ let host: Server;
 let browser: Browser;
 beforeAll(async () => {
   sandbox = await startSandbox();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusDocument } from '../../workflows/types.js';
 import { auth, type Stack } from './stack.js';
+import { sandboxConnect } from '../../sandbox/client.js';
 
 export { SANDBOX_USERS } from '../../sandbox/users.js';
 
@@ -43,18 +44,11 @@ export const waitUntilClosed = (stack: Stack, id: string, timeoutMs?: number) =>
   waitForStatus(stack, id, (doc) => CLOSED.includes(doc.status), timeoutMs);
 
 /** What the Wink widget and Smile's back end do when a user logs in (sandbox, SPEC §8). */
-export async function connect(
+export const connect = (
   stack: Stack,
   userToken: string,
   user: { username: string; password: string; mfaCode?: string },
-) {
-  const response = await fetch(`${stack.sandboxUrl}/sandbox/v1/connect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userToken, ...user }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+) => sandboxConnect(stack.sandboxUrl, userToken, user);
 
 export async function setFaults(stack: Stack, faults: Record<string, unknown> | null) {
   await fetch(`${stack.sandboxUrl}/sandbox/v1/faults`, {

@@ -9,6 +9,7 @@ import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';
 import { freePort } from '../../scripts/ports.js';
+import { smileSandboxRequest } from '../../sandbox/client.js';
 
 export const API_KEY = 'test-api-key-0123';
 export const auth = { authorization: `Bearer ${API_KEY}` };
@@ -86,22 +87,4 @@ export async function startStack(overrides: Record<string, string> = {}) {
   };
 }
 
-/** Calls the sandbox's Smile API with its Basic auth; returns the envelope's `data`. */
-export async function smileSandboxRequest(
-  sandboxUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const response = await fetch(sandboxUrl + path, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const envelope = (await response.json()) as { data: unknown; code: string };
-  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${envelope.code}`);
-  return envelope.data;
-}
+export { smileSandboxRequest };
