@@ -22,8 +22,8 @@ async function waitClosed(stack: BenchStack, id: string): Promise<void> {
 
 /**
  * History: events per happy-path verification (baseline: the recorded history of
- * the version before the history diet, test/replay/histories/george.json), and a
- * storm of 3,000 widget events against one verification.
+ * a run without the `fewer-history-events` patch, test/replay/histories/george.json),
+ * and a storm of 3,000 widget events against one verification.
  */
 export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
   const stormSize = 3_000;
