@@ -1,4 +1,9 @@
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -54,7 +59,8 @@ export function toProblem(error: unknown): Problem {
       detail: 'The verification is closed; start a new one.',
     };
   }
-  if (isTemporalUnavailable(error)) {
+  // An update whose call timed out may or may not have run: the caller retries (starting and joining are idempotent).
+  if (isTemporalUnavailable(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return {
       type: 'about:blank',
       title: 'Service unavailable',

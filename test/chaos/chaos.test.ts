@@ -125,7 +125,11 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(20_000),
   });
-  if (!okStatus(response.status)) throw new Error(`${method} ${path}: ${response.status}`);
+  if (!okStatus(response.status)) {
+    // A 500 is a finding: show what the API logged about it.
+    const log = response.status === 500 ? `\n${api.lastOutput().slice(-3_000)}` : '';
+    throw new Error(`${method} ${path}: ${response.status}${log}`);
+  }
   return (await response.json()) as Record<string, unknown>;
 }
 
