@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import { insertEvent } from '../activities/store/inbox.js';
+import { insertEvents } from '../activities/store/inbox.js';
 import { deliverEvent } from '../api/inbox/deliver.js';
 import { envelopeSchema, smileInboxEvent } from '../api/inbox/envelope.js';
 import { validSmileSignature } from '../api/inbox/signatures.js';
@@ -122,7 +122,7 @@ async function breakdown(stack: IngestStack, targets: { workflowId: string; smil
     phases.parse.push(performance.now() - t);
     t = performance.now();
     const event = smileInboxEvent(envelope);
-    await insertEvent(stack.sql, event, envelope);
+    await insertEvents(stack.sql, [{ event, body: envelope }]);
     phases.insert.push(performance.now() - t);
     t = performance.now();
     const outcome = await deliverEvent({ sql: stack.sql, client: stack.client }, { ...event, receivedAt: new Date() });

@@ -36,22 +36,38 @@ export interface InboxEvent {
  */
 export const FAST_PATH_GRACE_SECONDS = 10;
 
-/** Commits an event before it is acknowledged; a duplicate id inserts nothing and says so. */
-export async function insertEvent(
-  sql: Db,
-  event: Omit<InboxEvent, 'receivedAt'>,
-  body: unknown,
-): Promise<'inserted' | 'duplicate'> {
-  const rows = await sql`
-    insert into inbox_events (id, source, type, smile_user_id, account_id, provider_id, source_type, error_code,
-                              datapoints, has_payload, event_created_at, job_id, result_code, body, next_attempt_at)
-    values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${event.accountId}, ${event.providerId},
-            ${event.sourceType}, ${event.errorCode}, ${event.datapoints}, ${event.hasPayload}, ${event.eventCreatedAt},
-            ${event.jobId}, ${event.resultCode}, ${sql.json(body as never)},
-            now() + ${FAST_PATH_GRACE_SECONDS} * interval '1 second')
+export type NewInboxEvent = Omit<InboxEvent, 'receivedAt'>;
+
+/**
+ * Commits events in one multi-row insert before they are acknowledged, and
+ * returns the ids it inserted: an id already in the inbox (a redelivery), or
+ * repeated within the batch, inserts nothing the second time.
+ */
+export async function insertEvents(sql: Db, rows: { event: NewInboxEvent; body: unknown }[]): Promise<Set<string>> {
+  // The relay leaves a fresh event to the process that received it for the grace period.
+  const nextAttemptAt = new Date(Date.now() + FAST_PATH_GRACE_SECONDS * 1_000);
+  const values = rows.map(({ event, body }) => ({
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    smile_user_id: event.smileUserId,
+    account_id: event.accountId,
+    provider_id: event.providerId,
+    source_type: event.sourceType,
+    error_code: event.errorCode,
+    datapoints: event.datapoints,
+    has_payload: event.hasPayload,
+    event_created_at: event.eventCreatedAt,
+    job_id: event.jobId,
+    result_code: event.resultCode,
+    body: sql.json(body as never),
+    next_attempt_at: nextAttemptAt,
+  }));
+  const inserted = await sql<{ id: string }[]>`
+    insert into inbox_events ${sql(values)}
     on conflict (id) do nothing
     returning id`;
-  return rows.length === 1 ? 'inserted' : 'duplicate';
+  return new Set(inserted.map((row) => row.id));
 }
 
 /** Hands a fresh event to the relay at once (the receiving process will not signal it). */
