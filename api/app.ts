@@ -1,9 +1,10 @@
 import type { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
 import type { Sql } from '../activities/store/db.js';
 import { dataConverterOf } from '../runtime/temporal.js';
+import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import hardening from './plugins/hardening.js';
 import metrics from './plugins/metrics.js';
@@ -43,6 +44,8 @@ export const SERVER_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 30_0
 export async function buildApp({ config, sql, temporal, logger = false, relay }: AppDeps) {
   const app = Fastify({
     logger,
+    // Fastify's two lines per request are off; plugins/access-log.ts writes one.
+    logController: new LogController({ disableRequestLogging: true }),
     ...SERVER_TIMEOUTS,
     genReqId: (request) =>
       (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
@@ -56,6 +59,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   await app.register(hardening, { rateLimitPerMinute: config.api.rateLimitPerMinute });
   await app.register(openapi);
   await app.register(errors);
+  await app.register(accessLog);
   await app.register(metrics, { sql });
   await app.register(auth, { keys: config.api.keys });
 

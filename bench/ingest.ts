@@ -10,8 +10,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import { insertEvent } from '../activities/store/inbox.js';
-import { deliverEvent } from '../api/inbox/deliver.js';
+import { insertEvents } from '../activities/store/inbox.js';
+import { deliverEvents } from '../api/inbox/deliver.js';
 import { envelopeSchema, smileInboxEvent } from '../api/inbox/envelope.js';
 import { validSmileSignature } from '../api/inbox/signatures.js';
 import { smileEventSignal } from '../workflows/messages.js';
@@ -122,10 +122,13 @@ async function breakdown(stack: IngestStack, targets: { workflowId: string; smil
     phases.parse.push(performance.now() - t);
     t = performance.now();
     const event = smileInboxEvent(envelope);
-    await insertEvent(stack.sql, event, envelope);
+    await insertEvents(stack.sql, [{ event, body: envelope }]);
     phases.insert.push(performance.now() - t);
     t = performance.now();
-    const outcome = await deliverEvent({ sql: stack.sql, client: stack.client }, { ...event, receivedAt: new Date() });
+    const outcomes = await deliverEvents({ sql: stack.sql, client: stack.client }, [
+      { ...event, receivedAt: new Date() },
+    ]);
+    const outcome = outcomes.get(event.id);
     if (outcome !== 'delivered') throw new Error(`breakdown: event ${outcome}`);
     phases.deliver.push(performance.now() - t);
     t = performance.now();

@@ -36,27 +36,44 @@ export interface InboxEvent {
  */
 export const FAST_PATH_GRACE_SECONDS = 10;
 
-/** Commits an event before it is acknowledged; a duplicate id inserts nothing and says so. */
-export async function insertEvent(
-  sql: Db,
-  event: Omit<InboxEvent, 'receivedAt'>,
-  body: unknown,
-): Promise<'inserted' | 'duplicate'> {
-  const rows = await sql`
-    insert into inbox_events (id, source, type, smile_user_id, account_id, provider_id, source_type, error_code,
-                              datapoints, has_payload, event_created_at, job_id, result_code, body, next_attempt_at)
-    values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${event.accountId}, ${event.providerId},
-            ${event.sourceType}, ${event.errorCode}, ${event.datapoints}, ${event.hasPayload}, ${event.eventCreatedAt},
-            ${event.jobId}, ${event.resultCode}, ${sql.json(body as never)},
-            now() + ${FAST_PATH_GRACE_SECONDS} * interval '1 second')
+export type NewInboxEvent = Omit<InboxEvent, 'receivedAt'>;
+
+/**
+ * Commits events in one multi-row insert before they are acknowledged, and
+ * returns the ids it inserted: an id already in the inbox (a redelivery), or
+ * repeated within the batch, inserts nothing the second time.
+ */
+export async function insertEvents(sql: Db, rows: { event: NewInboxEvent; body: unknown }[]): Promise<Set<string>> {
+  // The relay leaves a fresh event to the process that received it for the grace period.
+  const nextAttemptAt = new Date(Date.now() + FAST_PATH_GRACE_SECONDS * 1_000);
+  const values = rows.map(({ event, body }) => ({
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    smile_user_id: event.smileUserId,
+    account_id: event.accountId,
+    provider_id: event.providerId,
+    source_type: event.sourceType,
+    error_code: event.errorCode,
+    datapoints: event.datapoints,
+    has_payload: event.hasPayload,
+    event_created_at: event.eventCreatedAt,
+    job_id: event.jobId,
+    result_code: event.resultCode,
+    body: sql.json(body as never),
+    next_attempt_at: nextAttemptAt,
+  }));
+  const inserted = await sql<{ id: string }[]>`
+    insert into inbox_events ${sql(values)}
     on conflict (id) do nothing
     returning id`;
-  return rows.length === 1 ? 'inserted' : 'duplicate';
+  return new Set(inserted.map((row) => row.id));
 }
 
-/** Hands a fresh event to the relay at once (the receiving process will not signal it). */
-export async function releaseToRelay(sql: Db, id: string): Promise<void> {
-  await sql`update inbox_events set next_attempt_at = now() where id = ${id} and state = 'pending'`;
+/** Hands fresh events to the relay at once (the receiving process will not signal them). */
+export async function releaseToRelay(sql: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update inbox_events set next_attempt_at = now() where id = any(${ids}) and state = 'pending'`;
 }
 
 /** A TASK_FINISHED event's synced data, as the inbox holds it: whose, from which account, and the payload. */
@@ -70,22 +87,28 @@ export async function loadTaskPayload(
   return row;
 }
 
-export async function markEvent(
-  sql: Db,
-  id: string,
-  state: EventState,
-  { verificationId, error }: { verificationId?: string; error?: string } = {},
-): Promise<void> {
+export interface EventMark {
+  id: string;
+  state: EventState;
+  verificationId?: string;
+  error?: string;
+}
+
+/** Records what became of delivered events, in one statement; a `pending` one waits for its backoff. */
+export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const rows = marks.map((m) => ({ id: m.id, state: m.state, vid: m.verificationId ?? null, err: m.error ?? null }));
   await sql`
-    update inbox_events set
-      state = ${state},
-      verification_id = coalesce(${verificationId ?? null}, verification_id),
-      attempts = attempts + 1,
-      last_error = ${error ?? null},
-      delivered_at = case when ${state} = 'delivered' then now() else delivered_at end,
+    update inbox_events e set
+      state = m.state,
+      verification_id = coalesce(m.vid, e.verification_id),
+      attempts = e.attempts + 1,
+      last_error = m.err,
+      delivered_at = case when m.state = 'delivered' then now() else e.delivered_at end,
       -- exponential backoff for the relay: 1 s, 2 s, 4 s … at most 5 minutes
-      next_attempt_at = now() + least(interval '5 minutes', interval '1 second' * power(2, least(attempts, 12)))
-    where id = ${id}`;
+      next_attempt_at = now() + least(interval '5 minutes', interval '1 second' * power(2, least(e.attempts, 12)))
+    from (select * from jsonb_to_recordset(${sql.json(rows)}) as x(id text, state text, vid text, err text)) m
+    where e.id = m.id`;
 }
 
 /**

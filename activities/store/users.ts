@@ -25,11 +25,12 @@ export async function findSmileUser(sql: Db, externalUserId: string): Promise<st
   return row?.smile_user_id;
 }
 
-/** The external user a Smile user belongs to, if any verification ever started for them. */
-export async function externalUserOf(sql: Db, smileUserId: string): Promise<string | undefined> {
-  const [row] = await sql<{ external_user_id: string }[]>`
-    select external_user_id from smile_users where smile_user_id = ${smileUserId}`;
-  return row?.external_user_id;
+/** The external users the given Smile users belong to (those any verification ever started for). */
+export async function externalUsersOf(sql: Db, smileUserIds: string[]): Promise<Map<string, string>> {
+  if (smileUserIds.length === 0) return new Map();
+  const rows = await sql<{ smile_user_id: string; external_user_id: string }[]>`
+    select smile_user_id, external_user_id from smile_users where smile_user_id = any(${smileUserIds})`;
+  return new Map(rows.map((row) => [row.smile_user_id, row.external_user_id]));
 }
 
 /** Links a Smile user to an external user; the first link wins, and its id is returned. */

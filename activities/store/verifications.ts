@@ -63,10 +63,10 @@ export async function statusDocumentOf(sql: Db, runId: string): Promise<StatusDo
   return row?.status_document;
 }
 
-/** The verification a run belongs to. */
-export async function verificationOfRun(sql: Db, runId: string): Promise<string | undefined> {
-  const [row] = await sql<
-    { verification_id: string }[]
-  >`select verification_id from verifications where run_id = ${runId}`;
-  return row?.verification_id;
+/** The verifications the given runs belong to. */
+export async function verificationsOfRuns(sql: Db, runIds: string[]): Promise<Map<string, string>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await sql<{ run_id: string; verification_id: string }[]>`
+    select run_id, verification_id from verifications where run_id = any(${runIds})`;
+  return new Map(rows.map((row) => [row.run_id, row.verification_id]));
 }

@@ -1,74 +1,93 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../activities/store/db.js';
 import { eraseIfDisconnectErases } from '../../activities/store/erasure.js';
-import { markEvent, type InboxEvent } from '../../activities/store/inbox.js';
-import { externalUserOf } from '../../activities/store/users.js';
-import { verificationOfRun } from '../../activities/store/verifications.js';
+import { markEvents, type EventMark, type InboxEvent } from '../../activities/store/inbox.js';
+import { externalUsersOf } from '../../activities/store/users.js';
+import { verificationsOfRuns } from '../../activities/store/verifications.js';
 import { runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
-import {
-  kycResultSignal,
-  SIGNALLED_SMILE_EVENTS,
-  smileEventSignal,
-  type KycResultRef,
-  type SmileEventRef,
-} from '../../workflows/messages.js';
+import { kycResultSignal, SIGNALLED_SMILE_EVENTS, smileEventSignal } from '../../workflows/messages.js';
 import { kycResultRef, smileEventRef } from './envelope.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
+/** Workflows signalled at the same time; each one's own events go one after another. */
+const PARALLEL_WORKFLOWS = 32;
 
 export type Delivery = 'delivered' | 'recorded' | 'orphan' | 'pending';
 
-type Target = { workflowId: string } & (
-  { kind: 'smile'; ref: SmileEventRef } | { kind: 'smile-id'; ref: KycResultRef }
-);
-
-/** Where an event goes, from its columns: Smile events by their user, KYC results by the run in their job id. */
-async function targetOf(sql: Db, event: InboxEvent): Promise<Target | undefined> {
-  if (event.source === 'smile-id') {
-    const ref = kycResultRef(event);
-    const runId = ref && runIdOfKycJob(ref.jobId);
-    const workflowId = runId && (await verificationOfRun(sql, runId));
-    return ref && workflowId ? { kind: 'smile-id', workflowId, ref } : undefined;
+/** Where each event goes, found in two queries: Smile events by their user, KYC results by the run in their job id. */
+async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, string>> {
+  const smileUsers = [...new Set(events.map((e) => (e.source === 'smile' ? e.smileUserId : null)).filter(Boolean))];
+  const runs = [...new Set(events.map((e) => (e.source === 'smile-id' && e.jobId ? runIdOfKycJob(e.jobId) : null)))];
+  const [users, verifications] = await Promise.all([
+    externalUsersOf(sql, smileUsers as string[]),
+    verificationsOfRuns(sql, runs.filter(Boolean) as string[]),
+  ]);
+  const targets = new Map<string, string>();
+  for (const event of events) {
+    const runId = event.source === 'smile-id' && event.jobId ? runIdOfKycJob(event.jobId) : undefined;
+    const externalUserId = event.source === 'smile' && event.smileUserId ? users.get(event.smileUserId) : undefined;
+    const workflowId = runId ? verifications.get(runId) : externalUserId && verificationWorkflowId(externalUserId);
+    if (workflowId) targets.set(event.id, workflowId);
   }
-  const ref = smileEventRef(event);
-  const externalUserId = ref && (await externalUserOf(sql, ref.smileUserId));
-  return ref && externalUserId ? { kind: 'smile', workflowId: verificationWorkflowId(externalUserId), ref } : undefined;
+  return targets;
+}
+
+/** Signals one event; what became of it. Progress events are routed and recorded, never signalled. */
+async function deliverOne(sql: Db, client: Client, event: InboxEvent, workflowId: string): Promise<EventMark> {
+  const smileRef = event.source === 'smile' ? smileEventRef(event) : undefined;
+  const kycRef = event.source === 'smile-id' ? kycResultRef(event) : undefined;
+  if (smileRef && !SIGNALLED_SMILE_EVENTS.has(smileRef.type))
+    return { id: event.id, state: 'recorded', verificationId: workflowId };
+  if (!smileRef && !kycRef) return { id: event.id, state: 'orphan' };
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      smileRef ? handle.signal(smileEventSignal, smileRef) : handle.signal(kycResultSignal, kycRef!),
+    );
+    return { id: event.id, state: 'delivered', verificationId: workflowId };
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError))
+      return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) };
+    if (smileRef?.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
+    return { id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' };
+  }
 }
 
 /**
- * Signals one inbox event to its verification with a claim-check reference.
- * Progress events are routed and recorded, not signalled (`SIGNALLED_SMILE_EVENTS`).
- * Unknown users and closed runs leave the event an orphan (kept, visible,
- * delivered if the user's next verification starts); Temporal being down
- * leaves it pending for the relay.
+ * Delivers inbox events to their verifications with claim-check references: the
+ * routes in one query, each workflow's events in order of arrival (several
+ * workflows at once), the outcomes marked in one statement. Unknown users and
+ * closed runs leave an event an orphan (kept, visible, delivered if the user's
+ * next verification starts). When Temporal fails a signal, that workflow's later
+ * events are not tried: they and the failed one stay `pending`, in order, for the relay.
  */
-export async function deliverEvent({ sql, client }: { sql: Db; client: Client }, event: InboxEvent): Promise<Delivery> {
-  const target = await targetOf(sql, event);
-  if (!target) {
-    await markEvent(sql, event.id, 'orphan');
-    return 'orphan';
+export async function deliverEvents(
+  { sql, client }: { sql: Db; client: Client },
+  events: InboxEvent[],
+): Promise<Map<string, Delivery>> {
+  const outcomes = new Map<string, Delivery>(events.map((event) => [event.id, 'pending']));
+  const targets = await workflowsOf(sql, events);
+  const marks: EventMark[] = [];
+  const byWorkflow = new Map<string, InboxEvent[]>();
+  for (const event of events) {
+    const workflowId = targets.get(event.id);
+    if (!workflowId) marks.push({ id: event.id, state: 'orphan' });
+    else byWorkflow.set(workflowId, [...(byWorkflow.get(workflowId) ?? []), event]);
   }
-  if (target.kind === 'smile' && !SIGNALLED_SMILE_EVENTS.has(target.ref.type)) {
-    await markEvent(sql, event.id, 'recorded', { verificationId: target.workflowId });
-    return 'recorded';
-  }
-  const handle = client.workflow.getHandle(target.workflowId);
-  try {
-    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      target.kind === 'smile'
-        ? handle.signal(smileEventSignal, target.ref)
-        : handle.signal(kycResultSignal, target.ref),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) {
-      if (target.kind === 'smile' && target.ref.type === 'ACCOUNT_DISCONNECTED')
-        await eraseIfDisconnectErases(sql, target.workflowId);
-      await markEvent(sql, event.id, 'orphan', { verificationId: target.workflowId, error: 'no running verification' });
-      return 'orphan';
-    }
-    await markEvent(sql, event.id, 'pending', { error: (error as Error).message.slice(0, 500) });
-    return 'pending';
-  }
-  await markEvent(sql, event.id, 'delivered', { verificationId: target.workflowId });
-  return 'delivered';
+  const queues = [...byWorkflow.entries()];
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_WORKFLOWS, queues.length) }, async () => {
+      for (let next = queues.shift(); next; next = queues.shift()) {
+        const [workflowId, queue] = next;
+        for (const event of queue) {
+          const mark = await deliverOne(sql, client, event, workflowId);
+          marks.push(mark);
+          if (mark.state === 'pending') break;
+        }
+      }
+    }),
+  );
+  await markEvents(sql, marks);
+  for (const mark of marks) outcomes.set(mark.id, mark.state as Delivery);
+  return outcomes;
 }

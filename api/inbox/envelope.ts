@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboxEvent } from '../../activities/store/inbox.js';
+import type { InboxEvent, NewInboxEvent } from '../../activities/store/inbox.js';
 import type { KycResultRef, SmileEventRef } from '../../workflows/messages.js';
 
 /** The webhook envelope (tag-webhooks.md): strict on what routing needs, open to what Smile adds. */
@@ -40,7 +40,7 @@ export const normaliseEventType = (type: string) => SPELLINGS[type.toUpperCase()
 const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
 
 /** What the inbox keeps of a Smile webhook besides its body: parsed here, once, at the route. */
-export function smileInboxEvent(envelope: Envelope): Omit<InboxEvent, 'receivedAt'> {
+export function smileInboxEvent(envelope: Envelope): NewInboxEvent {
   const data = envelope.data as Record<string, unknown>;
   const providers = Array.isArray(data.providers) ? data.providers : [];
   const payload = data.payload;
@@ -64,7 +64,7 @@ export function smileInboxEvent(envelope: Envelope): Omit<InboxEvent, 'receivedA
 }
 
 /** A KYC callback's inbox columns; its id is unique per job and result, so a redelivery is a duplicate. */
-export function kycInboxEvent(callback: KycCallback): Omit<InboxEvent, 'receivedAt'> {
+export function kycInboxEvent(callback: KycCallback): NewInboxEvent {
   const jobId = callback.PartnerParams.job_id;
   return {
     id: `sid-${jobId}-${callback.ResultCode}`,

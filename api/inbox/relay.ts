@@ -1,12 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { dueEvents, withRelayLock, type InboxEvent } from '../../activities/store/inbox.js';
-import { deliverEvent } from './deliver.js';
+import { dueEvents, withRelayLock } from '../../activities/store/inbox.js';
+import { deliverEvents } from './deliver.js';
 
 const BATCH = 200;
-/** Users whose events are signalled at the same time in one pass; each user's own events go one after another. */
-const PARALLEL_USERS = 32;
 
 /**
  * Delivers due inbox events, each user's in order of arrival (several users at
@@ -22,29 +20,8 @@ export async function deliverPending({
   limit?: number;
 }): Promise<number> {
   return withRelayLock(sql, async (tx) => {
-    const byUser = new Map<string, InboxEvent[]>();
-    for (const event of await dueEvents(tx, limit)) {
-      const key = event.smileUserId ?? event.id;
-      const events = byUser.get(key);
-      if (events) events.push(event);
-      else byUser.set(key, [event]);
-    }
-    const queues = [...byUser.values()];
-    let delivered = 0;
-    const drainUser = async (events: InboxEvent[]) => {
-      for (const event of events) {
-        const outcome = await deliverEvent({ sql: tx, client }, event);
-        if (outcome === 'delivered' || outcome === 'recorded') delivered++;
-        // Keep order: while Temporal is down, the user's later events wait behind the first.
-        if (outcome === 'pending') break;
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(PARALLEL_USERS, queues.length) }, async () => {
-        for (let queue = queues.shift(); queue; queue = queues.shift()) await drainUser(queue);
-      }),
-    );
-    return delivered;
+    const outcomes = await deliverEvents({ sql: tx, client }, await dueEvents(tx, limit));
+    return [...outcomes.values()].filter((outcome) => outcome === 'delivered' || outcome === 'recorded').length;
   });
 }
 

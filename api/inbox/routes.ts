@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { insertEvent, type InboxEvent } from '../../activities/store/inbox.js';
+import type { NewInboxEvent } from '../../activities/store/inbox.js';
 import { HttpProblem } from '../schemas/problem.js';
 import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
 import { validKycSignature, validSmileSignature } from './signatures.js';
+import { createGroupCommit } from './group-commit.js';
 import { createSignaller } from './signaller.js';
 import fp from 'fastify-plugin';
 
@@ -43,12 +44,16 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   const count = (source: string, type: string, outcome: string) =>
     app.metrics.webhooks.inc({ source, type: type.slice(0, 64), outcome });
 
+  const inbox = createGroupCommit({ sql });
   const signaller = createSignaller({ sql, client });
-  app.addHook('onClose', () => signaller.drain());
+  app.addHook('onClose', async () => {
+    await inbox.drain();
+    await signaller.drain();
+  });
 
-  /** Commits the event, answers with whether it was new, and offers a new one to the signaller. */
-  async function store(event: Omit<InboxEvent, 'receivedAt'>, body: unknown) {
-    const stored = await insertEvent(sql, event, body);
+  /** Commits the event (with whatever else arrived meanwhile), answers whether it was new, then offers it to the signaller. */
+  async function store(event: NewInboxEvent, body: unknown) {
+    const stored = await inbox.insert(event, body);
     count(event.source, event.type, stored === 'inserted' ? 'accepted' : 'duplicate');
     if (stored === 'inserted') signaller.offer({ ...event, receivedAt: new Date() });
     return { received: true, duplicate: stored === 'duplicate' };

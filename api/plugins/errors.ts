@@ -100,7 +100,8 @@ export default fp(
     app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
       const problem = { ...toProblem(error), instance: request.url.split('?')[0] };
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.info({ status: problem.status, title: problem.title }, 'request rejected');
+      // The access log's line has the status; why it was refused is for debugging.
+      else request.log.debug({ status: problem.status, title: problem.title }, 'request rejected');
       return sendProblem(reply, problem);
     });
     app.setNotFoundHandler((request, reply) =>

@@ -41,6 +41,18 @@ describe('API hardening', () => {
     await expect(bare.register(erasureRoutes, { sql: undefined as never }).ready()).rejects.toThrow(/auth/);
   });
 
+  it('logs one line per request, and a webhook answered 2xx only at debug', async () => {
+    const lines: { msg: string; route?: string; status?: number; level: number }[] = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const built = await buildTestApp({}, { logger: { level: 'info', stream } });
+    cleanups.push(built.close);
+    await built.app.inject({ method: 'GET', url: '/v1/verifications/verification-nobody', headers: auth });
+    await postWebhook(built.app, smileEvent('TASK_STARTED', { userId: 'tenantId-log' }));
+    expect(lines.map(({ msg, route, status }) => ({ msg, route, status }))).toEqual([
+      { msg: 'request', route: '/v1/verifications/:id', status: 404 },
+    ]);
+  });
+
   it('sends security headers', async () => {
     const app = await appWith();
     const response = await app.inject({ method: 'GET', url: '/healthz' });

@@ -8,7 +8,7 @@ import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
 import type { DataFilter, DataResource, SmileDataItem } from '../../activities/smile/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
-import { insertEvent } from '../../activities/store/inbox.js';
+import { insertEvents } from '../../activities/store/inbox.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
 import { buildApp } from '../../api/app.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
@@ -50,7 +50,7 @@ async function taskFinished(userId: string) {
     createdAt: '2026-01-01T00:00:00Z',
     data: { userId, sourceId: 'a-1', payload },
   };
-  await insertEvent(sql, smileInboxEvent(envelopeSchema.parse(body)), body);
+  await insertEvents(sql, [{ event: smileInboxEvent(envelopeSchema.parse(body)), body }]);
   return id;
 }
 

@@ -1,3 +1,4 @@
+import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../api/app.js';
 import { createSql } from '../../activities/store/db.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
@@ -9,12 +10,12 @@ import { testConfig } from './stack.js';
  */
 export async function buildTestApp(
   overrides: Record<string, string> = {},
-  { databaseUrl }: { databaseUrl?: string } = {},
+  { databaseUrl, logger }: { databaseUrl?: string; logger?: FastifyServerOptions['logger'] } = {},
 ) {
   const config = testConfig(overrides);
   const sql = createSql(databaseUrl ?? config.database.url!, { max: 2 });
   const temporal = createTemporalClient(config);
-  const app = await buildApp({ config, sql, temporal });
+  const app = await buildApp({ config, sql, temporal, ...(logger ? { logger } : {}) });
   return {
     app,
     sql,
