@@ -22,6 +22,8 @@ export interface InboxEvent {
   sourceType: string | null;
   errorCode: string | null;
   datapoints: string[] | null;
+  /** TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED `data.status` (SUCCEEDED, FAILED). */
+  taskStatus: string | null;
   hasPayload: boolean;
   /** The envelope's `createdAt`, as Smile wrote it. */
   eventCreatedAt: string | null;
@@ -44,9 +46,11 @@ export async function insertEvent(
 ): Promise<'inserted' | 'duplicate'> {
   const rows = await sql`
     insert into inbox_events (id, source, type, smile_user_id, account_id, provider_id, source_type, error_code,
-                              datapoints, has_payload, event_created_at, job_id, result_code, body, next_attempt_at)
+                              datapoints, task_status, has_payload, event_created_at, job_id, result_code, body,
+                              next_attempt_at)
     values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${event.accountId}, ${event.providerId},
-            ${event.sourceType}, ${event.errorCode}, ${event.datapoints}, ${event.hasPayload}, ${event.eventCreatedAt},
+            ${event.sourceType}, ${event.errorCode}, ${event.datapoints}, ${event.taskStatus}, ${event.hasPayload},
+            ${event.eventCreatedAt},
             ${event.jobId}, ${event.resultCode}, ${sql.json(body as never)},
             now() + ${FAST_PATH_GRACE_SECONDS} * interval '1 second')
     on conflict (id) do nothing
@@ -96,6 +100,7 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
   return sql<InboxEvent[]>`
     select e.id, e.source, e.type, e.smile_user_id as "smileUserId", e.account_id as "accountId",
            e.provider_id as "providerId", e.source_type as "sourceType", e.error_code as "errorCode", e.datapoints,
+           e.task_status as "taskStatus",
            e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
            e.result_code as "resultCode", e.received_at as "receivedAt"
     from inbox_events e
