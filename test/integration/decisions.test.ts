@@ -152,6 +152,13 @@ describe('the report (SPEC §9)', () => {
     expect(text).toContain('ABC Corporation');
     expect(text).toContain('APPROVED');
     expect((await report(george.verificationId, 'image/png')).statusCode).toBe(406);
+
+    // The OpenAPI document describes the report, its three media types, and evaluate.
+    const openapi = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const path = openapi.paths['/v1/verifications/{id}/report'].get;
+    expect(Object.keys(path.responses['200'].content)).toEqual(['application/json', 'text/html', 'application/pdf']);
+    expect(path.responses['200'].content['application/json'].schema.properties).toHaveProperty('rules');
+    expect(openapi.paths['/v1/verifications/{id}/evaluate'].post).toBeDefined();
   });
 
   it('evaluate: another policy answers without storing anything; a bad policy is a 400 naming the field', async () => {
