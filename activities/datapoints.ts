@@ -1,13 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Policy } from '../workflows/policy.js';
-import type { Decision } from '../workflows/types.js';
-import { evaluate, type KycInput } from './decide/evaluate.js';
+import { createEvaluationActivities } from './evaluation.js';
 import { DATA_RESOURCES, type DataResource, type SmileClient } from './smile/index.js';
-import { countDatapoints, loadDatapoints, upsertDatapoints, type DataRow } from './store/datapoints.js';
+import type { SmileDataItem } from './smile/schemas.js';
+import { countDatapoints, upsertDatapoints, type DataRow } from './store/datapoints.js';
 import type { Sql } from './store/db.js';
-import { findDecision, insertDecision } from './store/decisions.js';
 import { loadTaskPayload } from './store/inbox.js';
-import { loadApplicant } from './store/users.js';
 
 export type DatapointCounts = Partial<Record<'identity' | 'employments' | 'contributions' | 'incomes', number>>;
 
@@ -22,6 +19,13 @@ const PAYLOAD_KEY: Record<DataResource, string> = {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The account (Smile's source) an item belongs to: `metadata.sourceId`, else the deprecated `metadata.accountId`. */
+function sourceOf(item: SmileDataItem): string | undefined {
+  const metadata = isObject(item.metadata) ? item.metadata : {};
+  const id = metadata.sourceId ?? metadata.accountId ?? item.accountId;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
 
 /** The items of one kind in a payload section, and whether Smile cut the list (a `nextCursor`). */
 function sectionItems(kind: DataResource, section: unknown): { items: Record<string, unknown>[]; truncated: boolean } {
@@ -43,13 +47,13 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
   async function fetchKind(kind: DataResource, smileUserId: string, accountId?: string): Promise<DataRow[]> {
     const rows: DataRow[] = [];
     for await (const item of smile.iterateData(kind, { userId: smileUserId, ...(accountId ? { accountId } : {}) })) {
-      rows.push({ id: item.id, kind, accountId: item.accountId ?? accountId, raw: item });
+      rows.push({ id: item.id, kind, accountId: sourceOf(item) ?? accountId, raw: item });
     }
     return rows;
   }
 
-  async function countsOf(smileUserId: string): Promise<DatapointCounts> {
-    const n = await countDatapoints(sql, smileUserId);
+  async function countsOf(smileUserId: string, accountIds?: string[]): Promise<DatapointCounts> {
+    const n = await countDatapoints(sql, smileUserId, accountIds);
     return {
       identity: n.identities,
       employments: n.employments,
@@ -58,30 +62,49 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     };
   }
 
+  /**
+   * Fetches and stores the data of the run's accounts (`accountIds`), one account
+   * at a time, and counts what they hold. Without `accountIds` (a run scheduled
+   * before runs knew their accounts) it fetches the sync's account, or the user's.
+   */
   async function fetchAndStoreDatapoints({
     smileUserId,
     accountId,
+    accountIds,
   }: {
     smileUserId: string;
     accountId?: string;
+    accountIds?: string[];
   }): Promise<DatapointCounts> {
-    for (const kind of DATA_RESOURCES)
-      await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, accountId));
-    return countsOf(smileUserId);
+    for (const source of accountIds ?? [accountId]) {
+      for (const kind of DATA_RESOURCES)
+        await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, source));
+    }
+    return countsOf(smileUserId, accountIds);
   }
 
   return {
     /**
      * Stores the data of a TASK_FINISHED payload held in the inbox. Lists Smile
-     * cut at 300 items (a `nextCursor`) are completed through the API.
+     * cut at 300 items (a `nextCursor`) are completed through the API. Counts
+     * the run's accounts' data (`accountIds`), else the user's.
      */
-    async storeTaskPayload({ eventId }: { eventId: string }): Promise<DatapointCounts> {
+    async storeTaskPayload({
+      eventId,
+      accountIds,
+    }: {
+      eventId: string;
+      accountIds?: string[];
+    }): Promise<DatapointCounts> {
       const event = await loadTaskPayload(sql, eventId);
       const smileUserId = event?.smileUserId;
       if (!smileUserId)
         throw ApplicationFailure.nonRetryable(`inbox event ${eventId} has no user`, 'InboxEventUnreadable');
       const accountId = event.accountId ?? undefined;
-      if (!isObject(event.payload)) return fetchAndStoreDatapoints({ smileUserId, accountId });
+      if (!isObject(event.payload)) {
+        await fetchAndStoreDatapoints({ smileUserId, accountId });
+        return countsOf(smileUserId, accountIds);
+      }
       for (const kind of DATA_RESOURCES) {
         const { items, truncated } = sectionItems(kind, event.payload[PAYLOAD_KEY[kind]]);
         const rows = truncated
@@ -89,36 +112,11 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
           : items.map((item) => ({ id: item.id as string, kind, accountId, raw: item }));
         await upsertDatapoints(sql, smileUserId, rows);
       }
-      return countsOf(smileUserId);
+      return countsOf(smileUserId, accountIds);
     },
 
     fetchAndStoreDatapoints,
 
-    /** Judges the stored data; one decision per run (a retry returns the first). No personal data in the result. */
-    async evaluateVerification(input: {
-      runId: string;
-      requestId: string;
-      smileUserId: string;
-      policy: Policy;
-      kyc?: KycInput;
-    }): Promise<Decision> {
-      const existing = await findDecision(sql, input.runId);
-      if (existing) return existing;
-      const data = await loadDatapoints(sql, input.smileUserId);
-      const now = new Date();
-      const evaluation = evaluate(
-        { ...data, identity: data.identities[0] },
-        await loadApplicant(sql, input.requestId),
-        input.policy,
-        now,
-        input.kyc,
-      );
-      const reasons = evaluation.reasons
-        .filter((r) => r.result !== 'pass')
-        .map(({ code, message }) => ({ code, message }));
-      const decision: Decision = { outcome: evaluation.outcome, reasons, evaluatedAt: now.toISOString() };
-      await insertDecision(sql, { runId: input.runId, smileUserId: input.smileUserId, policy: input.policy, decision });
-      return decision;
-    },
+    ...createEvaluationActivities({ sql }),
   };
 }

@@ -8,7 +8,8 @@ import { statusDocumentOf } from './store/verifications.js';
 const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
 
 /**
- * The result callback (SPEC §7): the stored status document, signed per the
+ * The result callback (SPEC §7): the stored status document (with `reportUrl`,
+ * the report's address, once decided), signed per the
  * Standard Webhooks spec. One `webhook-id` across retries, so the receiver can
  * deduplicate; every attempt recorded; a non-2xx answer or a timeout throws a
  * retryable failure and Temporal retries with backoff for up to 24 h.
@@ -17,11 +18,14 @@ export function createNotifyActivities({
   sql,
   defaultUrl,
   secret,
+  publicUrl,
   timeoutMs = 10_000,
 }: {
   sql: Sql;
   defaultUrl?: string;
   secret: string;
+  /** Where clients reach this API (`PUBLIC_URL`): a decided verification's callback links its report. */
+  publicUrl?: string;
   timeoutMs?: number;
 }) {
   const webhook = new Webhook(secret);
@@ -38,7 +42,11 @@ export function createNotifyActivities({
       const document = await statusDocumentOf(sql, runId);
       if (!document)
         throw ApplicationFailure.retryable(`no stored verification for run ${runId} yet`, 'VerificationNotStored');
-      const body = JSON.stringify(document);
+      const reportUrl =
+        document.decision && publicUrl
+          ? `${publicUrl}/v1/verifications/${encodeURIComponent(document.verificationId)}/report`
+          : undefined;
+      const body = JSON.stringify(reportUrl ? { ...document, reportUrl } : document);
       if (Buffer.byteLength(body) > MAX_BODY_BYTES)
         throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
       const id = callbackMessageId(runId);

@@ -15,6 +15,7 @@ import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
 import type { Relay } from './inbox/relay.js';
 import erasureRoutes from './routes/erasure.js';
+import reportRoutes from './routes/report.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
 import webhookRoutes from './inbox/routes.js';
@@ -76,6 +77,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
       await v1.register(widgetEventRoutes, { client: temporal.client });
       await v1.register(erasureRoutes, { sql });
+      await v1.register(reportRoutes, { sql });
     },
     { prefix: '/v1' },
   );

@@ -21,6 +21,8 @@ export const faultsSchema = z.strictObject({
   kycResultCode: z.enum(['1012', '1013', '1020', '1021', '1022', '1023']).optional(),
   /** Smile ID: never send job callbacks (job_status still answers). */
   dropKycCallbacks: z.boolean().default(false),
+  /** A connection's sync fails: its TASK_FINISHED has `status: FAILED` and the account holds no data. */
+  failSyncs: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

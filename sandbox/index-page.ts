@@ -45,7 +45,7 @@ export function indexPage(o: {
     [
       'POST / DELETE',
       '/sandbox/v1/faults',
-      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?} / reset',
+      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?, failSyncs?} / reset',
     ],
     ['GET', '/sandbox/v1/events?userId=, /sandbox/v1/deliveries', 'what was emitted, and each delivery attempt'],
     ['GET', '/wink, /wink/smile.v2.js', 'the widget, and the SDK defining <code>SmileLinkModal</code>'],

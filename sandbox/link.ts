@@ -109,7 +109,7 @@ export function verifyMfa(state: SandboxState, record: AccountRecord, code: stri
   sync(state, record, burst);
 }
 
-/** The first sync of a connected account: TASK_STARTED, the `*_ADDED` events, TASK_FINISHED. */
+/** The first sync of a connected account: TASK_STARTED, the `*_ADDED` events, TASK_FINISHED (FAILED under `failSyncs`). */
 function sync(state: SandboxState, record: AccountRecord, burst: PendingEvent[]): void {
   const { account } = record;
   const persona = SANDBOX_PERSONAS.find((p) => p.key === record.personaKey)!;
@@ -122,6 +122,13 @@ function sync(state: SandboxState, record: AccountRecord, burst: PendingEvent[])
     providers: [account.providerId],
   };
   burst.push({ type: 'TASK_STARTED', data: source });
+  if (state.faults.failSyncs) {
+    burst.push({
+      type: 'TASK_FINISHED',
+      data: { ...source, status: 'FAILED', errorCode: 'SYNC_FAILED', datapoints: [] },
+    });
+    return;
+  }
   const createdAt = state.nowIso();
   const metadata = {
     createdAt,

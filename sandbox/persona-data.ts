@@ -1,3 +1,5 @@
+import { contributions, eincomes, employment, identity, iso, monthEnd, monthStart, range } from './persona-helpers.js';
+import { mariaData } from './persona-maria.js';
 import type { SandboxPersona } from './users.js';
 
 /** The data a provider returns for a persona, before ids and metadata are attached. */
@@ -8,50 +10,6 @@ export interface PersonaData {
   incomes: Record<string, unknown>[];
   eincomes: Record<string, unknown>[];
 }
-
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-/** The first day of the month `n` months before `now` (UTC). */
-const monthStart = (now: Date, n: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1));
-/** The last day of the month `n` months before `now` (UTC). */
-const monthEnd = (now: Date, n: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0));
-const month = (now: Date, n: number) => iso(monthStart(now, n)).slice(0, 7);
-
-function identity(p: SandboxPersona, fields: Record<string, unknown>, address: Record<string, unknown>) {
-  return {
-    suffix: null,
-    middleName: null,
-    maritalStatus: 'Single',
-    citizenship: 'Citizen',
-    photoUrl: null,
-    referenceId: null,
-    profileUrl: null,
-    emails: [{ address: p.username, type: 'Primary' }],
-    phones: [{ number: p.phone, type: 'Mobile' }],
-    socialProfiles: [],
-    addresses: [{ type: 'Primary', ...address }],
-    ...fields,
-  };
-}
-
-function employment(fields: Record<string, unknown>) {
-  return { name: null, description: null, department: null, status: 'Permanent', ...fields };
-}
-
-/** One contribution per listed month (months before now), dated the month's last day. */
-function contributions(now: Date, monthsAgo: number[], currency: string, amount: number, prefix: string) {
-  return monthsAgo.map((n) => ({
-    date: iso(monthEnd(now, n)),
-    currency,
-    amount,
-    referenceId: `${prefix}${String(900_000 + n * 37).padStart(7, '0')}`,
-  }));
-}
-
-function eincomes(now: Date, monthsAgo: number[], currency: string, amount: number) {
-  return monthsAgo.map((n) => ({ month: month(now, n), currency, baseAmount: amount, amount }));
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /**
  * Each persona's data, with dates relative to `now` so that the outcomes
@@ -234,5 +192,7 @@ export function personaData(p: SandboxPersona, now: Date): PersonaData {
         incomes: [],
         eincomes: [],
       };
+    case 'maria':
+      return mariaData(p, now);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The sandbox's four test users (SPEC §8), with the credentials Smile
+ * The sandbox's test users (SPEC §8), with the credentials Smile
  * publishes for its own sandbox (api-conventions.md, "Testing in Sandbox
  * Mode") and the outcome each reaches under the default policy (SPEC §6).
  * Tests import these rather than repeating credentials.
@@ -7,7 +7,7 @@
 export type SandboxOutcome = 'APPROVED' | 'REVIEW' | 'DECLINED';
 
 export interface SandboxPersona {
-  key: 'george' | 'ryan' | 'christina' | 'anisha';
+  key: 'george' | 'ryan' | 'christina' | 'anisha' | 'maria';
   /** What the user types in the Wink login screen (the email; the phone number works too). */
   username: string;
   password: string;
@@ -79,15 +79,29 @@ export const SANDBOX_USERS = {
     providerName: 'Employees’ Provident Fund Organisation (IN)',
     expected: { outcome: 'REVIEW', reasons: ['MISSING_DATAPOINT'], datapoints: ['IDENTITIES'] },
   },
+  maria: {
+    key: 'maria',
+    username: 'maria.santos@smileapi.io',
+    password: '246810',
+    mfaCode: '1234',
+    fullName: 'Maria Clara Santos',
+    phone: '+639171112468',
+    providerId: 'sss_ph',
+    providerName: 'Social Security System (PH)',
+    expected: {
+      outcome: 'APPROVED',
+      reasons: [],
+      datapoints: ['IDENTITIES', 'EMPLOYMENTS', 'CONTRIBUTIONS', 'INCOMES'],
+    },
+  },
 } as const satisfies Record<string, SandboxPersona>;
 
 export const SANDBOX_PERSONAS: readonly SandboxPersona[] = Object.values(SANDBOX_USERS);
 
-/** The providers the sandbox widget lists, one per test user's country. */
-export const SANDBOX_PROVIDERS = SANDBOX_PERSONAS.map(({ providerId, providerName }) => ({
-  id: providerId,
-  name: providerName,
-}));
+/** The providers the sandbox widget lists, one per test user's country (George and Maria share SSS). */
+export const SANDBOX_PROVIDERS = [...new Map(SANDBOX_PERSONAS.map((p) => [p.providerId, p.providerName]))].map(
+  ([id, name]) => ({ id, name }),
+);
 
 /** The persona a login name belongs to: its email (any case) or its phone number (digits only compared). */
 export function findPersona(username: string): SandboxPersona | undefined {

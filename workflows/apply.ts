@@ -1,4 +1,5 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
+import { applyScopedEvent } from './apply-scoped.js';
 import { firstSighting, type State } from './state.js';
 import { DATAPOINTS, type AccountView, type Datapoint } from './types.js';
 
@@ -17,7 +18,7 @@ const ADDED_EVENT_DATAPOINT: Record<string, Datapoint> = {
   EINCOMES_UPDATED: 'incomes',
 };
 
-function upsertAccount(state: State, account: AccountView): void {
+export function upsertAccount(state: State, account: AccountView): void {
   const existing = state.accounts.find((a) => a.accountId === account.accountId);
   if (existing) Object.assign(existing, account);
   else state.accounts.push(account);
@@ -26,11 +27,18 @@ function upsertAccount(state: State, account: AccountView): void {
 /**
  * Applies one Smile webhook (by reference) to the state. Events for another
  * Smile user are ignored; unknown types change nothing. Returns whether the
- * event changed anything.
+ * event changed anything. `scoped` (from `runScopedDecisions()`, remembered in
+ * the state) reads Smile's states as SPEC §6 does (apply-scoped.ts); without
+ * it, events are read as runs recorded before it read them.
  */
-export function applySmileEvent(state: State, event: SmileEventRef): boolean {
+export function applySmileEvent(state: State, event: SmileEventRef, scoped = false): boolean {
   if (event.smileUserId !== state.smileUserId) return false;
   if (!firstSighting(state, event.eventId)) return false;
+  if (scoped) state.scoped = true;
+  if (state.scoped) {
+    const changed = applyScopedEvent(state, event);
+    if (changed !== undefined) return changed;
+  }
   const account = (status: string, errorCode?: string) =>
     event.accountId &&
     upsertAccount(state, {
@@ -78,7 +86,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   }
 }
 
-function markReceived(state: State, datapoint: string): void {
+export function markReceived(state: State, datapoint: string): void {
   const normalised = datapoint.toLowerCase();
   const match = DATAPOINTS.find((d) => d === normalised || (d === 'identity' && normalised === 'identities'));
   if (match) state.datapoints[match] = 'RECEIVED';

@@ -41,6 +41,8 @@ export interface SmileEventRef {
   datapoints?: string[];
   /** An error code for ACCOUNT_FAILED and similar. */
   errorCode?: string;
+  /** TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED: `SUCCEEDED` or `FAILED` (a failed sync is not data). */
+  status?: string;
   /** True when the inbox row holds a non-empty `payload`. */
   hasPayload: boolean;
   createdAt: string;
@@ -61,6 +63,8 @@ export const SIGNALLED_SMILE_EVENTS: ReadonlySet<string> = new Set([
   'ACCOUNT_FAILED',
   'ACCOUNT_DISCONNECTED',
   'ARCHIVE_ANALYZED',
+  'ARCHIVE_FAILED',
+  'ARCHIVE_REVOKED',
   'TASK_FINISHED',
   'ACCOUNT_SYNC_TASK_FINISHED',
 ]);

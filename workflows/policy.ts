@@ -29,6 +29,8 @@ export const policySchema = z
     maxContributionGapMonths: z.number().int().min(0).default(2),
     /** Minimum estimated monthly income per ISO currency, e.g. `{ "PHP": 20000 }`. */
     minMonthlyIncome: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().nonnegative()).optional(),
+    /** How many full months (not the current one) the monthly income is averaged over. */
+    incomeMonths: z.number().int().min(1).max(24).default(3),
     connectTimeout: durationSchema.default('72h'),
     dataTimeout: durationSchema.default('30m'),
     tokenRefreshMargin: durationSchema.default('10m'),

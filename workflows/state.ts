@@ -4,6 +4,7 @@ import type {
   CallbackResult,
   Decision,
   KycResult,
+  RunAccount,
   VerificationInput,
   VerificationStatus,
 } from './types.js';
@@ -37,6 +38,10 @@ export interface State {
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
+  /** Events are read with the run-scoped rules (`runScopedDecisions()`); unset for runs without them. */
+  scoped?: boolean;
+  /** INVITE_LINKED events (which carry no account id) whose account the next sync names. */
+  pendingInvites?: number;
 }
 
 export const SEEN_EVENT_IDS_LIMIT = 1_000;
@@ -65,12 +70,30 @@ export function firstSighting(state: State, eventId: string): boolean {
   return true;
 }
 
-export const isConnected = (state: State) =>
-  state.accounts.some((a) => a.status === 'CONNECTED' || a.status === 'UPLOADED');
+const connected = (account: AccountView) => account.status === 'CONNECTED' || account.status === 'UPLOADED';
 
-/** The sync this stage waits for: a finished task for a source connected in the current epoch. */
+export const isConnected = (state: State) => state.accounts.some(connected) || (state.pendingInvites ?? 0) > 0;
+
+/**
+ * The sync this stage waits for: a finished task for a source connected in the
+ * current epoch. With the run-scoped rules, only a sync of one of the run's
+ * connected accounts counts (another account's continuous sync does not).
+ */
 export function currentSync(state: State): State['finishedTasks'][number] | undefined {
-  return state.finishedTasks.filter((task) => task.epoch === state.connectionEpoch).at(-1);
+  const ours = (task: State['finishedTasks'][number]) =>
+    !state.scoped || state.accounts.some((a) => a.accountId === task.accountId && connected(a));
+  return state.finishedTasks.filter((task) => task.epoch === state.connectionEpoch && ours(task)).at(-1);
+}
+
+/** The accounts a decision judges (SPEC §6): connected, or confirmed connected, in this run and still connected. */
+export function runAccounts(state: State): RunAccount[] {
+  return state.accounts.filter(connected).map((a) => ({
+    accountId: a.accountId,
+    providerId: a.providerId,
+    ...(a.sourceType ? { sourceType: a.sourceType } : {}),
+    ...(a.connectedAt ? { connectedAt: a.connectedAt } : {}),
+    ...(a.sync?.status === 'SUCCEEDED' ? { lastSyncAt: a.sync.finishedAt } : {}),
+  }));
 }
 
 export function statusDocument(state: State, input: VerificationInput, verificationId: string): StatusDocument {

@@ -66,6 +66,27 @@ export interface AccountView {
   providerId: string;
   status: string;
   errorCode?: string;
+  /** ACCOUNT, ARCHIVE or UPLOAD (Smile's sourceType). */
+  sourceType?: string;
+  /** When this run saw the account connect (the event's createdAt). */
+  connectedAt?: string;
+  /** The account's last finished sync in this run. */
+  sync?: { status: SyncStatus; finishedAt: string };
+}
+
+export const SYNC_STATUSES = ['SUCCEEDED', 'FAILED'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+/**
+ * An account a decision judges (SPEC §6): connected or confirmed in this run and
+ * still connected. Ids and times only: the decision activity reads the data.
+ */
+export interface RunAccount {
+  accountId: string;
+  providerId: string;
+  sourceType?: string;
+  connectedAt?: string;
+  lastSyncAt?: string;
 }
 
 export interface KycResult {
@@ -80,10 +101,17 @@ export interface CallbackResult {
   error?: string;
 }
 
+export const REASON_RESULTS = ['fail', 'cannot_judge'] as const;
+export type ReasonResult = (typeof REASON_RESULTS)[number];
+
 export interface Decision {
   outcome: Outcome;
-  reasons: { code: string; message: string }[];
+  /** The rules that did not pass. */
+  reasons: { code: string; result: ReasonResult; message: string }[];
   evaluatedAt: string;
+  /** sha256 (hex) of the canonical JSON of the decision's inputs (SPEC §6). */
+  evidenceHash: string;
+  engineVersion: string;
 }
 
 /** The status document of SPEC §3, served by the API while running (query) and after close (Postgres). */

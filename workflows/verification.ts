@@ -19,6 +19,7 @@ import { documentOf, showDetails, type Ctx } from './status.js';
 import { awaitConnection, awaitSync, issueToken, refreshToken } from './steps/connect.js';
 import { close, collectData, decide, runKyc } from './steps/evaluate.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
+import { runScopedDecisions } from './decision-scope.js';
 import { firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 
@@ -93,7 +94,7 @@ function registerHandlers(ctx: Ctx): void {
   );
 
   setHandler(smileEventSignal, (event) => {
-    if (applySmileEvent(state, event)) showDetails(ctx);
+    if (applySmileEvent(state, event, runScopedDecisions())) showDetails(ctx);
   });
 
   // Widget callbacks are hints from a browser: they may refresh the token, never decide.

@@ -1,4 +1,5 @@
 import { DATA_RESOURCES, type DataResource } from '../smile/index.js';
+import type { AccountData } from '../decide/types.js';
 import type { Db } from './db.js';
 
 export interface DataRow {
@@ -24,25 +25,45 @@ export async function upsertDatapoints(sql: Db, smileUserId: string, rows: DataR
   }
 }
 
-/** The stored data of a Smile user, by kind. */
-export async function loadDatapoints(
+/**
+ * The stored data of the given accounts of a Smile user, one entry per account
+ * (in the order given), each kind in id order. Rows of other accounts, and rows
+ * without an account, are never read.
+ */
+export async function loadAccountData(
   sql: Db,
   smileUserId: string,
-): Promise<Record<DataResource, Record<string, unknown>[]>> {
-  const rows = await sql<{ kind: DataResource; raw: Record<string, unknown> }[]>`
-    select kind, raw from datapoints where smile_user_id = ${smileUserId} order by id`;
-  const byKind = Object.fromEntries(DATA_RESOURCES.map((kind) => [kind, [] as Record<string, unknown>[]])) as Record<
+  accounts: { accountId: string; providerId: string }[],
+): Promise<AccountData[]> {
+  const ids = accounts.map((a) => a.accountId);
+  const rows = ids.length
+    ? await sql<{ kind: DataResource; account_id: string; raw: Record<string, unknown> }[]>`
+        select kind, account_id, raw from datapoints
+        where smile_user_id = ${smileUserId} and account_id = any(${ids}) order by id`
+    : [];
+  return accounts.map(({ accountId, providerId }) => {
+    const data: AccountData = { accountId, providerId, ...emptyKinds() };
+    for (const row of rows) if (row.account_id === accountId) data[row.kind].push(row.raw);
+    return data;
+  });
+}
+
+const emptyKinds = () =>
+  Object.fromEntries(DATA_RESOURCES.map((kind) => [kind, [] as Record<string, unknown>[]])) as Record<
     DataResource,
     Record<string, unknown>[]
   >;
-  for (const row of rows) byKind[row.kind].push(row.raw);
-  return byKind;
-}
 
-/** How many items of each kind are stored for a Smile user, counted in Postgres (no rows loaded). */
-export async function countDatapoints(sql: Db, smileUserId: string): Promise<Record<DataResource, number>> {
+/** How many items of each kind are stored for a Smile user (for the given accounts only, when given), counted in Postgres. */
+export async function countDatapoints(
+  sql: Db,
+  smileUserId: string,
+  accountIds?: string[],
+): Promise<Record<DataResource, number>> {
   const rows = await sql<{ kind: DataResource; n: number }[]>`
-    select kind, count(*)::int as n from datapoints where smile_user_id = ${smileUserId} group by kind`;
+    select kind, count(*)::int as n from datapoints
+    where smile_user_id = ${smileUserId} ${accountIds ? sql`and account_id = any(${accountIds})` : sql``}
+    group by kind`;
   const counts = Object.fromEntries(DATA_RESOURCES.map((kind) => [kind, 0])) as Record<DataResource, number>;
   for (const row of rows) counts[row.kind] = row.n;
   return counts;

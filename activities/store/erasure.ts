@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { erasesOnDisconnect } from './decisions.js';
+import { eraseDecisionEvidence, erasesOnDisconnect } from './decisions.js';
 
 export interface ErasureCounts {
   datapoints: number;
@@ -9,8 +9,9 @@ export interface ErasureCounts {
 
 /**
  * Erases a verification's user's personal data (SPEC §3): synced data, the
- * applicant of every request, and webhook payloads. Decisions and status
- * documents (no personal data) stay; an audit row records the erasure.
+ * applicant of every request, webhook payloads, and the inputs and findings
+ * kept with decisions. Decisions (outcome, reasons, rules, evidence hash) and
+ * status documents (no personal data) stay; an audit row records the erasure.
  * Undefined when the verification is unknown.
  */
 export async function eraseUserData(sql: Db, verificationId: string): Promise<ErasureCounts | undefined> {
@@ -22,6 +23,7 @@ export async function eraseUserData(sql: Db, verificationId: string): Promise<Er
     if (!run) return undefined;
     const smileUserId = run.smile_user_id ?? '';
     const datapoints = await tx`delete from datapoints where smile_user_id = ${smileUserId}`;
+    await eraseDecisionEvidence(tx, smileUserId);
     const applicants =
       await tx`update verification_requests set applicant = null where external_user_id = ${run.external_user_id} and applicant is not null`;
     const eventPayloads =

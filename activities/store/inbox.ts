@@ -22,6 +22,8 @@ export interface InboxEvent {
   sourceType: string | null;
   errorCode: string | null;
   datapoints: string[] | null;
+  /** TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED `data.status` (SUCCEEDED, FAILED). */
+  taskStatus: string | null;
   hasPayload: boolean;
   /** The envelope's `createdAt`, as Smile wrote it. */
   eventCreatedAt: string | null;
@@ -56,6 +58,7 @@ export async function insertEvents(sql: Db, rows: { event: NewInboxEvent; body: 
     source_type: event.sourceType,
     error_code: event.errorCode,
     datapoints: event.datapoints,
+    task_status: event.taskStatus,
     has_payload: event.hasPayload,
     event_created_at: event.eventCreatedAt,
     job_id: event.jobId,
@@ -119,6 +122,7 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
   return sql<InboxEvent[]>`
     select e.id, e.source, e.type, e.smile_user_id as "smileUserId", e.account_id as "accountId",
            e.provider_id as "providerId", e.source_type as "sourceType", e.error_code as "errorCode", e.datapoints,
+           e.task_status as "taskStatus",
            e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
            e.result_code as "resultCode", e.received_at as "receivedAt"
     from inbox_events e

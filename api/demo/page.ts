@@ -3,7 +3,7 @@
  * one file of plain HTML and JavaScript against the public API. It starts a
  * verification, opens the Wink widget with the link token, forwards every widget
  * callback, refreshes the token when the widget says it expired, and shows the
- * live status document until the decision.
+ * live status document until the decision, then links to the report.
  */
 export interface DemoPageOptions {
   widgetScriptUrl: string;
@@ -55,6 +55,7 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
   <dt>Data</dt><dd id="datapoints">–</dd>
   <dt>Decision</dt><dd><span id="decision" class="badge">–</span></dd>
   <dt>Reasons</dt><dd><ul id="reasons"></ul></dd>
+  <dt>Report</dt><dd id="report"><span id="report-none">after the decision</span><span id="report-links" hidden><a id="report-html" href="#">printable page</a> · <a id="report-pdf" href="#">PDF</a> · <a id="report-json" href="#">JSON</a></span></dd>
 </dl>
 <h2>Widget callbacks forwarded</h2>
 <div id="log"></div>
@@ -91,7 +92,9 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
     if (doc.decision) {
       $('decision').textContent = doc.decision.outcome;
       $('decision').className = 'badge ' + doc.decision.outcome;
-      var reasons = doc.decision.reasons.length ? doc.decision.reasons.map(function (r) { return r.code + ': ' + r.message; }) : ['none: every rule passed'];
+      var reasons = doc.decision.reasons.length ? doc.decision.reasons.map(function (r) { return r.code + (r.result === 'cannot_judge' ? ' (cannot judge)' : '') + ': ' + r.message; }) : ['none: every rule passed'];
+      $('report-none').hidden = true;
+      $('report-links').hidden = false;
       $('reasons').replaceChildren.apply($('reasons'), reasons.map(function (text) { var li = document.createElement('li'); li.textContent = text; return li; }));
     } else if (doc.failure) {
       $('decision').textContent = doc.failure.code;
@@ -101,6 +104,20 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
     $('cancel').disabled = done;
     if (done) clearInterval(polling);
   }
+  // The report needs the API key, so the page fetches it and opens what came back.
+  function openReport(accept) {
+    return function (event) {
+      event.preventDefault();
+      var opened = window.open('', '_blank');
+      fetch('/v1/verifications/' + encodeURIComponent(verification) + '/report', { headers: { authorization: 'Bearer ' + $('api-key').value, accept: accept } }).then(function (response) {
+        if (!response.ok) return response.json().then(function (data) { throw new Error(data.title + (data.detail ? ': ' + data.detail : '')); });
+        return response.blob();
+      }).then(function (blob) { opened.location.href = URL.createObjectURL(blob); }, function (error) { opened.close(); problem(error); });
+    };
+  }
+  $('report-html').addEventListener('click', openReport('text/html'));
+  $('report-pdf').addEventListener('click', openReport('application/pdf'));
+  $('report-json').addEventListener('click', openReport('application/json'));
   function refresh() { return api('GET', '/verifications/' + encodeURIComponent(verification)).then(show, problem); }
 
   // Every callback goes to the API as it happens: the workflow treats them as hints next to Smile's webhooks.

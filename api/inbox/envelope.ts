@@ -39,6 +39,16 @@ export const normaliseEventType = (type: string) => SPELLINGS[type.toUpperCase()
 
 const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
 
+/** `datapoints`, or `dataPoints` as Smile's own ACCOUNT_SYNC_TASK_FINISHED example spells it (SPEC §4). */
+function datapointsOf(data: Record<string, unknown>): string[] | null {
+  const list = Array.isArray(data.datapoints)
+    ? data.datapoints
+    : Array.isArray(data.dataPoints)
+      ? data.dataPoints
+      : null;
+  return list && list.filter((d): d is string => typeof d === 'string');
+}
+
 /** What the inbox keeps of a Smile webhook besides its body: parsed here, once, at the route. */
 export function smileInboxEvent(envelope: Envelope): NewInboxEvent {
   const data = envelope.data as Record<string, unknown>;
@@ -53,9 +63,8 @@ export function smileInboxEvent(envelope: Envelope): NewInboxEvent {
     providerId: str(data.providerId) ?? str(providers[0]),
     sourceType: str(data.sourceType),
     errorCode: str(data.errorCode),
-    datapoints: Array.isArray(data.datapoints)
-      ? data.datapoints.filter((d): d is string => typeof d === 'string')
-      : null,
+    datapoints: datapointsOf(data),
+    taskStatus: str(data.status),
     hasPayload: typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0,
     eventCreatedAt: envelope.createdAt,
     jobId: null,
@@ -76,6 +85,7 @@ export function kycInboxEvent(callback: KycCallback): NewInboxEvent {
     sourceType: null,
     errorCode: null,
     datapoints: null,
+    taskStatus: null,
     hasPayload: false,
     eventCreatedAt: null,
     jobId,
@@ -97,6 +107,7 @@ export function smileEventRef(event: InboxEvent): SmileEventRef | undefined {
     ...(event.errorCode ? { errorCode: event.errorCode } : {}),
     ...(event.sourceType ? { sourceType: event.sourceType } : {}),
     ...(event.datapoints ? { datapoints: event.datapoints } : {}),
+    ...(event.taskStatus ? { status: event.taskStatus } : {}),
   };
 }
 

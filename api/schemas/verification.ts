@@ -7,7 +7,9 @@ import {
   DATAPOINTS,
   KYC_STATUSES,
   OUTCOMES,
+  REASON_RESULTS,
   STATUSES,
+  SYNC_STATUSES,
   type Applicant,
 } from '../../workflows/types.js';
 
@@ -54,17 +56,28 @@ export const statusDocumentSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   accounts: z.array(
-    z.object({ accountId: z.string(), providerId: z.string(), status: z.string(), errorCode: z.string().optional() }),
+    z.object({
+      accountId: z.string(),
+      providerId: z.string(),
+      status: z.string(),
+      errorCode: z.string().optional(),
+      sourceType: z.string().optional(),
+      connectedAt: z.string().optional(),
+      sync: z.object({ status: z.enum(SYNC_STATUSES), finishedAt: z.string() }).optional(),
+    }),
   ),
   datapoints: z.record(z.enum(DATAPOINTS), z.enum(DATAPOINT_STATES)),
   kyc: z.object({ jobId: z.string(), status: z.enum(KYC_STATUSES), resultCode: z.string().optional() }).optional(),
   callback: z.object({ status: z.enum(CALLBACK_STATUSES), error: z.string().optional() }).optional(),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  // `result`, `evidenceHash` and `engineVersion` are absent only from decisions made before decisions kept evidence.
   decision: z
     .object({
       outcome: z.enum(OUTCOMES),
-      reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+      reasons: z.array(z.object({ code: z.string(), result: z.enum(REASON_RESULTS).optional(), message: z.string() })),
       evaluatedAt: z.string(),
+      evidenceHash: z.string().optional(),
+      engineVersion: z.string().optional(),
     })
     .optional(),
   partnerParams: partnerParamsSchema.optional(),

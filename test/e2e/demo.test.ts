@@ -60,6 +60,12 @@ describe('GET /demo', () => {
       (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'widgetEvent',
     );
     expect(signals.length).toBeGreaterThanOrEqual(3);
+
+    // The page links to the report: the printable page names the employer and the decision.
+    const [report] = await Promise.all([page.waitForEvent('popup'), page.click('#report-html')]);
+    await report.locator('#outcome', { hasText: 'APPROVED' }).waitFor();
+    expect(await report.textContent('body')).toContain('ABC Corporation');
+    await screenshot(report, 'demo-george-report');
   });
 
   it('is off in production', async () => {

@@ -113,6 +113,23 @@ describe('the result callback', () => {
     expect(attempts.map((a) => a.status_code)).toEqual([503, 503, 204]);
   });
 
+  it("carries the report's URL once the verification is decided", async () => {
+    const runId = randomUUID();
+    const document = { verificationId: 'verification-cb2', status: 'COMPLETED', decision: { outcome: 'APPROVED' } };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
+              values (${runId}, 'verification-cb2', 'cb2', ${randomUUID()}, 'COMPLETED', ${sql.json(document)}, now(), now())`;
+    const { deliverResultCallback } = createNotifyActivities({
+      sql,
+      secret: SECRET,
+      publicUrl: 'https://verify.example',
+    });
+    expect(await deliverResultCallback({ runId, callbackUrl: url })).toEqual({ delivered: true });
+    expect(JSON.parse(received.at(-1)!.body)).toEqual({
+      ...document,
+      reportUrl: 'https://verify.example/v1/verifications/verification-cb2/report',
+    });
+  });
+
   it('is skipped when no URL is configured', async () => {
     const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
     expect(await deliverResultCallback({ runId: randomUUID() })).toEqual({ delivered: false });

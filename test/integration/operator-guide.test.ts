@@ -31,7 +31,10 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     DATABASE_URL: inject('databaseUrl'),
   };
-  const { verificationId, link } = await startVerification(stack, { externalUserId: 'u1' });
+  const { verificationId, link } = await startVerification(stack, {
+    externalUserId: 'u1',
+    applicant: { fullName: SANDBOX_USERS.george.fullName },
+  });
   await connect(stack, link.userToken, SANDBOX_USERS.george);
   expect(await waitUntilClosed(stack, verificationId)).toMatchObject({
     status: 'COMPLETED',

@@ -56,6 +56,23 @@ describe.each(CLOCKS)('the sandbox users on %s', (now) => {
   });
 });
 
+describe.each([...CLOCKS, new Date('2026-03-10T00:00:00Z')])('Maria on %s', (now) => {
+  it('semi-monthly pay: two items ending in each of the last 12 months, PHP 25,000 gross / 21,600 net a month', () => {
+    const f = facts('maria', now);
+    expect(f.tenureMonths).toBeGreaterThanOrEqual(3);
+    expect(f.recentContributions).toBe(12);
+    const current = nowIndex(now);
+    for (let n = 1; n <= 12; n++) {
+      const paid = f.data.incomes.filter((i) => monthIndex(i.endDate as string) === current - n);
+      expect(paid.map((i) => i.frequency)).toEqual(['Semimonthly', 'Semimonthly']);
+      expect(paid.reduce((s, i) => s + (i.grossAmount as number), 0)).toBe(25_000);
+      expect(paid.reduce((s, i) => s + (i.netAmount as number), 0)).toBe(21_600);
+    }
+    expect(f.data.incomes.every((i) => (i.endDate as string) <= now.toISOString().slice(0, 10))).toBe(true);
+    expect(f.data.identity.fullName).toBe(SANDBOX_USERS.maria.fullName);
+  });
+});
+
 describe('logins', () => {
   it('finds each user by email (any case) or phone number, and nobody else', () => {
     for (const persona of SANDBOX_PERSONAS) {

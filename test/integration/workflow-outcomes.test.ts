@@ -41,19 +41,20 @@ describe('the sandbox users reach the outcomes of SPEC §8', () => {
   });
 
   it('Ryan → REVIEW (contribution gaps)', async () => {
-    const doc = await journey('ryan', SANDBOX_USERS.ryan);
+    const doc = await journey('ryan', SANDBOX_USERS.ryan, { fullName: SANDBOX_USERS.ryan.fullName });
     expect(doc.decision?.outcome).toBe('REVIEW');
-    expect(codes(doc)).toContain('CONTRIBUTION_GAP');
+    expect(codes(doc)).toEqual(['CONTRIBUTION_GAP']);
   });
 
   it('Christina → DECLINED (employment ended long ago)', async () => {
-    const doc = await journey('christina', SANDBOX_USERS.christina);
+    const doc = await journey('christina', SANDBOX_USERS.christina, { fullName: SANDBOX_USERS.christina.fullName });
     expect(doc.decision?.outcome).toBe('DECLINED');
     expect(codes(doc)).toContain('NO_CURRENT_EMPLOYMENT');
+    expect(doc.decision?.reasons[0]).toMatchObject({ code: 'NO_CURRENT_EMPLOYMENT', result: 'fail' });
   });
 
   it('Anisha → REVIEW with MISSING_DATAPOINT (identity only)', async () => {
-    const doc = await journey('anisha', SANDBOX_USERS.anisha);
+    const doc = await journey('anisha', SANDBOX_USERS.anisha, { fullName: SANDBOX_USERS.anisha.fullName });
     expect(doc.decision?.outcome).toBe('REVIEW');
     expect(codes(doc)).toContain('MISSING_DATAPOINT');
     expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'MISSING' });

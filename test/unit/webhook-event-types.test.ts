@@ -92,4 +92,24 @@ describe('webhook event types', () => {
     );
     expect(toEventRef(envelopeSchema.parse({ ...envelope, data: {} }))).toBeUndefined();
   });
+
+  it("reads both spellings of the datapoints list, and a task's status", () => {
+    const sync = (data: Record<string, unknown>) =>
+      toEventRef(
+        envelopeSchema.parse({
+          id: 'et-3',
+          type: 'ACCOUNT_SYNC_TASK_FINISHED',
+          createdAt: '2025-01-01T00:00:00Z',
+          data: { userId: 'u-1', sourceId: 'a-1', ...data },
+        }),
+      );
+    expect(sync({ status: 'SUCCEEDED', dataPoints: ['IDENTITIES', 'INCOMES'] })).toMatchObject({
+      status: 'SUCCEEDED',
+      datapoints: ['IDENTITIES', 'INCOMES'],
+    });
+    expect(sync({ status: 'FAILED', datapoints: ['EMPLOYMENTS'] })).toMatchObject({
+      status: 'FAILED',
+      datapoints: ['EMPLOYMENTS'],
+    });
+  });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SmileEventRef } from '../../workflows/messages.js';
 import { applySmileEvent, applyWidgetEvent } from '../../workflows/apply.js';
-import { currentSync, initialState, isConnected, SEEN_EVENT_IDS_LIMIT, statusDocument } from '../../workflows/state.js';
+import {
+  currentSync,
+  initialState,
+  isConnected,
+  runAccounts,
+  SEEN_EVENT_IDS_LIMIT,
+  statusDocument,
+} from '../../workflows/state.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
 const USER = 'tenantId-0123456789abcdef0123456789abcdef';
@@ -85,6 +92,68 @@ describe('applying Smile events', () => {
     const state = fresh();
     expect(applySmileEvent(state, event('SOMETHING_NEW'))).toBe(false);
     expect(state.accounts).toEqual([]);
+  });
+});
+
+describe('Smile states with the run-scoped rules (SPEC §6)', () => {
+  const scoped = (state: ReturnType<typeof fresh>, type: string, extra: Partial<SmileEventRef> = {}) =>
+    applySmileEvent(state, event(type, extra), true);
+
+  it('a TASK_FINISHED with status FAILED is not a sync: the run keeps waiting', () => {
+    const state = fresh();
+    scoped(state, 'ACCOUNT_CONNECTED');
+    scoped(state, 'TASK_FINISHED', { status: 'FAILED', datapoints: ['IDENTITIES'] });
+    expect(currentSync(state)).toBeUndefined();
+    expect(state.datapoints.identity).toBe('PENDING');
+    expect(state.accounts[0]).toMatchObject({ status: 'CONNECTED', sync: { status: 'FAILED' } });
+    scoped(state, 'TASK_FINISHED', { status: 'SUCCEEDED' });
+    expect(currentSync(state)?.accountId).toBe('a-1');
+    expect(runAccounts(state)).toEqual([
+      expect.objectContaining({
+        accountId: 'a-1',
+        connectedAt: '2026-01-01T00:00:00Z',
+        lastSyncAt: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('INVITE_LINKED connects without an account id; its first sync names the account', () => {
+    const state = fresh();
+    scoped(state, 'INVITE_LINKED', { accountId: undefined });
+    expect(isConnected(state)).toBe(true);
+    expect(runAccounts(state)).toEqual([]);
+    scoped(state, 'TASK_FINISHED', { accountId: 'a-7', sourceType: 'ACCOUNT' });
+    expect(runAccounts(state).map((a) => a.accountId)).toEqual(['a-7']);
+    expect(currentSync(state)?.accountId).toBe('a-7');
+  });
+
+  it('ARCHIVE_FAILED is a failed attempt; ARCHIVE_REVOKED a disconnect', () => {
+    const state = fresh();
+    scoped(state, 'ARCHIVE_FAILED', { accountId: 'ar-1', errorCode: 'FILE_UNABLE_TO_RECOGNIZE' });
+    expect(state.failures).toBe(1);
+    scoped(state, 'ARCHIVE_ANALYZED', { accountId: 'ar-2' });
+    expect(isConnected(state)).toBe(true);
+    scoped(state, 'ARCHIVE_REVOKED', { accountId: 'ar-2' });
+    expect(isConnected(state)).toBe(false);
+    expect(state.connectionEpoch).toBe(1);
+  });
+
+  it("another account's sync never counts for the run, and arrives in time when its account connects late", () => {
+    const state = fresh();
+    scoped(state, 'ACCOUNT_SYNC_TASK_FINISHED', { accountId: 'a-old' });
+    scoped(state, 'TASK_FINISHED', { accountId: 'a-new' });
+    expect(currentSync(state)).toBeUndefined();
+    scoped(state, 'ACCOUNT_CONNECTED', { accountId: 'a-new' });
+    expect(currentSync(state)?.accountId).toBe('a-new');
+    expect(runAccounts(state).map((a) => a.accountId)).toEqual(['a-new']);
+  });
+
+  it('without the rules, events read as recorded runs read them', () => {
+    const state = fresh();
+    applySmileEvent(state, event('ACCOUNT_CONNECTED'));
+    applySmileEvent(state, event('TASK_FINISHED', { status: 'FAILED' }));
+    expect(currentSync(state)?.accountId).toBe('a-1');
+    expect(applySmileEvent(state, event('ARCHIVE_FAILED'))).toBe(false);
   });
 });
 

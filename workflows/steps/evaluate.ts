@@ -5,7 +5,8 @@ import { callbackWorkflowId } from '../ids.js';
 import { kycStatusOf } from '../kyc-codes.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
-import { currentSync } from '../state.js';
+import { runScopedDecisions } from '../decision-scope.js';
+import { currentSync, runAccounts } from '../state.js';
 import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../types.js';
 
@@ -14,17 +15,27 @@ import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../typ
 /** job_status is polled at the callback timeout's pace, at most every 10 s. */
 const KYC_MAX_POLL_INTERVAL_MS = 10_000;
 
-/** From the TASK_FINISHED payload in the inbox when there is one, else from the Smile API. */
+/**
+ * From the TASK_FINISHED payload in the inbox when there is one, else from the
+ * Smile API; the run's other accounts from the API (run-scoped runs). The
+ * counts are of the run's accounts' data.
+ */
 export async function collectData(ctx: Ctx): Promise<void> {
   const { state } = ctx;
   await enter(ctx, 'collectData', 'EVALUATING');
   const sync = currentSync(state);
+  const accountIds = runAccounts(state).map((a) => a.accountId);
+  const others = accountIds.filter((id) => id !== sync?.accountId);
+  if (sync?.hasPayload && others.length > 0 && runScopedDecisions())
+    await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
+      { smileUserId: state.smileUserId!, accountIds: others },
+    ]);
   const counts = sync?.hasPayload
     ? await store().storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [
-        { eventId: sync.eventId },
+        { eventId: sync.eventId, accountIds },
       ])
     : await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
-        { smileUserId: state.smileUserId!, accountId: sync?.accountId },
+        { smileUserId: state.smileUserId!, accountId: sync?.accountId, accountIds },
       ]);
   for (const datapoint of DATAPOINTS)
     state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
@@ -63,6 +74,7 @@ export async function decide(ctx: Ctx): Promise<void> {
         requestId: input.requestId,
         smileUserId: state.smileUserId!,
         policy: input.policy,
+        accounts: runAccounts(state),
         ...(state.kyc ? { kyc: { status: state.kyc.status, resultCode: state.kyc.resultCode } } : {}),
       },
     ],

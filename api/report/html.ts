@@ -1,0 +1,113 @@
+import type { Report } from '../schemas/report.js';
+
+/**
+ * The report as a printable HTML page: the same content as the JSON, one
+ * self-contained document (no scripts, no external resources), laid out for A4.
+ */
+const escape = (value: unknown) => String(value ?? '–').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const amount = (value: number | null | undefined, currency?: string | null) =>
+  value === null || value === undefined
+    ? '–'
+    : `${value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
+const table = (headers: string[], rows: unknown[][]) =>
+  rows.length === 0
+    ? '<p class="none">None judged.</p>'
+    : `<table><thead><tr>${headers.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
+        .map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>`;
+const yesNo = (value: boolean | null) => (value === null ? 'cannot judge' : value ? 'yes' : 'no');
+
+export function reportHtml(report: Report): string {
+  const { decision, income, contributions } = report;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Verification report ${escape(report.verificationId)}</title>
+<style>
+  @page { size: A4; margin: 16mm 14mm; }
+  body { font: 11pt/1.45 system-ui, 'DejaVu Sans', sans-serif; color: #1d2433; max-width: 50rem; margin: 1.5rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.35rem; margin-bottom: .2rem; } h2 { font-size: 1.05rem; margin: 1.3rem 0 .4rem; border-bottom: 1px solid #ccd2dd; }
+  table { border-collapse: collapse; width: 100%; font-size: 10pt; } th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #e3e7ee; vertical-align: top; }
+  th { color: #5b6475; font-weight: 600; } dl { display: grid; grid-template-columns: 11rem 1fr; gap: .1rem .8rem; margin: 0; } dt { color: #5b6475; }
+  .outcome { display: inline-block; padding: .1rem .6rem; border-radius: .3rem; font-weight: 700; background: #e8ecf3; }
+  .APPROVED { background: #d5f5df; } .DECLINED { background: #fbd9d9; } .REVIEW { background: #fdf0cc; }
+  .fail { color: #a11; font-weight: 600; } .cannot_judge { color: #8a5a00; font-weight: 600; } .hash { font: 9pt ui-monospace, monospace; word-break: break-all; }
+  .none { color: #5b6475; font-style: italic; } h2, table { break-inside: avoid; }
+</style>
+</head>
+<body>
+<h1>Verification report</h1>
+<dl>
+  <dt>Verification</dt><dd>${escape(report.verificationId)} (run ${escape(report.runId)})</dd>
+  <dt>External user</dt><dd>${escape(report.externalUserId)}</dd>
+  <dt>Decision</dt><dd><span id="outcome" class="outcome ${escape(decision.outcome)}">${escape(decision.outcome)}</span>${
+    decision.automatedOutcome ? ` (engine: ${escape(decision.automatedOutcome)})` : ''
+  }</dd>
+  <dt>Decided at</dt><dd>${escape(decision.evaluatedAt)}</dd>
+  <dt>Data as of</dt><dd>${escape(report.dataAsOf)}</dd>
+  <dt>Applicant</dt><dd>${escape(report.applicant.fullName ?? 'no name given')}${
+    report.applicant.dateOfBirth ? `, born ${escape(report.applicant.dateOfBirth)}` : ''
+  }</dd>
+  <dt>Engine version</dt><dd>${escape(decision.engineVersion)}</dd>
+  <dt>Evidence hash</dt><dd class="hash">${escape(decision.evidenceHash)}</dd>
+</dl>
+<h2>Rules</h2>
+${table(
+  ['Rule', 'Hard', 'Result', 'Value', 'Threshold', 'Why'],
+  report.rules.map((r) => [r.code, r.hard ? 'yes' : 'no', r.result.replace('_', ' '), r.value, r.threshold, r.message]),
+).replace(/<td>(fail|cannot judge)<\/td>/g, (_, r: string) => `<td class="${r.replace(' ', '_')}">${r}</td>`)}
+<h2>Accounts judged</h2>
+${table(
+  ['Account', 'Provider', 'Source', 'Connected', 'Last sync', 'Identity matched'],
+  report.accounts.map((a) => [
+    a.accountId,
+    a.providerId,
+    a.sourceType,
+    a.connectedAt,
+    a.lastSyncAt,
+    yesNo(a.identityMatched),
+  ]),
+)}
+<h2>Identity</h2>
+${
+  report.identity
+    ? `<dl><dt>Name</dt><dd>${escape(report.identity.fullName)}</dd><dt>Date of birth</dt><dd>${escape(
+        report.identity.dateOfBirth,
+      )}</dd><dt>Name match</dt><dd>${escape(report.identity.nameMatch.score)} (threshold ${escape(
+        report.identity.nameMatch.threshold,
+      )}): ${escape(report.identity.nameMatch.result.replace('_', ' '))}</dd><dt>Account</dt><dd>${escape(report.identity.accountId)}</dd></dl>`
+    : '<p class="none">No identity was shared.</p>'
+}
+<h2>Employment</h2>
+${table(
+  ['Employer', 'Job title', 'Start', 'End', 'Current', 'Tenure (months)', 'Account'],
+  report.employments.map((e) => [
+    e.employer,
+    e.jobTitle,
+    e.startDate,
+    e.endDate,
+    yesNo(e.current),
+    e.tenureMonths,
+    e.accountId,
+  ]),
+)}
+<h2>Income</h2>
+<p>Source: ${escape(income.source ?? 'none')}${income.frequency ? `, paid ${escape(income.frequency)}` : ''}. Average a month: ${escape(
+    amount(income.averageMonthlyGross, income.currency),
+  )} gross, ${escape(amount(income.averageMonthlyNet, income.currency))} net.</p>
+${table(
+  ['Month', 'Gross', 'Net'],
+  income.months.map((m) => [m.month, amount(m.gross, income.currency), amount(m.net, income.currency)]),
+)}
+<h2>Contributions (last ${escape(contributions.window)} full months)</h2>
+<p>${escape(contributions.monthsWithContribution)} months with a contribution; longest gap ${escape(contributions.longestGapMonths)} months.</p>
+${table(
+  ['Month', 'Amount'],
+  contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
+)}
+<p class="none">Generated ${escape(report.generatedAt)}. Only the data this decision judged is shown.</p>
+</body>
+</html>
+`;
+}
