@@ -66,6 +66,7 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection[]> {
   try {
     ctx.log(`  starting ${USERS} verifications`);
     const targets = await startVerifications(stack, USERS);
+    await settle(); // the workflows' first tasks, before anything is measured
     const smileUserIds = webhookUsers(targets);
     const job = webhookJobs({ secret: INGEST_WEBHOOK_SECRET, smileUserIds });
 

@@ -93,7 +93,7 @@ export function ingestSection(figures: IngestFigures, shape: IngestRunShape): Be
       `Inbox after the runs: ${Object.entries(figures.inbox)
         .map(([s, n]) => `${n.toLocaleString('en-US')} ${s}`)
         .join(', ')}; ${errors} non-2xx answers or failed signals in all measured runs.`,
-      `Section time ${shape.elapsedSeconds} s, including the stack's start.`,
+      `This section and the status reads took ${shape.elapsedSeconds} s together, including the stack's start.`,
     ],
   };
 }
