@@ -39,7 +39,7 @@ export function markdownReport(
     '## Reproduce',
     '',
     '```sh',
-    'npm run bench              # about 9 minutes on 2 cores',
+    `npm run bench              # ${quick ? 'the full run' : `${Math.round(elapsedSeconds / 60)} minutes on this machine`}`,
     'npm run bench -- --quick   # a smaller run',
     'npm run bench -- --only=ingest,history',
     '```',
@@ -51,10 +51,11 @@ export function markdownReport(
 /** A small SVG: one horizontal bar group per section with a chart, each bar labelled with its value. */
 export function chartSvg(sections: BenchSection[]): string {
   const charts = sections.filter((s) => s.chart && s.chart.bars.length > 0);
-  const width = 760;
+  const width = 820;
   const barHeight = 18;
-  const labelWidth = 230;
+  const labelWidth = 290;
   const colors = ['#8a94a6', '#2f6fde', '#1f9d6b', '#d9822b'];
+  const kindColors = { baseline: '#8a94a6', ours: '#2f6fde' };
   let y = 36;
   const parts: string[] = [];
   for (const section of charts) {
@@ -62,14 +63,14 @@ export function chartSvg(sections: BenchSection[]): string {
     const max = Math.max(...bars.map((b) => b.value), 1);
     parts.push(
       `<text x="10" y="${y}" font-weight="600">${escape(section.title)}</text>`,
-      `<text x="10" y="${y + 16}" fill="#5b6475" font-size="11">${escape(unit)}</text>`,
+      `<text x="10" y="${y + 16}" fill="#5b6475" font-size="11">${escape(unit)}${bars.some((b) => b.kind) ? ' (grey: baselines, blue: ours)' : ''}</text>`,
     );
     y += 26;
     bars.forEach((bar, i) => {
       const length = Math.max(1, ((width - labelWidth - 90) * bar.value) / max);
       parts.push(
         `<text x="10" y="${y + 13}" font-size="12">${escape(bar.label)}</text>`,
-        `<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${colors[i % colors.length]}" rx="2"/>`,
+        `<rect x="${labelWidth}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${bar.kind ? kindColors[bar.kind] : colors[i % colors.length]}" rx="2"/>`,
         `<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 13}" font-size="12">${bar.value.toLocaleString('en-US')}</text>`,
       );
       y += barHeight + 6;

@@ -12,8 +12,11 @@ export interface BenchSection {
   rows: (string | number)[][];
   /** Targets from the issue and whether this run met them. */
   targets: { target: string; measured: string; met: boolean }[];
-  /** Bars for the chart in docs/benchmarks.svg: same unit within one section. */
-  chart?: { unit: string; bars: { label: string; value: number }[] };
+  /**
+   * Bars for the chart in docs/benchmarks.svg: same unit within one section. With
+   * `kind`, baselines are drawn grey beside ours; without, each bar its own colour.
+   */
+  chart?: { unit: string; bars: { label: string; value: number; kind?: 'baseline' | 'ours' }[] };
   notes?: string[];
 }
 

@@ -26,6 +26,8 @@ export interface IngestStack {
   config: Config;
   /** The API's pool, also for counting inbox rows. */
   sql: Sql;
+  /** The server the stack's database lives on, for the baselines' own database. */
+  serverUrl: string;
   apiUrl: string;
   temporalAddress: string;
   /** The API's Temporal client (with the payload codec). */
@@ -125,7 +127,15 @@ export async function startIngestStack({
     closers.push(() => relay.stop());
     const apiUrl = await app.listen({ port: apiPort, host: '127.0.0.1' });
 
-    return { config, sql, apiUrl, temporalAddress: server.address, client: temporal.client, close };
+    return {
+      config,
+      sql,
+      serverUrl: databaseUrl,
+      apiUrl,
+      temporalAddress: server.address,
+      client: temporal.client,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
