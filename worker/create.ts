@@ -40,7 +40,11 @@ export async function createWorker({
       sql,
       smile,
       kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
-      callback: { defaultUrl: config.resultCallback.url, secret: config.resultCallback.secret },
+      callback: {
+        defaultUrl: config.resultCallback.url,
+        secret: config.resultCallback.secret,
+        allowPrivateNetworks: config.resultCallback.allowPrivateNetworks,
+      },
     }),
   });
 }

@@ -1,4 +1,5 @@
 import type { Db, Sql } from './db.js';
+import { storableJson, storableText } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
 /**
@@ -36,18 +37,46 @@ export interface InboxEvent {
  */
 export const FAST_PATH_GRACE_SECONDS = 10;
 
-/** Commits an event before it is acknowledged; a duplicate id inserts nothing and says so. */
+/** The event's columns as Postgres can hold them (no NUL in text, see json.ts); the same event when they already are. */
+export function storableEvent(event: Omit<InboxEvent, 'receivedAt'>): Omit<InboxEvent, 'receivedAt'> {
+  const text = (value: string | null) => (value === null ? null : storableText(value));
+  return {
+    ...event,
+    id: storableText(event.id),
+    type: storableText(event.type),
+    smileUserId: text(event.smileUserId),
+    accountId: text(event.accountId),
+    providerId: text(event.providerId),
+    sourceType: text(event.sourceType),
+    errorCode: text(event.errorCode),
+    datapoints: event.datapoints && event.datapoints.map(storableText),
+    eventCreatedAt: text(event.eventCreatedAt),
+    jobId: text(event.jobId),
+    resultCode: text(event.resultCode),
+  };
+}
+
+/**
+ * Commits an event before it is acknowledged; a duplicate id inserts nothing and
+ * says so. `raw` (the signed bytes) is kept too when the body had to change to
+ * be stored, so nothing a valid signature covers is lost.
+ */
 export async function insertEvent(
   sql: Db,
-  event: Omit<InboxEvent, 'receivedAt'>,
+  original: Omit<InboxEvent, 'receivedAt'>,
   body: unknown,
+  raw?: Buffer,
 ): Promise<'inserted' | 'duplicate'> {
+  const event = storableEvent(original);
+  const stored = storableJson(body);
+  const rawBody = raw && stored.changed ? raw : null;
   const rows = await sql`
     insert into inbox_events (id, source, type, smile_user_id, account_id, provider_id, source_type, error_code,
-                              datapoints, has_payload, event_created_at, job_id, result_code, body, next_attempt_at)
+                              datapoints, has_payload, event_created_at, job_id, result_code, body, raw_body,
+                              next_attempt_at)
     values (${event.id}, ${event.source}, ${event.type}, ${event.smileUserId}, ${event.accountId}, ${event.providerId},
             ${event.sourceType}, ${event.errorCode}, ${event.datapoints}, ${event.hasPayload}, ${event.eventCreatedAt},
-            ${event.jobId}, ${event.resultCode}, ${sql.json(body as never)},
+            ${event.jobId}, ${event.resultCode}, ${sql.json(stored.value as never)}, ${rawBody},
             now() + ${FAST_PATH_GRACE_SECONDS} * interval '1 second')
     on conflict (id) do nothing
     returning id`;
