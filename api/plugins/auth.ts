@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKey, ApiScope } from '../../config/index.js';
 import { HttpProblem } from '../schemas/problem.js';
@@ -26,7 +26,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** onRequest: who is calling (never rejects); logs carry the key's name from here on. */
-    identify(request: FastifyRequest): Promise<void>;
+    identify(request: FastifyRequest, reply?: FastifyReply): Promise<void>;
     /** onRequest: 401 without a valid credential, 403 without the route's declared scope (or with none declared). */
     authorize(request: FastifyRequest): Promise<void>;
     issueWidgetToken(claims: Omit<WidgetClaims, 'expiresAt'>): { token: string; expiresAt: string };
@@ -74,7 +74,7 @@ export default fp(
   async function auth(app: FastifyInstance, { keys, widgetTokenKey }: { keys: ApiKey[]; widgetTokenKey: Buffer }) {
     const known = keys.map((key) => ({ name: key.name, scopes: key.scopes, digest: digest(key.secret) }));
     app.decorateRequest('caller');
-    app.decorate('identify', async (request: FastifyRequest) => {
+    app.decorate('identify', async (request: FastifyRequest, reply?: FastifyReply) => {
       request.caller = { kind: 'anonymous' };
       const bearer = bearerOf(request.headers.authorization);
       if (bearer === undefined) return;
@@ -86,7 +86,9 @@ export default fp(
       const key = keyOfHeader(request.headers.authorization, known);
       if (!key) return;
       request.caller = { kind: 'key', name: key.name, scopes: key.scopes };
+      // Every later line of this request, "request completed" included, names the key (never its secret).
       request.log = request.log.child({ keyName: key.name });
+      if (reply) reply.log = request.log;
     });
     app.decorate('authorize', async (request: FastifyRequest) => {
       if (!request.caller) await app.identify(request);
