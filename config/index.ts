@@ -1,5 +1,5 @@
-import { getHeapStatistics } from 'node:v8';
 import { API_SCOPES, DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, envSchema, type ApiScope, type Env } from './env.js';
+import { pressureOf, widgetOf } from './derived.js';
 import { kycConfigured, productionIssues, type ConfigIssue } from './production.js';
 import type { ApiKey, Config, TemporalTls } from './types.js';
 
@@ -23,31 +23,6 @@ function temporalTls(env: Env): TemporalTls | undefined {
   return Object.fromEntries(
     Object.entries({ ...files, serverName: env.TEMPORAL_TLS_SERVER_NAME }).filter(([, v]) => v),
   );
-}
-
-/** Smile's real SDK for Smile's hosts (with the matching link host), else the sandbox's copy beside its API. */
-function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
-  const api = new URL(env.SMILE_API_URL);
-  const real = api.hostname.endsWith('smileapi.io');
-  const linkApiHost =
-    real && !api.hostname.startsWith('sandbox') ? 'https://link.smileapi.io/v1' : 'https://link-sandbox.smileapi.io/v1';
-  return {
-    widgetScriptUrl:
-      env.SMILE_WIDGET_SCRIPT_URL ??
-      (real ? 'https://web.smileapi.io/v2/smile.v2.js' : `${api.origin}/wink/smile.v2.js`),
-    linkApiHost,
-  };
-}
-
-const MB = 1024 * 1024;
-
-/** Load shedding: 90% of V8's heap limit, and resident memory at one and a half heaps plus the buffers' share. */
-function pressureOf(env: Env): Config['api']['pressure'] {
-  const heapLimitMb = getHeapStatistics().heap_size_limit / MB;
-  return {
-    maxHeapUsedBytes: (env.API_MAX_HEAP_USED_MB ?? Math.floor(heapLimitMb * 0.9)) * MB,
-    maxRssBytes: (env.API_MAX_RSS_MB ?? Math.floor(heapLimitMb * 1.5 + 256)) * MB,
-  };
 }
 
 export class ConfigError extends Error {

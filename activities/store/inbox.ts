@@ -1,5 +1,5 @@
 import type { Db, Sql } from './db.js';
-import { storableJson, storableText } from './json.js';
+import { storableEvent, storableJson } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
 /**
@@ -36,25 +36,6 @@ export interface InboxEvent {
  * process signals it right after answering): within this, only one of them signals.
  */
 export const FAST_PATH_GRACE_SECONDS = 10;
-
-/** The event's columns as Postgres can hold them (no NUL in text, see json.ts); the same event when they already are. */
-export function storableEvent(event: Omit<InboxEvent, 'receivedAt'>): Omit<InboxEvent, 'receivedAt'> {
-  const text = (value: string | null) => (value === null ? null : storableText(value));
-  return {
-    ...event,
-    id: storableText(event.id),
-    type: storableText(event.type),
-    smileUserId: text(event.smileUserId),
-    accountId: text(event.accountId),
-    providerId: text(event.providerId),
-    sourceType: text(event.sourceType),
-    errorCode: text(event.errorCode),
-    datapoints: event.datapoints && event.datapoints.map(storableText),
-    eventCreatedAt: text(event.eventCreatedAt),
-    jobId: text(event.jobId),
-    resultCode: text(event.resultCode),
-  };
-}
 
 /**
  * Commits an event before it is acknowledged; a duplicate id inserts nothing and

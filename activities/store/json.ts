@@ -1,3 +1,5 @@
+import type { InboxEvent } from './inbox.js';
+
 /**
  * What Postgres can hold of any JSON (SPEC §4: a validly signed body is stored,
  * whatever it contains). `jsonb` and `text` refuse the NUL character and lone
@@ -35,4 +37,23 @@ export function storableJson(value: unknown): { value: unknown; changed: boolean
     return copy;
   };
   return { value: walk(value, 0), changed };
+}
+
+/** The event's columns as Postgres can hold them (no NUL in text, see json.ts); the same event when they already are. */
+export function storableEvent(event: Omit<InboxEvent, 'receivedAt'>): Omit<InboxEvent, 'receivedAt'> {
+  const text = (value: string | null) => (value === null ? null : storableText(value));
+  return {
+    ...event,
+    id: storableText(event.id),
+    type: storableText(event.type),
+    smileUserId: text(event.smileUserId),
+    accountId: text(event.accountId),
+    providerId: text(event.providerId),
+    sourceType: text(event.sourceType),
+    errorCode: text(event.errorCode),
+    datapoints: event.datapoints && event.datapoints.map(storableText),
+    eventCreatedAt: text(event.eventCreatedAt),
+    jobId: text(event.jobId),
+    resultCode: text(event.resultCode),
+  };
 }

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
-import { insertEvent, storableEvent, type InboxEvent } from '../../activities/store/inbox.js';
+import { insertEvent, type InboxEvent } from '../../activities/store/inbox.js';
+import { storableEvent } from '../../activities/store/json.js';
 import { HttpProblem } from '../schemas/problem.js';
 import { allowListOf } from './allow-list.js';
 import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
