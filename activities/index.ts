@@ -11,7 +11,7 @@ export interface ActivityDeps {
   sql: Sql;
   smile: Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateData'>;
   kyc: KycConfig;
-  callback: { defaultUrl?: string; secret: string; publicUrl?: string };
+  callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };
 }
 
 /**

@@ -1,32 +1,56 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { callbackMessageId } from '../workflows/ids.js';
+import { BlockedAddressError, postJson, type Resolver } from './callbacks/post.js';
 import { recordDeliveryAttempt } from './store/callbacks.js';
 import type { Sql } from './store/db.js';
 import { statusDocumentOf } from './store/verifications.js';
 
 const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
 
+/** A 4xx answer is the receiver's final word, except 408 (timeout) and 429 (slow down) (SPEC §7). */
+const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+type Attempt = { status?: number; error?: string; blocked?: boolean };
+
+async function attempt(url: string, options: Parameters<typeof postJson>[1]): Promise<Attempt> {
+  try {
+    const status = await postJson(url, options);
+    return status >= 200 && status < 300 ? { status } : { status, error: `answered ${status}` };
+  } catch (cause) {
+    if (cause instanceof BlockedAddressError) return { error: `blocked: ${cause.message}`, blocked: true };
+    const name = (cause as Error).name;
+    return { error: name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : (cause as Error).message };
+  }
+}
+
 /**
  * The result callback (SPEC §7): the stored status document (with `reportUrl`,
  * the report's address, once decided), signed per the
  * Standard Webhooks spec. One `webhook-id` across retries, so the receiver can
- * deduplicate; every attempt recorded; a non-2xx answer or a timeout throws a
- * retryable failure and Temporal retries with backoff for up to 24 h.
+ * deduplicate; every attempt recorded. Only public addresses are reached unless
+ * `allowPrivateNetworks`, checked as the socket connects; a blocked address or
+ * a permanent 4xx ends the delivery, other failures are retried by Temporal
+ * with backoff for up to 24 h.
  */
 export function createNotifyActivities({
   sql,
   defaultUrl,
   secret,
   publicUrl,
+  allowPrivateNetworks,
   timeoutMs = 10_000,
+  resolve,
 }: {
   sql: Sql;
   defaultUrl?: string;
   secret: string;
   /** Where clients reach this API (`PUBLIC_URL`): a decided verification's callback links its report. */
   publicUrl?: string;
+  allowPrivateNetworks: boolean;
   timeoutMs?: number;
+  /** DNS, replaceable in tests. */
+  resolve?: Resolver;
 }) {
   const webhook = new Webhook(secret);
   return {
@@ -51,27 +75,23 @@ export function createNotifyActivities({
         throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
       const id = callbackMessageId(runId);
       const timestamp = new Date();
-      let status: number | undefined;
-      let error: string | undefined;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'webhook-id': id,
-            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-            'webhook-signature': webhook.sign(id, timestamp, body),
-          },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: 'manual',
-        });
-        status = response.status;
-        if (!response.ok) error = `answered ${response.status}`;
-      } catch (cause) {
-        error = (cause as Error).name === 'TimeoutError' ? 'timed out' : (cause as Error).message;
-      }
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': webhook.sign(id, timestamp, body),
+      };
+      const { status, error, blocked } = await attempt(url, {
+        headers,
+        body,
+        timeoutMs,
+        allowPrivateNetworks,
+        resolve,
+      });
       await recordDeliveryAttempt(sql, { runId, webhookId: id, url, statusCode: status, error });
+      if (blocked) throw ApplicationFailure.nonRetryable(`result callback ${error}`, 'CallbackBlocked');
+      if (status !== undefined && isPermanent(status))
+        throw ApplicationFailure.nonRetryable(`result callback ${error}`, 'CallbackRejected');
       if (error) throw ApplicationFailure.retryable(`result callback ${error}`, 'CallbackFailed');
       return { delivered: true };
     },

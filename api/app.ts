@@ -6,6 +6,7 @@ import type { Sql } from '../activities/store/db.js';
 import { dataConverterOf } from '../runtime/temporal.js';
 import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
+import { widgetTokenKey } from './plugins/widget-token.js';
 import hardening from './plugins/hardening.js';
 import metrics from './plugins/metrics.js';
 import errors from './plugins/errors.js';
@@ -57,12 +58,15 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(hardening, { rateLimitPerMinute: config.api.rateLimitPerMinute });
+  await app.register(hardening, { api: config.api });
   await app.register(openapi);
   await app.register(errors);
   await app.register(accessLog);
   await app.register(metrics, { sql });
-  await app.register(auth, { keys: config.api.keys });
+  await app.register(auth, {
+    keys: config.api.keys,
+    widgetTokenKey: widgetTokenKey(config.payloadEncryptionKey.key),
+  });
 
   await app.register(healthRoutes, {
     sql,
@@ -72,10 +76,19 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   });
   await app.register(
     async (v1) => {
+      // Who calls, then the limit for that caller, then whether the route's scope allows them (SPEC §10).
+      v1.addHook('onRequest', v1.identify);
       v1.addHook('onRequest', v1.rateLimit());
-      await v1.register(verificationRoutes, { sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      v1.addHook('onRequest', v1.authorize);
+      await v1.register(verificationRoutes, {
+        sql,
+        client: temporal.client,
+        taskQueue: config.temporal.taskQueue,
+        kycConfigured: config.smileId.enabled,
+        allowPrivateCallbacks: config.resultCallback.allowPrivateNetworks,
+      });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
-      await v1.register(widgetEventRoutes, { client: temporal.client });
+      await v1.register(widgetEventRoutes, { sql, client: temporal.client });
       await v1.register(erasureRoutes, { sql });
       await v1.register(reportRoutes, { sql });
     },
@@ -90,7 +103,12 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
     ],
     requireKey: config.env !== 'development',
   });
-  await app.register(webhookRoutes, { sql, client: temporal.client, smile: config.smile, smileId: config.smileId });
+  await app.register(webhookRoutes, {
+    sql,
+    client: temporal.client,
+    smile: config.smile,
+    smileId: config.smileId.enabled ? config.smileId : undefined,
+  });
   if (config.demo.enabled) await app.register(demoRoutes, { config });
   return app;
 }

@@ -1,8 +1,10 @@
-import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, envSchema, type Env } from './env.js';
-import type { Config, TemporalTls } from './types.js';
+import { API_SCOPES, DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, envSchema, type ApiScope, type Env } from './env.js';
+import { pressureOf, widgetOf } from './derived.js';
+import { kycConfigured, productionIssues, type ConfigIssue } from './production.js';
+import type { ApiKey, Config, TemporalTls } from './types.js';
 
-export { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY };
-export type { Config, TemporalTls };
+export { API_SCOPES, DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY };
+export type { ApiKey, ApiScope, Config, TemporalTls };
 
 /**
  * The one place that reads the environment (SPEC §2). Every entrypoint calls
@@ -23,22 +25,8 @@ function temporalTls(env: Env): TemporalTls | undefined {
   );
 }
 
-/** Smile's real SDK for Smile's hosts (with the matching link host), else the sandbox's copy beside its API. */
-function widgetOf(env: Env): { widgetScriptUrl: string; linkApiHost: string } {
-  const api = new URL(env.SMILE_API_URL);
-  const real = api.hostname.endsWith('smileapi.io');
-  const linkApiHost =
-    real && !api.hostname.startsWith('sandbox') ? 'https://link.smileapi.io/v1' : 'https://link-sandbox.smileapi.io/v1';
-  return {
-    widgetScriptUrl:
-      env.SMILE_WIDGET_SCRIPT_URL ??
-      (real ? 'https://web.smileapi.io/v2/smile.v2.js' : `${api.origin}/wink/smile.v2.js`),
-    linkApiHost,
-  };
-}
-
 export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
+  constructor(readonly issues: ConfigIssue[]) {
     super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -55,15 +43,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     );
   }
   const env = parsed.data;
+  const refused = productionIssues(present, env);
+  if (refused.length > 0) throw new ConfigError(refused);
   const isDevKey = env.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY;
-  if (env.NODE_ENV === 'production' && isDevKey) {
-    throw new ConfigError([
-      { variable: 'PAYLOAD_ENCRYPTION_KEY', message: 'the dev key cannot be used in production' },
-    ]);
-  }
-  if (env.NODE_ENV === 'production' && env.API_KEYS.includes(DEV_API_KEY)) {
-    throw new ConfigError([{ variable: 'API_KEYS', message: 'the dev key cannot be used in production' }]);
-  }
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
     throw new ConfigError([
@@ -82,6 +64,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       keys: env.API_KEYS,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      anonymousRateLimitPerMinute: env.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+      pressure: pressureOf(env),
       trustedProxies: env.TRUSTED_PROXIES,
     },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
@@ -100,7 +84,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
-    demo: { enabled: env.DEMO_ENABLED ?? env.NODE_ENV !== 'production', ...widgetOf(env) },
+    demo: { enabled: env.NODE_ENV !== 'production' && (env.DEMO_ENABLED ?? true), ...widgetOf(env) },
     smile: {
       apiUrl: env.SMILE_API_URL,
       apiKey: env.SMILE_API_KEY,
@@ -109,8 +93,17 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
       requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
     },
-    resultCallback: { url: env.RESULT_CALLBACK_URL, secret: env.RESULT_CALLBACK_SECRET },
-    smileId: { url: env.SMILE_ID_URL, partnerId: env.SMILE_ID_PARTNER_ID, apiKey: env.SMILE_ID_API_KEY },
+    resultCallback: {
+      url: env.RESULT_CALLBACK_URL,
+      secret: env.RESULT_CALLBACK_SECRET,
+      allowPrivateNetworks: env.RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
+    },
+    smileId: {
+      enabled: kycConfigured(present, env),
+      url: env.SMILE_ID_URL,
+      partnerId: env.SMILE_ID_PARTNER_ID,
+      apiKey: env.SMILE_ID_API_KEY,
+    },
     payloadEncryptionKey: {
       key: env.PAYLOAD_ENCRYPTION_KEY,
       retired: env.PAYLOAD_ENCRYPTION_RETIRED_KEYS ?? [],
@@ -120,10 +113,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   };
 }
 
-/** For entrypoints: load the config or print what is wrong and exit(1). */
-export function loadConfigOrExit(): Config {
+/**
+ * For entrypoints: load the config or print what is wrong and exit(1). `defaults`
+ * sit under the environment: the sandbox, a dev tool, defaults to development.
+ */
+export function loadConfigOrExit(defaults: Record<string, string> = {}): Config {
   try {
-    return loadConfig();
+    return loadConfig({ ...defaults, ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

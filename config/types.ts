@@ -1,4 +1,11 @@
-import type { Env } from './env.js';
+import type { ApiScope, Env } from './env.js';
+
+/** A bearer key of `API_KEYS`: its name is logged and audited, its secret never. */
+export interface ApiKey {
+  name: string;
+  secret: string;
+  scopes: readonly ApiScope[];
+}
 
 export interface TemporalTls {
   caPath?: string;
@@ -14,9 +21,13 @@ export interface Config {
   api: {
     port: number;
     host: string;
-    keys: string[];
+    keys: ApiKey[];
     publicUrl: string;
     rateLimitPerMinute: number;
+    /** Per client address, for requests without a valid key and for /metrics and /readyz. */
+    anonymousRateLimitPerMinute: number;
+    /** Load shedding limits (`@fastify/under-pressure`). */
+    pressure: { maxHeapUsedBytes: number; maxRssBytes: number };
     trustedProxies: string[] | undefined;
   };
   database: { url: string | undefined; poolSize: number };
@@ -43,8 +54,9 @@ export interface Config {
     webhookAllowedIps: string[] | undefined;
     requestsPerSecond: number;
   };
-  resultCallback: { url: string | undefined; secret: string };
-  smileId: { url: string; partnerId: string; apiKey: string };
+  resultCallback: { url: string | undefined; secret: string; allowPrivateNetworks: boolean };
+  /** `enabled` is false in production without the `SMILE_ID_*` settings: KYC policies are then refused. */
+  smileId: { enabled: boolean; url: string; partnerId: string; apiKey: string };
   payloadEncryptionKey: { key: string; retired: string[]; isDevKey: boolean };
   sandbox: { port: number; host: string };
 }

@@ -3,7 +3,8 @@ import { loggerOptions } from '../runtime/logger.js';
 import { buildSandbox } from './app.js';
 import { isoSeconds } from './state.js';
 
-const config = loadConfigOrExit();
+// The emulator is a development tool: development unless NODE_ENV says otherwise.
+const config = loadConfigOrExit({ NODE_ENV: 'development' });
 const sandbox = await buildSandbox({
   apiKey: config.smile.apiKey,
   apiSecret: config.smile.apiSecret,

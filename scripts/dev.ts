@@ -15,6 +15,8 @@ import { isListening, startTemporalDevServer, stopProcess, type DevServer } from
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEV_DIR = `${ROOT}.dev`;
+// The entrypoints default to production (fail closed); this launcher is development, for itself and its children.
+process.env.NODE_ENV = 'development';
 const config = loadConfigOrExit();
 const say = (line: string) => console.log(`\x1b[36m[dev]\x1b[0m ${line}`);
 
@@ -125,7 +127,7 @@ try {
   const api = `http://${config.api.host}:${config.api.port}`;
   const sandbox = `http://${config.sandbox.host}:${config.sandbox.port}`;
   await Promise.all([waitForHttp(`${api}/readyz`), waitForHttp(sandbox)]);
-  const key = config.api.keys[0];
+  const key = config.api.keys[0]!.secret;
   console.log(`
   smile-verify is running
 

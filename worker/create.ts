@@ -44,6 +44,7 @@ export async function createWorker({
         defaultUrl: config.resultCallback.url,
         secret: config.resultCallback.secret,
         publicUrl: config.api.publicUrl,
+        allowPrivateNetworks: config.resultCallback.allowPrivateNetworks,
       },
     }),
   });

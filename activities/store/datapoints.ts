@@ -1,6 +1,7 @@
 import { DATA_RESOURCES, type DataResource } from '../smile/index.js';
 import type { AccountData } from '../decide/types.js';
 import type { Db } from './db.js';
+import { storableJson, storableText } from './json.js';
 
 export interface DataRow {
   id: string;
@@ -9,15 +10,24 @@ export interface DataRow {
   raw: Record<string, unknown>;
 }
 
+/**
+ * One row per id, the last one given winning: Postgres refuses an `on conflict`
+ * insert that names the same row twice, and a payload may repeat an item.
+ */
+export function uniqueById(rows: DataRow[]): DataRow[] {
+  return [...new Map(rows.map((row) => [storableText(row.id), row])).values()];
+}
+
 /** Idempotent: storing the same items twice leaves the same rows (the newest raw JSON wins). */
-export async function upsertDatapoints(sql: Db, smileUserId: string, rows: DataRow[]): Promise<void> {
+export async function upsertDatapoints(sql: Db, smileUserId: string, given: DataRow[]): Promise<void> {
+  const rows = uniqueById(given);
   for (let i = 0; i < rows.length; i += 500) {
     const batch = rows.slice(i, i + 500).map((row) => ({
-      id: row.id,
+      id: storableText(row.id),
       kind: row.kind,
-      smile_user_id: smileUserId,
-      account_id: row.accountId ?? null,
-      raw: sql.json(row.raw as never),
+      smile_user_id: storableText(smileUserId),
+      account_id: row.accountId ? storableText(row.accountId) : null,
+      raw: sql.json(storableJson(row.raw).value as never),
     }));
     await sql`
       insert into datapoints ${sql(batch)}

@@ -1,4 +1,5 @@
 import type { Db, Sql } from './db.js';
+import { storableEvent, storableJson } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
 /**
@@ -43,29 +44,39 @@ export type NewInboxEvent = Omit<InboxEvent, 'receivedAt'>;
 /**
  * Commits events in one multi-row insert before they are acknowledged, and
  * returns the ids it inserted: an id already in the inbox (a redelivery), or
- * repeated within the batch, inserts nothing the second time.
+ * repeated within the batch, inserts nothing the second time. `raw` (the signed
+ * bytes) is kept too when a body had to change to be stored, so nothing a valid
+ * signature covers is lost.
  */
-export async function insertEvents(sql: Db, rows: { event: NewInboxEvent; body: unknown }[]): Promise<Set<string>> {
+export async function insertEvents(
+  sql: Db,
+  rows: { event: NewInboxEvent; body: unknown; raw?: Buffer }[],
+): Promise<Set<string>> {
   // The relay leaves a fresh event to the process that received it for the grace period.
   const nextAttemptAt = new Date(Date.now() + FAST_PATH_GRACE_SECONDS * 1_000);
-  const values = rows.map(({ event, body }) => ({
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    smile_user_id: event.smileUserId,
-    account_id: event.accountId,
-    provider_id: event.providerId,
-    source_type: event.sourceType,
-    error_code: event.errorCode,
-    datapoints: event.datapoints,
-    task_status: event.taskStatus,
-    has_payload: event.hasPayload,
-    event_created_at: event.eventCreatedAt,
-    job_id: event.jobId,
-    result_code: event.resultCode,
-    body: sql.json(body as never),
-    next_attempt_at: nextAttemptAt,
-  }));
+  const values = rows.map(({ event: original, body, raw }) => {
+    const event = storableEvent(original);
+    const stored = storableJson(body);
+    return {
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      smile_user_id: event.smileUserId,
+      account_id: event.accountId,
+      provider_id: event.providerId,
+      source_type: event.sourceType,
+      error_code: event.errorCode,
+      datapoints: event.datapoints,
+      task_status: event.taskStatus,
+      has_payload: event.hasPayload,
+      event_created_at: event.eventCreatedAt,
+      job_id: event.jobId,
+      result_code: event.resultCode,
+      body: sql.json(stored.value as never),
+      raw_body: raw && stored.changed ? raw : null,
+      next_attempt_at: nextAttemptAt,
+    };
+  });
   const inserted = await sql<{ id: string }[]>`
     insert into inbox_events ${sql(values)}
     on conflict (id) do nothing

@@ -1,22 +1,22 @@
 /**
  * The demo onboarding page (SPEC §3): what an integrator's front end does, in
- * one file of plain HTML and JavaScript against the public API. It starts a
- * verification, opens the Wink widget with the link token, forwards every widget
- * callback, refreshes the token when the widget says it expired, and shows the
- * live status document until the decision, then links to the report.
+ * one file of plain HTML and JavaScript. It holds no API key: it starts a
+ * verification through the demo's back end (api/routes/demo.ts, which plays the
+ * integrator's server), opens the Wink widget with the link token, forwards
+ * every widget callback to the public API with the verification's widget token,
+ * refreshes the link token when the widget says it expired, and shows the live
+ * status document until the decision, then links to the report.
  */
 export interface DemoPageOptions {
   widgetScriptUrl: string;
   linkApiHost: string;
-  /** Prefilled only while the dev key is accepted; otherwise the visitor pastes one. */
-  apiKey: string;
   applicant: { fullName: string };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: DemoPageOptions): string {
+export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOptions): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38,7 +38,6 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
 <h1>smile-verify demo</h1>
 <p>Start a verification, link an account in the Wink widget (sandbox: <code>gpalomero1234@smileapi.io</code> / <code>123456</code>, code <code>1234</code>), and watch the workflow decide.</p>
 <form id="start-form">
-  <label>API key <input id="api-key" type="password" autocomplete="off" value="${escapeHtml(apiKey)}" required></label>
   <label>Your user id (externalUserId) <input id="external-user-id" required pattern="[A-Za-z0-9._:@\\-]{1,128}"></label>
   <label>Applicant's full name <input id="full-name" value="${escapeHtml(applicant.fullName)}"></label>
   <button id="start" type="submit">Start verification</button>
@@ -66,13 +65,14 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
   var TERMINAL = ['COMPLETED', 'EXPIRED', 'FAILED', 'CANCELLED'];
   var CALLBACKS = ['onAccountCreated', 'onAccountConnected', 'onAccountRemoved', 'onAccountError', 'onTokenExpired', 'onClose', 'onUploadsCreated', 'onUploadsRemoved', 'onUIEvent'];
   var $ = function (id) { return document.getElementById(id); };
-  var verification = null, link = null, modal = null, polling = null;
+  var verification = null, widgetToken = null, link = null, modal = null, polling = null;
   $('external-user-id').value = 'demo-' + Math.random().toString(36).slice(2, 10);
 
+  // The demo's back end under /demo, and /v1 for widget callbacks: both with the widget token, never an API key.
   function api(method, path, body) {
-    return fetch('/v1' + path, {
+    return fetch(path, {
       method: method,
-      headers: Object.assign({ authorization: 'Bearer ' + $('api-key').value }, body ? { 'content-type': 'application/json' } : {}),
+      headers: Object.assign(widgetToken ? { authorization: 'Bearer ' + widgetToken } : {}, body ? { 'content-type': 'application/json' } : {}),
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
@@ -104,12 +104,13 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
     $('cancel').disabled = done;
     if (done) clearInterval(polling);
   }
-  // The report needs the API key, so the page fetches it and opens what came back.
+  var mine = function (suffix) { return '/demo/verifications/' + encodeURIComponent(verification) + (suffix || ''); };
+  // The report comes through the demo's back end too, with the widget token; the page opens what came back.
   function openReport(accept) {
     return function (event) {
       event.preventDefault();
       var opened = window.open('', '_blank');
-      fetch('/v1/verifications/' + encodeURIComponent(verification) + '/report', { headers: { authorization: 'Bearer ' + $('api-key').value, accept: accept } }).then(function (response) {
+      fetch(mine('/report'), { headers: { authorization: 'Bearer ' + widgetToken, accept: accept } }).then(function (response) {
         if (!response.ok) return response.json().then(function (data) { throw new Error(data.title + (data.detail ? ': ' + data.detail : '')); });
         return response.blob();
       }).then(function (blob) { opened.location.href = URL.createObjectURL(blob); }, function (error) { opened.close(); problem(error); });
@@ -118,18 +119,18 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
   $('report-html').addEventListener('click', openReport('text/html'));
   $('report-pdf').addEventListener('click', openReport('application/pdf'));
   $('report-json').addEventListener('click', openReport('application/json'));
-  function refresh() { return api('GET', '/verifications/' + encodeURIComponent(verification)).then(show, problem); }
+  function refresh() { return api('GET', mine()).then(show, problem); }
 
   // Every callback goes to the API as it happens: the workflow treats them as hints next to Smile's webhooks.
   function forward(name) {
     return function (data) {
       log(name + (data && data.eventName ? ' ' + data.eventName : ''));
-      api('POST', '/verifications/' + encodeURIComponent(verification) + '/widget-events', { callback: name, data: data || {} }).catch(problem);
+      api('POST', '/v1/verifications/' + encodeURIComponent(verification) + '/widget-events', { callback: name, data: data || {} }).catch(problem);
       if (name === 'onTokenExpired') freshToken().then(openWidget, problem);
       if (name === 'onClose' || name === 'onAccountConnected') refresh();
     };
   }
-  function freshToken() { return api('POST', '/verifications/' + encodeURIComponent(verification) + '/link-token').then(function (l) { link = l; }); }
+  function freshToken() { return api('POST', mine('/link-token')).then(function (l) { link = l; widgetToken = l.widgetToken; }); }
   function openWidget() {
     var options = { apiHost: LINK_API_HOST, userToken: link.userToken, companyName: 'smile-verify demo', topProviders: [] };
     CALLBACKS.forEach(function (name) { options[name] = forward(name); });
@@ -141,8 +142,9 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
     event.preventDefault();
     problem();
     var fullName = $('full-name').value.trim();
-    api('POST', '/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined }).then(function (started) {
+    api('POST', '/demo/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined }).then(function (started) {
       verification = started.verificationId;
+      widgetToken = started.widgetToken;
       link = started.link;
       $('verification-id').textContent = verification;
       $('start').disabled = true;
@@ -155,7 +157,7 @@ export function demoPage({ widgetScriptUrl, linkApiHost, apiKey, applicant }: De
   });
   // The token from the start may be old by the time the user clicks: ask for a valid one (the API reuses it while fresh).
   $('link').addEventListener('click', function () { problem(); freshToken().then(openWidget).catch(problem); });
-  $('cancel').addEventListener('click', function () { api('POST', '/verifications/' + encodeURIComponent(verification) + '/cancel').then(refresh, problem); });
+  $('cancel').addEventListener('click', function () { api('POST', mine('/cancel')).then(refresh, problem); });
 })();
 </script>
 </body>

@@ -8,13 +8,14 @@ const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: 
 interface Pending {
   event: NewInboxEvent;
   body: unknown;
+  raw?: Buffer;
   resolve(stored: Stored): void;
   reject(error: unknown): void;
 }
 
 export interface GroupCommit {
   /** Resolves once the event's row is committed (new, or already there). */
-  insert(event: NewInboxEvent, body: unknown): Promise<Stored>;
+  insert(event: NewInboxEvent, body: unknown, raw?: Buffer): Promise<Stored>;
   /** Waits for every batch in flight (at shutdown). */
   drain(): Promise<void>;
 }
@@ -70,9 +71,9 @@ export function createGroupCommit({
   }
 
   return {
-    insert(event, body) {
+    insert(event, body, raw) {
       return new Promise<Stored>((resolve, reject) => {
-        queue.push({ event, body, resolve, reject });
+        queue.push({ event, body, raw, resolve, reject });
         // Requests parsed in the same turn of the event loop join one batch.
         if (!scheduled && inFlight.size < maxInFlight) {
           scheduled = true;

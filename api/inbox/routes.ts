@@ -2,10 +2,12 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Sql } from '../../activities/store/db.js';
 import type { NewInboxEvent } from '../../activities/store/inbox.js';
+import { storableEvent } from '../../activities/store/json.js';
 import { HttpProblem } from '../schemas/problem.js';
+import { allowListOf } from './allow-list.js';
 import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
-import { validKycSignature, validSmileSignature } from './signatures.js';
 import { createGroupCommit } from './group-commit.js';
+import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from './signatures.js';
 import { createSignaller } from './signaller.js';
 import fp from 'fastify-plugin';
 
@@ -13,7 +15,8 @@ export interface WebhookRoutesOptions {
   sql: Sql;
   client: Client;
   smile: { webhookSecret: string; webhookAllowedIps: string[] | undefined };
-  smileId: { partnerId: string; apiKey: string };
+  /** Undefined when KYC is not configured: then /webhooks/smile-id is not served. */
+  smileId: { partnerId: string; apiKey: string } | undefined;
 }
 
 const TEN_MB = 10 * 1024 * 1024;
@@ -51,63 +54,81 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     await signaller.drain();
   });
 
-  /** Commits the event (with whatever else arrived meanwhile), answers whether it was new, then offers it to the signaller. */
-  async function store(event: NewInboxEvent, body: unknown) {
-    const stored = await inbox.insert(event, body);
+  /** Commits the event (with its signed bytes, and whatever else arrived meanwhile), answers whether it was new, then offers it to the signaller. */
+  async function store(parsed: NewInboxEvent, body: unknown, raw: Buffer) {
+    const event = storableEvent(parsed);
+    const stored = await inbox.insert(event, body, raw);
     count(event.source, event.type, stored === 'inserted' ? 'accepted' : 'duplicate');
     if (stored === 'inserted') signaller.offer({ ...event, receivedAt: new Date() });
     return { received: true, duplicate: stored === 'duplicate' };
   }
 
-  app.post('/webhooks/smile', { bodyLimit: TEN_MB, schema: { hide: true } }, async (request) => {
-    const reject = (reason: string, problem: HttpProblem) => {
-      count('smile', 'unknown', `rejected_${reason}`);
-      return problem;
-    };
-    if (smile.webhookAllowedIps && !smile.webhookAllowedIps.includes(request.ip)) {
+  const reject = (reason: string, problem: HttpProblem) => {
+    count('smile', 'unknown', `rejected_${reason}`);
+    return problem;
+  };
+  const allowed = smile.webhookAllowedIps && allowListOf(smile.webhookAllowedIps);
+  /** Before the body is read: a refused address costs no buffering and no HMAC. */
+  const checkSource = async (request: FastifyRequest) => {
+    if (allowed && !allowed(request.ip))
       throw reject('ip', new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.'));
-    }
-    if (
-      !validSmileSignature(
-        rawBody(request),
-        request.headers['smile-signature'] as string | undefined,
-        smile.webhookSecret,
-      )
-    ) {
-      throw reject(
-        'signature',
-        new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'),
-      );
-    }
-    let json: unknown;
-    try {
-      json = parseJson(rawBody(request));
-    } catch (error) {
-      throw reject('json', error as HttpProblem);
-    }
-    const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success)
-      throw reject(
-        'envelope',
-        new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'),
-      );
-    return store(smileInboxEvent(envelope.data), envelope.data);
-  });
+  };
 
-  app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
-    const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
-    if (!callback.success)
-      throw new HttpProblem(
-        400,
-        'Invalid callback',
-        'Expected signature, timestamp, ResultCode and PartnerParams.job_id.',
-      );
-    if (!validKycSignature(callback.data, smileId.partnerId, smileId.apiKey)) {
-      count('smile-id', 'KYC_RESULT', 'rejected_signature');
-      throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
-    }
-    return store(kycInboxEvent(callback.data), callback.data);
-  });
+  app.post(
+    '/webhooks/smile',
+    { bodyLimit: TEN_MB, onRequest: checkSource, schema: { hide: true } },
+    async (request) => {
+      if (
+        !validSmileSignature(
+          rawBody(request),
+          request.headers['smile-signature'] as string | undefined,
+          smile.webhookSecret,
+        )
+      ) {
+        throw reject(
+          'signature',
+          new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'),
+        );
+      }
+      let json: unknown;
+      try {
+        json = parseJson(rawBody(request));
+      } catch (error) {
+        throw reject('json', error as HttpProblem);
+      }
+      const envelope = envelopeSchema.safeParse(json);
+      if (!envelope.success)
+        throw reject(
+          'envelope',
+          new HttpProblem(400, 'Invalid envelope', 'Expected { id, version, type, createdAt, data }.'),
+        );
+      return store(smileInboxEvent(envelope.data), envelope.data, rawBody(request));
+    },
+  );
+
+  // Served only where KYC is configured (SPEC §5): elsewhere no signature could be checked.
+  if (smileId) {
+    const { partnerId, apiKey } = smileId;
+    app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
+      const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
+      if (!callback.success)
+        throw new HttpProblem(
+          400,
+          'Invalid callback',
+          'Expected signature, timestamp, ResultCode and PartnerParams.job_id.',
+        );
+      if (!validKycSignature(callback.data, partnerId, apiKey)) {
+        count('smile-id', 'KYC_RESULT', 'rejected_signature');
+        throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
+      }
+      // The signature covers only the timestamp: an old pair replayed is refused by its age (SPEC §5).
+      if (!kycTimestampIsFresh(callback.data.timestamp)) {
+        count('smile-id', 'KYC_RESULT', 'rejected_timestamp');
+        throw new HttpProblem(401, 'Invalid signature', 'The callback timestamp is more than 5 minutes from now.');
+      }
+      return store(kycInboxEvent(callback.data), callback.data, rawBody(request));
+    });
+  }
 };
 
 export default fp(webhookRoutes, { name: 'webhook-routes', dependencies: ['metrics'], encapsulate: true });

@@ -24,3 +24,12 @@ export function validKycSignature(
   const presented = Buffer.from(body.signature, 'base64');
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
+
+/** How far a KYC callback's timestamp may be from now, either way (SPEC §5). */
+export const KYC_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+
+/** Whether a signed timestamp is recent enough to be a delivery rather than a replay. */
+export function kycTimestampIsFresh(timestamp: string, now = Date.now()): boolean {
+  const at = Date.parse(timestamp);
+  return Number.isFinite(at) && Math.abs(now - at) <= KYC_TIMESTAMP_TOLERANCE_MS;
+}

@@ -1,26 +1,40 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../../config/index.js';
+
+/** The rate-limit bucket of a request: the verified key's name, the widget token's verification, else the address. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const caller = request.caller;
+  if (caller?.kind === 'key') return `key:${caller.name}`;
+  if (caller?.kind === 'widget') return `widget:${caller.verificationId}`;
+  return `ip:${request.ip}`;
+}
 
 /**
- * Security headers, a per-key rate limit on /v1 (webhooks are not limited:
- * Smile must always get through), and load shedding with 503 when the event
- * loop falls behind.
+ * Security headers; rate limits for the routes that opt in (/v1, /metrics,
+ * /readyz, /codec, the demo): per verified key, and per address for everyone
+ * else, so neither a missing nor a made-up key escapes the limit. The webhook
+ * routes are not limited (Smile must always get through; their allow-list and
+ * signature come first). Load shedding with 503 when the event loop falls
+ * behind, or the heap or resident memory pass their limits.
  */
 export default fp(
-  async function hardening(app: FastifyInstance, { rateLimitPerMinute = 1_200 }: { rateLimitPerMinute?: number }) {
+  async function hardening(app: FastifyInstance, { api }: { api: Config['api'] }) {
     // The /docs page needs inline scripts and styles; the API serves JSON otherwise.
     await app.register(helmet, { contentSecurityPolicy: false });
     await app.register(rateLimit, {
       global: false,
-      max: rateLimitPerMinute,
+      max: (request) => (request.caller?.kind === 'key' ? api.rateLimitPerMinute : api.anonymousRateLimitPerMinute),
       timeWindow: '1 minute',
-      keyGenerator: (request) => request.headers.authorization ?? request.ip,
+      keyGenerator: rateLimitKey,
     });
     await app.register(underPressure, {
       maxEventLoopDelay: 1_000,
+      maxHeapUsedBytes: api.pressure.maxHeapUsedBytes,
+      maxRssBytes: api.pressure.maxRssBytes,
       retryAfter: 5,
       pressureHandler: (_request, reply) => {
         void reply.code(503).type('application/problem+json').header('retry-after', '5').send({

@@ -38,17 +38,28 @@ declare module 'fastify' {
   }
 }
 
-/** `GET /metrics` (Prometheus): HTTP timings, webhooks by outcome, inbox depth and relay lag read at scrape time. */
+/** The inbox is counted at most every few seconds, however often /metrics is asked. */
+const INBOX_DEPTH_CACHE_MS = 5_000;
+
+/**
+ * `GET /metrics` (Prometheus): HTTP timings, webhooks by outcome, inbox depth and
+ * relay lag (read at scrape time, cached briefly); rate-limited per address.
+ */
 export default fp(
   async function metrics(app: FastifyInstance, { sql }: { sql: Sql }) {
     const registry = createApiMetrics();
     app.decorate('metrics', registry);
+    let depth: { at: number; value: ReturnType<typeof inboxDepth> } | undefined;
+    const cachedDepth = () => {
+      if (!depth || Date.now() - depth.at > INBOX_DEPTH_CACHE_MS) depth = { at: Date.now(), value: inboxDepth(sql) };
+      return depth.value;
+    };
     new Gauge({
       name: 'smile_verify_inbox_pending',
       help: 'Inbox events waiting for the relay',
       registers: [registry.registry],
       async collect() {
-        const { pending, lagSeconds } = await inboxDepth(sql);
+        const { pending, lagSeconds } = await cachedDepth();
         this.set(pending);
         lag.set(lagSeconds);
       },
@@ -67,11 +78,11 @@ export default fp(
         reply.elapsedTime / 1_000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    app.get('/metrics', { onRequest: app.rateLimit(), schema: { hide: true } }, async (_request, reply) =>
       reply
         .type(registry.registry.contentType)
         .send(await registry.registry.metrics().catch(() => '# metrics unavailable\n')),
     );
   },
-  { name: 'metrics' },
+  { name: 'metrics', dependencies: ['hardening'] },
 );

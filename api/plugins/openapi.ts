@@ -14,7 +14,16 @@ export default fp(
           version: '0.1.0',
           description: 'Durable employment and identity verification on the Smile API.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                "An API_KEYS secret whose key has the route's scope (verifications.write, verifications.read, reviews.write, data.erase, codec), or for widget-events that verification's widgetToken.",
+            },
+          },
+        },
       },
       transform: jsonSchemaTransform,
     });

@@ -29,7 +29,7 @@ export interface CodecRoutesOptions {
   codec: PayloadCodec;
   /** The Web UI's origin, allowed by CORS. */
   uiOrigins: string[];
-  /** In development the local UI may call without a key; elsewhere the bearer key is required. */
+  /** In development the local UI may call without a key; elsewhere a key with the `codec` scope is required. */
   requireKey: boolean;
 }
 
@@ -45,12 +45,17 @@ const codecRoutes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { cod
       void reply.header('access-control-allow-credentials', 'true');
     }
     if (request.method === 'OPTIONS') return reply.code(204).send();
-    if (requireKey) await app.requireApiKey(request);
   });
+  if (requireKey) {
+    app.addHook('onRequest', app.identify);
+    app.addHook('onRequest', app.rateLimit());
+    app.addHook('onRequest', app.authorize);
+  }
   app.options('/codec/encode', async () => undefined);
   app.options('/codec/decode', async () => undefined);
   for (const direction of ['encode', 'decode'] as const) {
-    app.post(`/codec/${direction}`, { schema: { hide: true, body: payloadsBody } }, async (request) => ({
+    const options = { config: { auth: { scope: 'codec' as const } }, schema: { hide: true, body: payloadsBody } };
+    app.post(`/codec/${direction}`, options, async (request) => ({
       payloads: (await codec[direction](request.body.payloads.map(fromJson))).map(toJson),
     }));
   }

@@ -6,6 +6,7 @@ import { externalUserIdOf } from '../../workflows/ids.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
+import { keyNameOf } from '../plugins/auth.js';
 
 const erasedReply = z.object({
   verificationId: z.string(),
@@ -14,21 +15,20 @@ const erasedReply = z.object({
 
 /** `DELETE /v1/verifications/:id/data`: the user's personal data goes; the decision and an audit row stay. */
 const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
-  app.addHook('onRequest', app.requireApiKey);
-
   app.delete(
     '/verifications/:id/data',
     {
+      config: { auth: { scope: 'data.erase' } },
       schema: {
         summary: "Erase the stored personal data of this verification's user",
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 202: erasedReply, ...problemResponses(401, 404, 503) },
+        response: { 202: erasedReply, ...problemResponses(401, 403, 404, 503) },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
-      const erased = externalUserIdOf(id) ? await eraseUserData(sql, id) : undefined;
+      const erased = externalUserIdOf(id) ? await eraseUserData(sql, id, keyNameOf(request)) : undefined;
       if (!erased) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
       return reply.code(202).send({ verificationId: id, erased });
     },

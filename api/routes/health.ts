@@ -18,7 +18,13 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unreachable
   );
 }
 
-/** /healthz: the process is alive. /readyz: it can do its job (Postgres and Temporal answer, the relay's passes succeed). */
+/** Readiness is probed at most once a second, however many ask: a flood of /readyz costs the backends nothing more. */
+const READINESS_CACHE_MS = 1_000;
+
+/**
+ * /healthz: the process is alive. /readyz: it can do its job (Postgres and
+ * Temporal answer, the relay's passes succeed); rate-limited per address.
+ */
 const healthRoutes: FastifyPluginAsyncZod<{
   sql: Sql;
   connection: Connection;
@@ -29,13 +35,26 @@ const healthRoutes: FastifyPluginAsyncZod<{
     status: 'ok' as const,
   }));
 
-  app.get('/readyz', { schema: { response: { 200: checks } } }, async (_request, reply) => {
-    const [postgres, temporal] = await Promise.all([
-      check(() => pingDatabase(sql)),
-      check(() =>
-        connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.describeNamespace({ namespace })),
-      ),
-    ]);
+  let probe: { at: number; result: Promise<['ok' | 'unreachable', 'ok' | 'unreachable']> } | undefined;
+  const backends = () => {
+    if (!probe || Date.now() - probe.at > READINESS_CACHE_MS) {
+      probe = {
+        at: Date.now(),
+        result: Promise.all([
+          check(() => pingDatabase(sql)),
+          check(() =>
+            connection.withDeadline(Date.now() + 2_000, () =>
+              connection.workflowService.describeNamespace({ namespace }),
+            ),
+          ),
+        ]),
+      };
+    }
+    return probe.result;
+  };
+
+  app.get('/readyz', { onRequest: app.rateLimit(), schema: { response: { 200: checks } } }, async (_request, reply) => {
+    const [postgres, temporal] = await backends();
     const relayHealth: z.infer<typeof checks>['relay'] = relay?.health() ?? 'off';
     if (postgres === 'ok' && temporal === 'ok' && relayHealth !== 'stalled')
       return { postgres, temporal, relay: relayHealth };

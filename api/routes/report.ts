@@ -68,12 +68,12 @@ async function decidedRun(sql: Sql, id: string): Promise<DecidedRun & { evidence
 /** `GET /v1/verifications/:id/report` (JSON, HTML, PDF) and `POST /v1/verifications/:id/evaluate` (a dry run). */
 const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql; pdf?: PdfRenderer }> = async (app, { sql, pdf }) => {
   const renderer = pdf ?? chromiumPdfRenderer();
-  app.addHook('onRequest', app.requireApiKey);
   app.addHook('onClose', () => renderer.close());
 
   app.get(
     '/verifications/:id/report',
     {
+      config: { auth: { scope: 'verifications.read' } },
       schema: {
         summary: 'The verification report: what the decision was made from (JSON, or HTML / PDF by Accept)',
         description:
@@ -108,6 +108,7 @@ const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql; pdf?: PdfRenderer }> = asy
   app.post(
     '/verifications/:id/evaluate',
     {
+      config: { auth: { scope: 'verifications.read' } },
       schema: {
         summary: "Evaluate the latest decision's stored inputs under another policy; nothing is stored",
         security: [{ bearer: [] }],

@@ -3,12 +3,15 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
+import { recordAudit } from '../../activities/store/audit.js';
 import { latestVerification } from '../../activities/store/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { linkTokenUpdate } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
-import { linkSchema, verificationParams } from '../schemas/verification.js';
+import { linkTokenReply, verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
+import { keyNameOf } from '../plugins/auth.js';
+import { widgetTokenOf } from './widget-tokens.js';
 
 const DEADLINE_MS = 15_000;
 
@@ -22,16 +25,15 @@ async function closedOrUnknown(sql: Sql, id: string): Promise<HttpProblem> {
 
 /** Actions on a running verification: a fresh link token, cancellation. */
 const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
-  app.addHook('onRequest', app.requireApiKey);
-
   app.post(
     '/verifications/:id/link-token',
     {
+      config: { auth: { scope: 'verifications.write' } },
       schema: {
         summary: 'A valid link token, refreshed through Smile when it is about to expire',
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 200: linkSchema, ...problemResponses(401, 404, 409, 503) },
+        response: { 200: linkTokenReply, ...problemResponses(401, 403, 404, 409, 503) },
       },
     },
     async (request) => {
@@ -41,7 +43,11 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         const reply = await client.withDeadline(Date.now() + DEADLINE_MS, () =>
           client.workflow.getHandle(id).executeUpdate(linkTokenUpdate, { args: [{ requestId: randomUUID() }] }),
         );
-        return { userToken: reply.userToken, expiresAt: reply.expiresAt };
+        return {
+          userToken: reply.userToken,
+          expiresAt: reply.expiresAt,
+          widgetToken: await widgetTokenOf(app, sql, id),
+        };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError')
           throw await closedOrUnknown(sql, id);
@@ -53,13 +59,14 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
   app.post(
     '/verifications/:id/cancel',
     {
+      config: { auth: { scope: 'verifications.write' } },
       schema: {
         summary: 'Cancel a running verification; it ends CANCELLED after cleanup',
         security: [{ bearer: [] }],
         params: verificationParams,
         response: {
           202: z.object({ verificationId: z.string(), status: z.literal('CANCELLING') }),
-          ...problemResponses(401, 404, 409, 503),
+          ...problemResponses(401, 403, 404, 409, 503),
         },
       },
     },
@@ -71,6 +78,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         const { status } = await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.describe());
         if (status.name !== 'RUNNING') throw await closedOrUnknown(sql, id);
         await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.cancel());
+        await recordAudit(sql, { action: 'cancel', verificationId: id, keyName: keyNameOf(request) });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw await closedOrUnknown(sql, id);
         throw error;

@@ -17,8 +17,10 @@ import {
   verificationParams,
 } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
+import { startVerificationGuard, type StartGuardOptions } from './start-guards.js';
+import { widgetTokenOf } from './widget-tokens.js';
 
-export interface VerificationRoutesOptions {
+export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
   client: Client;
   taskQueue: string;
@@ -31,18 +33,22 @@ const CLOSING_WAIT_MS = 5_000;
 
 const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (
   app,
-  { sql, client, taskQueue },
+  { sql, client, taskQueue, ...guards },
 ) => {
-  app.addHook('onRequest', app.requireApiKey);
-
   app.post(
     '/verifications',
     {
+      config: { auth: { scope: 'verifications.write' } },
+      preHandler: startVerificationGuard(guards),
       schema: {
         summary: 'Start a verification, or join the running one of this user',
         security: [{ bearer: [] }],
         body: startVerificationBody,
-        response: { 200: startVerificationReply, 201: startVerificationReply, ...problemResponses(400, 401, 409, 503) },
+        response: {
+          200: startVerificationReply,
+          201: startVerificationReply,
+          ...problemResponses(400, 401, 403, 409, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -91,6 +97,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         status: token.status,
         smileUserId: token.smileUserId,
         link: { userToken: token.userToken, expiresAt: token.expiresAt },
+        widgetToken: await widgetTokenOf(app, sql, workflowId),
       };
     },
   );
@@ -98,11 +105,12 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
   app.get(
     '/verifications/:id',
     {
+      config: { auth: { scope: 'verifications.read' } },
       schema: {
         summary: 'The status document of a verification (running or closed)',
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 200: statusDocumentSchema, ...problemResponses(401, 404, 503) },
+        response: { 200: statusDocumentSchema, ...problemResponses(401, 403, 404, 503) },
       },
     },
     async (request) => {

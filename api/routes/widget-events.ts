@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Sql } from '../../activities/store/db.js';
+import { latestVerification } from '../../activities/store/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { widgetEventSignal, type WidgetEventRef } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
@@ -26,24 +28,42 @@ function toRef({ callback, data }: WidgetEventBody): WidgetEventRef {
   return ref;
 }
 
-/** Wink widget callbacks forwarded by the front end (SPEC §3): hints that move the visible stage, never a decision. */
-const widgetEventRoutes: FastifyPluginAsyncZod<{ client: Client }> = async (app, { client }) => {
-  app.addHook('onRequest', app.requireApiKey);
+/**
+ * A widget token is for one run: once that run closed, or a newer run of the
+ * same verification started, it authorizes nothing (SPEC §10).
+ */
+async function assertTokenRunIsCurrent(sql: Sql, id: string, runId: string): Promise<void> {
+  const current = await latestVerification(sql, id);
+  if (current?.runId !== runId)
+    throw new HttpProblem(403, 'Forbidden', 'This widget token belongs to an earlier run of this verification.');
+  if (current.closed) throw new HttpProblem(409, 'Conflict', `Verification ${id} is not running.`);
+}
 
+/**
+ * Wink widget callbacks forwarded by the front end (SPEC §3): hints that move the
+ * visible stage, never a decision. A browser authorizes with the verification's
+ * widget token; a back end may use a key with `verifications.write`.
+ */
+const widgetEventRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
   app.post(
     '/verifications/:id/widget-events',
     {
+      config: { auth: { scope: 'verifications.write', widget: true } },
       schema: {
         summary: 'Forward a Wink widget callback',
         security: [{ bearer: [] }],
         params: verificationParams,
         body: widgetEventBody,
-        response: { 202: z.object({ accepted: z.literal(true) }), ...problemResponses(400, 401, 404, 409, 503) },
+        response: {
+          202: z.object({ accepted: z.literal(true) }),
+          ...problemResponses(400, 401, 403, 404, 409, 503),
+        },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (request.caller.kind === 'widget') await assertTokenRunIsCurrent(sql, id, request.caller.runId);
       try {
         await client.withDeadline(Date.now() + DEADLINE_MS, () =>
           client.workflow.getHandle(id).signal(widgetEventSignal, toRef(request.body)),

@@ -24,7 +24,13 @@ export const applicantSchema = z
   })
   .strict() satisfies z.ZodType<Applicant>;
 
-export const partnerParamsSchema = z.record(z.string().min(1).max(64), z.union([z.string().max(1_000), z.number()]));
+/** At most 20 entries of bounded size (SPEC §3): they are echoed in every document and callback. */
+export const MAX_PARTNER_PARAMS = 20;
+export const partnerParamsSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(1_000), z.number().finite()]))
+  .refine((params) => Object.keys(params).length <= MAX_PARTNER_PARAMS, {
+    message: `at most ${MAX_PARTNER_PARAMS} entries`,
+  });
 
 export const startVerificationBody = z
   .object({
@@ -38,11 +44,17 @@ export const startVerificationBody = z
 
 export const linkSchema = z.object({ userToken: z.string(), expiresAt: z.string() });
 
+/** Authorizes the browser's widget-events for this verification's run only (SPEC §10). */
+const widgetToken = z.string().describe("Bearer token for this verification's widget-events, nothing else");
+
+export const linkTokenReply = linkSchema.extend({ widgetToken });
+
 export const startVerificationReply = z.object({
   verificationId: z.string(),
   status: z.enum(STATUSES),
   smileUserId: z.string(),
   link: linkSchema,
+  widgetToken,
 });
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });

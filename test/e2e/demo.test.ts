@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { getStatus, SANDBOX_USERS } from '../support/journeys.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp, productionOverrides } from '../support/app.js';
 
 /**
  * The demo page end to end in a real browser: the real API, worker, Temporal and
@@ -24,9 +24,10 @@ describe('GET /demo', () => {
   it('takes George from start to APPROVED: widget, forwarded callbacks, live status, decision', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.apiUrl}/demo`);
-    // The test key is not the dev key, so the page does not prefill it.
-    expect(await page.inputValue('#api-key')).toBe('');
-    await page.fill('#api-key', API_KEY);
+    // The page holds no API key (SPEC §3): it starts through the demo's back end and forwards with the widget token.
+    expect(await page.content()).not.toContain('test-api-key');
+    const requests: { url: string; authorization?: string }[] = [];
+    page.on('request', (r) => requests.push({ url: r.url(), authorization: r.headers().authorization }));
     expect(await page.inputValue('#full-name')).toBe(SANDBOX_USERS.george.fullName);
     await page.click('#start');
     await page.locator('#status', { hasText: 'AWAITING_CONNECTION' }).waitFor();
@@ -66,15 +67,16 @@ describe('GET /demo', () => {
     await report.locator('#outcome', { hasText: 'APPROVED' }).waitFor();
     expect(await report.textContent('body')).toContain('ABC Corporation');
     await screenshot(report, 'demo-george-report');
+    const forwardedWith = requests.filter((r) => r.url.endsWith('/widget-events')).map((r) => r.authorization);
+    expect(forwardedWith.length).toBeGreaterThanOrEqual(3);
+    for (const authorization of forwardedWith) expect(authorization).toMatch(/^Bearer wt1\./);
   });
 
   it('is off in production', async () => {
-    const production = await buildTestApp({
-      NODE_ENV: 'production',
-      PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    });
+    const production = await buildTestApp(productionOverrides());
     try {
-      expect((await production.app.inject({ method: 'GET', url: '/demo' })).statusCode).toBe(404);
+      for (const url of ['/demo', '/demo/verifications'])
+        expect((await production.app.inject({ method: url === '/demo' ? 'GET' : 'POST', url })).statusCode).toBe(404);
     } finally {
       await production.close();
     }

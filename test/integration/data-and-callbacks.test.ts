@@ -96,7 +96,7 @@ describe('the result callback', () => {
     };
     await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
               values (${runId}, 'verification-cb', 'cb', ${randomUUID()}, 'COMPLETED', ${sql.json(document)}, now(), now())`;
-    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
     // Temporal would retry the activity with backoff: here, three attempts in a row.
     for (let attempt = 1; attempt <= 2; attempt++) {
       const failure = await deliverResultCallback({ runId, callbackUrl: url }).catch((e: unknown) => e);
@@ -122,6 +122,7 @@ describe('the result callback', () => {
       sql,
       secret: SECRET,
       publicUrl: 'https://verify.example',
+      allowPrivateNetworks: true,
     });
     expect(await deliverResultCallback({ runId, callbackUrl: url })).toEqual({ delivered: true });
     expect(JSON.parse(received.at(-1)!.body)).toEqual({
@@ -131,7 +132,7 @@ describe('the result callback', () => {
   });
 
   it('is skipped when no URL is configured', async () => {
-    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET });
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
     expect(await deliverResultCallback({ runId: randomUUID() })).toEqual({ delivered: false });
   });
 });

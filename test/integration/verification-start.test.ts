@@ -162,6 +162,15 @@ describe('bad input', () => {
     expect(tooLong.statusCode).toBe(400);
   });
 
+  it('400 for partnerParams beyond 20 entries or their sizes (SPEC §3)', async () => {
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]));
+    for (const partnerParams of [many, { long: 'x'.repeat(1_001) }, { ['k'.repeat(65)]: 1 }]) {
+      const response = await start({ externalUserId: `params-${Date.now()}`, partnerParams });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors[0].path).toMatch(/^body\.partnerParams/);
+    }
+  });
+
   it('404 for an unknown or malformed verification id', async () => {
     for (const id of ['verification-nobody-here', 'not-a-verification', 'verification-bad%20id']) {
       const response = await get(id);

@@ -30,7 +30,7 @@ describe('replaying recorded histories', async () => {
     );
     const failures: string[] = [];
     // Histories with encrypted payloads are decoded with the dev key they were written with; plain ones pass through.
-    const dataConverter = dataConverterOf(loadConfig({}));
+    const dataConverter = dataConverterOf(loadConfig({ NODE_ENV: 'test' }));
     for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, dataConverter }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

@@ -27,3 +27,19 @@ export async function buildTestApp(
     },
   };
 }
+
+/** Overrides that make `testConfig` a production configuration: NODE_ENV=production and no sandbox or dev default. */
+export const PRODUCTION_WEBHOOK_SECRET = 'production-webhook-secret';
+export function productionOverrides(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SMILE_API_URL: 'https://smile.invalid/v1',
+    SMILE_API_KEY: 'production-smile-key',
+    SMILE_API_SECRET: 'production-smile-secret',
+    SMILE_WEBHOOK_SECRET: PRODUCTION_WEBHOOK_SECRET,
+    RESULT_CALLBACK_SECRET: 'whsec_cHJvZHVjdGlvbi1jYWxsYmFjay1zZWNyZXQ=',
+    PUBLIC_URL: 'https://verify.invalid',
+    ...extra,
+  };
+}

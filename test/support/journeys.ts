@@ -17,6 +17,7 @@ export async function startVerification(stack: Stack, body: Record<string, unkno
     verificationId: string;
     smileUserId: string;
     link: { userToken: string; expiresAt: string };
+    widgetToken: string;
   };
 }
 

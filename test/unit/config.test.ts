@@ -2,20 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEV_API_KEY, loadConfig } from '../../config/index.js';
+import { API_SCOPES, ConfigError, DEV_API_KEY, loadConfig as loadAnyConfig } from '../../config/index.js';
 import { connectionOptionsOf } from '../../runtime/temporal.js';
+
+/** Development unless the case says otherwise: production, the default, has its own cases below. */
+const loadConfig = (env: Record<string, string>) => loadAnyConfig({ NODE_ENV: 'development', ...env });
 
 describe('config', () => {
   it('has the dev defaults of SPEC §2', () => {
     const config = loadConfig({});
-    expect(config.api).toEqual({
+    expect(config.api).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
-      keys: [DEV_API_KEY],
+      keys: [{ name: 'dev', secret: DEV_API_KEY, scopes: API_SCOPES }],
       publicUrl: 'http://127.0.0.1:3000',
       rateLimitPerMinute: 1_200,
+      anonymousRateLimitPerMinute: 120,
       trustedProxies: undefined,
     });
+    expect(config.api.pressure.maxHeapUsedBytes).toBeGreaterThan(0);
+    expect(config.resultCallback.allowPrivateNetworks).toBe(true);
     expect(config.temporal).toMatchObject({
       address: '127.0.0.1:7233',
       namespace: 'default',
@@ -28,8 +34,13 @@ describe('config', () => {
       webhookSecret: 'sandbox-webhook-secret',
     });
     expect(config.smile.webhookAllowedIps).toBeUndefined();
-    expect(config.resultCallback).toEqual({ url: undefined, secret: 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=' });
+    expect(config.resultCallback).toEqual({
+      url: undefined,
+      secret: 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=',
+      allowPrivateNetworks: true,
+    });
     expect(config.smileId).toEqual({
+      enabled: true,
       url: 'http://127.0.0.1:3100/smile-id/v1',
       partnerId: 'sandbox-partner',
       apiKey: 'sandbox-smile-id-key',
@@ -42,11 +53,22 @@ describe('config', () => {
     const config = loadConfig({
       API_KEYS: 'key-one-123, key-two-456',
       PORT: '8080',
-      SMILE_WEBHOOK_ALLOWED_IPS: '18.142.61.230',
+      SMILE_WEBHOOK_ALLOWED_IPS: '18.142.61.230, 10.0.0.0/8, 2001:db8::/32',
     });
-    expect(config.api.keys).toEqual(['key-one-123', 'key-two-456']);
     expect(config.api.port).toBe(8080);
-    expect(config.smile.webhookAllowedIps).toEqual(['18.142.61.230']);
+    expect(config.smile.webhookAllowedIps).toEqual(['18.142.61.230', '10.0.0.0/8', '2001:db8::/32']);
+  });
+
+  it('reads named, scoped keys (SPEC §10); a bare secret is the key "default" with every scope', () => {
+    const { keys } = loadConfig({
+      API_KEYS: 'onboarding:secret-one-123:verifications.write+verifications.read, ops:secret-two-456, bare-secret-789',
+    }).api;
+    expect(keys).toEqual([
+      { name: 'onboarding', secret: 'secret-one-123', scopes: ['verifications.write', 'verifications.read'] },
+      { name: 'ops', secret: 'secret-two-456', scopes: API_SCOPES },
+      { name: 'default', secret: 'bare-secret-789', scopes: API_SCOPES },
+    ]);
+    expect(loadConfig({ API_KEYS: 'audit:secret-one-123:*' }).api.keys[0]!.scopes).toEqual(API_SCOPES);
   });
 
   it.each([
@@ -57,6 +79,10 @@ describe('config', () => {
     ['RESULT_CALLBACK_SECRET', 'plain-secret'],
     ['PAYLOAD_ENCRYPTION_KEY', Buffer.from('too short').toString('base64')],
     ['API_KEYS', 'short'],
+    ['API_KEYS', 'reader:secret-one-123:verifications.delete'],
+    ['API_KEYS', 'bad name:secret-one-123'],
+    ['SMILE_WEBHOOK_ALLOWED_IPS', '10.0.0.0/33'],
+    ['RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
   ])('names the invalid variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     try {
@@ -65,15 +91,6 @@ describe('config', () => {
       expect((error as ConfigError).issues.map((i) => i.variable)).toEqual([variable]);
       expect((error as Error).message).toContain(variable);
     }
-  });
-
-  it('refuses the dev secrets in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: 'a-real-key-123' })).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
-    const key = Buffer.alloc(32, 7).toString('base64');
-    expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: key })).toThrow(/API_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEY: key, API_KEYS: 'a-real-key-123' }).env).toBe(
-      'production',
-    );
   });
 
   it('treats an empty variable as unset', () => {
@@ -123,15 +140,8 @@ describe('config', () => {
       widgetScriptUrl: 'http://127.0.0.1:3100/wink/smile.v2.js',
       linkApiHost: 'https://link-sandbox.smileapi.io/v1',
     });
-    const key = Buffer.alloc(32, 7).toString('base64');
-    const production = {
-      NODE_ENV: 'production',
-      PAYLOAD_ENCRYPTION_KEY: key,
-      API_KEYS: 'a-real-key-123',
-      SMILE_API_URL: 'https://open.smileapi.io/v1',
-    };
-    expect(loadConfig(production).demo.enabled).toBe(false);
-    expect(loadConfig({ ...production, DEMO_ENABLED: 'true' }).demo).toEqual({
+    expect(loadConfig({ DEMO_ENABLED: 'false' }).demo.enabled).toBe(false);
+    expect(loadConfig({ SMILE_API_URL: 'https://open.smileapi.io/v1' }).demo).toEqual({
       enabled: true,
       widgetScriptUrl: 'https://web.smileapi.io/v2/smile.v2.js',
       linkApiHost: 'https://link.smileapi.io/v1',
@@ -139,5 +149,95 @@ describe('config', () => {
     expect(loadConfig({ SMILE_API_URL: 'https://sandbox.smileapi.io/v1' }).demo.linkApiHost).toBe(
       'https://link-sandbox.smileapi.io/v1',
     );
+  });
+});
+
+/** A production environment as an operator sets it: every required variable with a value of its own. */
+const PRODUCTION: Record<string, string> = {
+  NODE_ENV: 'production',
+  API_KEYS: 'onboarding:a-real-key-123:verifications.write+verifications.read',
+  PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  DATABASE_URL: 'postgres://smile:pw@db.internal:5432/smile_verify',
+  SMILE_API_URL: 'https://api.smileapi.io/v1',
+  SMILE_API_KEY: 'live-key',
+  SMILE_API_SECRET: 'live-secret',
+  SMILE_WEBHOOK_SECRET: 'live-webhook-secret',
+  RESULT_CALLBACK_SECRET: 'whsec_bGl2ZS1jYWxsYmFjay1zZWNyZXQ=',
+  PUBLIC_URL: 'https://verify.example.com',
+};
+const without = (name: string) => Object.fromEntries(Object.entries(PRODUCTION).filter(([key]) => key !== name));
+const refusedVariables = (env: Record<string, string | undefined>) => {
+  try {
+    loadAnyConfig(env);
+  } catch (error) {
+    return (error as ConfigError).issues.map((issue) => issue.variable);
+  }
+  return [];
+};
+
+describe('config in production (fails closed, SPEC §2)', () => {
+  it('is the mode when NODE_ENV is unset, and refuses to start on the defaults, naming each variable', () => {
+    expect(refusedVariables({})).toEqual([
+      'API_KEYS',
+      'PAYLOAD_ENCRYPTION_KEY',
+      'DATABASE_URL',
+      'SMILE_API_URL',
+      'SMILE_API_KEY',
+      'SMILE_API_SECRET',
+      'SMILE_WEBHOOK_SECRET',
+      'RESULT_CALLBACK_SECRET',
+      'PUBLIC_URL',
+    ]);
+  });
+
+  it('starts with every variable set to its own value: no demo, no private callbacks, no KYC', () => {
+    const config = loadAnyConfig(PRODUCTION);
+    expect(config.env).toBe('production');
+    expect(config.demo.enabled).toBe(false);
+    expect(config.resultCallback.allowPrivateNetworks).toBe(false);
+    expect(config.smileId.enabled).toBe(false);
+  });
+
+  it.each(Object.keys(PRODUCTION).filter((name) => name !== 'NODE_ENV'))('refuses to start without %s', (name) => {
+    expect(refusedVariables(without(name))).toEqual([name]);
+  });
+
+  it.each([
+    ['API_KEYS', 'dev:dev-api-key'],
+    ['API_KEYS', `ops:a-real-key-123,${DEV_API_KEY}`],
+    ['PAYLOAD_ENCRYPTION_KEY', 'c21pbGUtdmVyaWZ5LWRldi1wYXlsb2FkLWtleS0zMmI='],
+    ['SMILE_API_URL', 'http://127.0.0.1:3100/v1'],
+    ['SMILE_API_KEY', 'sandbox-key'],
+    ['SMILE_API_SECRET', 'sandbox-secret'],
+    ['SMILE_WEBHOOK_SECRET', 'sandbox-webhook-secret'],
+    ['RESULT_CALLBACK_SECRET', 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='],
+    ['SMILE_ID_URL', 'http://127.0.0.1:3100/smile-id/v1'],
+    ['SMILE_ID_PARTNER_ID', 'sandbox-partner'],
+    ['SMILE_ID_API_KEY', 'sandbox-smile-id-key'],
+  ])('refuses the sandbox/dev default of %s (%s)', (name, value) => {
+    const kyc = { SMILE_ID_URL: 'https://kyc.example.com/v1', SMILE_ID_PARTNER_ID: 'p-1', SMILE_ID_API_KEY: 'kyc-key' };
+    const env = name.startsWith('SMILE_ID_') ? { ...PRODUCTION, ...kyc } : PRODUCTION;
+    expect(refusedVariables({ ...env, [name]: value })).toEqual([name]);
+  });
+
+  it('enables KYC only with all three SMILE_ID_* settings', () => {
+    const kyc = { SMILE_ID_URL: 'https://kyc.example.com/v1', SMILE_ID_PARTNER_ID: 'p-1', SMILE_ID_API_KEY: 'kyc-key' };
+    expect(loadAnyConfig({ ...PRODUCTION, ...kyc }).smileId).toEqual({
+      enabled: true,
+      url: 'https://kyc.example.com/v1',
+      partnerId: 'p-1',
+      apiKey: 'kyc-key',
+    });
+    expect(refusedVariables({ ...PRODUCTION, SMILE_ID_PARTNER_ID: 'p-1' })).toEqual([
+      'SMILE_ID_URL',
+      'SMILE_ID_API_KEY',
+    ]);
+  });
+
+  it('never serves the demo, and allows private callbacks only when told', () => {
+    expect(refusedVariables({ ...PRODUCTION, DEMO_ENABLED: 'true' })).toEqual(['DEMO_ENABLED']);
+    const allowed = loadAnyConfig({ ...PRODUCTION, RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true' });
+    expect(allowed.resultCallback.allowPrivateNetworks).toBe(true);
+    expect(loadAnyConfig({ NODE_ENV: 'test' }).resultCallback.allowPrivateNetworks).toBe(true);
   });
 });
