@@ -86,7 +86,7 @@ export default fp(
       const key = keyOfHeader(request.headers.authorization, known);
       if (!key) return;
       request.caller = { kind: 'key', name: key.name, scopes: key.scopes };
-      // Every later line of this request, "request completed" included, names the key (never its secret).
+      // Every later line of this request, the access log's included, names the key (never its secret).
       request.log = request.log.child({ keyName: key.name });
       if (reply) reply.log = request.log;
     });

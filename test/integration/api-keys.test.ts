@@ -120,7 +120,7 @@ describe('logs', () => {
     }
     const completed = lines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((l) => l.msg === 'request completed');
+      .find((l) => l.msg === 'request');
     expect(completed?.keyName).toBe('reader');
     expect(lines.join('')).not.toContain('reader-secret-123');
   });
