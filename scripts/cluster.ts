@@ -22,13 +22,17 @@ const ports = DEFAULT_PORTS;
 
 let cluster: Cluster | undefined;
 let stopping = false;
+let stopRequestedAt = 0;
 async function stopAll(code: number): Promise<never> {
   if (stopping) {
-    // A second Ctrl-C: do not leave anything behind, however impatient.
+    // tsx relays the terminal's Ctrl-C, which this process also receives itself: only a later
+    // one is a second Ctrl-C, and then nothing is left behind, however impatient.
+    if (Date.now() - stopRequestedAt < 2_000) return new Promise<never>(() => {});
     for (const process of cluster?.all() ?? []) await process.kill();
     process.exit(code);
   }
   stopping = true;
+  stopRequestedAt = Date.now();
   say('stopping: APIs and workers, the sandbox, the Web UI, then the Temporal services…');
   await cluster?.stop();
   say('stopped');
@@ -80,6 +84,8 @@ try {
     appEnv: {
       NODE_ENV: 'development',
       LOG_LEVEL: config.logLevel,
+      // Four processes on one local Postgres beside Temporal's five (scripts/cluster/temporal.ts).
+      DATABASE_POOL_SIZE: '5',
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
       ...secretsOf(config),
     },

@@ -71,7 +71,12 @@ export async function resolveClusterBinaries(log: Log = console.log): Promise<Cl
 // `tsx scripts/cluster/binaries.ts`: build or find the three ahead of time.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   resolveClusterBinaries().then(
-    (paths) => console.log(Object.entries(paths).map(([name, path]) => `${name}: ${path}`).join('\n')),
+    (paths) =>
+      console.log(
+        Object.entries(paths)
+          .map(([name, path]) => `${name}: ${path}`)
+          .join('\n'),
+      ),
     (error: Error) => {
       console.error(`could not provision the Temporal cluster binaries: ${error.message}`);
       process.exit(1);

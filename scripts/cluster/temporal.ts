@@ -68,6 +68,13 @@ export interface TemporalClusterOptions {
   logLevel?: string;
 }
 
+/**
+ * Connections each server process may hold, per database. Five processes share one local
+ * Postgres (100 connections by default) with the product's four: the template's defaults (20 and
+ * 10, docker-compose.yml's) would take 150.
+ */
+const CONNECTIONS = { persistence: 6, visibility: 2 };
+
 /** One service of the server as its own process, on the shared config template. */
 export function temporalProcess(options: TemporalClusterOptions, spec: TemporalProcessSpec): ManagedProcess {
   const { root, binaries, ports, db, numHistoryShards, logDir, logLevel = 'warn' } = options;
@@ -85,6 +92,10 @@ export function temporalProcess(options: TemporalClusterOptions, spec: TemporalP
       ...databaseEnv(db),
       ...serviceEnv(spec, ports),
       NUM_HISTORY_SHARDS: String(numHistoryShards),
+      SQL_MAX_CONNS: String(CONNECTIONS.persistence),
+      SQL_MAX_IDLE_CONNS: String(CONNECTIONS.persistence),
+      SQL_VIS_MAX_CONNS: String(CONNECTIONS.visibility),
+      SQL_VIS_MAX_IDLE_CONNS: String(CONNECTIONS.visibility),
       LOG_LEVEL: logLevel,
       DYNAMIC_CONFIG_FILE_PATH: join(root, 'deploy/temporal/server/dynamic-config.yaml'),
     },

@@ -34,7 +34,13 @@ const spec = (name: string, role: ServiceRole, ports: Ports): TemporalProcessSpe
  */
 export const DEFAULT_PORTS: ClusterPorts = {
   temporal: [
-    spec('frontend', 'frontend', { grpcPort: 7233, membershipPort: 6933, httpPort: 7243, pprofPort: 7936, metricsPort: 8000 }),
+    spec('frontend', 'frontend', {
+      grpcPort: 7233,
+      membershipPort: 6933,
+      httpPort: 7243,
+      pprofPort: 7936,
+      metricsPort: 8000,
+    }),
     spec('history-1', 'history', { grpcPort: 7234, membershipPort: 6934, pprofPort: 7937, metricsPort: 8001 }),
     spec('history-2', 'history', { grpcPort: 7244, membershipPort: 6944, pprofPort: 7947, metricsPort: 8011 }),
     spec('matching', 'matching', { grpcPort: 7235, membershipPort: 6935, pprofPort: 7938, metricsPort: 8002 }),
