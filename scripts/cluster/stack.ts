@@ -9,23 +9,64 @@ import type { ManagedProcess } from './process.js';
 import { setupSchema, temporalDatabases, temporalProcess, uiProcess } from './temporal.js';
 import { frontendOf, type ClusterPorts } from './topology.js';
 
-export interface ClusterOptions {
+export interface TemporalOptions {
   root: string;
   ports: ClusterPorts;
-  /** The product's database (already created). */
-  databaseUrl: string;
   /** The Postgres server the Temporal databases go on, and their names. */
   temporalPostgresUrl: string;
   temporalDatabases: { persistence: string; visibility: string };
   numHistoryShards: number;
   namespace: string;
-  /** Logs of every process and the workflow bundle. */
+  /** Logs of every process (and the workflow bundle). */
   dir: string;
+  log: Log;
+}
+
+export interface TemporalCluster {
+  address: string;
+  processes: ManagedProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The Temporal server on Postgres as five processes, with the namespace and search attributes
+ * registered: the schema first, then the frontend alone (concurrent first starts race on
+ * initializing the cluster metadata, and the loser exits), then history ×2, matching and worker.
+ */
+export async function startTemporalCluster(options: TemporalOptions): Promise<TemporalCluster> {
+  const { root, ports, dir, log } = options;
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const process of [...processes].reverse()) await process.close().catch(() => {});
+  };
+  try {
+    const logDir = join(dir, 'logs');
+    await mkdir(logDir, { recursive: true });
+    const binaries = await resolveClusterBinaries(log);
+    const db = temporalDatabases(options.temporalPostgresUrl, options.temporalDatabases);
+    log(`Temporal databases ${db.persistence} and ${db.visibility} on ${db.host}:${db.port}`);
+    await setupSchema(root, binaries.sql, db, log);
+    const temporalOptions = { root, binaries, ports, db, numHistoryShards: options.numHistoryShards, logDir };
+    log(`starting the Temporal server v${TEMPORAL_SERVER_VERSION}: frontend, then history ×2, matching, worker`);
+    processes.push(...ports.temporal.map((spec) => temporalProcess(temporalOptions, spec)));
+    await processes[0]!.start();
+    await Promise.all(processes.slice(1).map((p) => p.start()));
+    const address = `127.0.0.1:${frontendOf(ports).grpcPort}`;
+    await registerNamespace(address, options.namespace, log);
+    return { address, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface ClusterOptions extends TemporalOptions {
+  /** The product's database (already created). */
+  databaseUrl: string;
   /** Settings of the product's processes (NODE_ENV, secrets, task queue…). */
   appEnv: Record<string, string>;
   /** Start the sandbox as a process (`npm run cluster`); the chaos suite runs its own in-process. */
   sandbox: boolean;
-  log: Log;
   onLine?: AppOptions['onLine'];
 }
 
@@ -49,7 +90,7 @@ export interface Cluster {
  * two APIs and two workers. On any failure it stops what it started and rethrows.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const { root, ports, dir, log, namespace } = options;
+  const { root, ports, dir, namespace } = options;
   const started: ManagedProcess[] = [];
   const stop = async () => {
     for (const process of [...started].reverse()) await process.close().catch(() => {});
@@ -59,25 +100,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await Promise.all(processes.map((p) => p.start()));
   };
   try {
-    const logDir = join(dir, 'logs');
-    await mkdir(logDir, { recursive: true });
-    const binaries = await resolveClusterBinaries(log);
     const bundle = buildWorkflowBundle(join(dir, 'workflow-bundle.js'));
     bundle.catch(() => {});
-    const db = temporalDatabases(options.temporalPostgresUrl, options.temporalDatabases);
-    log(`Temporal databases ${db.persistence} and ${db.visibility} on ${db.host}:${db.port}`);
-    await setupSchema(root, binaries.sql, db, log);
-
-    const temporalOptions = { root, binaries, ports, db, numHistoryShards: options.numHistoryShards, logDir };
-    // Frontend first: concurrent first starts race on initializing the cluster metadata, and
-    // the loser exits. Once it serves, history (two processes), matching and worker start together.
-    log(`starting the Temporal server v${TEMPORAL_SERVER_VERSION}: frontend, then history ×2, matching, worker`);
-    const temporal = ports.temporal.map((spec) => temporalProcess(temporalOptions, spec));
-    await run(temporal[0]!);
-    await run(...temporal.slice(1));
-    const address = `127.0.0.1:${frontendOf(ports).grpcPort}`;
-    await registerNamespace(address, namespace, log);
-    const ui = uiProcess(temporalOptions, `http://127.0.0.1:${ports.apis[0]}/codec`, namespace);
+    const { address, processes: temporal } = await startTemporalCluster(options);
+    started.push(...temporal);
+    const logDir = join(dir, 'logs');
+    const binaries = await resolveClusterBinaries(options.log);
+    const ui = uiProcess({ root, binaries, ports, logDir }, `http://127.0.0.1:${ports.apis[0]}/codec`, namespace);
     await run(ui);
 
     const apps: AppOptions = {
