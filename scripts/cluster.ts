@@ -18,6 +18,10 @@ const say = (line: string) => console.log(`\x1b[35m[cluster]\x1b[0m ${line}`);
 const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
 const databaseUrl = process.env.DATABASE_URL ?? LOCAL_DATABASE_URL.replace(/\/smile_verify$/, '/smile_verify_cluster');
 const shards = Number(process.env.NUM_HISTORY_SHARDS ?? 16);
+if (!Number.isInteger(shards) || shards < 1) {
+  console.error(`Invalid configuration:\n  NUM_HISTORY_SHARDS: must be a whole number of at least 1`);
+  process.exit(1);
+}
 const ports = DEFAULT_PORTS;
 
 let cluster: Cluster | undefined;
