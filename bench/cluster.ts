@@ -52,7 +52,7 @@ async function measure(ctx: BenchContext, label: string, n: number, rate: number
     return { burstPerSecond, steadyPerSecond, p50: percentile(ms, 50), p99: percentile(ms, 99) } satisfies Figures;
   } catch (error) {
     // Said before the stack closes: requests still in flight then fail on the closed connection.
-    ctx.log(`  ${label} failed: ${(error as Error).message} ${String((error as Error).cause ?? "")}`);
+    ctx.log(`  ${label} failed: ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
     throw error;
   } finally {
     await stack.close();
