@@ -12,7 +12,7 @@ interface Run {
 const george = SANDBOX_USERS.george;
 
 /** One verification as a user does it: start, log in through the sandbox (webhooks follow), until decided. */
-async function startAndConnect(stack: BenchStack, externalUserId: string): Promise<Run> {
+export async function startAndConnect(stack: BenchStack, externalUserId: string): Promise<Run> {
   const started = await api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(
     stack,
     'POST',
@@ -29,7 +29,7 @@ async function startAndConnect(stack: BenchStack, externalUserId: string): Promi
 }
 
 /** Waits for every decision (read from Postgres, not by polling the API, which would add load). */
-async function decided(
+export async function decided(
   stack: BenchStack,
   runs: Run[],
   timeoutMs = 300_000,

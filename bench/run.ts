@@ -2,7 +2,8 @@
  * `npm run bench`: every section starts what it needs (a Temporal dev server, a
  * fresh database, the sandbox, the API, a worker process), measures beside a
  * baseline from the same run, and cleans up. Writes docs/benchmarks.md and
- * docs/benchmarks.svg. `-- --quick` scales the work down; `-- --only=id,id` runs some.
+ * docs/benchmarks.svg. `-- --quick` scales the work down; `-- --only=id,id` runs some
+ * (`-- --only=cluster`: the Temporal cluster beside the dev server).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<(ctx: BenchContext) => Promise<Benc
   'end-to-end': async () => (await import('./end-to-end.js')).benchEndToEnd,
   scale: async () => (await import('./scale.js')).benchScale,
   history: async () => (await import('./history.js')).benchHistory,
+  cluster: async () => (await import('./cluster.js')).benchCluster,
 };
 
 const args = process.argv.slice(2);

@@ -23,7 +23,8 @@ export interface BenchStack {
   apiUrl: string;
   sandboxUrl: string;
   temporal: ReturnType<typeof createTemporalClient>;
-  server: DevServer;
+  /** The dev server this stack started; none when it runs on a given Temporal (the cluster section). */
+  server: DevServer | undefined;
   /** The worker runs as its own process (as in production) so its memory can be read. */
   worker: WorkerProcess;
   close(): Promise<void>;
@@ -38,14 +39,17 @@ export interface WorkerProcess {
 
 /**
  * The product as it runs in production, on this machine: a Temporal dev server
- * (in memory), a fresh database on the local Postgres, the sandbox and the API in
- * this process, and one worker process running the prebuilt workflow bundle.
+ * (in memory) unless `temporalAddress` names a running one, a fresh database on
+ * the local Postgres, the sandbox and the API in this process, and one worker
+ * process running the prebuilt workflow bundle.
  */
 export async function startBenchStack(
   ctx: BenchContext,
-  { workerEnv = {} as Record<string, string> } = {},
+  { workerEnv = {} as Record<string, string>, temporalAddress = undefined as string | undefined } = {},
 ): Promise<BenchStack> {
-  const server = await startTemporalDevServer({ binary: ctx.temporalBinary, port: await freePort() });
+  const server = temporalAddress
+    ? undefined
+    : await startTemporalDevServer({ binary: ctx.temporalBinary, port: await freePort() });
   const url = new URL(ctx.databaseUrl);
   url.pathname = `/smile_verify_bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = url.toString();
@@ -65,7 +69,7 @@ export async function startBenchStack(
     PORT: String(apiPort),
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '10',
-    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_ADDRESS: temporalAddress ?? server!.address,
     TEMPORAL_TASK_QUEUE: 'bench',
     SMILE_API_URL: `${sandboxUrl}/v1`,
     SMILE_ID_URL: `${sandboxUrl}/smile-id/v1`,
@@ -98,7 +102,7 @@ export async function startBenchStack(
       await temporal.connection.close();
       await sandbox.close();
       await sql.end({ timeout: 1 });
-      await server.stop();
+      await server?.stop();
       await dropDatabase(databaseUrl).catch(() => {});
     },
   };

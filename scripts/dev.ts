@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_API_KEY, loadConfigOrExit } from '../config/index.js';
+import { formatLine, waitForHttp } from './children.js';
 import { provisionDatabase } from './database.js';
 import { resolveTemporalBinary } from './temporal-binary.js';
 import { isListening, startTemporalDevServer, stopProcess, type DevServer } from './temporal-server.js';
@@ -40,18 +40,6 @@ async function stopAll(code: number): Promise<never> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
-/** Children log JSON (pino); show it as one readable line per entry. */
-function formatLine(name: string, line: string): string {
-  try {
-    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-    const level = LEVELS[entry.level ?? 30] ?? 'info';
-    return `[${name}] ${level === 'info' ? '' : `${level}: `}${entry.msg ?? ''}${entry.err?.message ? ` (${entry.err.message})` : ''}`;
-  } catch {
-    return `[${name}] ${line}`;
-  }
-}
-
 function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
@@ -69,19 +57,6 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): ChildP
   stops.push(() => stopProcess(child));
   children.push(child);
   return child;
-}
-
-async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(300);
-  }
-  throw new Error(`${url} did not become ready`);
 }
 
 async function temporal(): Promise<DevServer | undefined> {

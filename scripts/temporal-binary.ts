@@ -11,9 +11,9 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEMPORAL_CACHE_DIR = join(homedir(), '.cache', 'smile-verify', `temporal-v${TEMPORAL_CLI_VERSION}`);
 const CACHED_BINARY = join(TEMPORAL_CACHE_DIR, 'temporal');
 
-type Log = (line: string) => void;
+export type Log = (line: string) => void;
 
-async function isExecutable(path: string): Promise<boolean> {
+export async function isExecutable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(
     () => true,
     () => false,
@@ -28,7 +28,7 @@ async function onPath(name: string, path = process.env.PATH ?? ''): Promise<stri
 }
 
 /** Runs a command, printing a line of progress every 15 s so a long build never looks stuck. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log, what: string): Promise<void> {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log, what: string): Promise<void> {
   const started = Date.now();
   const ticker = setInterval(() => log(`  … still ${what} (${Math.round((Date.now() - started) / 1000)}s)`), 15_000);
   return new Promise<void>((resolve, reject) => {
@@ -47,10 +47,16 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: Log, 
   }).finally(() => clearInterval(ticker));
 }
 
-async function goInstall(log: Log): Promise<string> {
+/** `go` on PATH, else the official install location. */
+export async function findGo(): Promise<string> {
   const go =
     (await onPath('go')) ?? ((await isExecutable('/usr/local/go/bin/go')) ? '/usr/local/go/bin/go' : undefined);
   if (!go) throw new Error('go is not installed');
+  return go;
+}
+
+async function goInstall(log: Log): Promise<string> {
+  const go = await findGo();
   log(`building the Temporal dev server (temporal v${TEMPORAL_CLI_VERSION}), first run only, a few minutes…`);
   await mkdir(TEMPORAL_CACHE_DIR, { recursive: true });
   const pkg = `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`;

@@ -11,9 +11,9 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE, type Problem } from '../schemas/prob
 
 // gRPC status codes that mean "Temporal is not there right now".
 const GRPC_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
-// postgres.js connection failures, and Postgres' own "server is going away" class 57P / 08.
+// postgres.js connection failures, and Postgres' own "server is going away" (57P, 08) and "out of resources" (53: too many connections, out of memory or disk).
 const DB_UNAVAILABLE =
-  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|57P0\d|08\d{3})$/;
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|57P0\d|08\d{3}|53\d{3})$/;
 
 function isTemporalUnavailable(error: unknown): boolean {
   if (isGrpcServiceError(error)) return GRPC_UNAVAILABLE.has(error.code ?? -1);

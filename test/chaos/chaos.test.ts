@@ -3,18 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../activities/store/migrate.js';
 import { createSql, LOCAL_DATABASE_URL, type Sql } from '../../activities/store/db.js';
-import { buildSandbox } from '../../sandbox/app.js';
-import { SANDBOX_USERS } from '../../sandbox/users.js';
 import { dropDatabase, ensureDatabase } from '../../activities/store/db.js';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { freePort } from '../../scripts/ports.js';
-import { persist, Service } from './processes.js';
+import { expectDecidedOnceAndNothingLost, terminateConnections, waitForDecisions } from './checks.js';
+import { frontEnd } from './front-end.js';
+import { Service } from './processes.js';
+import { startChaosSandbox } from './sandbox.js';
 
 /**
  * `npm run test:chaos`: N sandbox verifications as George while everything
@@ -28,18 +28,16 @@ import { persist, Service } from './processes.js';
  */
 const N = Number(process.env.CHAOS_VERIFICATIONS ?? 200);
 const API_KEY = 'chaos-api-key-0123';
-const george = SANDBOX_USERS.george;
 const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 let server: DevServer;
 let serverOptions: Parameters<typeof startTemporalDevServer>[0];
-let sandbox: Awaited<ReturnType<typeof buildSandbox>>;
+let sandbox: Awaited<ReturnType<typeof startChaosSandbox>>['sandbox'];
+let journey: ReturnType<typeof frontEnd>['journey'];
 let api: Service;
 let worker: Service;
 let sql: Sql;
 let databaseUrl: string;
-let apiUrl: string;
-let sandboxUrl: string;
 let dir: string;
 
 beforeAll(async () => {
@@ -54,14 +52,11 @@ beforeAll(async () => {
   sql = createSql(databaseUrl, { max: 4 });
   await migrate(sql);
 
-  sandbox = await buildSandbox({
-    apiKey: 'sandbox-key',
-    apiSecret: 'sandbox-secret',
-    webhookRetryDelaysMs: [200, 400],
-  });
-  sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  const chaosSandbox = await startChaosSandbox();
+  sandbox = chaosSandbox.sandbox;
+  const sandboxUrl = chaosSandbox.url;
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
-  apiUrl = `http://127.0.0.1:${apiPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
@@ -82,22 +77,8 @@ beforeAll(async () => {
   api = new Service('api', 'api/server.ts', env, `${apiUrl}/healthz`);
   worker = new Service('worker', 'worker/main.ts', env, `http://127.0.0.1:${metricsPort}/metrics`);
   await Promise.all([api.start(), worker.start()]);
-  const webhook = await fetch(`${sandboxUrl}/v1/webhooks`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ url: `${apiUrl}/webhooks/smile`, includePayload: true }),
-  });
-  expect(webhook.ok).toBe(true);
-  // Smile's deliveries trail the login by 1.5 s, so webhooks are in flight whenever the API goes down.
-  const faults = await fetch(`${sandboxUrl}/sandbox/v1/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ deliveryDelayMs: 1_500 }),
-  });
-  expect(faults.ok).toBe(true);
+  await chaosSandbox.sendWebhooksTo(`${apiUrl}/webhooks/smile`);
+  journey = frontEnd({ apiUrls: [apiUrl], sandboxUrl, apiKey: API_KEY, apiLog: () => api.lastOutput() }).journey;
 });
 
 afterAll(async () => {
@@ -109,77 +90,6 @@ afterAll(async () => {
   if (databaseUrl) await dropDatabase(databaseUrl).catch(() => {});
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  okStatus = (s: number) => s < 300,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(apiUrl + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${API_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(20_000),
-  });
-  if (!okStatus(response.status)) {
-    // A 500 is a finding: show what the API logged about it.
-    const log = response.status === 500 ? `\n${api.lastOutput().slice(-3_000)}` : '';
-    throw new Error(`${method} ${path}: ${response.status}${log}`);
-  }
-  return (await response.json()) as Record<string, unknown>;
-}
-
-/** A user's onboarding, done by a front end that retries: start, log in, forward the widget's callbacks. */
-async function journey(i: number): Promise<string> {
-  const started = await persist(() =>
-    call('POST', '/v1/verifications', {
-      externalUserId: `chaos-${i}`,
-      applicant: { fullName: george.fullName },
-      policy: { dataTimeout: '5s' },
-    }),
-  );
-  const verificationId = started.verificationId as string;
-  const link = started.link as { userToken: string };
-  const connected = await persist(async () => {
-    const response = await fetch(`${sandboxUrl}/sandbox/v1/connect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        userToken: link.userToken,
-        username: george.username,
-        password: george.password,
-        mfaCode: george.mfaCode,
-      }),
-    });
-    if (!response.ok) throw new Error(`connect: ${response.status}`);
-    return ((await response.json()) as { data: { callbacks: { callback: string; data: unknown }[] } }).data;
-  });
-  for (const callback of connected.callbacks.filter((c) => c.callback !== 'onUIEvent')) {
-    await persist(() => call('POST', `/v1/verifications/${verificationId}/widget-events`, callback));
-  }
-  return verificationId;
-}
-
-async function terminateConnections(): Promise<number> {
-  const admin = postgres(new URL('/postgres', databaseUrl).toString(), { max: 1, onnotice: () => {} });
-  const killed = await admin<{ pid: number }[]>`
-    select pg_terminate_backend(pid) as pid from pg_stat_activity
-    where datname = ${new URL(databaseUrl).pathname.slice(1)} and pid <> pg_backend_pid()`;
-  await admin.end();
-  return killed.length;
-}
-
-async function decidedCount(): Promise<number> {
-  const [row] = await persist(
-    () => sql<{ count: number }[]>`
-    select count(*)::int as count from verifications where verification_id like 'verification-chaos-%' and status = 'COMPLETED'`,
-  );
-  return row!.count;
-}
 
 describe('chaos', () => {
   it(`decides all ${N} verifications while the worker, Temporal, Postgres and the API fail underneath`, async () => {
@@ -198,7 +108,7 @@ describe('chaos', () => {
 
     const schedule = (async () => {
       await sleep(8_000);
-      note(`terminated ${await terminateConnections()} Postgres connections`);
+      note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
       await sleep(8_000);
       note('stopping the Temporal dev server');
       await server.stop();
@@ -212,7 +122,7 @@ describe('chaos', () => {
       await api.start();
       note('API back');
       await sleep(6_000);
-      note(`terminated ${await terminateConnections()} Postgres connections`);
+      note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
     })();
 
     const ids: string[] = [];
@@ -229,9 +139,7 @@ describe('chaos', () => {
     );
     note(`all ${N} journeys done; waiting for the decisions`);
     await schedule;
-    const deadline = Date.now() + 6 * 60_000;
-    let decided = 0;
-    while ((decided = await decidedCount()) < N && Date.now() < deadline) await sleep(1_000);
+    const decided = await waitForDecisions(sql, N);
     done = true;
     await killer;
     note(`${decided} of ${N} decided; the worker was restarted ${worker.restarts} times`);
@@ -240,33 +148,6 @@ describe('chaos', () => {
     // The API rides out every fault on its own: nothing above may crash it.
     expect(api.crashes).toEqual([]);
 
-    // Every verification decided, once, and approved (George, name matching).
-    expect(new Set(ids).size).toBe(N);
-    const runs = await sql<{ verificationId: string; status: string; outcome: string | null; decisions: number }[]>`
-      select v.verification_id as "verificationId", v.status, v.status_document->'decision'->>'outcome' as outcome,
-             (select count(*)::int from decisions d where d.run_id = v.run_id) as decisions
-      from verifications v where v.verification_id like 'verification-chaos-%'`;
-    expect(runs).toHaveLength(N);
-    expect(runs.filter((r) => r.status !== 'COMPLETED' || r.outcome !== 'APPROVED' || r.decisions !== 1)).toEqual([]);
-
-    // No datapoint stored twice: every George holds the same set of rows.
-    const perUser = await sql<{ rows: number }[]>`select count(*)::int as rows from datapoints group by smile_user_id`;
-    expect(perUser).toHaveLength(N);
-    expect(new Set(perUser.map((r) => r.rows)).size).toBe(1);
-
-    // No webhook lost: every event the API acknowledged is in the inbox, once; the inbox holds nothing Smile did not send.
-    const attempts = sandbox.sandboxState.deliveries;
-    const acknowledged = new Set(attempts.filter((a) => a.delivered).map((a) => a.eventId));
-    const sent = new Set(attempts.map((a) => a.eventId));
-    const inbox = await sql<{ id: string }[]>`select id from inbox_events where source = 'smile'`;
-    const inboxIds = new Set(inbox.map((r) => r.id));
-    expect(inbox.length).toBe(inboxIds.size);
-    expect([...acknowledged].filter((id) => !inboxIds.has(id))).toEqual([]);
-    expect([...inboxIds].filter((id) => !sent.has(id))).toEqual([]);
-    const lost = sent.size - acknowledged.size;
-    note(
-      `webhooks: ${sent.size} sent, ${acknowledged.size} acknowledged = in the inbox (${inboxIds.size} rows); ${lost} never acknowledged (the API was down past Smile's retries)`,
-    );
-    expect(lost).toBeGreaterThan(0); // the outage really cost webhooks, and the verifications were decided anyway
+    note(await expectDecidedOnceAndNothingLost(sql, sandbox, ids, N));
   });
 });

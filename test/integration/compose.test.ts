@@ -1,23 +1,16 @@
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, loadConfig } from '../../config/index.js';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { composeConfig, envOf, ROOT, SANDBOX_ENV } from '../support/compose.js';
 
 /**
  * No Docker engine runs here, but Debian's docker-compose 1.29 (scripts/install-compose.sh) reads,
  * interpolates and validates the file against the Compose schema with `config`; the test then
  * checks the stack SPEC §2 asks for in what it resolved, and that the resolved environment is one
- * config/index.ts accepts in production. The images themselves are not built.
+ * config/index.ts accepts in production. The images themselves are not built. The Temporal
+ * services are checked in compose-temporal.test.ts.
  */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
-const SANDBOX_ENV = 'deploy/sandbox.env';
 const REQUIRED = [
   'POSTGRES_PASSWORD',
   'API_KEYS',
@@ -48,32 +41,6 @@ const production: Record<string, string> = {
   PUBLIC_URL: 'https://verify.example.com',
 };
 
-interface Service {
-  build?: { context: string; dockerfile?: string; target: string };
-  image?: string;
-  profiles?: string[];
-  healthcheck?: { test: string[] | string };
-  environment?: Record<string, string | number | null>;
-  depends_on?: Record<string, { condition: string }>;
-  deploy?: { replicas?: number };
-  entrypoint?: string[];
-  volumes?: (string | { source: string; target: string })[];
-  ports?: unknown[];
-}
-
-/** `docker-compose config` with only the given variables (none leak in from the test process). */
-async function composeConfig(args: string[], env: Record<string, string>): Promise<Record<string, Service>> {
-  const { stdout } = await run('docker-compose', [...args, '-f', 'docker-compose.yml', 'config'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  return (parse(stdout) as { services: Record<string, Service> }).services;
-}
-
-/** A service's resolved environment as the process would see it. */
-const envOf = (service: Service) =>
-  Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
-
 describe('docker-compose.yml', () => {
   it('validates with the sandbox profile: Postgres, Temporal on it, admin tools, the UI with the codec, the API, two workers, the sandbox', async () => {
     const services = await composeConfig(['--env-file', SANDBOX_ENV, '--profile', 'sandbox'], {});
@@ -83,10 +50,21 @@ describe('docker-compose.yml', () => {
       'sandbox',
       'temporal',
       'temporal-admin-tools',
+      'temporal-schema',
       'temporal-ui',
       'worker',
     ]);
-    for (const [name, service] of Object.entries(services)) {
+    // One-shot jobs are waited for with service_completed_successfully; everything else says it is healthy.
+    const longRunning = Object.entries(services).filter(([, service]) => service.restart !== 'no');
+    expect(longRunning.map(([name]) => name).sort()).toEqual([
+      'api',
+      'postgres',
+      'sandbox',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
+    for (const [name, service] of longRunning) {
       expect(service.healthcheck?.test, `${name} has a health check`).toBeDefined();
       expect(service.healthcheck!.test.length, `${name}'s health check runs something`).toBeGreaterThan(0);
     }
@@ -96,23 +74,6 @@ describe('docker-compose.yml', () => {
     expect(check('worker')).toContain(':9464/metrics');
     expect(check('sandbox')).toMatch(/:3100\/'/);
 
-    expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
-    expect(envOf(services.temporal!)).toMatchObject({
-      DB: 'postgres12',
-      POSTGRES_SEEDS: 'postgres',
-      POSTGRES_USER: 'smile',
-    });
-    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-
-    const admin = services['temporal-admin-tools']!;
-    expect(admin.image).toMatch(/^temporalio\/admin-tools:/);
-    expect(admin.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
-    expect(admin.entrypoint).toEqual(['sh', '/deploy/register-search-attributes.sh']);
-    expect(String(envOf(admin).SEARCH_ATTRIBUTES).split(' ')).toEqual(SEARCH_ATTRIBUTES.map(({ name }) => name));
-
-    const ui = services['temporal-ui']!;
-    expect(ui.image).toMatch(/^temporalio\/ui:/);
-    expect(envOf(ui).TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
     expect(envOf(services.api!).TEMPORAL_UI_PORT).toBe('8080'); // the UI's origin passes /codec's CORS
 
     expect(services.api!.build).toMatchObject({ context: ROOT.replace(/\/$/, ''), target: 'api' });
@@ -126,7 +87,15 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(services.sandbox!.profiles).toEqual(['sandbox']);
-    for (const name of ['postgres', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'api', 'worker']) {
+    for (const name of [
+      'postgres',
+      'temporal-schema',
+      'temporal',
+      'temporal-admin-tools',
+      'temporal-ui',
+      'api',
+      'worker',
+    ]) {
       expect(services[name]!.profiles, `${name} runs without a profile`).toBeUndefined();
     }
 
@@ -154,7 +123,15 @@ describe('docker-compose.yml', () => {
     const services = await composeConfig([], production);
     // docker-compose 1.29's `config` prints profiled services too; `up` without the profile starts these.
     const started = Object.keys(services).filter((name) => !services[name]!.profiles);
-    expect(started.sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker']);
+    expect(started.sort()).toEqual([
+      'api',
+      'postgres',
+      'temporal',
+      'temporal-admin-tools',
+      'temporal-schema',
+      'temporal-ui',
+      'worker',
+    ]);
     for (const name of ['api', 'worker']) {
       const config = loadConfig(envOf(services[name]!));
       expect(config).toMatchObject({
@@ -183,6 +160,7 @@ describe('docker-compose.yml', () => {
     });
     expect(envOf(services.postgres!).POSTGRES_PASSWORD).toBe(production.POSTGRES_PASSWORD);
     expect(envOf(services.temporal!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
+    expect(envOf(services['temporal-schema']!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
   });
 
   it.each(REQUIRED)('refuses to resolve without %s (no default for a secret)', async (name) => {
@@ -252,78 +230,5 @@ describe('Dockerfile', () => {
       expect(ignored).toContain(entry);
     for (const needed of ['migrations', 'scripts', 'workflows', 'package-lock.json'])
       expect(ignored).not.toContain(needed);
-  });
-});
-
-describe('deploy/temporal/register-search-attributes.sh', () => {
-  const SCRIPT = join(ROOT, 'deploy/temporal/register-search-attributes.sh');
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'search-attributes-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  /**
-   * A stand-in `temporal` CLI: `list` fails until the namespace is "ready" (after `notReadyFor`
-   * calls), then lists what was created; `create` records the name unless creation is broken.
-   */
-  async function fakeTemporal(
-    name: string,
-    { notReadyFor, createWorks }: { notReadyFor: number; createWorks: boolean },
-  ) {
-    const bin = join(dir, name);
-    const state = join(dir, `${name}.state`);
-    await writeFile(state, '');
-    await writeFile(join(dir, `${name}.calls`), '0');
-    await mkdir(bin, { recursive: true });
-    await writeFile(
-      join(bin, 'temporal'),
-      `#!/bin/sh
-echo "$*" >> "${state}.log"
-case "$3" in
-  list)
-    calls=$(($(cat "${dir}/${name}.calls") + 1)); echo $calls > "${dir}/${name}.calls"
-    [ $calls -le ${notReadyFor} ] && { echo "namespace default not found" >&2; exit 1; }
-    echo "Name Type"; echo "BuildIds KeywordList"; sed 's/$/ Keyword/' "${state}" ;;
-  create)
-    [ $(cat "${dir}/${name}.calls") -le ${notReadyFor} ] && { echo "namespace default not found" >&2; exit 1; }
-    ${createWorks ? '' : 'exit 1'}
-    while [ $# -gt 0 ]; do [ "$1" = "--name" ] && echo "$2" >> "${state}"; shift; done ;;
-esac
-`,
-    );
-    await chmod(join(bin, 'temporal'), 0o755);
-    return { bin, state };
-  }
-
-  const register = (bin: string, env: Record<string, string> = {}) =>
-    run('sh', [SCRIPT], { env: { PATH: `${bin}:${process.env.PATH ?? ''}`, DELAY_SECONDS: '0', ...env } });
-
-  it('waits for the namespace, creates each attribute of workflows/search-attributes.ts once, and checks the list', async () => {
-    const { bin, state } = await fakeTemporal('ok', { notReadyFor: 3, createWorks: true });
-    const { stdout } = await register(bin);
-    expect(stdout).toContain('search attributes registered on default at temporal:7233');
-    const created = (await readFile(state, 'utf8')).trim().split('\n');
-    expect(created).toEqual(SEARCH_ATTRIBUTES.map(({ name }) => name));
-    const log = await readFile(`${state}.log`, 'utf8');
-    expect(log).toContain('--address temporal:7233 --namespace default --name VerificationStatus --type Keyword');
-
-    // A second run finds them all and creates nothing.
-    await register(bin);
-    expect((await readFile(state, 'utf8')).trim().split('\n')).toEqual(created);
-  });
-
-  it('fails, naming what is missing, when the attributes cannot be created', async () => {
-    const { bin } = await fakeTemporal('broken', { notReadyFor: 0, createWorks: false });
-    const failure = await register(bin, { ATTEMPTS: '3' }).then(
-      () => undefined,
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain(
-      'still missing on default at temporal:7233 after 3 attempts: VerificationStatus ExternalUserId SmileUserId Decision',
-    );
   });
 });
