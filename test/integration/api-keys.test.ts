@@ -118,9 +118,7 @@ describe('logs', () => {
       await app.close();
       await temporal.connection.close().catch(() => {});
     }
-    const completed = lines
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((l) => l.msg === 'request');
+    const completed = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'request');
     expect(completed?.keyName).toBe('reader');
     expect(lines.join('')).not.toContain('reader-secret-123');
   });
