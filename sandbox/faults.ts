@@ -21,6 +21,8 @@ export const faultsSchema = z.strictObject({
   kycResultCode: z.enum(['1012', '1013', '1020', '1021', '1022', '1023']).optional(),
   /** Smile ID: never send job callbacks (job_status still answers). */
   dropKycCallbacks: z.boolean().default(false),
+  /** `POST /v1/tokens` answers 404 MISSING_RESOURCE: Smile cannot issue a token (POST /users still returns its first one). */
+  failTokenRefresh: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 
