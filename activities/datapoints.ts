@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Policy } from '../workflows/policy.js';
 import type { Decision } from '../workflows/types.js';
 import { evaluate, type KycInput } from './decide/evaluate.js';
+import { heartbeat, lastProgress } from './smile/context.js';
 import { DATA_RESOURCES, type DataResource, type SmileClient } from './smile/index.js';
 import { countDatapoints, loadDatapoints, upsertDatapoints, type DataRow } from './store/datapoints.js';
 import type { Sql } from './store/db.js';
@@ -39,13 +40,30 @@ function sectionItems(kind: DataResource, section: unknown): { items: Record<str
   return { items: items.filter(isObject).filter((item) => typeof item.id === 'string'), truncated };
 }
 
-export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<SmileClient, 'iterateData'> }) {
-  async function fetchKind(kind: DataResource, smileUserId: string, accountId?: string): Promise<DataRow[]> {
-    const rows: DataRow[] = [];
-    for await (const item of smile.iterateData(kind, { userId: smileUserId, ...(accountId ? { accountId } : {}) })) {
-      rows.push({ id: item.id, kind, accountId: item.accountId ?? accountId, raw: item });
+export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<SmileClient, 'dataPages'> }) {
+  /**
+   * Stores one kind page by page, heartbeating the next page's cursor: a retried
+   * attempt resumes from `from` instead of fetching everything again.
+   */
+  async function fetchKind(kind: DataResource, smileUserId: string, accountId?: string, from?: string | number) {
+    const filter = { userId: smileUserId, ...(accountId ? { accountId } : {}) };
+    for await (const page of smile.dataPages(kind, filter, from)) {
+      const rows: DataRow[] = page.items.map((item) => ({
+        id: item.id,
+        kind,
+        accountId: item.accountId ?? accountId,
+        raw: item,
+      }));
+      await upsertDatapoints(sql, smileUserId, rows);
+      if (page.nextCursor !== null && page.nextCursor !== undefined) heartbeat({ kind, cursor: page.nextCursor });
     }
-    return rows;
+  }
+
+  /** The kinds still to fetch, and the cursor to resume the first of them from. */
+  function remainingKinds(): { kinds: DataResource[]; from?: string | number } {
+    const progress = lastProgress();
+    const at = DATA_RESOURCES.findIndex((kind) => kind === progress?.kind);
+    return at < 0 ? { kinds: [...DATA_RESOURCES] } : { kinds: DATA_RESOURCES.slice(at), from: progress?.cursor };
   }
 
   async function countsOf(smileUserId: string): Promise<DatapointCounts> {
@@ -65,8 +83,11 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     smileUserId: string;
     accountId?: string;
   }): Promise<DatapointCounts> {
-    for (const kind of DATA_RESOURCES)
-      await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, accountId));
+    const { kinds, from } = remainingKinds();
+    for (const kind of kinds) {
+      await fetchKind(kind, smileUserId, accountId, kind === kinds[0] ? from : undefined);
+      heartbeat({ kind: DATA_RESOURCES[DATA_RESOURCES.indexOf(kind) + 1] ?? 'done' });
+    }
     return countsOf(smileUserId);
   }
 
@@ -84,10 +105,13 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
       if (!isObject(event.payload)) return fetchAndStoreDatapoints({ smileUserId, accountId });
       for (const kind of DATA_RESOURCES) {
         const { items, truncated } = sectionItems(kind, event.payload[PAYLOAD_KEY[kind]]);
-        const rows = truncated
-          ? await fetchKind(kind, smileUserId, accountId)
-          : items.map((item) => ({ id: item.id as string, kind, accountId, raw: item }));
-        await upsertDatapoints(sql, smileUserId, rows);
+        if (truncated) await fetchKind(kind, smileUserId, accountId);
+        else
+          await upsertDatapoints(
+            sql,
+            smileUserId,
+            items.map((item) => ({ id: item.id as string, kind, accountId, raw: item })),
+          );
       }
       return countsOf(smileUserId);
     },

@@ -68,7 +68,12 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.rateLimit());
-      await v1.register(verificationRoutes, { sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      await v1.register(verificationRoutes, {
+        sql,
+        client: temporal.client,
+        taskQueue: config.temporal.taskQueue,
+        defaultCallbackUrl: config.resultCallback.url,
+      });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
       await v1.register(widgetEventRoutes, { client: temporal.client });
       await v1.register(erasureRoutes, { sql });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
@@ -31,7 +31,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         summary: 'A valid link token, refreshed through Smile when it is about to expire',
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 200: linkSchema, ...problemResponses(401, 404, 409, 503) },
+        response: { 200: linkSchema, ...problemResponses(401, 404, 409, 502, 503) },
       },
     },
     async (request) => {
@@ -43,7 +43,10 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         );
         return { userToken: reply.userToken, expiresAt: reply.expiresAt };
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError')
+        // Smile could not issue a token (the refresh activity failed): the verification keeps running.
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure)
+          throw new HttpProblem(502, 'Bad gateway', 'Smile could not issue a link token; try again later.');
+        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
           throw await closedOrUnknown(sql, id);
         throw error;
       }
