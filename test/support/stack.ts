@@ -34,13 +34,17 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * The real thing, in-process: the sandbox on a random port, a worker on the
  * shared dev server, Postgres, and the API (called with `app.inject`).
  */
-export async function startStack(overrides: Record<string, string> = {}) {
+export async function startStack(
+  overrides: Record<string, string> = {},
+  { externalSandboxUrl }: { externalSandboxUrl?: string } = {},
+) {
   const sandbox = await buildSandbox({
     apiKey: 'sandbox-key',
     apiSecret: 'sandbox-secret',
     webhookRetryDelaysMs: [200, 400],
   });
-  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  // A sandbox in its own process (its clock undisturbed by this one's load) replaces the in-process one.
+  const sandboxUrl = externalSandboxUrl ?? (await sandbox.listen({ port: 0, host: '127.0.0.1' }));
   const apiPort = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const config = testConfig({
     PORT: String(apiPort),
