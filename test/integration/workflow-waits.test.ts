@@ -11,7 +11,7 @@ import {
   waitForStatus,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /** Bounded waits (SPEC §6): policies within bounds, connections confirmed by Smile, continued runs that resume. */
 let stack: Stack;
@@ -58,6 +58,29 @@ describe('a lost ACCOUNT_CONNECTED and a lost TASK_FINISHED, and no widget event
     const history = await handle(started.verificationId).fetchHistory();
     expect(activityTypes(history.events ?? [])).toContain('connectedAccounts');
     await saveHistory('connection-check', handle(started.verificationId));
+  });
+});
+
+describe('a disconnect before the data arrived', () => {
+  it('goes back to waiting for a connection; a reconnect → APPROVED', async () => {
+    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('reconnect'),
+      applicant: george,
+      policy: { connectTimeout: '5m', dataTimeout: '5m' },
+    });
+    const first = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_DATA');
+    const { account } = (first.body as { data: { account: { id: string } } }).data;
+    await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${account.id}`);
+    const waiting = await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_CONNECTION');
+    expect(waiting.status).toBe('AWAITING_CONNECTION');
+
+    await setFaults(stack, null);
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    await saveHistory('disconnect-reconnect', handle(started.verificationId));
   });
 });
 
