@@ -1,5 +1,6 @@
 // CommonJS on purpose: the SDK loads this file with require() by path, both in the
 // worker and the client, and bundles it into the workflow code.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path with require(), so CommonJS
 const { DefaultFailureConverter } = require('@temporalio/common');
 
 /**
