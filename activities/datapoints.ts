@@ -40,6 +40,9 @@ function sectionItems(kind: DataResource, section: unknown): { items: Record<str
   return { items: items.filter(isObject).filter((item) => typeof item.id === 'string'), truncated };
 }
 
+/** The progress of a fetch that has stored every kind. */
+const FETCHED = 'fetched';
+
 export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<SmileClient, 'dataPages'> }) {
   /**
    * Stores one kind page by page, heartbeating the next page's cursor: a retried
@@ -62,6 +65,7 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
   /** The kinds still to fetch, and the cursor to resume the first of them from. */
   function remainingKinds(): { kinds: DataResource[]; from?: string | number } {
     const progress = lastProgress();
+    if (progress?.kind === FETCHED) return { kinds: [] };
     const at = DATA_RESOURCES.findIndex((kind) => kind === progress?.kind);
     return at < 0 ? { kinds: [...DATA_RESOURCES] } : { kinds: DATA_RESOURCES.slice(at), from: progress?.cursor };
   }
@@ -86,7 +90,7 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     const { kinds, from } = remainingKinds();
     for (const kind of kinds) {
       await fetchKind(kind, smileUserId, accountId, kind === kinds[0] ? from : undefined);
-      heartbeat({ kind: DATA_RESOURCES[DATA_RESOURCES.indexOf(kind) + 1] ?? 'done' });
+      heartbeat({ kind: DATA_RESOURCES[DATA_RESOURCES.indexOf(kind) + 1] ?? FETCHED });
     }
     return countsOf(smileUserId);
   }

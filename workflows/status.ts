@@ -23,7 +23,7 @@ export interface Ctx {
   /** Smile events that arrived before the Smile user was known, applied once it is. */
   earlyEvents?: SmileEventRef[];
   /** Set by a KYC step that counts a callback only once job_status confirms it; the callback's code then waits here. */
-  kycCallback?: { awaited: true; resultCode?: string };
+  kycCallback?: { resultCode?: string };
   /** The run's one close: a second caller (a cancel landing during it) gets the same result. */
   closing?: Promise<StatusDocument>;
 }

@@ -18,7 +18,7 @@ export async function runKyc(ctx: Ctx): Promise<void> {
   // The job id is known before the job exists, so a callback in the same task as the submission is kept.
   const jobId = kycJobId(workflowInfo().firstExecutionRunId);
   state.kyc = { jobId, status: 'PENDING' };
-  ctx.kycCallback = { awaited: true };
+  ctx.kycCallback = {};
   await enter(ctx, 'kyc');
   await smile().submitKycJob.executeWithOptions({ summary: 'submit the KYC job' }, [
     { runId: workflowInfo().firstExecutionRunId, smileUserId: state.smileUserId!, jobType: input.policy.kyc.jobType },
