@@ -10,7 +10,7 @@ import {
   uniqueUser,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /**
  * Signal handlers only record (SPEC §6): a token refresh that fails never fails
@@ -21,13 +21,15 @@ import { auth, startStack, type Stack } from '../support/stack.js';
  */
 let stack: Stack;
 let held: string | undefined;
-const proxy = await delayingProxy((method, path) => (held && `${method} ${path}`.startsWith(held) ? 6_000 : 0));
+let holdMs = 6_000;
+const proxy = await delayingProxy((method, path) => (held && `${method} ${path}`.startsWith(held) ? holdMs : 0));
 beforeAll(async () => {
   stack = await startStack({ SMILE_API_URL: `${proxy.url}/v1`, SMILE_ID_URL: `${proxy.url}/smile-id/v1` });
   proxy.target = stack.sandboxUrl;
 });
 afterEach(async () => {
   held = undefined;
+  holdMs = 6_000;
   await setFaults(stack, null);
 });
 afterAll(async () => {
@@ -138,4 +140,24 @@ describe('messages that come early', () => {
     const doc = await waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
   });
+});
+
+describe('creating the Smile user', () => {
+  it('happens once, even when Smile answered after the client gave up and the activity was retried', async () => {
+    const users = async () =>
+      ((await smileSandboxRequest(stack.sandboxUrl, 'GET', '/v1/users?size=150')) as { items: unknown[] }).items.length;
+    const before = await users();
+    // Longer than the client's 10 s timeout: the first attempt fails, Smile has made the user all the same.
+    held = 'POST /v1/users';
+    holdMs = 10_500;
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('create-once'),
+      policy: { connectTimeout: '5m' },
+    });
+    expect(await users()).toBe(before + 1);
+    const { events } = await handle(started.verificationId).fetchHistory();
+    const attempts = events?.find((event) => event.activityTaskStartedEventAttributes)
+      ?.activityTaskStartedEventAttributes?.attempt;
+    expect(attempts).toBeGreaterThan(1);
+  }, 90_000);
 });
