@@ -22,7 +22,12 @@ import { auth, smileSandboxRequest, startStack, type Stack } from '../support/st
 let stack: Stack;
 let held: string | undefined;
 let holdMs = 6_000;
-const proxy = await delayingProxy((method, path) => (held && `${method} ${path}`.startsWith(held) ? holdMs : 0));
+let holdOnce = false;
+const proxy = await delayingProxy((method, path) => {
+  if (!held || !`${method} ${path}`.startsWith(held)) return 0;
+  if (holdOnce) held = undefined;
+  return holdMs;
+});
 beforeAll(async () => {
   stack = await startStack({ SMILE_API_URL: `${proxy.url}/v1`, SMILE_ID_URL: `${proxy.url}/smile-id/v1` });
   proxy.target = stack.sandboxUrl;
@@ -30,6 +35,7 @@ beforeAll(async () => {
 afterEach(async () => {
   held = undefined;
   holdMs = 6_000;
+  holdOnce = false;
   await setFaults(stack, null);
 });
 afterAll(async () => {
@@ -150,6 +156,7 @@ describe('creating the Smile user', () => {
     // Longer than the client's 10 s timeout: the first attempt fails, Smile has made the user all the same.
     held = 'POST /v1/users';
     holdMs = 10_500;
+    holdOnce = true;
     const started = await startVerification(stack, {
       externalUserId: uniqueUser('create-once'),
       policy: { connectTimeout: '5m' },
