@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createEvaluationActivities } from './evaluation.js';
+import { heartbeat, lastProgress } from './smile/context.js';
 import { DATA_RESOURCES, type DataResource, type SmileClient } from './smile/index.js';
 import type { SmileDataItem } from './smile/schemas.js';
 import { countDatapoints, upsertDatapoints, type DataRow } from './store/datapoints.js';
@@ -43,13 +44,39 @@ function sectionItems(kind: DataResource, section: unknown): { items: Record<str
   return { items: items.filter(isObject).filter((item) => typeof item.id === 'string'), truncated };
 }
 
-export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<SmileClient, 'iterateData'> }) {
-  async function fetchKind(kind: DataResource, smileUserId: string, accountId?: string): Promise<DataRow[]> {
-    const rows: DataRow[] = [];
-    for await (const item of smile.iterateData(kind, { userId: smileUserId, ...(accountId ? { accountId } : {}) })) {
-      rows.push({ id: item.id, kind, accountId: sourceOf(item) ?? accountId, raw: item });
+/** The progress of a fetch that has stored every kind of every account. */
+const FETCHED = 'fetched';
+
+/** Where a fetch is: the account (by position), the kind, and the next page's cursor. */
+interface Progress {
+  source?: number;
+  kind: DataResource | typeof FETCHED;
+  cursor?: string | number;
+}
+
+export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<SmileClient, 'dataPages'> }) {
+  /**
+   * Stores one kind of one account page by page, heartbeating the next page's
+   * cursor: a retried attempt resumes from `from` instead of fetching everything again.
+   */
+  async function fetchKind(
+    kind: DataResource,
+    smileUserId: string,
+    accountId: string | undefined,
+    { from, source = 0 }: { from?: string | number; source?: number } = {},
+  ) {
+    const filter = { userId: smileUserId, ...(accountId ? { accountId } : {}) };
+    for await (const page of smile.dataPages(kind, filter, from)) {
+      const rows: DataRow[] = page.items.map((item) => ({
+        id: item.id,
+        kind,
+        accountId: sourceOf(item) ?? accountId,
+        raw: item,
+      }));
+      await upsertDatapoints(sql, smileUserId, rows);
+      if (page.nextCursor !== null && page.nextCursor !== undefined)
+        heartbeat({ source, kind, cursor: page.nextCursor } satisfies Progress);
     }
-    return rows;
   }
 
   async function countsOf(smileUserId: string, accountIds?: string[]): Promise<DatapointCounts> {
@@ -76,10 +103,25 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     accountId?: string;
     accountIds?: string[];
   }): Promise<DatapointCounts> {
-    for (const source of accountIds ?? [accountId]) {
-      for (const kind of DATA_RESOURCES)
-        await upsertDatapoints(sql, smileUserId, await fetchKind(kind, smileUserId, source));
+    const sources = accountIds ?? [accountId];
+    const progress = lastProgress() as Progress | undefined;
+    if (progress?.kind === FETCHED) return countsOf(smileUserId, accountIds);
+    for (let source = progress?.source ?? 0; source < sources.length; source++) {
+      const resumeHere = source === (progress?.source ?? 0) && progress !== undefined;
+      const start = resumeHere ? Math.max(0, DATA_RESOURCES.indexOf(progress.kind as DataResource)) : 0;
+      for (let k = start; k < DATA_RESOURCES.length; k++) {
+        const kind = DATA_RESOURCES[k]!;
+        await fetchKind(kind, smileUserId, sources[source], {
+          source,
+          from: resumeHere && k === start ? progress.cursor : undefined,
+        });
+        const next = DATA_RESOURCES[k + 1];
+        heartbeat(
+          (next ? { source, kind: next } : { source: source + 1, kind: DATA_RESOURCES[0]! }) satisfies Progress,
+        );
+      }
     }
+    heartbeat({ kind: FETCHED } satisfies Progress);
     return countsOf(smileUserId, accountIds);
   }
 
@@ -107,10 +149,13 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
       }
       for (const kind of DATA_RESOURCES) {
         const { items, truncated } = sectionItems(kind, event.payload[PAYLOAD_KEY[kind]]);
-        const rows = truncated
-          ? await fetchKind(kind, smileUserId, accountId)
-          : items.map((item) => ({ id: item.id as string, kind, accountId, raw: item }));
-        await upsertDatapoints(sql, smileUserId, rows);
+        if (truncated) await fetchKind(kind, smileUserId, accountId);
+        else
+          await upsertDatapoints(
+            sql,
+            smileUserId,
+            items.map((item) => ({ id: item.id as string, kind, accountId, raw: item })),
+          );
       }
       return countsOf(smileUserId, accountIds);
     },

@@ -1,6 +1,7 @@
 import type { StatusDocument } from '../workflows/types.js';
 import type { Sql } from './store/db.js';
 import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
+import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
@@ -9,7 +10,7 @@ import { createTokenActivities } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateData'>;
+  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'dataPages'>;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };
 }
@@ -17,9 +18,10 @@ export interface ActivityDeps {
 /**
  * Every activity, wired to its dependencies. Workflows import only the type
  * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
+ * A database error that a retry would meet again fails at once (`DatabaseRejected`).
  */
 export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
-  return {
+  return failDeterministicDatabaseErrors({
     ...createTokenActivities({ sql, smile }),
     ...createKycActivities(kyc),
     ...createDataActivities({ sql, smile }),
@@ -32,7 +34,19 @@ export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
     async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {
       await recordCallbackOutcome(sql, input);
     },
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The activities that call the Smile API or the KYC provider: the worker runs them on the Smile task queue. */
+export const SMILE_ACTIVITIES = [
+  'issueLinkToken',
+  'refreshLinkToken',
+  'connectedAccounts',
+  'fetchAndStoreDatapoints',
+  'storeTaskPayload',
+  'submitKycJob',
+  'getKycJobStatus',
+  'kycJobResult',
+] as const satisfies readonly (keyof Activities)[];

@@ -2,18 +2,39 @@ import type { LinkToken } from '../workflows/types.js';
 import type { SmileClient } from './smile/index.js';
 import type { SmileToken } from './smile/schemas.js';
 import type { Sql } from './store/db.js';
+import { recordSmileUserIntent, type SmileUserIntent } from './store/intents.js';
 import { findSmileUser, saveSmileUser } from './store/users.js';
 
 /** The part of the Smile client these activities need. */
-export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts'>;
+export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers'>;
 
+/** The externalMetadata key that names the intent a Smile user was created for. */
+export const INTENT_METADATA_KEY = 'smileVerifyIntent';
+
+const DAY_MS = 86_400_000;
 const toLink = (token: SmileToken): LinkToken => ({ userToken: token.accessToken, expiresAt: token.expiresAt });
 
 export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUsersApi }) {
+  /**
+   * The Smile user an earlier attempt created for this intent, if any: POST /users
+   * has no idempotency key, and that attempt may have timed out after Smile answered
+   * or stopped before it saved the user. Smile's date filter is by day, so the
+   * search starts the day before the intent.
+   */
+  async function userOfIntent(intent: SmileUserIntent): Promise<string | undefined> {
+    if (intent.fresh) return undefined;
+    const startDate = new Date(intent.createdAt.getTime() - DAY_MS).toISOString().slice(0, 10);
+    for await (const user of smile.iterateUsers({ startDate })) {
+      if (user.externalMetadata?.[INTENT_METADATA_KEY] === intent.key) return user.id;
+    }
+    return undefined;
+  }
+
   return {
     /**
      * A returning user keeps their Smile user and gets a fresh token; a new one
-     * gets a Smile user. If a retry races another run, the first stored link wins.
+     * gets a Smile user, created once even when this activity is retried. If a
+     * retry races another run, the first stored link wins.
      */
     async issueLinkToken({
       externalUserId,
@@ -23,7 +44,13 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
       const known = await findSmileUser(sql, externalUserId);
       if (known) return { smileUserId: known, link: toLink(await smile.createToken(known)) };
 
-      const created = await smile.createUser({ externalUserId });
+      const intent = await recordSmileUserIntent(sql, externalUserId);
+      const made = await userOfIntent(intent);
+      if (made) {
+        const smileUserId = await saveSmileUser(sql, externalUserId, made);
+        return { smileUserId, link: toLink(await smile.createToken(smileUserId)) };
+      }
+      const created = await smile.createUser({ [INTENT_METADATA_KEY]: intent.key });
       const smileUserId = await saveSmileUser(sql, externalUserId, created.user.id);
       const token = smileUserId === created.user.id ? created.token : await smile.createToken(smileUserId);
       return { smileUserId, link: toLink(token) };
@@ -34,8 +61,8 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
     },
 
     /**
-     * The user's connected accounts, asked of Smile: confirms a widget's
-     * onAccountConnected when the ACCOUNT_CONNECTED webhook is late or was lost.
+     * The user's connected accounts, asked of Smile: confirms a connection whose
+     * ACCOUNT_CONNECTED webhook is late or was lost.
      */
     async connectedAccounts({
       smileUserId,

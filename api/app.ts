@@ -86,6 +86,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
         taskQueue: config.temporal.taskQueue,
         kycConfigured: config.smileId.enabled,
         allowPrivateCallbacks: config.resultCallback.allowPrivateNetworks,
+        defaultCallbackUrl: config.resultCallback.url,
       });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
       await v1.register(widgetEventRoutes, { sql, client: temporal.client });

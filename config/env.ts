@@ -109,7 +109,7 @@ export const envSchema = z.object({
   SMILE_API_KEY: z.string().min(1).default('sandbox-key'),
   SMILE_API_SECRET: z.string().min(1).default('sandbox-secret'),
   SMILE_WEBHOOK_SECRET: z.string().min(1).default('sandbox-webhook-secret'),
-  /** Requests per second each worker process allows itself against the Smile API (Smile's limit is 20). */
+  /** Smile API requests per second for the whole deployment, shared by every worker (Smile's limit is 20). */
   SMILE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
   /** Addresses or CIDRs (`18.142.61.230`, `10.0.0.0/8`, `2001:db8::/32`) that may deliver Smile webhooks. */
   SMILE_WEBHOOK_ALLOWED_IPS: list

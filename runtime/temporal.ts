@@ -1,14 +1,25 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/index.js';
 import { createEncryptionCodec } from './codec.js';
 
-/** Every payload in history is AES-256-GCM ciphertext: the same converter on client and worker. */
+/** Encodes failure messages and stack traces as a payload; the workflow bundle includes it too. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/**
+ * Every payload in history is AES-256-GCM ciphertext, and so are failure
+ * messages and stack traces (`encodeCommonAttributes`): the same converter on
+ * client and worker.
+ */
 export function dataConverterOf(config: Pick<Config, 'payloadEncryptionKey'>): DataConverter {
   const { key, retired } = config.payloadEncryptionKey;
-  return { payloadCodecs: [createEncryptionCodec([key, ...retired].map((k) => Buffer.from(k, 'base64')))] };
+  return {
+    payloadCodecs: [createEncryptionCodec([key, ...retired].map((k) => Buffer.from(k, 'base64')))],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }
 
 /**

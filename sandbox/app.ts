@@ -99,6 +99,9 @@ export async function buildSandbox(options: SandboxOptions) {
         if (!basicAuthMatches(request.headers.authorization, credentials)) {
           return fail(reply, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
         }
+        // What Smile's rate limiter would count (GET /sandbox/v1/requests).
+        state.requests.push({ at: Date.now(), method: request.method, path: request.url.split('?')[0]! });
+        if (state.requests.length > 10_000) state.requests.shift();
       });
       v1.setNotFoundHandler((_request, reply) => fail(reply, 'MISSING_RESOURCE', 'Resource not found'));
       await v1.register(userRoutes, { state, dispatcher });

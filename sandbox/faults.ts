@@ -23,6 +23,8 @@ export const faultsSchema = z.strictObject({
   dropKycCallbacks: z.boolean().default(false),
   /** A connection's sync fails: its TASK_FINISHED has `status: FAILED` and the account holds no data. */
   failSyncs: z.boolean().default(false),
+  /** `POST /v1/tokens` answers 404 MISSING_RESOURCE: Smile cannot issue a token (POST /users still returns its first one). */
+  failTokenRefresh: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

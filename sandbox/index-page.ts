@@ -45,9 +45,13 @@ export function indexPage(o: {
     [
       'POST / DELETE',
       '/sandbox/v1/faults',
-      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?, failSyncs?} / reset',
+      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?, failSyncs?, failTokenRefresh?} / reset',
     ],
-    ['GET', '/sandbox/v1/events?userId=, /sandbox/v1/deliveries', 'what was emitted, and each delivery attempt'],
+    [
+      'GET',
+      '/sandbox/v1/events?userId=, /sandbox/v1/deliveries, /sandbox/v1/requests',
+      'what was emitted, each delivery attempt, and when each Smile API request arrived',
+    ],
     ['GET', '/wink, /wink/smile.v2.js', 'the widget, and the SDK defining <code>SmileLinkModal</code>'],
     [
       'POST',

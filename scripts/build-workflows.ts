@@ -6,10 +6,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../runtime/temporal.js';
 import { WORKFLOWS_PATH } from '../worker/create.js';
 
+/** The production bundle's code: the workflows and the failure converter the worker is configured with. */
+export async function bundleWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
+  return code;
+}
+
 export async function buildWorkflowBundle(outFile: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const code = await bundleWorkflows();
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, code);
   return outFile;

@@ -1,10 +1,11 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/index.js';
-import { createSmileClient } from '../activities/smile/index.js';
 import { openDatabase } from '../runtime/database.js';
 import { createLogger } from '../runtime/logger.js';
 import { connectionOptionsOf } from '../runtime/temporal.js';
 import { createWorker } from './create.js';
+import { createWorkerSmileClient } from './smile.js';
+import { smileTaskQueue } from '../workflows/task-queues.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config, 'worker');
@@ -21,8 +22,7 @@ const sql = await openDatabase(config, log, 'smile-verify-worker').catch((error:
   process.exit(1);
 });
 const connection = await connectToTemporal();
-const { apiUrl, apiKey, apiSecret, requestsPerSecond } = config.smile;
-const smile = createSmileClient({ baseUrl: apiUrl, apiKey, apiSecret, requestsPerSecond });
+const smile = createWorkerSmileClient(config, sql);
 const worker = await createWorker({
   config,
   sql,
@@ -38,7 +38,9 @@ log.info(
     : 'workflows bundled from source (run `npm run build:workflows` for production)',
 );
 if (metrics) log.info(`worker metrics on http://${metrics.host}:${metrics.port}/metrics`);
-log.info(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+log.info(
+  `worker polling task queues "${config.temporal.taskQueue}" and "${smileTaskQueue(config.temporal.taskQueue)}" on ${config.temporal.address}`,
+);
 // worker.run() resolves after SIGINT/SIGTERM once in-flight tasks drain: polling stops at
 // once, running activities get shutdownGraceTime to finish, then they are cancelled.
 await worker.run();

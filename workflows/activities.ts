@@ -1,5 +1,6 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { smileTaskQueue } from './task-queues.js';
 
 /**
  * Activity proxies, one per kind of side effect, each with the retry policy
@@ -14,8 +15,10 @@ type SmileActivities = Pick<
   | 'refreshLinkToken'
   | 'connectedAccounts'
   | 'fetchAndStoreDatapoints'
+  | 'storeTaskPayload'
   | 'submitKycJob'
   | 'getKycJobStatus'
+  | 'kycJobResult'
 >;
 type StoreActivities = Pick<
   Activities,
@@ -23,15 +26,50 @@ type StoreActivities = Pick<
 >;
 type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 
-/** Smile and the KYC provider: retry transient errors for about ten minutes, then give up. */
-export const smile = proxyActivities<SmileActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 },
-});
+const SMILE_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 };
+const onSmileQueue = () => ({ taskQueue: smileTaskQueue(workflowInfo().taskQueue) });
 
-/** Postgres: a restart or a failover is worth waiting for. */
+/**
+ * Smile and the KYC provider, one request an attempt, on the Smile task queue
+ * (rate-limited for every worker together): retry transient errors for about
+ * ten minutes, then give up.
+ */
+export const smile = (): ReturnType<typeof proxyActivities<SmileActivities>> =>
+  proxyActivities<SmileActivities>({
+    ...onSmileQueue(),
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '15m',
+    retry: SMILE_RETRY,
+  });
+
+/**
+ * Fetches that page through the Smile API: each page heartbeats its cursor, and
+ * a retried attempt resumes from it; no fetch runs longer than 30 minutes in all.
+ */
+export const smilePages = (): ReturnType<
+  typeof proxyActivities<Pick<SmileActivities, 'fetchAndStoreDatapoints' | 'storeTaskPayload'>>
+> =>
+  proxyActivities<Pick<SmileActivities, 'fetchAndStoreDatapoints' | 'storeTaskPayload'>>({
+    ...onSmileQueue(),
+    startToCloseTimeout: '5m',
+    heartbeatTimeout: '1m',
+    scheduleToCloseTimeout: '30m',
+    retry: SMILE_RETRY,
+  });
+
+/** Asking Smile whether an account connected: a hint, so a few quick attempts, then the wait goes on. */
+export const smileCheck = (): ReturnType<typeof proxyActivities<Pick<Activities, 'connectedAccounts'>>> =>
+  proxyActivities<Pick<Activities, 'connectedAccounts'>>({
+    ...onSmileQueue(),
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '2m',
+    retry: { ...SMILE_RETRY, maximumAttempts: 3 },
+  });
+
+/** Postgres: a restart or a failover is worth waiting for, up to an hour. */
 const STORE_OPTIONS = {
   startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
 const remoteStore = proxyActivities<StoreActivities>(STORE_OPTIONS);

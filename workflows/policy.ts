@@ -1,23 +1,42 @@
 import { z } from 'zod';
+import { durationMs } from './duration.js';
 import { DATAPOINTS } from './types.js';
 
 export { durationMs } from './duration.js';
 
-/** Durations are strings such as `30s`, `10m`, `72h` or `2d` (SPEC §6). */
-const durationSchema = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 10m, 72h or 2d');
+const DURATION = /^\d+(ms|s|m|h|d)$/;
+
+/**
+ * A duration string such as `30s`, `10m`, `72h` or `2d`, within SPEC §6's bounds:
+ * a policy can neither spin a run (`0s`) nor outgrow Temporal's history limits (`999d`).
+ */
+function durationSchema(min: string, max: string) {
+  return z
+    .string()
+    .regex(DURATION, 'must be a duration such as 30s, 10m, 72h or 2d')
+    .refine((value) => !DURATION.test(value) || durationMs(value) >= durationMs(min), `must be at least ${min}`)
+    .refine((value) => !DURATION.test(value) || durationMs(value) <= durationMs(max), `must be at most ${max}`);
+}
 
 const contributionMonthsSchema = z
   .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })
   .refine((value) => value.required <= value.window, 'required must not exceed window');
 
+const KYC_DEFAULTS = { enabled: false, jobType: 5, callbackTimeout: '10m', maxWait: '24h' } as const;
+
+/** KYC waits `callbackTimeout` for the signed callback, and `maxWait` in all (so maxWait ≥ callbackTimeout). */
 const kycSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    jobType: z.number().int().min(1).default(5),
-    callbackTimeout: durationSchema.default('2m'),
-    maxWait: durationSchema.default('30m'),
+    enabled: z.boolean().default(KYC_DEFAULTS.enabled),
+    jobType: z.number().int().min(1).default(KYC_DEFAULTS.jobType),
+    callbackTimeout: durationSchema('1s', '24h').default(KYC_DEFAULTS.callbackTimeout),
+    maxWait: durationSchema('1s', '7d').default(KYC_DEFAULTS.maxWait),
   })
-  .strict();
+  .strict()
+  .refine((kyc) => !DURATION.test(kyc.maxWait) || durationMs(kyc.maxWait) >= durationMs(kyc.callbackTimeout), {
+    message: 'must be at least callbackTimeout',
+    path: ['maxWait'],
+  });
 
 /** The verification policy with its defaults; every field is optional per request. */
 export const policySchema = z
@@ -31,12 +50,14 @@ export const policySchema = z
     minMonthlyIncome: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().nonnegative()).optional(),
     /** How many full months (not the current one) the monthly income is averaged over. */
     incomeMonths: z.number().int().min(1).max(24).default(3),
-    connectTimeout: durationSchema.default('72h'),
-    dataTimeout: durationSchema.default('30m'),
-    tokenRefreshMargin: durationSchema.default('10m'),
+    connectTimeout: durationSchema('1s', '30d').default('72h'),
+    dataTimeout: durationSchema('1s', '7d').default('30m'),
+    /** How often a run waiting for a connection asks Smile for the user's connected accounts. */
+    connectionCheckInterval: durationSchema('5s', '24h').default('15m'),
+    tokenRefreshMargin: durationSchema('0s', '4h').default('10m'),
     maxConnectAttempts: z.number().int().min(1).max(20).default(3),
     eraseOnDisconnect: z.boolean().default(false),
-    kyc: kycSchema.default({ enabled: false, jobType: 5, callbackTimeout: '2m', maxWait: '30m' }),
+    kyc: kycSchema.default(KYC_DEFAULTS),
   })
   .strict();
 

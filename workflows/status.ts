@@ -3,6 +3,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { shortHistories, store } from './activities.js';
 import { VerificationStatusKey } from './search-attributes.js';
 import { statusDocument, type State } from './state.js';
+import type { SmileEventRef } from './messages.js';
 import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
 
 /** What every step works on: the run's input and state, and what the steps share within one run. */
@@ -15,6 +16,16 @@ export interface Ctx {
   pendingAttributes?: SearchAttributeUpdatePair[];
   /** The widget said an account connected and no webhook has yet: ask Smile (not carried across continue-as-new). */
   confirmConnection?: boolean;
+  /** onTokenExpired arrived: the main flow refreshes the token, at most once a minute. */
+  refreshRequested?: boolean;
+  /** When the main flow last refreshed for onTokenExpired (workflow time, epoch ms). */
+  lastRequestedRefreshAt?: number;
+  /** Smile events that arrived before the Smile user was known, applied once it is. */
+  earlyEvents?: SmileEventRef[];
+  /** Set by a KYC step that counts a callback only once job_status confirms it; the callback's code then waits here. */
+  kycCallback?: { resultCode?: string };
+  /** The run's one close: a second caller (a cancel landing during it) gets the same result. */
+  closing?: Promise<StatusDocument>;
 }
 
 /** A search attribute for the next status change (short histories), or at once (runs without them). */
@@ -26,7 +37,7 @@ export function upsertWithNextStatus(ctx: Ctx, pair: SearchAttributeUpdatePair):
 export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
 
 /** The operator's view in the Temporal UI: status, step and accounts, no personal data. */
-export function showDetails({ state }: Ctx): void {
+export function showDetails({ state, input }: Ctx): void {
   const accounts = state.accounts
     .map((a) => `${a.providerId} ${a.status}${a.errorCode ? ` (${a.errorCode})` : ''}`)
     .join(', ');
@@ -34,8 +45,12 @@ export function showDetails({ state }: Ctx): void {
     .map(([name, value]) => `${name} ${value}`)
     .join(', ');
   const widget = state.widgetHint ? `\n\nlast widget callback: ${state.widgetHint}` : '';
+  // Continue-as-new cannot carry the static summary (SDK 1.24): a continued run says whose verification it is here.
+  const continued = workflowInfo().continuedFromExecutionRunId
+    ? `Verification of ${input.externalUserId}, continued as new\n\n`
+    : '';
   setCurrentDetails(
-    `**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`,
+    `${continued}**${state.status}** at step \`${state.stage}\`\n\naccounts: ${accounts || 'none'}\n\ndata: ${datapoints}${widget}`,
   );
 }
 

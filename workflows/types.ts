@@ -53,6 +53,11 @@ export interface VerificationInput {
   requestId: string;
   policy: Policy;
   callbackUrl?: string;
+  /**
+   * Whether a result callback URL applies (the request's, else RESULT_CALLBACK_URL):
+   * false starts no callback child (SPEC §7). Runs started without the field start it.
+   */
+  callbackConfigured?: boolean;
   partnerParams?: PartnerParams;
 }
 

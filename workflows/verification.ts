@@ -16,12 +16,17 @@ import {
   type LinkTokenReply,
 } from './messages.js';
 import { documentOf, showDetails, type Ctx } from './status.js';
-import { awaitConnection, awaitSync, issueToken, refreshToken } from './steps/connect.js';
-import { close, collectData, decide, runKyc } from './steps/evaluate.js';
+import { sideEffectsInMainFlow } from './patches.js';
+import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
+import { close, collectData, decide } from './steps/evaluate.js';
+import { runKyc } from './steps/kyc.js';
+import { refreshToken } from './steps/token.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
-import { runScopedDecisions } from './decision-scope.js';
+import { runScopedDecisions } from './patches.js';
 import { firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
+
+const EARLY_EVENTS_LIMIT = 100;
 
 /**
  * One user's verification (SPEC §6): issue a token, wait for a connected
@@ -33,10 +38,11 @@ export async function verificationWorkflow(input: VerificationInput, carried?: S
   registerHandlers(ctx);
   try {
     if (!carried) await issueToken(ctx);
-    return await run(ctx);
+    return await run(ctx, carried?.stage === 'awaitSync' && sideEffectsInMainFlow());
   } catch (error) {
-    // Cleanup must run even though the workflow is being cancelled.
-    if (isCancellation(error)) return CancellationScope.nonCancellable(() => close(ctx, 'CANCELLED'));
+    // Cleanup must run even though the workflow is being cancelled; a run that has decided closes COMPLETED.
+    if (isCancellation(error))
+      return CancellationScope.nonCancellable(() => close(ctx, ctx.state.decision ? 'COMPLETED' : 'CANCELLED'));
     const failure = providerFailure(error);
     if (failure) {
       ctx.state.failure = failure;
@@ -46,9 +52,10 @@ export async function verificationWorkflow(input: VerificationInput, carried?: S
   }
 }
 
-async function run(ctx: Ctx): Promise<StatusDocument> {
-  for (;;) {
-    const connection = await awaitConnection(ctx);
+/** `resumeSync`: a run continued as new while waiting for data goes on waiting for data. */
+async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
+  for (let resume = resumeSync; ; resume = false) {
+    const connection = resume ? 'connected' : await awaitConnection(ctx);
     if (connection === 'expired') return close(ctx, 'EXPIRED');
     if (connection === 'failed') {
       ctx.state.failure = {
@@ -93,20 +100,30 @@ function registerHandlers(ctx: Ctx): void {
     },
   );
 
+  // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
   setHandler(smileEventSignal, (event) => {
+    // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
+    if (!state.smileUserId && sideEffectsInMainFlow()) {
+      if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
+      return;
+    }
     if (applySmileEvent(state, event, runScopedDecisions())) showDetails(ctx);
   });
 
-  // Widget callbacks are hints from a browser: they may refresh the token, never decide.
-  setHandler(widgetEventSignal, async (event) => {
+  // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
+  setHandler(widgetEventSignal, (event) => {
     applyWidgetEvent(state, event);
     if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
-    if (event.callback === 'onTokenExpired') await refreshToken(ctx, true);
+    if (event.callback !== 'onTokenExpired') return;
+    if (sideEffectsInMainFlow()) ctx.refreshRequested = true;
+    else return refreshToken(ctx, true); // runs recorded before the main flow refreshed
   });
 
   setHandler(kycResultSignal, (result) => {
     if (!state.kyc || result.jobId !== state.kyc.jobId || !firstSighting(state, result.eventId)) return;
+    // Recorded for the KYC step to confirm with job_status; runs without that step take the callback's word.
+    if (ctx.kycCallback) return void (ctx.kycCallback.resultCode = result.resultCode);
     const status = kycStatusOf(result.resultCode);
     if (status) state.kyc = { ...state.kyc, status, resultCode: result.resultCode };
   });

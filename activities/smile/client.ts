@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
-import { createLimiter } from './limiter.js';
+import { createLimiter, type Limiter } from './limiter.js';
 import {
   accountSchema,
   createUserDataSchema,
@@ -20,8 +20,20 @@ export interface SmileClientOptions {
   apiKey: string;
   apiSecret: string;
   timeoutMs?: number;
+  /** The in-process limit when no shared `limiter` is given. */
   requestsPerSecond?: number;
+  /** Waits for each request's turn; workers pass the limiter they share (`createSharedLimiter`). */
+  limiter?: Limiter;
+  /** The calling activity's cancellation and deadline, read at each request (`activityCallContext`). */
+  context?: () => CallContext;
   fetch?: typeof globalThis.fetch;
+}
+
+export interface CallContext {
+  /** Aborts the request: the activity was cancelled or timed out. */
+  signal?: AbortSignal;
+  /** Epoch ms after which a request may not start: the attempt would time out first. */
+  deadline?: number;
 }
 
 export const DATA_RESOURCES = ['identities', 'employments', 'contributions', 'incomes', 'eincomes'] as const;
@@ -47,13 +59,19 @@ export function createSmileClient({
   apiSecret,
   timeoutMs = 10_000,
   requestsPerSecond = 20,
+  limiter,
+  context = () => ({}),
   fetch = globalThis.fetch,
 }: SmileClientOptions) {
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
-  const takeSlot = createLimiter(requestsPerSecond);
+  const takeSlot = limiter ?? createLimiter(requestsPerSecond);
 
   async function call<T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> {
-    await takeSlot();
+    const { signal, deadline } = context();
+    // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
+    await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs);
+    signal?.throwIfAborted();
+    const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(baseUrl.replace(/\/$/, '') + path, {
@@ -64,9 +82,10 @@ export function createSmileClient({
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw networkFailure(error);
     }
     const json: unknown = await response.json().catch(() => undefined);
@@ -89,26 +108,35 @@ export function createSmileClient({
     return search.size ? `?${search}` : '';
   };
 
-  async function listData(
-    resource: DataResource,
-    filter: DataFilter & { size?: number; cursor?: string | number },
-  ): Promise<Page<SmileDataItem>> {
-    const { userId, accountId, startMonth, endMonth, size = MAX_PAGE_SIZE, cursor } = filter;
-    return call(
-      'GET',
-      `/${resource}${query({ userId, accountId, startMonth, endMonth, size, cursor })}`,
-      pageSchema(dataItemSchema),
-    );
-  }
+  type Cursor = string | number;
+  const dataPath = (resource: DataResource, filter: DataFilter & { size?: number }, cursor?: Cursor) => {
+    const { userId, accountId, startMonth, endMonth, size = MAX_PAGE_SIZE } = filter;
+    return `/${resource}${query({ userId, accountId, startMonth, endMonth, size, cursor })}`;
+  };
 
-  /** Every item of a resource, page after page, following `nextCursor` until Smile gives none. */
-  async function* iterateData(resource: DataResource, filter: DataFilter): AsyncGenerator<SmileDataItem> {
-    let cursor: string | number | undefined;
+  /** Page after page from `from`, following `nextCursor` until Smile gives none. */
+  async function* pages<T extends z.ZodType>(path: (cursor?: Cursor) => string, item: T, from?: Cursor) {
+    let cursor = from;
     do {
-      const page = await listData(resource, { ...filter, cursor });
-      yield* page.items;
+      const page: Page<z.infer<T>> = await call('GET', path(cursor), pageSchema(item));
+      yield page;
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined && cursor !== '');
+  }
+
+  /** The pages of a resource, from a cursor (an activity resumes where its last attempt got to). */
+  const dataPages = (resource: DataResource, filter: DataFilter, from?: Cursor): AsyncGenerator<Page<SmileDataItem>> =>
+    pages((cursor) => dataPath(resource, filter, cursor), dataItemSchema, from);
+
+  /** Every item of a resource. */
+  async function* iterateData(resource: DataResource, filter: DataFilter): AsyncGenerator<SmileDataItem> {
+    for await (const page of dataPages(resource, filter)) yield* page.items;
+  }
+
+  /** Every user created on or after `startDate` (YYYY-MM-DD). */
+  async function* iterateUsers({ startDate }: { startDate: string }): AsyncGenerator<z.infer<typeof userSchema>> {
+    const path = (cursor?: Cursor) => `/users${query({ startDate, size: MAX_PAGE_SIZE, cursor })}`;
+    for await (const page of pages(path, userSchema)) yield* page.items;
   }
 
   return {
@@ -116,9 +144,12 @@ export function createSmileClient({
       call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),
     getUser: (id: string) => call('GET', `/users/${encodeURIComponent(id)}`, userSchema),
+    iterateUsers,
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
-    listData,
+    listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>
+      call('GET', dataPath(resource, filter, filter.cursor), pageSchema(dataItemSchema)),
+    dataPages,
     iterateData,
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
@@ -33,7 +33,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
         summary: 'A valid link token, refreshed through Smile when it is about to expire',
         security: [{ bearer: [] }],
         params: verificationParams,
-        response: { 200: linkTokenReply, ...problemResponses(401, 403, 404, 409, 503) },
+        response: { 200: linkTokenReply, ...problemResponses(401, 403, 404, 409, 502, 503) },
       },
     },
     async (request) => {
@@ -49,7 +49,10 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
           widgetToken: await widgetTokenOf(app, sql, id),
         };
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowUpdateFailedError')
+        // Smile could not issue a token (the refresh activity failed): the verification keeps running.
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure)
+          throw new HttpProblem(502, 'Bad gateway', 'Smile could not issue a link token; try again later.');
+        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
           throw await closedOrUnknown(sql, id);
         throw error;
       }

@@ -5,9 +5,9 @@ import type { Sql } from '../../activities/store/db.js';
 import { saveRequest } from '../../activities/store/users.js';
 import { latestVerification } from '../../activities/store/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
-import { linkTokenUpdate, statusQuery, type LinkTokenReply } from '../../workflows/messages.js';
+import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
-import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
+import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import {
@@ -24,16 +24,17 @@ export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
   client: Client;
   taskQueue: string;
+  /** RESULT_CALLBACK_URL: with it, or a request's callbackUrl, the run starts a result callback (SPEC §7). */
+  defaultCallbackUrl?: string;
 }
 
 /** How long an API call may wait on Temporal before answering 503. */
 const TEMPORAL_DEADLINE_MS = 15_000;
-const QUERY_DEADLINE_MS = 5_000;
 const CLOSING_WAIT_MS = 5_000;
 
 const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (
   app,
-  { sql, client, taskQueue, ...guards },
+  { sql, client, taskQueue, defaultCallbackUrl, ...guards },
 ) => {
   app.post(
     '/verifications',
@@ -58,7 +59,15 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       await saveRequest(sql, { requestId, externalUserId, applicant });
 
       const workflowId = verificationWorkflowId(externalUserId);
-      const input: VerificationInput = { externalUserId, requestId, policy, callbackUrl, partnerParams };
+      const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
+      const input: VerificationInput = {
+        externalUserId,
+        requestId,
+        policy,
+        callbackUrl,
+        callbackConfigured,
+        partnerParams,
+      };
       const startOrJoin = () => {
         const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
           workflowId,
@@ -107,7 +116,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     {
       config: { auth: { scope: 'verifications.read' } },
       schema: {
-        summary: 'The status document of a verification (running or closed)',
+        summary: 'The status document of a verification (running or closed), as last stored',
         security: [{ bearer: [] }],
         params: verificationParams,
         response: { 200: statusDocumentSchema, ...problemResponses(401, 403, 404, 503) },
@@ -117,27 +126,13 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       const { id } = request.params;
       const notFound = new HttpProblem(404, 'Not found', `No verification ${id}.`);
       if (!externalUserIdOf(id)) throw notFound;
+      // From Postgres only, where every status change writes the document (SPEC §3): a workflow query per
+      // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound;
-      if (stored.closed) return stored.document;
-      return liveDocument(client, id, stored.document);
+      return stored.document;
     },
   );
 };
-
-/**
- * A running verification answers from its workflow (the freshest view). If the
- * worker or Temporal cannot answer in time, the last document the workflow wrote
- * to Postgres is still a true, if slightly older, answer.
- */
-async function liveDocument(client: Client, id: string, stored: StatusDocument): Promise<StatusDocument> {
-  try {
-    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-      client.workflow.getHandle(id).query(statusQuery),
-    );
-  } catch {
-    return stored;
-  }
-}
 
 export default fp(verificationRoutes, { name: 'verification-routes', dependencies: ['auth'], encapsulate: true });

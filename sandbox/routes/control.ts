@@ -59,6 +59,9 @@ const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
     return ok(state.events.filter((e) => userId === undefined || e.userId === userId));
   });
 
+  /** The Smile API requests received (the last 10,000): when, and to which path. */
+  app.get('/requests', async () => ok(state.requests));
+
   /** Every delivery attempt so far, with the receiver's status. */
   app.get('/deliveries', async () => ok(state.deliveries));
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { fail, ok } from '../envelope.js';
+import { fail, ok, paginate } from '../envelope.js';
+import { listQuery } from './query.js';
 import type { SandboxState, SandboxToken } from '../state.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
@@ -13,7 +14,10 @@ function validMetadata(metadata: unknown): metadata is Record<string, string> | 
   return entries.length <= 5 && entries.every(([k, v]) => k.length <= 50 && typeof v === 'string' && v.length <= 500);
 }
 
-/** `POST /users` (a user and its first link token, USER_CREATED), `GET /users/:id`, `POST /tokens?userId=`. */
+/**
+ * `POST /users` (a user and its first link token, USER_CREATED), `GET /users` (oldest first, filtered by
+ * creation date), `GET /users/:id`, `POST /tokens?userId=`.
+ */
 const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
   app,
   { state, dispatcher },
@@ -29,6 +33,19 @@ const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
     return reply.code(201).send(ok({ user, token }));
   });
 
+  app.get('/users', async (request) => {
+    const query = listQuery(request.query, ['size', 'cursor', 'startDate', 'endDate']);
+    const created = (user: { createdAt: string }) => user.createdAt.slice(0, 10);
+    const users = [...state.users.values()]
+      .filter(
+        (user) =>
+          (query.startDate === undefined || created(user) >= query.startDate) &&
+          (query.endDate === undefined || created(user) <= query.endDate),
+      )
+      .map((user) => ({ ...user, externalMetadata: user.externalMetadata ?? {} }));
+    return ok(paginate(users, query));
+  });
+
   app.get('/users/:id', async (request, reply) => {
     const user = state.users.get((request.params as { id: string }).id);
     return user ? ok(user) : fail(reply, 'MISSING_RESOURCE', 'User not found');
@@ -38,7 +55,8 @@ const userRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
     const { userId } = request.query as { userId?: unknown };
     if (typeof userId !== 'string' || userId.length === 0 || userId.length > 200)
       return fail(reply, 'INVALID_PARAMETERS', 'userId is required');
-    if (!state.users.has(userId)) return fail(reply, 'MISSING_RESOURCE', 'User not found');
+    if (!state.users.has(userId) || state.faults.failTokenRefresh)
+      return fail(reply, 'MISSING_RESOURCE', 'User not found');
     return reply.code(201).send(ok(publicToken(state.issueToken(userId))));
   });
 };

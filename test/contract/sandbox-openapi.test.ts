@@ -93,6 +93,10 @@ describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
     expect(created.status).toBe(201);
     expectValid('UserPostResponse', created.body);
     expectValid('UserGetResponse', (await sandbox.call('GET', `/v1/users/${created.body.data.user.id}`)).body);
+    const today = new Date().toISOString().slice(0, 10);
+    const listed = await sandbox.call<{ items: { id: string }[] }>('GET', `/v1/users?startDate=${today}&size=150`);
+    expectValid('UserListResponse', listed.body);
+    expect(listed.body.data.items.map((user) => user.id)).toContain(created.body.data.user.id);
     expectValid(
       'TokenPostResponse',
       (await sandbox.call('POST', `/v1/tokens?userId=${created.body.data.user.id}`)).body,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
-import type { DataFilter, DataResource, SmileDataItem } from '../../activities/smile/index.js';
+import type { DataFilter, DataResource, Page, SmileDataItem } from '../../activities/smile/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { insertEvents } from '../../activities/store/inbox.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
@@ -31,8 +31,8 @@ const contributionsOf = (userId: string) =>
     accountId: 'a-1',
   }));
 const fakeSmile = {
-  async *iterateData(resource: DataResource, filter: DataFilter): AsyncGenerator<SmileDataItem> {
-    if (resource === 'contributions') yield* contributionsOf(filter.userId);
+  async *dataPages(resource: DataResource, filter: DataFilter): AsyncGenerator<Page<SmileDataItem>> {
+    if (resource === 'contributions') yield { items: contributionsOf(filter.userId), nextCursor: null };
   },
 };
 

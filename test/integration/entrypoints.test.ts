@@ -1,40 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../../scripts/ports.js';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
+import { runEntrypoint, until } from '../support/entrypoint.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const started: ChildProcess[] = [];
 afterAll(() => started.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
 
-/** Runs an entrypoint the way `npm run api` / `npm run worker` do: real Node ESM, not the test runner's loader. */
 function run(entry: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function until(ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ok()) return true;
-    await sleep(250);
-  }
-  return false;
+  const process = runEntrypoint(entry, env);
+  started.push(process.child);
+  return process;
 }
 
 describe('the entrypoints', () => {

@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import proto from '@temporalio/proto';
+import { saveHistory } from '../support/history.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
@@ -11,10 +14,19 @@ import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed 
  * is searched for every piece of personal data that went through the system.
  */
 let stack: Stack;
+let receiver: Server;
+let callbackUrl: string;
 beforeAll(async () => {
-  stack = await startStack();
+  // A wrong KYC key: the provider rejects the job, and that run fails with the provider's reason.
+  stack = await startStack({ SMILE_ID_API_KEY: 'not-the-kyc-key' });
+  receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/results`;
 });
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
 
 const PERSONAL = [
   // The applicant as the client sent it.
@@ -50,6 +62,7 @@ describe('Temporal history', () => {
     const { verificationId, link } = await startVerification(stack, {
       externalUserId,
       applicant: { fullName: 'George Palomero Jr.', email: 'george.palomero@example.com', dateOfBirth: '1970-08-24' },
+      callbackUrl,
     });
     await connect(stack, link.userToken, SANDBOX_USERS.george);
     const doc = await waitUntilClosed(stack, verificationId);
@@ -57,7 +70,7 @@ describe('Temporal history', () => {
 
     const { runId } = await stack.client.workflow.getHandle(verificationId).describe();
     const callback = stack.client.workflow.getHandle(`callback-${runId}`);
-    await callback.result().catch(() => undefined);
+    expect(await callback.result()).toBe('DELIVERED');
     const histories = [await rawHistoryBytes(verificationId), await rawHistoryBytes(`callback-${runId}`)];
     expect(histories[0]!.length).toBeGreaterThan(2_000);
 
@@ -72,5 +85,27 @@ describe('Temporal history', () => {
     // The same bytes through the codec do hold the applicant: the test can see it when it should.
     const decoded = JSON.stringify(await stack.client.workflow.getHandle(verificationId).fetchHistory());
     expect(decoded).toContain(Buffer.from('binary/encrypted').toString('base64'));
+  });
+
+  it('holds no failure message in plain text for a run that failed', async () => {
+    const { verificationId, link } = await startVerification(stack, {
+      externalUserId: uniqueUser('privacy-failed'),
+      applicant: { fullName: 'George Palomero Jr.' },
+      policy: { kyc: { enabled: true } },
+    });
+    await connect(stack, link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, verificationId);
+    expect(doc).toMatchObject({ status: 'FAILED', failure: { code: 'KycRejectedRequest' } });
+    expect(doc.failure?.message).toContain('KYC provider rejected the request');
+
+    const text = (await rawHistoryBytes(verificationId)).toString('latin1');
+    for (const plain of ['KYC provider rejected the request', 'submitKycJob failed', 'at post (']) {
+      expect(text, `"${plain}" in history`).not.toContain(plain);
+    }
+    // Decoded, the failure is all there: the codec holds it, the server does not see it.
+    const decoded = await stack.client.workflow.getHandle(verificationId).fetchHistory();
+    const failed = decoded.events?.find((event) => event.activityTaskFailedEventAttributes);
+    expect(failed?.activityTaskFailedEventAttributes?.failure?.encodedAttributes).toBeTruthy();
+    await saveHistory('provider-failure', stack.client.workflow.getHandle(verificationId));
   });
 });

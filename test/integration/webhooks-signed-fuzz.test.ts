@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => built?.close());
 
-const noSmile = { async *iterateData() {} };
+const noSmile = { async *dataPages() {} };
 
 /** Any UTF-16 code unit: NUL and other control characters, lone surrogates, U+FFFF. */
 const hostileString = fc.string({

@@ -87,6 +87,7 @@ describe('connection attempts', () => {
     expect(doc.status).toBe('FAILED');
     expect(doc.failure?.code).toBe('TOO_MANY_ACCOUNT_FAILURES');
     expect(doc.decision).toBeUndefined();
+    await saveHistory('account-failures', stack.client.workflow.getHandle(started.verificationId));
   });
 
   it('no connection before connectTimeout → EXPIRED', async () => {

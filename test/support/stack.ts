@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
-import { createSmileClient } from '../../activities/smile/index.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';
+import { createWorkerSmileClient } from '../../worker/smile.js';
 import { freePort } from '../../scripts/ports.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
 
@@ -35,13 +35,17 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * The real thing, in-process: the sandbox on a random port, a worker on the
  * shared dev server, Postgres, and the API (called with `app.inject`).
  */
-export async function startStack(overrides: Record<string, string> = {}) {
+export async function startStack(
+  overrides: Record<string, string> = {},
+  { externalSandboxUrl }: { externalSandboxUrl?: string } = {},
+) {
   const sandbox = await buildSandbox({
     apiKey: 'sandbox-key',
     apiSecret: 'sandbox-secret',
     webhookRetryDelaysMs: [200, 400],
   });
-  const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  // A sandbox in its own process (its clock undisturbed by this one's load) replaces the in-process one.
+  const sandboxUrl = externalSandboxUrl ?? (await sandbox.listen({ port: 0, host: '127.0.0.1' }));
   const apiPort = overrides.PORT ? Number(overrides.PORT) : await freePort();
   const config = testConfig({
     PORT: String(apiPort),
@@ -52,12 +56,8 @@ export async function startStack(overrides: Record<string, string> = {}) {
   const sql: Sql = createSql(config.database.url!, { max: config.database.poolSize });
   const temporal = createTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const smile = createSmileClient({
-    baseUrl: config.smile.apiUrl,
-    apiKey: config.smile.apiKey,
-    apiSecret: config.smile.apiSecret,
-  });
-  const worker: Worker = await createWorker({ config, sql, smile, connection });
+  const smile = createWorkerSmileClient(config, sql);
+  const worker = await createWorker({ config, sql, smile, connection });
   const running = worker.run();
   const app = await buildApp({ config, sql, temporal });
   // Smile (the sandbox) delivers webhooks over real HTTP, so the API listens too.

@@ -7,7 +7,7 @@ import {
   runIdOfKycJob,
   verificationWorkflowId,
 } from '../../workflows/ids.js';
-import { durationMs, resolvePolicy } from '../../workflows/policy.js';
+import { durationMs, policySchema, resolvePolicy } from '../../workflows/policy.js';
 
 describe('workflow ids', () => {
   it('is verification-<externalUserId>, and back', () => {
@@ -51,10 +51,11 @@ describe('policy', () => {
       maxContributionGapMonths: 2,
       connectTimeout: '72h',
       dataTimeout: '30m',
+      connectionCheckInterval: '15m',
       tokenRefreshMargin: '10m',
       maxConnectAttempts: 3,
       eraseOnDisconnect: false,
-      kyc: { enabled: false },
+      kyc: { enabled: false, jobType: 5, callbackTimeout: '10m', maxWait: '24h' },
     });
   });
 
@@ -62,13 +63,41 @@ describe('policy', () => {
     const policy = resolvePolicy({ connectTimeout: '2s', kyc: { enabled: true } });
     expect(policy.connectTimeout).toBe('2s');
     expect(policy.dataTimeout).toBe('30m');
-    expect(policy.kyc).toMatchObject({ enabled: true, callbackTimeout: '2m' });
+    expect(policy.kyc).toMatchObject({ enabled: true, callbackTimeout: '10m' });
   });
 
   it('rejects unknown fields and bad values', () => {
     expect(() => resolvePolicy({ connectTimeout: 'soon' })).toThrow();
     expect(() => resolvePolicy({ nameMatchThreshold: 2 })).toThrow();
     expect(() => resolvePolicy({ surprise: true } as never)).toThrow();
+  });
+
+  /** SPEC §6's bounds: the path of the field that is out of them. */
+  it.each([
+    [{ connectTimeout: '0s' }, 'connectTimeout'],
+    [{ connectTimeout: '31d' }, 'connectTimeout'],
+    [{ dataTimeout: '500ms' }, 'dataTimeout'],
+    [{ dataTimeout: '8d' }, 'dataTimeout'],
+    [{ connectionCheckInterval: '4s' }, 'connectionCheckInterval'],
+    [{ connectionCheckInterval: '25h' }, 'connectionCheckInterval'],
+    [{ tokenRefreshMargin: '5h' }, 'tokenRefreshMargin'],
+    [{ kyc: { callbackTimeout: '0s' } }, 'kyc.callbackTimeout'],
+    [{ kyc: { callbackTimeout: '2d', maxWait: '7d' } }, 'kyc.callbackTimeout'],
+    [{ kyc: { maxWait: '999d' } }, 'kyc.maxWait'],
+    [{ kyc: { callbackTimeout: '1h', maxWait: '30m' } }, 'kyc.maxWait'],
+  ])('rejects %j, naming %s', (overrides, path) => {
+    const result = policySchema.safeParse(overrides);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual([path]);
+  });
+
+  it.each([
+    { connectTimeout: '1s', dataTimeout: '7d', connectionCheckInterval: '5s', tokenRefreshMargin: '0s' },
+    { connectTimeout: '30d', dataTimeout: '1s', connectionCheckInterval: '24h', tokenRefreshMargin: '4h' },
+    { kyc: { callbackTimeout: '1s', maxWait: '1s' } },
+    { kyc: { callbackTimeout: '24h', maxWait: '7d' } },
+  ])('accepts the bounds themselves: %j', (overrides) => {
+    expect(policySchema.safeParse(overrides).success).toBe(true);
   });
 
   it('reads durations', () => {

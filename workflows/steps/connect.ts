@@ -1,36 +1,30 @@
-import { shortHistories, smile } from '../activities.js';
+import { ActivityFailure } from '@temporalio/workflow';
+import { shortHistories, smile, smileCheck } from '../activities.js';
 import { durationMs } from '../duration.js';
+import { runScopedDecisions, sideEffectsInMainFlow } from '../patches.js';
 import { SmileUserIdKey } from '../search-attributes.js';
 import { applySmileEvent } from '../apply.js';
 import { currentSync, isConnected } from '../state.js';
-import { enter, upsertWithNextStatus, type Ctx } from '../status.js';
+import { enter, showDetails, upsertWithNextStatus, type Ctx } from '../status.js';
 import { waitFor } from '../wait.js';
 
 // From the start to synced data: the Smile user and its link token, a connected account, its first sync.
 
+/** A run whose policy predates `connectionCheckInterval` checks at its default pace. */
+const DEFAULT_CHECK_INTERVAL = '15m';
+
 export async function issueToken(ctx: Ctx): Promise<void> {
-  const issued = await smile.issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
+  const issued = await smile().issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
     { externalUserId: ctx.input.externalUserId },
   ]);
   ctx.state.smileUserId = issued.smileUserId;
+  // Events that came while the Smile user was being created count now.
+  for (const event of ctx.earlyEvents?.splice(0) ?? []) applySmileEvent(ctx.state, event, runScopedDecisions());
   upsertWithNextStatus(ctx, { key: SmileUserIdKey, value: issued.smileUserId });
   ctx.state.deadlines.connect = Date.now() + durationMs(ctx.input.policy.connectTimeout);
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
   // Only now may the linkToken update answer: the API's next GET must find the stored row.
   ctx.state.link = issued.link;
-}
-
-/** Refreshes the link token when due (or when forced); concurrent callers share one refresh. */
-export async function refreshToken(ctx: Ctx, force = false): Promise<void> {
-  const { state } = ctx;
-  if (!state.link || !state.smileUserId) return;
-  const due = Date.parse(state.link.expiresAt) - Date.now() <= durationMs(ctx.input.policy.tokenRefreshMargin);
-  if (!force && !due) return;
-  ctx.refreshing ??= smile.refreshLinkToken
-    .executeWithOptions({ summary: 'refresh the link token' }, [{ smileUserId: state.smileUserId }])
-    .then((link) => void (state.link = link))
-    .finally(() => (ctx.refreshing = undefined));
-  await ctx.refreshing;
 }
 
 export type ConnectionOutcome = 'connected' | 'expired' | 'failed';
@@ -41,31 +35,47 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
   const tooManyFailures = () => state.failures >= input.policy.maxConnectAttempts;
   // Runs without short histories never ask Smile; they replay as they were recorded.
   const confirms = shortHistories();
+  const checks = sideEffectsInMainFlow();
+  const interval = durationMs(input.policy.connectionCheckInterval ?? DEFAULT_CHECK_INTERVAL);
   const confirmWanted = () => confirms && ctx.confirmConnection === true && !isConnected(state);
   state.deadlines.connect ??= Date.now() + durationMs(input.policy.connectTimeout);
+  let nextCheck = Date.now() + interval;
   for (;;) {
-    if (await waitFor(ctx, () => isConnected(state) || tooManyFailures() || confirmWanted(), state.deadlines.connect)) {
+    const deadline = state.deadlines.connect;
+    const until = checks ? Math.min(nextCheck, deadline) : deadline;
+    if (await waitFor(ctx, () => isConnected(state) || tooManyFailures() || confirmWanted(), until)) {
       if (!confirmWanted()) break;
-      await confirmConnection(ctx);
+      ctx.confirmConnection = false;
+      await confirmConnection(ctx, checks, "confirm the widget's connected account with Smile");
       continue;
     }
-    if (Date.now() >= state.deadlines.connect) return 'expired';
+    const now = Date.now();
+    if (checks && (now >= nextCheck || now >= deadline)) {
+      // A lost ACCOUNT_CONNECTED never expires a connected user: Smile's account list decides, and once more at the end.
+      await confirmConnection(ctx, true, 'ask Smile whether an account connected');
+      nextCheck = Date.now() + interval;
+      if (isConnected(state)) break;
+    }
+    if (now >= deadline) return 'expired';
   }
   return isConnected(state) ? 'connected' : 'failed';
 }
 
 /**
- * The widget reported a connected account but no ACCOUNT_CONNECTED arrived (late,
- * or lost while the API was down): Smile's account list decides. A connected
- * account counts as that webhook would have.
+ * No ACCOUNT_CONNECTED arrived (late, or lost while the API was down): Smile's
+ * account list decides. A connected account counts as that webhook would have.
+ * With `tolerant`, a check Smile could not answer leaves the wait going on.
  */
-async function confirmConnection(ctx: Ctx): Promise<void> {
+async function confirmConnection(ctx: Ctx, tolerant: boolean, summary: string): Promise<void> {
   const { state } = ctx;
-  ctx.confirmConnection = false;
-  const accounts = await smile.connectedAccounts.executeWithOptions(
-    { summary: "confirm the widget's connected account with Smile" },
-    [{ smileUserId: state.smileUserId! }],
-  );
+  let accounts: { accountId: string; providerId: string }[];
+  try {
+    const proxy = tolerant ? smileCheck() : smile();
+    accounts = await proxy.connectedAccounts.executeWithOptions({ summary }, [{ smileUserId: state.smileUserId! }]);
+  } catch (error) {
+    if (tolerant && error instanceof ActivityFailure) return;
+    throw error;
+  }
   for (const { accountId, providerId } of accounts) {
     applySmileEvent(state, {
       eventId: `confirmed-${accountId}-${state.connectionEpoch}`,
@@ -77,6 +87,7 @@ async function confirmConnection(ctx: Ctx): Promise<void> {
       createdAt: new Date().toISOString(),
     });
   }
+  showDetails(ctx);
 }
 
 export type SyncOutcome = 'synced' | 'timedOut' | 'disconnected';

@@ -1,19 +1,22 @@
-import { condition, ParentClosePolicy, sleep, startChild, workflowInfo } from '@temporalio/workflow';
-import { smile, store } from '../activities.js';
-import { durationMs } from '../duration.js';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  ParentClosePolicy,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { smilePages, store } from '../activities.js';
 import { callbackWorkflowId } from '../ids.js';
-import { kycStatusOf } from '../kyc-codes.js';
+import { sideEffectsInMainFlow } from '../patches.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
-import { runScopedDecisions } from '../decision-scope.js';
+import { runScopedDecisions } from '../patches.js';
 import { currentSync, runAccounts } from '../state.js';
 import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../types.js';
 
-// From synced data to the result: collect it, run KYC when the policy asks, decide, close.
-
-/** job_status is polled at the callback timeout's pace, at most every 10 s. */
-const KYC_MAX_POLL_INTERVAL_MS = 10_000;
+// From synced data to the result: collect it, decide, close (KYC, when the policy asks, is in kyc.ts).
 
 /**
  * From the TASK_FINISHED payload in the inbox when there is one, else from the
@@ -27,40 +30,21 @@ export async function collectData(ctx: Ctx): Promise<void> {
   const accountIds = runAccounts(state).map((a) => a.accountId);
   const others = accountIds.filter((id) => id !== sync?.accountId);
   if (sync?.hasPayload && others.length > 0 && runScopedDecisions())
-    await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
+    await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
       { smileUserId: state.smileUserId!, accountIds: others },
     ]);
+  // The payload's capped lists are completed through the Smile API: a normal activity, on the Smile queue.
+  const payloadStore = sideEffectsInMainFlow() ? smilePages() : store();
   const counts = sync?.hasPayload
-    ? await store().storeTaskPayload.executeWithOptions({ summary: 'store the synced data from the webhook payload' }, [
-        { eventId: sync.eventId, accountIds },
-      ])
-    : await smile.fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
+    ? await payloadStore.storeTaskPayload.executeWithOptions(
+        { summary: 'store the synced data from the webhook payload' },
+        [{ eventId: sync.eventId, accountIds }],
+      )
+    : await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: 'fetch the data from the Smile API' }, [
         { smileUserId: state.smileUserId!, accountId: sync?.accountId, accountIds },
       ]);
   for (const datapoint of DATAPOINTS)
     state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
-}
-
-/** A KYC job: wait for its signed callback, then poll job_status until `maxWait`. */
-export async function runKyc(ctx: Ctx): Promise<void> {
-  const { state, input } = ctx;
-  await enter(ctx, 'kyc');
-  const { jobId } = await smile.submitKycJob.executeWithOptions({ summary: 'submit the KYC job' }, [
-    { runId: workflowInfo().firstExecutionRunId, smileUserId: state.smileUserId!, jobType: input.policy.kyc.jobType },
-  ]);
-  const kyc = (state.kyc = { jobId, status: 'PENDING' as const });
-  const settled = () => state.kyc?.status !== 'PENDING';
-  if (await condition(settled, durationMs(input.policy.kyc.callbackTimeout))) return;
-  const giveUpAt = Date.now() + durationMs(input.policy.kyc.maxWait);
-  while (!settled() && Date.now() < giveUpAt) {
-    const result = await smile.getKycJobStatus.executeWithOptions({ summary: 'poll the KYC job status' }, [
-      { jobId, smileUserId: state.smileUserId },
-    ]);
-    const status = result.resultCode ? kycStatusOf(result.resultCode) : undefined;
-    if (result.complete && status) state.kyc = { ...kyc, status, resultCode: result.resultCode };
-    else await sleep(Math.min(KYC_MAX_POLL_INTERVAL_MS, durationMs(input.policy.kyc.callbackTimeout)));
-  }
-  if (!settled()) state.kyc = { ...kyc, status: 'TIMED_OUT' };
 }
 
 export async function decide(ctx: Ctx): Promise<void> {
@@ -83,21 +67,33 @@ export async function decide(ctx: Ctx): Promise<void> {
 }
 
 /**
- * Closes the verification. The result callback (SPEC §7) is delivered by a child
- * workflow that outlives this one (retries for up to 24 h), so a new verification
- * of the same user can start at once; the child records the delivery's outcome
- * in the stored status document.
+ * Closes the verification, once: a second call (a cancel landing during a close)
+ * gets the first one's result, so a decided run is never relabelled. The whole
+ * close is non-cancellable, and it waits for running handlers, so an accepted
+ * linkToken update completes. The result callback (SPEC §7) is delivered by a
+ * child workflow that outlives this one (retries for up to 24 h), so a new
+ * verification of the same user can start at once; the child records the
+ * delivery's outcome in the stored status document. Without a callback URL
+ * nothing is started.
  */
-export async function close(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
+export function close(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
+  ctx.closing ??= CancellationScope.nonCancellable(() => closeOnce(ctx, status));
+  return ctx.closing;
+}
+
+async function closeOnce(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
   const { state, input } = ctx;
   const { firstExecutionRunId, workflowId } = workflowInfo();
-  state.callback = { status: 'PENDING' };
+  const notify = input.callbackConfigured !== false;
+  state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
   await enter(ctx, 'done', status);
-  await startChild(resultCallbackWorkflow, {
-    workflowId: callbackWorkflowId(firstExecutionRunId),
-    args: [{ runId: firstExecutionRunId, verificationId: workflowId, callbackUrl: input.callbackUrl }],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    staticSummary: `Result callback of ${workflowId}`,
-  });
+  if (notify)
+    await startChild(resultCallbackWorkflow, {
+      workflowId: callbackWorkflowId(firstExecutionRunId),
+      args: [{ runId: firstExecutionRunId, verificationId: workflowId, callbackUrl: input.callbackUrl }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: `Result callback of ${workflowId}`,
+    });
+  if (sideEffectsInMainFlow()) await condition(allHandlersFinished);
   return documentOf(ctx);
 }

@@ -1,0 +1,137 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { activityTypes, saveHistory } from '../support/history.js';
+import {
+  connect,
+  getStatus,
+  SANDBOX_USERS,
+  setFaults,
+  startVerification,
+  uniqueUser,
+  waitForStatus,
+  waitUntilClosed,
+} from '../support/journeys.js';
+import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+
+/** Bounded waits (SPEC §6): policies within bounds, connections confirmed by Smile, continued runs that resume. */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterEach(() => setFaults(stack, null));
+afterAll(() => stack?.close());
+
+const george = { fullName: SANDBOX_USERS.george.fullName };
+const handle = (id: string, runId?: string) => stack.client.workflow.getHandle(id, runId);
+
+describe('policy durations', () => {
+  it.each([
+    [{ kyc: { enabled: true, callbackTimeout: '0s' } }, 'body.policy.kyc.callbackTimeout'],
+    [{ kyc: { enabled: true, maxWait: '8d' } }, 'body.policy.kyc.maxWait'],
+    [{ connectTimeout: '999d' }, 'body.policy.connectTimeout'],
+    [{ connectionCheckInterval: '1s' }, 'body.policy.connectionCheckInterval'],
+  ])('out of bounds → a 400 problem naming the field: %j', async (policy, path) => {
+    const response = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/verifications',
+      headers: auth,
+      payload: { externalUserId: uniqueUser('bounds'), policy },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().errors.map((error: { path: string }) => error.path)).toEqual([path]);
+  });
+});
+
+describe('a lost ACCOUNT_CONNECTED and a lost TASK_FINISHED, and no widget events', () => {
+  it("Smile's account list confirms the connection, the data is fetched at dataTimeout → APPROVED", async () => {
+    await setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED', 'TASK_FINISHED'] });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('checked'),
+      applicant: george,
+      policy: { connectTimeout: '5m', connectionCheckInterval: '10s', dataTimeout: '5s' },
+    });
+    expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBe(200);
+    const doc = await waitUntilClosed(stack, started.verificationId, 60_000);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    expect(doc.accounts).toEqual([expect.objectContaining({ status: 'CONNECTED' })]);
+    const history = await handle(started.verificationId).fetchHistory();
+    expect(activityTypes(history.events ?? [])).toContain('connectedAccounts');
+    await saveHistory('connection-check', handle(started.verificationId));
+  });
+});
+
+describe('a disconnect before the data arrived', () => {
+  it('goes back to waiting for a connection; a reconnect → APPROVED', async () => {
+    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('reconnect'),
+      applicant: george,
+      policy: { connectTimeout: '5m', dataTimeout: '5m' },
+    });
+    const first = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_DATA');
+    const { account } = (first.body as { data: { account: { id: string } } }).data;
+    await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${account.id}`);
+    const waiting = await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_CONNECTION');
+    expect(waiting.status).toBe('AWAITING_CONNECTION');
+
+    await setFaults(stack, null);
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    await saveHistory('disconnect-reconnect', handle(started.verificationId));
+  });
+});
+
+/** The values a run's history upserted for VerificationStatus, in order. */
+async function statusUpserts(id: string, runId: string): Promise<string[]> {
+  const { events } = await handle(id, runId).fetchHistory();
+  return (events ?? []).flatMap((event) => {
+    const field =
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.VerificationStatus;
+    return field?.data ? [JSON.parse(Buffer.from(field.data).toString()) as string] : [];
+  });
+}
+
+describe('continue-as-new while waiting for data', () => {
+  it('the continued run goes on waiting for data: no AWAITING_CONNECTION again', async () => {
+    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('storm-sync'),
+      applicant: george,
+      policy: { connectTimeout: '5m', dataTimeout: '40s' },
+    });
+    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    expect((await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_DATA')).status).toBe(
+      'AWAITING_DATA',
+    );
+    const { runId: firstRunId } = await handle(started.verificationId).describe();
+    for (let batch = 0; batch < 50; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stack.app.inject({
+            method: 'POST',
+            url: `/v1/verifications/${started.verificationId}/widget-events`,
+            headers: auth,
+            payload: { callback: 'onUIEvent', data: { eventName: 'SEARCH', metadata: { n: batch * 50 + i } } },
+          }),
+        ),
+      );
+    }
+    let runId = firstRunId;
+    for (let i = 0; i < 40 && runId === firstRunId; i++, await sleep(250))
+      runId = (await handle(started.verificationId).describe()).runId;
+    expect(runId).not.toBe(firstRunId); // it continued as new
+    expect((await getStatus(stack, started.verificationId)).status).toBe('AWAITING_DATA');
+
+    const doc = await waitUntilClosed(stack, started.verificationId, 90_000);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    const { runId: lastRunId } = await handle(started.verificationId).describe();
+    const upserts = await statusUpserts(started.verificationId, lastRunId);
+    expect(upserts).not.toContain('AWAITING_CONNECTION');
+    expect(upserts).toContain('COMPLETED');
+    await saveHistory('continued-while-syncing-first-run', handle(started.verificationId, firstRunId));
+    await saveHistory('continued-while-syncing', handle(started.verificationId, lastRunId));
+  });
+});
