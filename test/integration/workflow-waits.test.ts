@@ -127,6 +127,8 @@ describe('continue-as-new while waiting for data', () => {
 
     const doc = await waitUntilClosed(stack, started.verificationId, 90_000);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    // The document is stored during the last workflow task; its upserts are in history once the run has closed.
+    await handle(started.verificationId).result();
     const { runId: lastRunId } = await handle(started.verificationId).describe();
     const upserts = await statusUpserts(started.verificationId, lastRunId);
     expect(upserts).not.toContain('AWAITING_CONNECTION');
