@@ -50,8 +50,10 @@ export function createSignaller({
 
   async function deliver(batch: { event: InboxEvent; at: number }[]): Promise<void> {
     const now = Date.now();
-    const stale = batch.filter(({ at }) => now < temporalDownUntil || now - at > MAX_WAIT_MS).map((q) => q.event);
-    const fresh = batch.filter(({ at }) => !(now < temporalDownUntil || now - at > MAX_WAIT_MS)).map((q) => q.event);
+    // While Temporal is down, and for events that waited too long here, the relay takes over.
+    const toRelay = ({ at }: { at: number }) => now < temporalDownUntil || now - at > MAX_WAIT_MS;
+    const stale = batch.filter(toRelay).map((q) => q.event);
+    const fresh = batch.filter((q) => !toRelay(q)).map((q) => q.event);
     const outcomes = await deliverEvents({ sql, client }, fresh).catch(() => undefined);
     const undelivered = fresh.filter((event) => (outcomes?.get(event.id) ?? 'pending') === 'pending');
     if (undelivered.length > 0) temporalDownUntil = Date.now() + BREAKER_MS;

@@ -12,7 +12,7 @@ import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { freePort } from '../../scripts/ports.js';
 import { expectDecidedOnceAndNothingLost, terminateConnections, waitForDecisions } from './checks.js';
-import { frontEnd } from './front-end.js';
+import { frontEnd, runJourneys } from './front-end.js';
 import { Service } from './processes.js';
 import { startChaosSandbox } from './sandbox.js';
 
@@ -125,18 +125,7 @@ describe('chaos', () => {
       note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
     })();
 
-    const ids: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < N) {
-          const i = next++;
-          ids.push(await journey(i));
-          // Spread the journeys over the chaos schedule rather than finishing before it starts.
-          await sleep(250);
-        }
-      }),
-    );
+    const ids = await runJourneys(journey, N);
     note(`all ${N} journeys done; waiting for the decisions`);
     await schedule;
     const decided = await waitForDecisions(sql, N);

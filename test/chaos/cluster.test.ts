@@ -10,7 +10,7 @@ import { startCluster, type Cluster } from '../../scripts/cluster/stack.js';
 import { freePorts, type ClusterPorts } from '../../scripts/cluster/topology.js';
 import { expectDecidedOnceAndNothingLost, terminateConnections, waitForDecisions } from './checks.js';
 import { historyShards, signedWebhook } from './cluster-probes.js';
-import { frontEnd } from './front-end.js';
+import { frontEnd, runJourneys } from './front-end.js';
 import { startChaosSandbox } from './sandbox.js';
 
 /**
@@ -141,16 +141,7 @@ describe('the cluster (npm run cluster)', () => {
       note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
     })();
 
-    const ids: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < N) {
-          ids.push(await journey(next++));
-          await sleep(250);
-        }
-      }),
-    );
+    const ids = await runJourneys(journey, N);
     note(`all ${N} journeys done; waiting for the decisions`);
     await schedule;
     const decided = await waitForDecisions(sql, N);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_USERS } from '../../sandbox/users.js';
 import { persist } from './processes.js';
 
@@ -74,4 +75,22 @@ export function frontEnd({
   }
 
   return { journey };
+}
+
+/**
+ * Runs `n` journeys, 8 at a time, a quarter of a second apart in each lane so they
+ * spread over the chaos schedule rather than finishing before it starts; the verification ids.
+ */
+export async function runJourneys(journey: (i: number) => Promise<string>, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < n) {
+        ids.push(await journey(next++));
+        await sleep(250);
+      }
+    }),
+  );
+  return ids;
 }
