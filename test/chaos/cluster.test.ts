@@ -86,8 +86,11 @@ describe('the cluster (npm run cluster)', () => {
   it('runs history as two processes that share the shards, and both APIs accept webhooks', async () => {
     const [first, second] = cluster.history;
     expect(first!.pid).not.toBe(second!.pid);
-    const owned = await historyShards(ports);
-    expect(owned.map(({ shards }) => shards).reduce((a, b) => a + b, 0)).toBe(SHARDS);
+    // Shards are acquired after the processes start: wait (up to a minute) until every one has an owner.
+    const total = (o: { shards: number }[]) => o.reduce((sum, { shards }) => sum + shards, 0);
+    let owned = await historyShards(ports);
+    for (let i = 0; i < 60 && total(owned) < SHARDS; i++, await sleep(1_000)) owned = await historyShards(ports);
+    expect(total(owned)).toBe(SHARDS);
     for (const { name, shards } of owned) expect(shards, `${name} owns shards`).toBeGreaterThan(0);
 
     const probes: string[] = [];
