@@ -1,3 +1,5 @@
+import type { CallbackType } from './types.js';
+
 /** What an `externalUserId` may contain (SPEC §3): safe in a workflow id, a URL and a log line. */
 export const EXTERNAL_USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
@@ -18,17 +20,43 @@ export function externalUserIdOf(verificationId: string): string | undefined {
   return EXTERNAL_USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
 }
 
-/** The result callback's child workflow: one per verification, named by the verification's first run. */
-export function callbackWorkflowId(firstRunId: string): string {
-  return `callback-${firstRunId}`;
+const MONITOR_PREFIX = 'monitor-';
+
+/** A user's monitor (SPEC §6): one per user, so a user's monitors never overlap. */
+export function monitorWorkflowId(externalUserId: string): string {
+  verificationWorkflowId(externalUserId); // the same rule for the user id
+  return MONITOR_PREFIX + externalUserId;
 }
 
 /**
- * A verification's `webhook-id` (Standard Webhooks): the same on every retry of
- * its result callback, so the client can drop a delivery it has already seen.
+ * One result callback message of a run (SPEC §7). `verification.completed` keeps
+ * the names runs before message types used; `verification.review_required` is
+ * one per run; `verification.updated` is numbered by the monitor's change (1, 2, …).
  */
-export function callbackMessageId(runId: string): string {
-  return `msg_${runId}`;
+export interface CallbackMessage {
+  runId: string;
+  type: CallbackType;
+  /** The monitor's change number, for `verification.updated`. */
+  sequence?: number;
+}
+
+function messageSuffix({ type, sequence }: CallbackMessage): string {
+  if (type === 'verification.completed') return '';
+  if (type === 'verification.review_required') return '_review';
+  return `_update_${sequence ?? 0}`;
+}
+
+/** A message's child workflow (it outlives the run that started it): one per message. */
+export function callbackWorkflowId(firstRunId: string, message?: Omit<CallbackMessage, 'runId'>): string {
+  return `callback-${firstRunId}${message ? messageSuffix({ runId: firstRunId, ...message }).replaceAll('_', '-') : ''}`;
+}
+
+/**
+ * A message's `webhook-id` (Standard Webhooks): its own, the same on every retry
+ * of it, so the client can drop a delivery it has already seen.
+ */
+export function callbackMessageId(runId: string, message?: Omit<CallbackMessage, 'runId'>): string {
+  return `msg_${runId}${message ? messageSuffix({ runId, ...message }) : ''}`;
 }
 
 const KYC_PREFIX = 'kyc-';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LinkToken, StatusDocument, VerificationStatus } from './types.js';
+import type { LinkToken, MonitorEndReason, ReviewOutcome, StatusDocument, VerificationStatus } from './types.js';
 
 /**
  * The verification workflow's messages, defined once here and imported by the API:
@@ -91,3 +91,19 @@ export interface KycResultRef {
   receivedAt: string;
 }
 export const kycResultSignal = defineSignal<[KycResultRef]>('kycResult');
+
+/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a run `IN_REVIEW`. */
+export interface ReviewRequest {
+  outcome: ReviewOutcome;
+  reviewer: string;
+  note?: string;
+  reasonCode?: string;
+  /** The API key's name (never its secret), for the audit row. */
+  keyName: string;
+}
+
+/** An update: its validator refuses a run not `IN_REVIEW` before anything is written; it answers the closed document. */
+export const reviewUpdate = defineUpdate<StatusDocument, [ReviewRequest]>('review');
+
+/** Ends a user's monitor (SPEC §6): `DELETE …/monitor`, erasure, or a new verification. */
+export const endMonitorSignal = defineSignal<[{ reason: MonitorEndReason }]>('endMonitor');

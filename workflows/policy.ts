@@ -38,6 +38,26 @@ const kycSchema = z
     path: ['maxWait'],
   });
 
+const REVIEW_DEFAULTS = { enabled: false, timeout: '7d' } as const;
+
+/** With review enabled, a REVIEW outcome waits up to `timeout` for a reviewer (SPEC §6). */
+const reviewSchema = z
+  .object({
+    enabled: z.boolean().default(REVIEW_DEFAULTS.enabled),
+    timeout: durationSchema('1s', '90d').default(REVIEW_DEFAULTS.timeout),
+  })
+  .strict();
+
+const MONITOR_DEFAULTS = { enabled: false, duration: '90d' } as const;
+
+/** With monitoring enabled, a completed verification is kept current for `duration` (SPEC §6). */
+const monitorSchema = z
+  .object({
+    enabled: z.boolean().default(MONITOR_DEFAULTS.enabled),
+    duration: durationSchema('1m', '365d').default(MONITOR_DEFAULTS.duration),
+  })
+  .strict();
+
 /** The verification policy with its defaults; every field is optional per request. */
 export const policySchema = z
   .object({
@@ -58,6 +78,8 @@ export const policySchema = z
     maxConnectAttempts: z.number().int().min(1).max(20).default(3),
     eraseOnDisconnect: z.boolean().default(false),
     kyc: kycSchema.default(KYC_DEFAULTS),
+    review: reviewSchema.default(REVIEW_DEFAULTS),
+    monitor: monitorSchema.default(MONITOR_DEFAULTS),
   })
   .strict();
 

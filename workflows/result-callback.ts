@@ -1,11 +1,15 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { callbacks, store } from './activities.js';
-import type { CallbackResult, CallbackStatus } from './types.js';
+import type { CallbackResult, CallbackStatus, CallbackType } from './types.js';
 
 export interface ResultCallbackInput {
   runId: string;
   verificationId: string;
   callbackUrl?: string;
+  /** The message's type (SPEC §7); children started before types were `verification.completed`. */
+  type?: CallbackType;
+  /** The monitor's change number of a `verification.updated` message (workflows/ids.ts). */
+  sequence?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ export const STATUSES = [
   'AWAITING_CONNECTION',
   'AWAITING_DATA',
   'EVALUATING',
+  'IN_REVIEW',
   'COMPLETED',
   'EXPIRED',
   'FAILED',
@@ -25,6 +26,35 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 export const OUTCOMES = ['APPROVED', 'DECLINED', 'REVIEW'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** What a reviewer may decide (SPEC §3): REVIEW is the engine's word for "a person decides". */
+export const REVIEW_OUTCOMES = ['APPROVED', 'DECLINED'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** RESOLVED by a reviewer, EXPIRED when `policy.review.timeout` passed first (SPEC §6). */
+export const REVIEW_STATUSES = ['RESOLVED', 'EXPIRED'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** The `type` of each result callback message (SPEC §7). */
+export const CALLBACK_TYPES = [
+  'verification.completed',
+  'verification.review_required',
+  'verification.updated',
+] as const;
+export type CallbackType = (typeof CALLBACK_TYPES)[number];
+
+export const MONITORING_STATUSES = ['ACTIVE', 'ENDED'] as const;
+export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
+
+/** Why a monitor ended (SPEC §6). */
+export const MONITOR_END_REASONS = [
+  'DURATION_PASSED',
+  'ALL_ACCOUNTS_DISCONNECTED',
+  'STOPPED',
+  'ERASED',
+  'NEW_VERIFICATION',
+] as const;
+export type MonitorEndReason = (typeof MONITOR_END_REASONS)[number];
 
 /** The datapoints a policy can require. */
 export const DATAPOINTS = ['identity', 'employments', 'contributions', 'incomes'] as const;
@@ -117,6 +147,38 @@ export interface Decision {
   /** sha256 (hex) of the canonical JSON of the decision's inputs (SPEC §6). */
   evidenceHash: string;
   engineVersion: string;
+  /** The engine's outcome, when a reviewer's outcome replaced it (SPEC §3). */
+  automatedOutcome?: Outcome;
+}
+
+/** A review (SPEC §3, §6): resolved by a reviewer, or expired at `policy.review.timeout`. */
+export interface ReviewResult {
+  status: ReviewStatus;
+  reviewer?: string;
+  outcome?: ReviewOutcome;
+  note?: string;
+  reasonCode?: string;
+  reviewedAt?: string;
+  /** The API key's name (never its secret) that sent the review. */
+  keyName?: string;
+}
+
+/** One change a monitor saw (SPEC §6): the outcome before and after, and the codes whose result changed. */
+export interface MonitoringChange {
+  at: string;
+  from: Outcome;
+  to: Outcome;
+  codes: string[];
+}
+
+/** The `monitoring` of a monitored verification's status document (SPEC §6). */
+export interface Monitoring {
+  status: MonitoringStatus;
+  until: string;
+  lastSyncAt?: string;
+  changes: MonitoringChange[];
+  endedReason?: MonitorEndReason;
+  endedAt?: string;
 }
 
 /** The status document of SPEC §3, served by the API while running (query) and after close (Postgres). */
@@ -133,6 +195,8 @@ export interface StatusDocument {
   datapoints: Record<Datapoint, DatapointState>;
   kyc?: KycResult;
   decision?: Decision;
+  review?: ReviewResult;
+  monitoring?: Monitoring;
   callback?: CallbackResult;
   /** Why a verification FAILED. */
   failure?: { code: string; message: string };
