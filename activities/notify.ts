@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { callbackMessageId } from '../workflows/ids.js';
 import { BlockedAddressError, postJson, type Resolver } from './callbacks/post.js';
-import { recordDeliveryAttempt } from './store/callbacks.js';
+import { messageBody, recordDeliveryAttempt } from './store/callbacks.js';
+import type { CallbackType } from '../workflows/types.js';
 import type { Sql } from './store/db.js';
 import { statusDocumentOf } from './store/verifications.js';
 
@@ -57,9 +58,14 @@ export function createNotifyActivities({
     async deliverResultCallback({
       runId,
       callbackUrl,
+      type = 'verification.completed',
+      sequence,
     }: {
       runId: string;
       callbackUrl?: string;
+      /** The message's type (SPEC §7); a child started before types sends `verification.completed`. */
+      type?: CallbackType;
+      sequence?: number;
     }): Promise<{ delivered: boolean }> {
       const url = callbackUrl ?? defaultUrl;
       if (!url) return { delivered: false };
@@ -70,10 +76,17 @@ export function createNotifyActivities({
         document.decision && publicUrl
           ? `${publicUrl}/v1/verifications/${encodeURIComponent(document.verificationId)}/report`
           : undefined;
-      const body = JSON.stringify(reportUrl ? { ...document, reportUrl } : document);
+      const id = callbackMessageId(runId, type === 'verification.completed' ? undefined : { type, sequence });
+      const stored = await messageBody(sql, {
+        messageId: id,
+        runId,
+        type,
+        body: { type, ...document, ...(reportUrl ? { reportUrl } : {}) },
+      });
+      if (!stored) throw ApplicationFailure.nonRetryable('the message was erased before it was sent', 'CallbackErased');
+      const body = JSON.stringify(stored);
       if (Buffer.byteLength(body) > MAX_BODY_BYTES)
         throw ApplicationFailure.nonRetryable('the status document exceeds 1.5 MB', 'CallbackTooLarge');
-      const id = callbackMessageId(runId);
       const timestamp = new Date();
       const headers = {
         'content-type': 'application/json',

@@ -21,12 +21,14 @@ export async function resultCallbackWorkflow({
   runId,
   verificationId,
   callbackUrl,
+  type,
+  sequence,
 }: ResultCallbackInput): Promise<string> {
   let outcome: CallbackResult & { status: Exclude<CallbackStatus, 'PENDING'> };
   try {
     const delivery = await callbacks.deliverResultCallback.executeWithOptions(
-      { summary: `POST the result of ${verificationId}` },
-      [{ runId, callbackUrl }],
+      { summary: `POST ${type ?? 'the result'} of ${verificationId}` },
+      [{ runId, callbackUrl, ...(type ? { type } : {}), ...(sequence !== undefined ? { sequence } : {}) }],
     );
     outcome = { status: delivery.delivered ? 'DELIVERED' : 'NOT_CONFIGURED' };
   } catch (error) {

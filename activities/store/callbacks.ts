@@ -1,3 +1,4 @@
+import type { CallbackType } from '../../workflows/types.js';
 import type { Db } from './db.js';
 
 /** One attempt to deliver a result callback (SPEC §7): where, and what came back. */
@@ -8,4 +9,22 @@ export async function recordDeliveryAttempt(
   await sql`
     insert into callback_deliveries (run_id, webhook_id, url, status_code, error)
     values (${attempt.runId}, ${attempt.webhookId}, ${attempt.url}, ${attempt.statusCode ?? null}, ${attempt.error ?? null})`;
+}
+
+/**
+ * A callback message's body, fixed at its first attempt (SPEC §7): the first
+ * call stores `body`, every retry gets the stored one back. Undefined when the
+ * body was erased (the message is then not sent again).
+ */
+export async function messageBody(
+  sql: Db,
+  message: { messageId: string; runId: string; type: CallbackType; body: Record<string, unknown> },
+): Promise<Record<string, unknown> | undefined> {
+  await sql`
+    insert into callback_messages (message_id, run_id, type, body)
+    values (${message.messageId}, ${message.runId}, ${message.type}, ${sql.json(message.body as never)})
+    on conflict (message_id) do nothing`;
+  const [row] = await sql<{ body: Record<string, unknown> | null }[]>`
+    select body from callback_messages where message_id = ${message.messageId}`;
+  return row?.body ?? undefined;
 }

@@ -107,7 +107,7 @@ describe('the result callback', () => {
 
     const last = received.at(-1)!;
     const verified = new Webhook(SECRET).verify(last.body, last.headers as Record<string, string>);
-    expect(verified).toEqual(document);
+    expect(verified).toEqual({ type: 'verification.completed', ...document });
     expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set([`msg_${runId}`]));
     const attempts = await sql`select status_code from callback_deliveries where run_id = ${runId} order by id`;
     expect(attempts.map((a) => a.status_code)).toEqual([503, 503, 204]);
@@ -126,9 +126,31 @@ describe('the result callback', () => {
     });
     expect(await deliverResultCallback({ runId, callbackUrl: url })).toEqual({ delivered: true });
     expect(JSON.parse(received.at(-1)!.body)).toEqual({
+      type: 'verification.completed',
       ...document,
       reportUrl: 'https://verify.example/v1/verifications/verification-cb2/report',
     });
+  });
+
+  it('sends each message with its own type and webhook-id, and a retry the body of its first attempt', async () => {
+    const runId = randomUUID();
+    const document = { verificationId: 'verification-cb3', status: 'IN_REVIEW' };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
+              values (${runId}, 'verification-cb3', 'cb3', ${randomUUID()}, 'IN_REVIEW', ${sql.json(document)}, now(), now())`;
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
+    const from = received.length;
+    await deliverResultCallback({ runId, callbackUrl: url, type: 'verification.review_required' });
+    await sql`update verifications set status_document = ${sql.json({ ...document, status: 'COMPLETED' })} where run_id = ${runId}`;
+    await deliverResultCallback({ runId, callbackUrl: url, type: 'verification.review_required' }); // a retry
+    await deliverResultCallback({ runId, callbackUrl: url, type: 'verification.completed' });
+    await deliverResultCallback({ runId, callbackUrl: url, type: 'verification.updated', sequence: 1 });
+    const sent = received.slice(from).map((r) => ({ id: r.headers['webhook-id'], ...JSON.parse(r.body) }));
+    expect(sent.map(({ id, type, status }) => [id, type, status])).toEqual([
+      [`msg_${runId}_review`, 'verification.review_required', 'IN_REVIEW'],
+      [`msg_${runId}_review`, 'verification.review_required', 'IN_REVIEW'],
+      [`msg_${runId}`, 'verification.completed', 'COMPLETED'],
+      [`msg_${runId}_update_1`, 'verification.updated', 'COMPLETED'],
+    ]);
   });
 
   it('is skipped when no URL is configured', async () => {

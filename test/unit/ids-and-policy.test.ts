@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   callbackMessageId,
   callbackWorkflowId,
+  monitorWorkflowId,
   externalUserIdOf,
   kycJobId,
   runIdOfKycJob,
@@ -29,6 +30,21 @@ describe('workflow ids', () => {
   it('names the result callback workflow and its webhook-id by the run', () => {
     expect(callbackWorkflowId('run-1')).toBe('callback-run-1');
     expect(callbackMessageId('run-1')).toBe('msg_run-1');
+  });
+
+  it('gives each callback message of a run its own workflow and webhook-id', () => {
+    const review = { type: 'verification.review_required' } as const;
+    const updates = [1, 2].map((sequence) => ({ type: 'verification.updated', sequence }) as const);
+    expect(callbackMessageId('run-1', { type: 'verification.completed' })).toBe('msg_run-1');
+    expect(callbackMessageId('run-1', review)).toBe('msg_run-1_review');
+    expect(updates.map((u) => callbackMessageId('run-1', u))).toEqual(['msg_run-1_update_1', 'msg_run-1_update_2']);
+    expect(callbackWorkflowId('run-1', review)).toBe('callback-run-1-review');
+    expect(callbackWorkflowId('run-1', updates[1])).toBe('callback-run-1-update-2');
+  });
+
+  it("is monitor-<externalUserId> for a user's monitor", () => {
+    expect(monitorWorkflowId('user-1')).toBe('monitor-user-1');
+    expect(() => monitorWorkflowId('bad id')).toThrow(TypeError);
   });
 
   it('is kyc-<runId> for a KYC job, and back', () => {
