@@ -106,3 +106,29 @@ export const callbacks = proxyActivities<CallbackActivities>({
   scheduleToCloseTimeout: '24h',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h' },
 });
+
+type ErasureActivities = Pick<
+  Activities,
+  'endUserMonitor' | 'cancelUserVerification' | 'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns'
+>;
+
+/**
+ * The erasure's own steps: stopping a workflow waits (heartbeating) until it has
+ * closed, which may take its cleanup's time; the Postgres steps retry like `store`.
+ */
+export const erasureSteps = (): ReturnType<typeof proxyActivities<ErasureActivities>> =>
+  proxyActivities<ErasureActivities>({
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    scheduleToCloseTimeout: '1h',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  });
+
+/** Revoking an account at Smile: one request an attempt on the Smile task queue, like every Smile call. */
+export const smileRevoke = (): ReturnType<typeof proxyActivities<Pick<Activities, 'revokeSmileAccount'>>> =>
+  proxyActivities<Pick<Activities, 'revokeSmileAccount'>>({
+    ...onSmileQueue(),
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '15m',
+    retry: SMILE_RETRY,
+  });
