@@ -28,20 +28,18 @@ export type ErasureKind = 'request' | 'disconnect' | 'retention';
  * one, and the decision and the audit trail need them.
  */
 export function withoutPersonalData(document: StatusDocument): StatusDocument {
-  const { partnerParams: _partnerParams, ...rest } = document;
-  const review = document.review && (({ note: _note, ...kept }) => kept)(document.review);
-  return {
-    ...rest,
-    ...(review ? { review } : {}),
-    ...(document.decision
-      ? {
-          decision: {
-            ...document.decision,
-            reasons: document.decision.reasons.map((reason) => ({ ...reason, message: ERASED_MESSAGE })),
-          },
-        }
-      : {}),
-  };
+  const scrubbed: StatusDocument = { ...document };
+  delete scrubbed.partnerParams;
+  if (document.review) {
+    scrubbed.review = { ...document.review };
+    delete scrubbed.review.note;
+  }
+  if (document.decision)
+    scrubbed.decision = {
+      ...document.decision,
+      reasons: document.decision.reasons.map((reason) => ({ ...reason, message: ERASED_MESSAGE })),
+    };
+  return scrubbed;
 }
 
 /**
