@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchKey } from '../../activities/store/search.js';
 import { encodeCursor } from '../../api/schemas/search.js';
+import type { SandboxPersona } from '../../sandbox/users.js';
 import { ownDatabase } from '../support/database.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
@@ -92,7 +93,7 @@ describe('search', () => {
 
   it('filters by decision, status, externalUserId and creation time', async () => {
     const from = new Date().toISOString();
-    const decide = async (persona: (typeof SANDBOX_USERS)['george']) => {
+    const decide = async (persona: SandboxPersona) => {
       const externalUserId = uniqueUser(`search-${persona.key}`);
       const run = await startVerification(stack, {
         externalUserId,
