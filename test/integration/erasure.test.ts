@@ -1,10 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sql } from '../../activities/store/db.js';
 import type { StatusDocument } from '../../workflows/types.js';
-import { ownDatabase } from '../support/database.js';
+import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
-import { connect, getStatus, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import {
+  connect,
+  getStatus,
+  SANDBOX_USERS,
+  startVerification,
+  uniqueUser,
+  waitUntilClosed,
+} from '../support/journeys.js';
 import { API_KEY, auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /** DELETE /v1/verifications/:id/data (SPEC §10) end to end, in a database of its own (every table is scanned). */
@@ -28,21 +34,6 @@ afterAll(async () => {
   await database?.drop();
   await new Promise((resolve) => hook?.close(resolve));
 });
-
-/** Every table row whose text holds `needle`, per table: the test of "no copy left anywhere". */
-export async function rowsContaining(sql: Sql, needle: string): Promise<Record<string, number>> {
-  const tables = await sql<{ table_name: string }[]>`
-    select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
-  const found: Record<string, number> = {};
-  for (const { table_name: table } of tables) {
-    const [row] = await sql.unsafe<{ n: number }[]>(
-      `select count(*)::int as n from "${table}" t where t::text ilike $1`,
-      [`%${needle}%`],
-    );
-    if (row!.n > 0) found[table] = row!.n;
-  }
-  return found;
-}
 
 const erase = (id: string) =>
   stack.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/data`, headers: compliance });
@@ -79,7 +70,13 @@ describe('erasure', () => {
     expect(response.json()).toMatchObject({
       verificationId: started.verificationId,
       status: 'ERASED',
-      erased: { accountsRevoked: 1, applicants: 1, callbackMessages: 1, decisionEvidence: 1, verificationCancelled: false },
+      erased: {
+        accountsRevoked: 1,
+        applicants: 1,
+        callbackMessages: 1,
+        decisionEvidence: 1,
+        verificationCancelled: false,
+      },
     });
     expect(response.json().erased.datapoints).toBeGreaterThan(0);
     await saveHistory('erasure-completed', stack.client.workflow.getHandle(response.json().erasureId));
@@ -106,14 +103,21 @@ describe('erasure', () => {
       headers: auth,
     });
     expect(report.statusCode).toBe(410);
-    const audit = await stack.sql`select action, key_name from audit_events where verification_id = ${started.verificationId}`;
+    const audit =
+      await stack.sql`select action, key_name from audit_events where verification_id = ${started.verificationId}`;
     expect([...audit]).toEqual([{ action: 'erasure', key_name: 'compliance' }]);
 
     // Twice is fine: nothing left to remove, and a second erasures row says so.
     const again = await erase(started.verificationId);
     expect(again.statusCode).toBe(202);
-    expect(again.json().erased).toMatchObject({ datapoints: 0, applicants: 0, callbackMessages: 0, decisionEvidence: 0 });
-    const erasures = await stack.sql`select key_name, kind from erasures where verification_id = ${started.verificationId}`;
+    expect(again.json().erased).toMatchObject({
+      datapoints: 0,
+      applicants: 0,
+      callbackMessages: 0,
+      decisionEvidence: 0,
+    });
+    const erasures =
+      await stack.sql`select key_name, kind from erasures where verification_id = ${started.verificationId}`;
     expect(erasures).toHaveLength(2);
     expect(await rowsContaining(stack.sql, 'palomero')).toEqual({});
   });
