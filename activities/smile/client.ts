@@ -146,7 +146,8 @@ export function createSmileClient({
     getUser: (id: string) => call('GET', `/users/${encodeURIComponent(id)}`, userSchema),
     iterateUsers,
     /** `DELETE /accounts/:id`: Smile revokes the account and removes its data (a 404 means it is already gone). */
-    revokeAccount: (accountId: string) => call('DELETE', `/accounts/${encodeURIComponent(accountId)}`, z.unknown().optional()),
+    revokeAccount: (accountId: string) =>
+      call('DELETE', `/accounts/${encodeURIComponent(accountId)}`, z.unknown().optional()),
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
     listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>
