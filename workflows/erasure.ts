@@ -1,6 +1,6 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
 import type { ErasureCounts } from '../activities/store/erasure.js';
-import { erasureSteps, smileRevoke } from './activities.js';
+import { purge, smileRevoke, stopWorkflows } from './activities.js';
 import { verificationWorkflowId } from './ids.js';
 
 export interface ErasureInput {
@@ -22,17 +22,18 @@ export interface ErasureResult extends ErasureCounts {
  * record what went. Ids and counts only in history.
  */
 export async function erasureWorkflow({ externalUserId, keyName }: ErasureInput): Promise<ErasureResult> {
-  const steps = erasureSteps();
+  const stop = stopWorkflows();
+  const store = purge();
   const verificationId = verificationWorkflowId(externalUserId);
   setCurrentDetails('ending the monitor');
-  const { ended } = await steps.endUserMonitor({ externalUserId });
+  const { ended } = await stop.endUserMonitor({ externalUserId });
   setCurrentDetails('cancelling the running verification');
-  const { cancelled } = await steps.cancelUserVerification({ externalUserId });
-  const accounts = await steps.accountsToRevoke({ verificationId });
+  const { cancelled } = await stop.cancelUserVerification({ externalUserId });
+  const accounts = await store.accountsToRevoke({ verificationId });
   setCurrentDetails(`revoking ${accounts.length} account(s) at Smile`);
   const revoked = await Promise.all(accounts.map((accountId) => smileRevoke().revokeSmileAccount({ accountId })));
   setCurrentDetails('erasing the stored data');
-  const counts = await steps.eraseUserData({
+  const counts = await store.eraseUserData({
     verificationId,
     keyName,
     accountsRevoked: revoked.filter((r) => r.revoked).length,

@@ -1,5 +1,5 @@
 import { continueAsNew, setCurrentDetails } from '@temporalio/workflow';
-import { erasureSteps } from './activities.js';
+import { purge } from './activities.js';
 
 export interface RetentionInput {
   /** DATA_RETENTION_DAYS: runs closed longer ago are purged. */
@@ -24,11 +24,11 @@ export async function retentionWorkflow({
   batchSize = DEFAULT_BATCH,
   purgedSoFar = 0,
 }: RetentionInput): Promise<{ runs: number }> {
-  const steps = erasureSteps();
+  const store = purge();
   let runs = purgedSoFar;
   for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
     setCurrentDetails(`purged ${runs} run(s) closed more than ${retentionDays} day(s) ago; batch ${batch + 1} running`);
-    const done = await steps.purgeExpiredRuns({ retentionDays, limit: batchSize });
+    const done = await store.purgeExpiredRuns({ retentionDays, limit: batchSize });
     runs += done.runs;
     if (done.runs < batchSize) {
       setCurrentDetails(`done: purged ${runs} run(s) closed more than ${retentionDays} day(s) ago`);

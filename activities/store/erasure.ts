@@ -47,7 +47,7 @@ export function withoutPersonalData(document: StatusDocument): StatusDocument {
  * status documents' personal fields, the applicant of the request that started
  * it, and KYC callback bodies.
  */
-async function eraseRuns(tx: Db, runIds: string[]) {
+export async function eraseRuns(tx: Db, runIds: string[]) {
   const decisionEvidence = await eraseDecisionEvidence(tx, runIds);
   const callbackMessages = await tx`
     update callback_messages set body = null where run_id = any(${runIds}) and body is not null`;
@@ -68,7 +68,7 @@ async function eraseRuns(tx: Db, runIds: string[]) {
 }
 
 /** What is kept per user: synced data and Smile webhook bodies (by Smile user), applicants (by request). */
-async function eraseUserRows(
+export async function eraseUserRows(
   tx: Db,
   user: { verificationId: string; smileUserIds: string[]; requestsOf: { externalUserId: string; before?: Date } },
 ) {
@@ -85,7 +85,7 @@ async function eraseUserRows(
   return { datapoints: datapoints.count, eventPayloads: bodies.count, applicants: applicants.count };
 }
 
-async function recordErasure(
+export async function recordErasure(
   tx: Db,
   erasure: { verificationId: string; smileUserId: string | null; counts: ErasureCounts; keyName: string | null },
   kind: ErasureKind,
@@ -98,7 +98,7 @@ async function recordErasure(
              values ('erasure', ${erasure.verificationId}, ${erasure.keyName})`;
 }
 
-const inTransaction = <T>(sql: Db, fn: (tx: Db) => Promise<T>): Promise<T> =>
+export const inTransaction = <T>(sql: Db, fn: (tx: Db) => Promise<T>): Promise<T> =>
   'begin' in sql ? (sql.begin(fn) as Promise<T>) : fn(sql);
 
 /**
@@ -170,5 +170,3 @@ export async function accountsToRevoke(sql: Db, verificationId: string): Promise
 export async function eraseIfDisconnectErases(sql: Db, verificationId: string): Promise<void> {
   if (await erasesOnDisconnect(sql, verificationId)) await eraseUserData(sql, verificationId, { kind: 'disconnect' });
 }
-
-export { eraseRuns, eraseUserRows, recordErasure, inTransaction };
