@@ -151,6 +151,23 @@ describe('the result callback', () => {
     ]);
   });
 
+  it('sends nothing for a run whose data was erased before its first attempt', async () => {
+    const runId = randomUUID();
+    const document = {
+      verificationId: 'verification-cb4',
+      status: 'CANCELLED',
+      partnerParams: { email: 'x@example.com' },
+    };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at, purged_at)
+              values (${runId}, 'verification-cb4', 'cb4', ${randomUUID()}, 'CANCELLED', ${sql.json(document)}, now(), now(), now())`;
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
+    const from = received.length;
+    const failure = await deliverResultCallback({ runId, callbackUrl: url }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'CallbackErased', nonRetryable: true });
+    expect(received.length).toBe(from);
+    expect(await sql`select 1 from callback_messages where run_id = ${runId}`).toHaveLength(0);
+  });
+
   it('is skipped when no URL is configured', async () => {
     const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
     expect(await deliverResultCallback({ runId: randomUUID() })).toEqual({ delivered: false });
