@@ -8,6 +8,8 @@ import {
   KYC_STATUSES,
   OUTCOMES,
   REASON_RESULTS,
+  REVIEW_OUTCOMES,
+  REVIEW_STATUSES,
   STATUSES,
   SYNC_STATUSES,
   type Applicant,
@@ -90,7 +92,33 @@ export const statusDocumentSchema = z.object({
       evaluatedAt: z.string(),
       evidenceHash: z.string().optional(),
       engineVersion: z.string().optional(),
+      /** The engine's outcome, when a reviewer's outcome replaced it. */
+      automatedOutcome: z.enum(OUTCOMES).optional(),
+    })
+    .optional(),
+  review: z
+    .object({
+      status: z.enum(REVIEW_STATUSES),
+      reviewer: z.string().optional(),
+      outcome: z.enum(REVIEW_OUTCOMES).optional(),
+      note: z.string().optional(),
+      reasonCode: z.string().optional(),
+      reviewedAt: z.string().optional(),
+      keyName: z.string().optional(),
     })
     .optional(),
   partnerParams: partnerParamsSchema.optional(),
 });
+
+/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a verification IN_REVIEW. */
+export const reviewBody = z
+  .object({
+    outcome: z.enum(REVIEW_OUTCOMES),
+    reviewer: z.string().min(1).max(128),
+    note: z.string().max(2_000).optional(),
+    reasonCode: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]')
+      .optional(),
+  })
+  .strict();
