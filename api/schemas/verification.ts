@@ -13,6 +13,7 @@ import {
   STATUSES,
   SYNC_STATUSES,
   type Applicant,
+  type ReviewResult,
 } from '../../workflows/types.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -61,6 +62,17 @@ export const startVerificationReply = z.object({
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });
 
+/** A REVIEW outcome's review (SPEC §3, §6): RESOLVED by a reviewer, or EXPIRED at the policy's timeout. */
+export const reviewResultSchema = z.object({
+  status: z.enum(REVIEW_STATUSES),
+  reviewer: z.string().optional(),
+  outcome: z.enum(REVIEW_OUTCOMES).optional(),
+  note: z.string().optional(),
+  reasonCode: z.string().optional(),
+  reviewedAt: z.string().optional(),
+  keyName: z.string().optional(),
+}) satisfies z.ZodType<ReviewResult>;
+
 export const statusDocumentSchema = z.object({
   verificationId: z.string(),
   externalUserId: z.string(),
@@ -96,17 +108,7 @@ export const statusDocumentSchema = z.object({
       automatedOutcome: z.enum(OUTCOMES).optional(),
     })
     .optional(),
-  review: z
-    .object({
-      status: z.enum(REVIEW_STATUSES),
-      reviewer: z.string().optional(),
-      outcome: z.enum(REVIEW_OUTCOMES).optional(),
-      note: z.string().optional(),
-      reasonCode: z.string().optional(),
-      reviewedAt: z.string().optional(),
-      keyName: z.string().optional(),
-    })
-    .optional(),
+  review: reviewResultSchema.optional(),
   partnerParams: partnerParamsSchema.optional(),
 });
 

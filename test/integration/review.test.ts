@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
 import {
@@ -113,6 +114,20 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
     const audit = await stack.sql`select action, key_name, details from audit_events where verification_id = ${id}`;
     expect([...audit]).toEqual([{ action: 'review', key_name: 'ops', details: { outcome: 'APPROVED' } }]);
 
+    // The report shows the review beside the engine's outcome and reasons.
+    const report = async (accept: string) =>
+      stack.app.inject({ method: 'GET', url: `/v1/verifications/${id}/report`, headers: { ...auth, accept } });
+    expect((await report('application/json')).json().decision).toMatchObject({
+      outcome: 'APPROVED',
+      automatedOutcome: 'REVIEW',
+      reasons: [expect.objectContaining({ code: 'CONTRIBUTION_GAP' })],
+      review: { status: 'RESOLVED', reviewer: 'ops@example.com', outcome: 'APPROVED', keyName: 'ops' },
+    });
+    const html = (await report('text/html')).body;
+    expect(html).toContain('(engine: REVIEW)');
+    expect(html).toMatch(/id="review">.*APPROVED.* by ops@example\.com \(key ops\)/);
+    expect(html).toContain('DOCS_OK: payslips seen');
+
     // A second review of the closed run is a conflict, and changes nothing.
     const again = await review(id, { outcome: 'DECLINED', reviewer: 'someone-else' });
     expect(again.statusCode).toBe(409);
@@ -128,9 +143,31 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' }, review: { status: 'EXPIRED' } });
     expect(doc.decision?.automatedOutcome).toBeUndefined();
     expect((await review(id, approval)).statusCode).toBe(409);
+    const html = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${id}/report`,
+      headers: { ...auth, accept: 'text/html' },
+    });
+    expect(html.body).toContain('id="review">EXPIRED');
     const messages = await messagesOf(id, 2);
     expect(messages.map((m) => m.body.type)).toEqual(['verification.review_required', 'verification.completed']);
     await saveHistory('review-expired', handle(id));
+  });
+});
+
+describe('the review audit activity', () => {
+  it('writes one row per run however often it is retried', async () => {
+    const { recordReviewAudit } = createActivities({
+      sql: stack.sql,
+      smile: {} as never,
+      kyc: {} as never,
+      callback: { secret: stack.config.resultCallback.secret, allowPrivateNetworks: true },
+    });
+    const row = { runId: `run-${uniqueUser('audit')}`, verificationId: 'verification-audit', keyName: 'ops' };
+    await recordReviewAudit({ ...row, outcome: 'DECLINED' });
+    await recordReviewAudit({ ...row, outcome: 'DECLINED' });
+    const rows = await stack.sql`select action, key_name, details from audit_events where run_id = ${row.runId}`;
+    expect([...rows]).toEqual([{ action: 'review', key_name: 'ops', details: { outcome: 'DECLINED' } }]);
   });
 });
 
