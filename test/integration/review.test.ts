@@ -155,6 +155,21 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
   });
 });
 
+describe('a cancel while IN_REVIEW', () => {
+  it('closes COMPLETED with the engine outcome (a decided run is never relabelled), then refuses a review', async () => {
+    const id = await ryanInReview('1h');
+    await waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
+    const cancel = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${id}/cancel`, headers: auth });
+    expect(cancel.statusCode).toBe(202);
+    expect(await handle(id).result()).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' } });
+    const doc = await waitUntilClosed(stack, id);
+    expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' } });
+    expect(doc.review).toBeUndefined();
+    expect((await review(id, approval)).statusCode).toBe(409);
+    await saveHistory('review-cancelled', handle(id));
+  });
+});
+
 describe('the review audit activity', () => {
   it('writes one row per run however often it is retried', async () => {
     const { recordReviewAudit } = createActivities({
