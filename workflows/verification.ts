@@ -20,6 +20,7 @@ import { sideEffectsInMainFlow } from './patches.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
 import { close, collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
+import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
 import { runScopedDecisions } from './patches.js';
@@ -70,6 +71,8 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await collectData(ctx);
   if (ctx.input.policy.kyc.enabled) await runKyc(ctx);
   await decide(ctx);
+  // Runs started before policy.review existed have no `review` in their input: their command sequence is unchanged.
+  if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review?.enabled) await awaitReview(ctx);
   return close(ctx, 'COMPLETED');
 }
 
@@ -99,6 +102,8 @@ function registerHandlers(ctx: Ctx): void {
       },
     },
   );
+
+  registerReviewHandler(ctx);
 
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
   setHandler(smileEventSignal, (event) => {
