@@ -121,7 +121,7 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   const fullEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    NODE_OPTIONS: '--max-semi-space-size=4',
+    NODE_OPTIONS: `--max-semi-space-size=4${ctx.profileDir ? ` --cpu-prof --cpu-prof-dir=${ctx.profileDir}/worker` : ''}`,
     ...env,
     WORKFLOW_BUNDLE_PATH: await workflowBundle(),
     WORKER_METRICS_PORT: String(metricsPort),
