@@ -32,6 +32,8 @@ export interface BenchStack {
 
 export interface WorkerProcess {
   metricsUrl: string;
+  /** The running worker's process id (a restart makes a new one). */
+  pid(): number | undefined;
   rssMb(): Promise<number>;
   restart(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -122,6 +124,7 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     NODE_OPTIONS: '--max-semi-space-size=4',
+    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     ...env,
     WORKFLOW_BUNDLE_PATH: await workflowBundle(),
     WORKER_METRICS_PORT: String(metricsPort),
@@ -130,7 +133,9 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   };
   let child: ChildProcess;
   const start = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    // --cpu-prof is refused in NODE_OPTIONS: a profiled worker gets it on its command line.
+    const profile = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}/worker`] : [];
+    child = spawn(process.execPath, [...profile, '--import', 'tsx', 'worker/main.ts'], {
       cwd: ROOT,
       env: fullEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,12 +167,14 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   ctx.log('  worker process started (prebuilt bundle)');
   return {
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    pid: () => child.pid,
     async rssMb() {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
     },
     async restart() {
-      await stop('SIGKILL');
+      // A profiled worker writes its profile only when it exits on its own.
+      await stop(ctx.profileDir ? 'SIGTERM' : 'SIGKILL');
       await start();
     },
     stop,

@@ -11,9 +11,11 @@ import {
   kycResultSignal,
   linkTokenUpdate,
   smileEventSignal,
+  smileEventsSignal,
   statusQuery,
   widgetEventSignal,
   type LinkTokenReply,
+  type SmileEventRef,
 } from './messages.js';
 import { documentOf, showDetails, type Ctx } from './status.js';
 import { sideEffectsInMainFlow } from './patches.js';
@@ -106,14 +108,17 @@ function registerHandlers(ctx: Ctx): void {
   registerReviewHandler(ctx);
 
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
-  setHandler(smileEventSignal, (event) => {
+  const onSmileEvent = (event: SmileEventRef) => {
     // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
     if (!state.smileUserId && sideEffectsInMainFlow()) {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
     if (applySmileEvent(state, event, runScopedDecisions())) showDetails(ctx);
-  });
+  };
+  setHandler(smileEventSignal, onSmileEvent);
+  // One signal for a user's events due together; the same handling, in their order.
+  setHandler(smileEventsSignal, (events) => events.forEach(onSmileEvent));
 
   // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
   setHandler(widgetEventSignal, (event) => {
