@@ -123,7 +123,7 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   const fullEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    NODE_OPTIONS: '--max-semi-space-size=4',
+    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=4',
     ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     ...env,
     WORKFLOW_BUNDLE_PATH: await workflowBundle(),
