@@ -47,7 +47,15 @@ for (const [id, load] of Object.entries(SECTIONS)) {
   log(`\n== ${id}`);
   const sectionStarted = Date.now();
   const run = await load();
-  const results = profileDir ? await profiled(`${profileDir}/${id}.cpuprofile`, () => run(ctx)) : await run(ctx);
+  const measureSection = () =>
+    run(ctx).catch((error: Error) => {
+      // Said at once: a failing section's cleanup may end the process before the error is printed.
+      log(`  ${id} failed: ${error.stack ?? error.message}`);
+      throw error;
+    });
+  const results = profileDir
+    ? await profiled(`${profileDir}/${id}.cpuprofile`, measureSection)
+    : await measureSection();
   for (const section of [results].flat()) {
     sections.push(section);
     log(table(section));

@@ -117,14 +117,17 @@ async function workflowBundle(): Promise<string> {
   return bundlePath;
 }
 
+/** The worker image's settings (Dockerfile, docs/deployment.md "Worker memory"). */
+const WORKER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+
 async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   // NODE_OPTIONS as the Dockerfile's worker stage sets it.
   const fullEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    NODE_OPTIONS: '--max-semi-space-size=4',
-    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
+    MALLOC_ARENA_MAX: '2',
     ...env,
     WORKFLOW_BUNDLE_PATH: await workflowBundle(),
     WORKER_METRICS_PORT: String(metricsPort),
@@ -206,14 +209,22 @@ export async function pool<T, R>(
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  // After a failure no task starts, and the failure is thrown once those in flight have settled,
+  // so the caller's cleanup (closing the API and its Temporal client) never races them.
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
+      while (!failure && next < items.length) {
         const index = next++;
-        results[index] = await task(items[index]!, index);
+        try {
+          results[index] = await task(items[index]!, index);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     }),
   );
+  if (failure) throw failure.error;
   return results;
 }
 
