@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { StatusDocument } from '../workflows/types.js';
+import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
+import { recordRunAudit } from './store/audit.js';
 import type { Sql } from './store/db.js';
 import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
 import { failDeterministicDatabaseErrors } from './database-errors.js';
@@ -37,6 +38,17 @@ export function createActivities({ sql, smile, kyc, callback, temporal }: Activi
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);
+    },
+
+    /** A reviewer's outcome (SPEC §3): one audit row per run, however often the activity runs. */
+    async recordReviewAudit(input: {
+      runId: string;
+      verificationId: string;
+      keyName: string;
+      outcome: ReviewOutcome;
+    }): Promise<void> {
+      const { outcome, ...row } = input;
+      await recordRunAudit(sql, { action: 'review', ...row, details: { outcome } });
     },
 
     async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {

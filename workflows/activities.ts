@@ -22,7 +22,7 @@ type SmileActivities = Pick<
 >;
 type StoreActivities = Pick<
   Activities,
-  'recordVerification' | 'storeTaskPayload' | 'evaluateVerification' | 'recordCallbackOutcome'
+  'recordVerification' | 'storeTaskPayload' | 'evaluateVerification' | 'recordCallbackOutcome' | 'recordReviewAudit'
 >;
 type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 

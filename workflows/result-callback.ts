@@ -37,6 +37,6 @@ export async function resultCallbackWorkflow({
       error.cause instanceof ApplicationFailure ? error.cause.message : (error.cause?.message ?? error.message);
     outcome = { status: 'FAILED', error: cause };
   }
-  await store().recordCallbackOutcome({ runId, callback: outcome });
+  await store().recordCallbackOutcome({ runId, callback: outcome, ...(type ? { type } : {}) });
   return outcome.status;
 }

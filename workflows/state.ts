@@ -4,6 +4,7 @@ import type {
   CallbackResult,
   Decision,
   KycResult,
+  ReviewResult,
   RunAccount,
   VerificationInput,
   VerificationStatus,
@@ -34,6 +35,8 @@ export interface State {
   widgetHint?: string;
   kyc?: KycResult;
   decision?: Decision;
+  /** A REVIEW outcome's human review (SPEC §6), once resolved or expired. */
+  review?: ReviewResult;
   callback?: CallbackResult;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
@@ -109,6 +112,7 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     datapoints: { ...state.datapoints },
     ...(state.kyc ? { kyc: { ...state.kyc } } : {}),
     ...(state.decision ? { decision: state.decision } : {}),
+    ...(state.review ? { review: { ...state.review } } : {}),
     ...(state.callback ? { callback: { ...state.callback } } : {}),
     ...(state.failure ? { failure: { ...state.failure } } : {}),
     ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),

@@ -1,4 +1,4 @@
-import { CLOSED_STATUSES, type CallbackResult, type StatusDocument } from '../../workflows/types.js';
+import { CLOSED_STATUSES, type CallbackResult, type CallbackType, type StatusDocument } from '../../workflows/types.js';
 import type { Db } from './db.js';
 
 /**
@@ -46,15 +46,21 @@ export async function latestVerification(sql: Db, verificationId: string): Promi
   );
 }
 
-/** The result callback's outcome, written into the stored status document of a closed run. */
+/**
+ * A result callback's outcome, written into the run's stored status document
+ * (`callback`). A `verification.review_required` delivery that ends after the
+ * run closed leaves the closed document's `callback` to the messages sent since
+ * (its attempts stay in callback_deliveries).
+ */
 export async function recordCallbackOutcome(
   sql: Db,
-  { runId, callback }: { runId: string; callback: CallbackResult },
+  { runId, callback, type }: { runId: string; callback: CallbackResult; type?: CallbackType },
 ): Promise<void> {
+  const current = type !== 'verification.review_required';
   await sql`
     update verifications
     set status_document = jsonb_set(status_document, '{callback}', ${sql.json(callback as never)})
-    where run_id = ${runId}`;
+    where run_id = ${runId} and (${current} or status = 'IN_REVIEW')`;
 }
 
 /** A run's stored status document: what its result callback sends. */

@@ -5,7 +5,13 @@ import { markEvents, type EventMark, type InboxEvent } from '../../activities/st
 import { externalUsersOf } from '../../activities/store/users.js';
 import { verificationsOfRuns } from '../../activities/store/verifications.js';
 import { runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
-import { kycResultSignal, SIGNALLED_SMILE_EVENTS, smileEventSignal } from '../../workflows/messages.js';
+import {
+  kycResultSignal,
+  SIGNALLED_SMILE_EVENTS,
+  SMILE_EVENTS_PER_SIGNAL,
+  smileEventsSignal,
+  type SmileEventRef,
+} from '../../workflows/messages.js';
 import { kycResultRef, smileEventRef } from './envelope.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
@@ -32,31 +38,78 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
   return targets;
 }
 
-/** Signals one event; what became of it. Progress events are routed and recorded, never signalled. */
-async function deliverOne(sql: Db, client: Client, event: InboxEvent, workflowId: string): Promise<EventMark> {
-  const smileRef = event.source === 'smile' ? smileEventRef(event) : undefined;
-  const kycRef = event.source === 'smile-id' ? kycResultRef(event) : undefined;
-  if (smileRef && !SIGNALLED_SMILE_EVENTS.has(smileRef.type))
-    return { id: event.id, state: 'recorded', verificationId: workflowId };
-  if (!smileRef && !kycRef) return { id: event.id, state: 'orphan' };
+/**
+ * Delivers one workflow's events, in order of arrival: progress events are
+ * routed and recorded, never signalled; the Smile events due together travel in
+ * one `smileEvents` signal (up to SMILE_EVENTS_PER_SIGNAL references), a KYC
+ * result in its own. When Temporal fails a signal, that signal's events and
+ * every later one stay `pending`, in order, for the relay.
+ */
+async function deliverToWorkflow(
+  sql: Db,
+  client: Client,
+  workflowId: string,
+  events: InboxEvent[],
+): Promise<EventMark[]> {
+  const marks: EventMark[] = [];
   const handle = client.workflow.getHandle(workflowId);
-  try {
-    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      smileRef ? handle.signal(smileEventSignal, smileRef) : handle.signal(kycResultSignal, kycRef!),
-    );
-    return { id: event.id, state: 'delivered', verificationId: workflowId };
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError))
-      return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) };
-    if (smileRef?.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
-    return { id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' };
+  let batch: { event: InboxEvent; ref: SmileEventRef }[] = [];
+  let failed = false;
+
+  /** Sends what has gathered (or one KYC result); false when this workflow's remaining events stay pending. */
+  async function send(items: InboxEvent[], signal: () => Promise<void>): Promise<boolean> {
+    try {
+      await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, signal);
+      for (const event of items) marks.push({ id: event.id, state: 'delivered', verificationId: workflowId });
+      return true;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) {
+        const message = (error as Error).message.slice(0, 500);
+        for (const event of items) marks.push({ id: event.id, state: 'pending', error: message });
+        return false;
+      }
+      for (const event of items) {
+        if (event.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
+        marks.push({ id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' });
+      }
+      return true;
+    }
   }
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    if (items.length === 0 || failed) return;
+    const refs = items.map((item) => item.ref);
+    failed = !(await send(
+      items.map((item) => item.event),
+      () => handle.signal(smileEventsSignal, refs),
+    ));
+  };
+
+  for (const event of events) {
+    if (failed) break;
+    const smileRef = event.source === 'smile' ? smileEventRef(event) : undefined;
+    const kycRef = event.source === 'smile-id' ? kycResultRef(event) : undefined;
+    if (smileRef && !SIGNALLED_SMILE_EVENTS.has(smileRef.type)) {
+      marks.push({ id: event.id, state: 'recorded', verificationId: workflowId });
+    } else if (smileRef) {
+      batch.push({ event, ref: smileRef });
+      if (batch.length >= SMILE_EVENTS_PER_SIGNAL) await flush();
+    } else if (kycRef) {
+      await flush(); // the Smile events before it go first
+      if (!failed) failed = !(await send([event], () => handle.signal(kycResultSignal, kycRef)));
+    } else {
+      marks.push({ id: event.id, state: 'orphan' });
+    }
+  }
+  await flush();
+  return marks;
 }
 
 /**
  * Delivers inbox events to their verifications with claim-check references: the
- * routes in one query, each workflow's events in order of arrival (several
- * workflows at once), the outcomes marked in one statement. Unknown users and
+ * routes in one query, each workflow's events in order of arrival and its
+ * signalled ones together (several workflows at once), the outcomes marked in one statement. Unknown users and
  * closed runs leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.
@@ -79,11 +132,7 @@ export async function deliverEvents(
     Array.from({ length: Math.min(PARALLEL_WORKFLOWS, queues.length) }, async () => {
       for (let next = queues.shift(); next; next = queues.shift()) {
         const [workflowId, queue] = next;
-        for (const event of queue) {
-          const mark = await deliverOne(sql, client, event, workflowId);
-          marks.push(mark);
-          if (mark.state === 'pending') break;
-        }
+        marks.push(...(await deliverToWorkflow(sql, client, workflowId, queue)));
       }
     }),
   );

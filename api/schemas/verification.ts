@@ -8,9 +8,12 @@ import {
   KYC_STATUSES,
   OUTCOMES,
   REASON_RESULTS,
+  REVIEW_OUTCOMES,
+  REVIEW_STATUSES,
   STATUSES,
   SYNC_STATUSES,
   type Applicant,
+  type ReviewResult,
 } from '../../workflows/types.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -59,6 +62,17 @@ export const startVerificationReply = z.object({
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });
 
+/** A REVIEW outcome's review (SPEC §3, §6): RESOLVED by a reviewer, or EXPIRED at the policy's timeout. */
+export const reviewResultSchema = z.object({
+  status: z.enum(REVIEW_STATUSES),
+  reviewer: z.string().optional(),
+  outcome: z.enum(REVIEW_OUTCOMES).optional(),
+  note: z.string().optional(),
+  reasonCode: z.string().optional(),
+  reviewedAt: z.string().optional(),
+  keyName: z.string().optional(),
+}) satisfies z.ZodType<ReviewResult>;
+
 export const statusDocumentSchema = z.object({
   verificationId: z.string(),
   externalUserId: z.string(),
@@ -90,7 +104,23 @@ export const statusDocumentSchema = z.object({
       evaluatedAt: z.string(),
       evidenceHash: z.string().optional(),
       engineVersion: z.string().optional(),
+      /** The engine's outcome, when a reviewer's outcome replaced it. */
+      automatedOutcome: z.enum(OUTCOMES).optional(),
     })
     .optional(),
+  review: reviewResultSchema.optional(),
   partnerParams: partnerParamsSchema.optional(),
 });
+
+/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a verification IN_REVIEW. */
+export const reviewBody = z
+  .object({
+    outcome: z.enum(REVIEW_OUTCOMES),
+    reviewer: z.string().min(1).max(128),
+    note: z.string().max(2_000).optional(),
+    reasonCode: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]')
+      .optional(),
+  })
+  .strict();

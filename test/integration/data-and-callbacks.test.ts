@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
+import { recordCallbackOutcome } from '../../activities/store/verifications.js';
 import type { DataFilter, DataResource, Page, SmileDataItem } from '../../activities/smile/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
 import { eraseUserData } from '../../activities/store/erasure.js';
@@ -151,15 +152,42 @@ describe('the result callback', () => {
     ]);
   });
 
+  it("records each message's outcome in the document, except a review_required delivery that ends after the close", async () => {
+    const runId = randomUUID();
+    const document = { verificationId: 'verification-cb4', status: 'IN_REVIEW' };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at)
+              values (${runId}, 'verification-cb4', 'cb4', ${randomUUID()}, 'IN_REVIEW', ${sql.json(document)}, now(), now())`;
+    const callbackOf = async () =>
+      (await sql`select status_document->'callback' as c from verifications where run_id = ${runId}`)[0]!.c;
+    await recordCallbackOutcome(sql, {
+      runId,
+      type: 'verification.review_required',
+      callback: { status: 'DELIVERED' },
+    });
+    expect(await callbackOf()).toEqual({ status: 'DELIVERED' });
+    await sql`update verifications set status = 'COMPLETED' where run_id = ${runId}`;
+    await recordCallbackOutcome(sql, {
+      runId,
+      type: 'verification.completed',
+      callback: { status: 'FAILED', error: 'x' },
+    });
+    await recordCallbackOutcome(sql, {
+      runId,
+      type: 'verification.review_required',
+      callback: { status: 'DELIVERED' },
+    });
+    expect(await callbackOf()).toEqual({ status: 'FAILED', error: 'x' });
+  });
+
   it('sends nothing for a run whose data was erased before its first attempt', async () => {
     const runId = randomUUID();
     const document = {
-      verificationId: 'verification-cb4',
+      verificationId: 'verification-cb5',
       status: 'CANCELLED',
       partnerParams: { email: 'x@example.com' },
     };
     await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at, purged_at)
-              values (${runId}, 'verification-cb4', 'cb4', ${randomUUID()}, 'CANCELLED', ${sql.json(document)}, now(), now(), now())`;
+              values (${runId}, 'verification-cb5', 'cb5', ${randomUUID()}, 'CANCELLED', ${sql.json(document)}, now(), now(), now())`;
     const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
     const from = received.length;
     const failure = await deliverResultCallback({ runId, callbackUrl: url }).catch((e: unknown) => e);

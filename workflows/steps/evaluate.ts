@@ -87,6 +87,7 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus): Promise<StatusDo
   const notify = input.callbackConfigured !== false;
   state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
   await enter(ctx, 'done', status);
+  ctx.closed = true;
   if (notify)
     await startChild(resultCallbackWorkflow, {
       workflowId: callbackWorkflowId(firstExecutionRunId),
