@@ -1,9 +1,11 @@
+import type { Client } from '@temporalio/client';
 import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
 import { recordRunAudit } from './store/audit.js';
 import type { Sql } from './store/db.js';
 import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
 import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
+import { createErasureActivities } from './erasure.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
 import type { SmileClient } from './smile/index.js';
@@ -11,9 +13,14 @@ import { createTokenActivities } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'dataPages'>;
+  smile: Pick<
+    SmileClient,
+    'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'dataPages' | 'revokeAccount'
+  >;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };
+  /** The worker's own client: the erasure signals and cancels the user's workflows with it. */
+  temporal?: Client;
 }
 
 /**
@@ -21,12 +28,13 @@ export interface ActivityDeps {
  * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
  * A database error that a retry would meet again fails at once (`DatabaseRejected`).
  */
-export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
+export function createActivities({ sql, smile, kyc, callback, temporal }: ActivityDeps) {
   return failDeterministicDatabaseErrors({
     ...createTokenActivities({ sql, smile }),
     ...createKycActivities(kyc),
     ...createDataActivities({ sql, smile }),
     ...createNotifyActivities({ sql, ...callback }),
+    ...createErasureActivities({ sql, smile, temporal }),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);
@@ -61,4 +69,5 @@ export const SMILE_ACTIVITIES = [
   'submitKycJob',
   'getKycJobStatus',
   'kycJobResult',
+  'revokeSmileAccount',
 ] as const satisfies readonly (keyof Activities)[];

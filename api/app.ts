@@ -17,6 +17,7 @@ import demoRoutes from './routes/demo.js';
 import type { Relay } from './inbox/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import reportRoutes from './routes/report.js';
+import searchRoutes from './routes/search.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
 import webhookRoutes from './inbox/routes.js';
@@ -90,8 +91,9 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
       });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
       await v1.register(widgetEventRoutes, { sql, client: temporal.client });
-      await v1.register(erasureRoutes, { sql });
+      await v1.register(erasureRoutes, { sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
       await v1.register(reportRoutes, { sql });
+      await v1.register(searchRoutes, { sql });
     },
     { prefix: '/v1' },
   );

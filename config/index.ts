@@ -84,6 +84,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
+    retention: { days: env.DATA_RETENTION_DAYS },
     demo: { enabled: env.NODE_ENV !== 'production' && (env.DEMO_ENABLED ?? true), ...widgetOf(env) },
     smile: {
       apiUrl: env.SMILE_API_URL,

@@ -45,6 +45,8 @@ export interface Config {
     workflowBundlePath: string | undefined;
     maxCachedWorkflows: number;
   };
+  /** DATA_RETENTION_DAYS: the daily purge removes personal data of runs closed longer ago. */
+  retention: { days: number };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
   smile: {
     apiUrl: string;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { dataConverterOf } from '../runtime/temporal.js';
@@ -25,6 +26,8 @@ export interface Workers {
   run(): Promise<void>;
   shutdown(): void;
   getState(): State;
+  /** The worker's own client on its connection (the erasure's activities use it; so does the Schedule setup). */
+  client: Client;
 }
 
 /**
@@ -40,7 +43,13 @@ export async function createWorker({
   workflowBundle,
   shutdownGraceTime,
 }: WorkerDeps): Promise<Workers> {
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterOf(config),
+  });
   const activities = createActivities({
+    temporal: client,
     sql,
     smile,
     kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
@@ -80,5 +89,6 @@ export async function createWorker({
     },
     shutdown: () => both.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
     getState: () => main.getState(),
+    client,
   };
 }

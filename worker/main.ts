@@ -4,6 +4,7 @@ import { openDatabase } from '../runtime/database.js';
 import { createLogger } from '../runtime/logger.js';
 import { connectionOptionsOf } from '../runtime/temporal.js';
 import { createWorker } from './create.js';
+import { ensureRetentionSchedule } from './schedule.js';
 import { createWorkerSmileClient } from './smile.js';
 import { smileTaskQueue } from '../workflows/task-queues.js';
 
@@ -32,6 +33,14 @@ const worker = await createWorker({
   shutdownGraceTime: `${shutdownGraceSeconds}s`,
 });
 
+// A Schedule that cannot be set up now is retried at the next start; verifications do not wait for it.
+await ensureRetentionSchedule(worker.client, {
+  taskQueue: config.temporal.taskQueue,
+  retentionDays: config.retention.days,
+}).then(
+  (done) => log.info(`retention Schedule "data-retention" ${done} (DATA_RETENTION_DAYS=${config.retention.days})`),
+  (error: Error) => log.error({ err: error }, 'could not set up the retention Schedule "data-retention"'),
+);
 log.info(
   workflowBundlePath
     ? `workflows from the prebuilt bundle ${workflowBundlePath}`

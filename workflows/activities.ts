@@ -106,3 +106,31 @@ export const callbacks = proxyActivities<CallbackActivities>({
   scheduleToCloseTimeout: '24h',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h' },
 });
+
+type StopActivities = Pick<Activities, 'endUserMonitor' | 'cancelUserVerification'>;
+type PurgeActivities = Pick<Activities, 'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns'>;
+
+/**
+ * Stopping a user's workflow waits, heartbeating, until it has closed: that may
+ * take its cleanup's time, so a long attempt, and a lost worker is noticed in 30 s.
+ */
+export const stopWorkflows = (): ReturnType<typeof proxyActivities<StopActivities>> =>
+  proxyActivities<StopActivities>({
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    scheduleToCloseTimeout: '1h',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  });
+
+/** The erasure's and the purge's Postgres transactions (a batch of 100 runs at most): retried like `store`. */
+export const purge = (): ReturnType<typeof proxyActivities<PurgeActivities>> =>
+  proxyActivities<PurgeActivities>({ ...STORE_OPTIONS, startToCloseTimeout: '2m' });
+
+/** Revoking an account at Smile: one request an attempt on the Smile task queue, like every Smile call. */
+export const smileRevoke = (): ReturnType<typeof proxyActivities<Pick<Activities, 'revokeSmileAccount'>>> =>
+  proxyActivities<Pick<Activities, 'revokeSmileAccount'>>({
+    ...onSmileQueue(),
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '15m',
+    retry: SMILE_RETRY,
+  });

@@ -71,3 +71,17 @@ export function runIdOfKycJob(jobId: string): string | undefined {
   if (!jobId.startsWith(KYC_PREFIX) || jobId.length === KYC_PREFIX.length) return undefined;
   return jobId.slice(KYC_PREFIX.length);
 }
+
+const ERASURE_PREFIX = 'erasure-';
+
+/**
+ * A user's erasure (SPEC §10): one at a time per user (a second request joins the
+ * running one), and a closed one may run again (erasing twice is fine).
+ */
+export function erasureWorkflowId(externalUserId: string): string {
+  verificationWorkflowId(externalUserId);
+  return ERASURE_PREFIX + externalUserId;
+}
+
+/** The daily Temporal Schedule that starts the retention purge (SPEC §10). */
+export const RETENTION_SCHEDULE_ID = 'data-retention';

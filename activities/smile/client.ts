@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import {
@@ -145,6 +145,9 @@ export function createSmileClient({
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),
     getUser: (id: string) => call('GET', `/users/${encodeURIComponent(id)}`, userSchema),
     iterateUsers,
+    /** `DELETE /accounts/:id`: Smile revokes the account and removes its data (a 404 means it is already gone). */
+    revokeAccount: (accountId: string) =>
+      call('DELETE', `/accounts/${encodeURIComponent(accountId)}`, z.unknown().optional()),
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
     listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>

@@ -100,12 +100,28 @@ export async function latestDecidedRun(sql: Db, verificationId: string): Promise
   };
 }
 
-/** Erasure (SPEC §10): a user's decisions keep outcome, reasons, rules and hash; their inputs and findings go. */
-export async function eraseDecisionEvidence(sql: Db, smileUserId: string): Promise<number> {
-  const erased = await sql`
-    update decisions set inputs = null, findings = null
-    where smile_user_id = ${smileUserId} and (inputs is not null or findings is not null)`;
-  return erased.count;
+/** What a reason's or rule's message reads once erased: messages may quote an employer or an amount. */
+export const ERASED_MESSAGE = '(erased)';
+
+/**
+ * Erasure (SPEC §10): the runs' decisions keep outcome, reason and rule codes,
+ * results, values, thresholds and the evidence hash; their inputs, findings and
+ * the messages of reasons and rules (which may quote an employer's name) go.
+ */
+export async function eraseDecisionEvidence(sql: Db, runIds: string[]): Promise<number> {
+  if (runIds.length === 0) return 0;
+  const rows = await sql<{ had: boolean }[]>`
+    with before as (
+      select run_id, (inputs is not null or findings is not null) as had from decisions
+      where run_id = any(${runIds}) for update)
+    update decisions d set inputs = null, findings = null,
+      reasons = coalesce((select jsonb_agg(r || jsonb_build_object('message', ${ERASED_MESSAGE}::text))
+                          from jsonb_array_elements(d.reasons) r), '[]'::jsonb),
+      rules = (select jsonb_agg(r || jsonb_build_object('message', ${ERASED_MESSAGE}::text))
+               from jsonb_array_elements(d.rules) r)
+    from before b where d.run_id = b.run_id
+    returning b.had`;
+  return rows.filter((row) => row.had).length;
 }
 
 /** Whether the policy of a verification's latest decided run asks to erase the data on disconnect. */

@@ -12,12 +12,14 @@ export async function recordVerification(
   const closedAt = CLOSED_STATUSES.includes(document.status) ? document.updatedAt : null;
   await sql`
     insert into verifications (run_id, verification_id, external_user_id, request_id, smile_user_id,
-                               status, status_document, created_at, updated_at, closed_at)
+                               status, decision, status_document, created_at, updated_at, closed_at)
     values (${runId}, ${document.verificationId}, ${document.externalUserId}, ${requestId}, ${document.smileUserId},
-            ${document.status}, ${sql.json(document as never)}, ${document.createdAt}, ${document.updatedAt}, ${closedAt})
+            ${document.status}, ${document.decision?.outcome ?? null}, ${sql.json(document as never)},
+            ${document.createdAt}, ${document.updatedAt}, ${closedAt})
     on conflict (run_id) do update set
       smile_user_id = excluded.smile_user_id,
       status = excluded.status,
+      decision = excluded.decision,
       status_document = excluded.status_document,
       updated_at = excluded.updated_at,
       closed_at = excluded.closed_at
@@ -75,4 +77,23 @@ export async function verificationsOfRuns(sql: Db, runIds: string[]): Promise<Ma
   const rows = await sql<{ run_id: string; verification_id: string }[]>`
     select run_id, verification_id from verifications where run_id = any(${runIds})`;
   return new Map(rows.map((row) => [row.run_id, row.verification_id]));
+}
+
+/** Rewrites the runs' stored status documents through `scrub` (erasure, retention); the number changed. */
+export async function scrubStatusDocuments(
+  sql: Db,
+  runIds: string[],
+  scrub: (document: StatusDocument) => StatusDocument,
+): Promise<number> {
+  if (runIds.length === 0) return 0;
+  const rows = await sql<{ run_id: string; status_document: StatusDocument }[]>`
+    select run_id, status_document from verifications where run_id = any(${runIds})`;
+  let changed = 0;
+  for (const row of rows) {
+    const scrubbed = scrub(row.status_document);
+    if (JSON.stringify(scrubbed) === JSON.stringify(row.status_document)) continue;
+    await sql`update verifications set status_document = ${sql.json(scrubbed as never)} where run_id = ${row.run_id}`;
+    changed++;
+  }
+  return changed;
 }

@@ -1,26 +1,59 @@
+import { isGrpcServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import fp from 'fastify-plugin';
 import type { Sql } from '../../activities/store/db.js';
-import { eraseUserData } from '../../activities/store/erasure.js';
-import { externalUserIdOf } from '../../workflows/ids.js';
+import { latestVerification } from '../../activities/store/verifications.js';
+import type { erasureWorkflow } from '../../workflows/erasure.js';
+import { erasureWorkflowId, externalUserIdOf } from '../../workflows/ids.js';
+import { keyNameOf } from '../plugins/auth.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
-import fp from 'fastify-plugin';
-import { keyNameOf } from '../plugins/auth.js';
 
+const count = z.number().int();
 const erasedReply = z.object({
   verificationId: z.string(),
-  erased: z.object({ datapoints: z.number(), applicants: z.number(), eventPayloads: z.number() }),
+  /** The erasure workflow: ERASED once it finished within the request, ERASING while it still runs. */
+  erasureId: z.string(),
+  status: z.enum(['ERASED', 'ERASING']),
+  erased: z
+    .object({
+      datapoints: count,
+      applicants: count,
+      eventPayloads: count,
+      callbackMessages: count,
+      decisionEvidence: count,
+      statusDocuments: count,
+      accountsRevoked: count,
+      monitorEnded: z.boolean(),
+      verificationCancelled: z.boolean(),
+    })
+    .optional()
+    .describe('what went; absent while ERASING'),
 });
 
-/** `DELETE /v1/verifications/:id/data`: the user's personal data goes; the decision and an audit row stay. */
-const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
+/** How long the request waits for the erasure (cancelling a run waits for its cleanup) within the 30 s request limit. */
+const RESULT_WAIT_MS = 20_000;
+const START_DEADLINE_MS = 10_000;
+
+const isDeadline = (error: unknown): boolean =>
+  (isGrpcServiceError(error) && error.code === 4) ||
+  (error instanceof Error && error.cause !== undefined && isDeadline(error.cause));
+
+/**
+ * `DELETE /v1/verifications/:id/data` (SPEC §10): starts the user's erasure
+ * workflow (or joins the one running) and answers with what it removed.
+ */
+const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client; taskQueue: string }> = async (
+  app,
+  { sql, client, taskQueue },
+) => {
   app.delete(
     '/verifications/:id/data',
     {
       config: { auth: { scope: 'data.erase' } },
       schema: {
-        summary: "Erase the stored personal data of this verification's user",
+        summary: "Erase this verification's user's personal data: stop their workflows, revoke their accounts at Smile",
         security: [{ bearer: [] }],
         params: verificationParams,
         response: { 202: erasedReply, ...problemResponses(401, 403, 404, 503) },
@@ -28,9 +61,31 @@ const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) 
     },
     async (request, reply) => {
       const { id } = request.params;
-      const erased = externalUserIdOf(id) ? await eraseUserData(sql, id, keyNameOf(request)) : undefined;
-      if (!erased) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
-      return reply.code(202).send({ verificationId: id, erased });
+      const externalUserId = externalUserIdOf(id);
+      if (!externalUserId || !(await latestVerification(sql, id)))
+        throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      const erasureId = erasureWorkflowId(externalUserId);
+      const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+        client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
+          workflowId: erasureId,
+          taskQueue,
+          args: [{ externalUserId, keyName: keyNameOf(request) }],
+          // A second request while one runs joins it; after it closed, a new one runs (erasing twice is fine).
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          staticSummary: `Erasure of ${externalUserId}'s personal data`,
+        }),
+      );
+      try {
+        const erased = await client.withDeadline(Date.now() + RESULT_WAIT_MS, () => handle.result());
+        return reply.code(202).send({ verificationId: id, erasureId, status: 'ERASED' as const, erased });
+      } catch (error) {
+        if (isDeadline(error))
+          return reply.code(202).send({ verificationId: id, erasureId, status: 'ERASING' as const });
+        if (error instanceof WorkflowFailedError)
+          throw new HttpProblem(503, 'Service unavailable', 'The erasure failed; retry later (erasing twice is fine).');
+        throw error;
+      }
     },
   );
 };

@@ -73,24 +73,15 @@ describe('scoped keys', () => {
       expect((await built.app.inject({ method, url, headers: bearer('reader-secret-123') })).statusCode, url).toBe(403);
   });
 
-  it('each scope opens only its routes: data.erase erases and cannot read', async () => {
+  it('each scope opens only its routes: data.erase passes to the erasure and cannot read', async () => {
     const id = await closedVerification();
     const headers = bearer('compliance-secret-123');
     expect((await built.app.inject({ method: 'GET', url: `/v1/verifications/${id}`, headers })).statusCode).toBe(403);
-    expect(
-      (await built.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/data`, headers })).statusCode,
-    ).toBe(202);
-  });
-
-  it('records the key name, never the secret, in the erasure audit row', async () => {
-    const id = await closedVerification();
-    await built.app.inject({
-      method: 'DELETE',
-      url: `/v1/verifications/${id}/data`,
-      headers: bearer('compliance-secret-123'),
-    });
-    const [row] = await built.sql<{ key_name: string }[]>`select key_name from erasures where verification_id = ${id}`;
-    expect(row?.key_name).toBe('compliance');
+    // Past the scope check the erasure workflow is started: Temporal is down here, so 503
+    // (test/integration/erasure.test.ts erases for real and checks the key name it records).
+    const erase = await built.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/data`, headers });
+    expect(erase.statusCode).toBe(503);
+    expect(erase.json().detail).toMatch(/Temporal/);
   });
 
   it('401 for no key and for an unknown one', async () => {

@@ -9,11 +9,9 @@ import { createNotifyActivities } from '../../activities/notify.js';
 import { recordCallbackOutcome } from '../../activities/store/verifications.js';
 import type { DataFilter, DataResource, Page, SmileDataItem } from '../../activities/smile/index.js';
 import { createSql, type Sql } from '../../activities/store/db.js';
+import { eraseUserData } from '../../activities/store/erasure.js';
 import { insertEvents } from '../../activities/store/inbox.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
-import { buildApp } from '../../api/app.js';
-import { createTemporalClient } from '../../runtime/temporal.js';
-import { auth, testConfig } from '../support/stack.js';
 
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';
 let sql: Sql;
@@ -181,6 +179,23 @@ describe('the result callback', () => {
     expect(await callbackOf()).toEqual({ status: 'FAILED', error: 'x' });
   });
 
+  it('sends nothing for a run whose data was erased before its first attempt', async () => {
+    const runId = randomUUID();
+    const document = {
+      verificationId: 'verification-cb5',
+      status: 'CANCELLED',
+      partnerParams: { email: 'x@example.com' },
+    };
+    await sql`insert into verifications (run_id, verification_id, external_user_id, request_id, status, status_document, created_at, updated_at, purged_at)
+              values (${runId}, 'verification-cb5', 'cb5', ${randomUUID()}, 'CANCELLED', ${sql.json(document)}, now(), now(), now())`;
+    const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
+    const from = received.length;
+    const failure = await deliverResultCallback({ runId, callbackUrl: url }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'CallbackErased', nonRetryable: true });
+    expect(received.length).toBe(from);
+    expect(await sql`select 1 from callback_messages where run_id = ${runId}`).toHaveLength(0);
+  });
+
   it('is skipped when no URL is configured', async () => {
     const { deliverResultCallback } = createNotifyActivities({ sql, secret: SECRET, allowPrivateNetworks: true });
     expect(await deliverResultCallback({ runId: randomUUID() })).toEqual({ delivered: false });
@@ -188,7 +203,7 @@ describe('the result callback', () => {
 });
 
 describe('erasure', () => {
-  it('removes the personal data, keeps the decision, writes an audit row; 404 for an unknown id', async () => {
+  it('removes the personal data of every run in one transaction, keeps the decision, records the counts', async () => {
     const userId = `tenantId-${randomUUID()}`;
     const runId = randomUUID();
     const requestId = randomUUID();
@@ -198,35 +213,20 @@ describe('erasure', () => {
               values (${runId}, 'verification-erase-me', 'erase-me', ${requestId}, ${userId}, 'COMPLETED', '{}', now(), now())`;
     await sql`insert into decisions (run_id, smile_user_id, outcome, reasons, policy) values (${runId}, ${userId}, 'APPROVED', '[]', '{}')`;
 
-    const config = testConfig();
-    const temporal = createTemporalClient(config);
-    const app = await buildApp({ config, sql, temporal });
-    try {
-      const response = await app.inject({
-        method: 'DELETE',
-        url: '/v1/verifications/verification-erase-me/data',
-        headers: auth,
-      });
-      expect(response.statusCode).toBe(202);
-      expect(response.json().erased).toEqual({ datapoints: 452, applicants: 1, eventPayloads: 1 });
-      expect((await sql`select count(*)::int as n from datapoints where smile_user_id = ${userId}`)[0]!.n).toBe(0);
-      expect(
-        (await sql`select applicant from verification_requests where request_id = ${requestId}`)[0]!.applicant,
-      ).toBeNull();
-      expect((await sql`select body from inbox_events where smile_user_id = ${userId}`)[0]!.body).toBeNull();
-      expect((await sql`select outcome from decisions where run_id = ${runId}`)[0]!.outcome).toBe('APPROVED');
-      expect(
-        (await sql`select count(*)::int as n from erasures where verification_id = 'verification-erase-me'`)[0]!.n,
-      ).toBe(1);
-      const unknown = await app.inject({
-        method: 'DELETE',
-        url: '/v1/verifications/verification-nobody/data',
-        headers: auth,
-      });
-      expect(unknown.statusCode).toBe(404);
-    } finally {
-      await app.close();
-      await temporal.connection.close();
-    }
+    expect(await eraseUserData(sql, 'verification-erase-me', { keyName: 'compliance' })).toMatchObject({
+      datapoints: 452,
+      applicants: 1,
+      eventPayloads: 1,
+    });
+    expect((await sql`select count(*)::int as n from datapoints where smile_user_id = ${userId}`)[0]!.n).toBe(0);
+    expect(
+      (await sql`select applicant from verification_requests where request_id = ${requestId}`)[0]!.applicant,
+    ).toBeNull();
+    expect((await sql`select body from inbox_events where smile_user_id = ${userId}`)[0]!.body).toBeNull();
+    expect((await sql`select outcome from decisions where run_id = ${runId}`)[0]!.outcome).toBe('APPROVED');
+    expect([
+      ...(await sql`select key_name, kind from erasures where verification_id = 'verification-erase-me'`),
+    ]).toEqual([{ key_name: 'compliance', kind: 'request' }]);
+    expect(await eraseUserData(sql, 'verification-nobody')).toBeUndefined();
   });
 });

@@ -59,6 +59,13 @@ describe('config', () => {
     expect(config.smile.webhookAllowedIps).toEqual(['18.142.61.230', '10.0.0.0/8', '2001:db8::/32']);
   });
 
+  it('keeps personal data DATA_RETENTION_DAYS days (180 by default): an integer of 0 or more', () => {
+    expect(loadConfig({}).retention).toEqual({ days: 180 });
+    expect(loadConfig({ DATA_RETENTION_DAYS: '0' }).retention).toEqual({ days: 0 });
+    for (const bad of ['-1', '1.5', 'a year'])
+      expect(() => loadConfig({ DATA_RETENTION_DAYS: bad }), bad).toThrow(/DATA_RETENTION_DAYS/);
+  });
+
   it('reads named, scoped keys (SPEC §10); a bare secret is the key "default" with every scope', () => {
     const { keys } = loadConfig({
       API_KEYS: 'onboarding:secret-one-123:verifications.write+verifications.read, ops:secret-two-456, bare-secret-789',

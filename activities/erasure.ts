@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { endMonitorSignal } from '../workflows/messages.js';
+import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
+import type { SmileClient } from './smile/index.js';
+import type { Sql } from './store/db.js';
+import { accountsToRevoke, eraseUserData, type ErasureCounts } from './store/erasure.js';
+import { purgeExpiredRuns, type RetentionBatch } from './store/retention.js';
+
+export interface ErasureDeps {
+  sql: Sql;
+  smile: Pick<SmileClient, 'revokeAccount'>;
+  /** Signals and cancels the user's other workflows; absent in a worker that runs no erasure. */
+  temporal?: Client;
+}
+
+const POLL_MS = 1_000;
+
+/** Waits, heartbeating, until the workflow's latest run has closed (the activity's cancellation ends the wait). */
+async function untilClosed(handle: WorkflowHandle): Promise<void> {
+  const { cancellationSignal } = Context.current();
+  for (;;) {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    Context.current().heartbeat();
+    await sleep(POLL_MS, undefined, { signal: cancellationSignal });
+  }
+}
+
+/** Whether a workflow id has a running run: a closed or unknown one is nothing to stop. */
+async function isRunning(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    return (await handle.describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/**
+ * The erasure workflow's side effects (SPEC §10): stop the user's monitor and
+ * running verification, revoke their accounts at Smile, erase the stored data;
+ * and the retention purge's batches. Each is idempotent: a retry finds the
+ * workflow already closed, the account already revoked, the rows already erased.
+ */
+export function createErasureActivities({ sql, smile, temporal }: ErasureDeps) {
+  const client = () => {
+    if (!temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client', 'NoTemporalClient');
+    return temporal;
+  };
+  return {
+    /** Ends the user's monitor with reason ERASED and waits for it to close; false when none was running. */
+    async endUserMonitor({ externalUserId }: { externalUserId: string }): Promise<{ ended: boolean }> {
+      const handle = client().workflow.getHandle(monitorWorkflowId(externalUserId));
+      if (!(await isRunning(handle))) return { ended: false };
+      try {
+        await handle.signal(endMonitorSignal, { reason: 'ERASED' });
+      } catch (error) {
+        // It closed between the check and the signal.
+        if (error instanceof WorkflowNotFoundError) return { ended: false };
+        throw error;
+      }
+      await untilClosed(handle);
+      return { ended: true };
+    },
+
+    /** Cancels the user's running verification and waits until it has closed; false when none was running. */
+    async cancelUserVerification({ externalUserId }: { externalUserId: string }): Promise<{ cancelled: boolean }> {
+      const handle = client().workflow.getHandle(verificationWorkflowId(externalUserId));
+      if (!(await isRunning(handle))) return { cancelled: false };
+      try {
+        await handle.cancel();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return { cancelled: false };
+        throw error;
+      }
+      await untilClosed(handle);
+      return { cancelled: true };
+    },
+
+    /** The Smile accounts of the user's runs. Ids only: no personal data in history. */
+    async accountsToRevoke({ verificationId }: { verificationId: string }): Promise<string[]> {
+      return accountsToRevoke(sql, verificationId);
+    },
+
+    /** `DELETE /accounts/:id` at Smile; Smile's 404 (MISSING_RESOURCE) means it is gone already. */
+    async revokeSmileAccount({ accountId }: { accountId: string }): Promise<{ revoked: boolean }> {
+      try {
+        await smile.revokeAccount(accountId);
+        return { revoked: true };
+      } catch (error) {
+        if (error instanceof ApplicationFailure && error.type === 'SmileMissingResource') return { revoked: false };
+        throw error;
+      }
+    },
+
+    async eraseUserData(input: {
+      verificationId: string;
+      keyName: string | null;
+      accountsRevoked: number;
+    }): Promise<ErasureCounts | undefined> {
+      return eraseUserData(sql, input.verificationId, { ...input, kind: 'request' });
+    },
+
+    async purgeExpiredRuns(input: { retentionDays: number; limit: number }): Promise<RetentionBatch> {
+      return purgeExpiredRuns(sql, input);
+    },
+  };
+}
