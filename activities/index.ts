@@ -1,6 +1,11 @@
 import type { StatusDocument } from '../workflows/types.js';
 import type { Sql } from './store/db.js';
-import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
+import {
+  recordCallbackOutcome,
+  recordMonitoring,
+  recordVerification,
+  type MonitoringRecord,
+} from './store/verifications.js';
 import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
@@ -33,6 +38,11 @@ export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
 
     async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {
       await recordCallbackOutcome(sql, input);
+    },
+
+    /** A monitor's state into its run's status document (SPEC §6); an older revision changes nothing. */
+    async recordMonitoring(input: MonitoringRecord): Promise<void> {
+      await recordMonitoring(sql, input);
     },
   });
 }

@@ -4,6 +4,7 @@ import type {
   CallbackResult,
   Decision,
   KycResult,
+  Monitoring,
   RunAccount,
   VerificationInput,
   VerificationStatus,
@@ -35,6 +36,8 @@ export interface State {
   kyc?: KycResult;
   decision?: Decision;
   callback?: CallbackResult;
+  /** Set as a monitored run closes (SPEC §6); its monitor writes the later states to the stored document. */
+  monitoring?: Monitoring;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
@@ -109,6 +112,7 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     datapoints: { ...state.datapoints },
     ...(state.kyc ? { kyc: { ...state.kyc } } : {}),
     ...(state.decision ? { decision: state.decision } : {}),
+    ...(state.monitoring ? { monitoring: { ...state.monitoring } } : {}),
     ...(state.callback ? { callback: { ...state.callback } } : {}),
     ...(state.failure ? { failure: { ...state.failure } } : {}),
     ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),

@@ -70,7 +70,8 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await collectData(ctx);
   if (ctx.input.policy.kyc.enabled) await runKyc(ctx);
   await decide(ctx);
-  return close(ctx, 'COMPLETED');
+  // Only a run that decided in its own course is monitored (a cancelled one closing COMPLETED is not).
+  return close(ctx, 'COMPLETED', true);
 }
 
 function registerHandlers(ctx: Ctx): void {

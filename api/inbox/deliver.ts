@@ -4,8 +4,13 @@ import { eraseIfDisconnectErases } from '../../activities/store/erasure.js';
 import { markEvents, type EventMark, type InboxEvent } from '../../activities/store/inbox.js';
 import { externalUsersOf } from '../../activities/store/users.js';
 import { verificationsOfRuns } from '../../activities/store/verifications.js';
-import { runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
-import { kycResultSignal, SIGNALLED_SMILE_EVENTS, smileEventSignal } from '../../workflows/messages.js';
+import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
+import {
+  kycResultSignal,
+  SIGNALLED_SMILE_EVENTS,
+  smileEventSignal,
+  type SmileEventRef,
+} from '../../workflows/messages.js';
 import { kycResultRef, smileEventRef } from './envelope.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
@@ -49,15 +54,41 @@ async function deliverOne(sql: Db, client: Client, event: InboxEvent, workflowId
     if (!(error instanceof WorkflowNotFoundError))
       return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) };
     if (smileRef?.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
+    if (smileRef) return toMonitor(client, event, smileRef, workflowId);
     return { id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' };
+  }
+}
+
+/**
+ * No verification is running for the user: their running monitor gets the event
+ * (SPEC §4, §6), else it stays an orphan (as it does again once the monitor has ended).
+ * Temporal is the one that knows whether the monitor runs, so it is asked by signalling.
+ */
+async function toMonitor(client: Client, event: InboxEvent, ref: SmileEventRef, verificationId: string) {
+  const monitorId = monitorWorkflowId(externalUserIdOf(verificationId)!);
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      client.workflow.getHandle(monitorId).signal(smileEventSignal, ref),
+    );
+    return { id: event.id, state: 'delivered', verificationId } satisfies EventMark;
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError))
+      return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) } satisfies EventMark;
+    return {
+      id: event.id,
+      state: 'orphan',
+      verificationId,
+      error: 'no running verification or monitor',
+    } satisfies EventMark;
   }
 }
 
 /**
  * Delivers inbox events to their verifications with claim-check references: the
  * routes in one query, each workflow's events in order of arrival (several
- * workflows at once), the outcomes marked in one statement. Unknown users and
- * closed runs leave an event an orphan (kept, visible, delivered if the user's
+ * workflows at once), the outcomes marked in one statement. A user without a
+ * running verification has their events go to their running monitor. Unknown
+ * users, and closed runs without a monitor, leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.
  */

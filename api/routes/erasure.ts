@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
@@ -7,6 +8,7 @@ import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
+import { endUserMonitor } from './monitor.js';
 
 const erasedReply = z.object({
   verificationId: z.string(),
@@ -14,7 +16,7 @@ const erasedReply = z.object({
 });
 
 /** `DELETE /v1/verifications/:id/data`: the user's personal data goes; the decision and an audit row stay. */
-const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
+const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
   app.delete(
     '/verifications/:id/data',
     {
@@ -30,6 +32,8 @@ const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) 
       const { id } = request.params;
       const erased = externalUserIdOf(id) ? await eraseUserData(sql, id, keyNameOf(request)) : undefined;
       if (!erased) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      // The monitor would judge data that is gone: it ends (ERASED).
+      await endUserMonitor(client, externalUserIdOf(id)!, 'ERASED');
       return reply.code(202).send({ verificationId: id, erased });
     },
   );

@@ -38,7 +38,9 @@ describe('API hardening', () => {
 
   it('fails at boot when a route plugin is registered without the auth plugin it needs', async () => {
     const bare = Fastify();
-    await expect(bare.register(erasureRoutes, { sql: undefined as never }).ready()).rejects.toThrow(/auth/);
+    await expect(
+      bare.register(erasureRoutes, { sql: undefined as never, client: undefined as never }).ready(),
+    ).rejects.toThrow(/auth/);
   });
 
   it('logs one line per request, and a webhook answered 2xx only at debug', async () => {
