@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvaluationActivities } from '../../activities/evaluation.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
 import { callbackWorkflowId, monitorWorkflowId } from '../../workflows/ids.js';
 import type { MonitorInput } from '../../workflows/monitor.js';
@@ -124,6 +125,25 @@ describe('the monitor', () => {
       { version: 1, outcome: 'APPROVED' },
       { version: 2, outcome: 'DECLINED' },
     ]);
+    // A retried re-evaluation of the same event finds its version; another event over the same data changes nothing.
+    const [trigger] = await stack.sql<{ id: string; request_id: string }[]>`
+      select d.trigger_event_id as id, v.request_id from decisions d join verifications v using (run_id)
+      where d.run_id = ${runId} and d.version = 2`;
+    const { reevaluateVerification } = createEvaluationActivities({ sql: stack.sql });
+    const again = {
+      runId,
+      requestId: trigger!.request_id,
+      smileUserId: george.smileUserId,
+      policy: resolvePolicy(monitored),
+      accounts: [{ accountId: george.accountId, providerId: SANDBOX_USERS.george.providerId }],
+    };
+    expect(await reevaluateVerification({ ...again, eventId: trigger!.id })).toMatchObject({
+      changed: true,
+      version: 2,
+      change: { from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+    });
+    expect(await reevaluateVerification({ ...again, eventId: 'et-another' })).toEqual({ changed: false });
+    expect(await versions(runId)).toHaveLength(2);
     expect(await handle(callbackWorkflowId(runId, { type: 'verification.updated', sequence: 1 })).result()).toBe(
       'DELIVERED',
     );
@@ -192,6 +212,18 @@ describe('the monitor', () => {
         (state) => state === 'orphan',
       ),
     ).toBe('orphan');
+  });
+
+  it("ends on erasure of the user's data (ERASED)", async () => {
+    const externalUserId = uniqueUser('erased');
+    const george = await completedGeorge(externalUserId);
+    const erased = await stack.app.inject({
+      method: 'DELETE',
+      url: `/v1/verifications/${george.verificationId}/data`,
+      headers: auth,
+    });
+    expect(erased.statusCode).toBe(202);
+    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'ERASED' });
   });
 
   it('continues as new after the configured number of events, carrying its state', async () => {
