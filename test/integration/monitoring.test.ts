@@ -162,6 +162,15 @@ describe('the monitor', () => {
       monitoring: { decisionVersion: 2, changes: [{ from: 'APPROVED', to: 'DECLINED' }] },
     });
 
+    const page = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${george.verificationId}/report`,
+      headers: { ...auth, accept: 'text/html' },
+    });
+    expect(page.body).toMatch(
+      /<h2 id="monitoring">Monitoring<\/h2>[\s\S]*APPROVED<\/td><td>DECLINED<\/td><td>NO_CURRENT_EMPLOYMENT/,
+    );
+
     // Revoked at Smile: ACCOUNT_DISCONNECTED of the run's only account ends the monitor.
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${george.accountId}`);
     const ended = (await handle(monitorWorkflowId(externalUserId)).result()) as Monitoring;

@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../duration.js';
 import { monitorWorkflowId } from '../ids.js';
@@ -10,7 +11,8 @@ import type { Ctx } from '../status.js';
  * Starts the user's monitor as the run closes COMPLETED (SPEC §6): a child that
  * outlives the run (ABANDON), given ids and codes only. `monitoring` is set
  * first, so the closed document shows ACTIVE. The API ends a user's monitor
- * before it starts their next verification, so none is running here.
+ * before it starts their next verification, so none should be running here;
+ * if one still is, this run closes unmonitored rather than failing its close.
  */
 export async function startMonitor(ctx: Ctx): Promise<void> {
   const { state, input } = ctx;
@@ -46,5 +48,8 @@ export async function startMonitor(ctx: Ctx): Promise<void> {
       { key: ExternalUserIdKey, value: input.externalUserId },
       { key: SmileUserIdKey, value: state.smileUserId! },
     ],
+  }).catch((error: unknown) => {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    state.monitoring = undefined;
   });
 }
