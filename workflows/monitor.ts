@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
@@ -113,7 +114,12 @@ async function handle(input: MonitorInput, state: MonitorState, event: SmileEven
     return;
   }
   if (event.type !== 'ACCOUNT_SYNC_TASK_FINISHED' || event.status !== 'SUCCEEDED') return;
-  await sync(input, state, event);
+  try {
+    await sync(input, state, event);
+  } catch (error) {
+    // A sync whose data retries could not store or judge is skipped, not the monitor's end: the next sync tries again.
+    if (!(error instanceof ActivityFailure)) throw error;
+  }
 }
 
 async function sync(input: MonitorInput, state: MonitorState, event: SmileEventRef): Promise<void> {
