@@ -212,6 +212,9 @@ describe('the monitor', () => {
     const doc = await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ENDED');
     expect(doc.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'STOPPED' });
     expect((await stopMonitor(george.verificationId)).json()).toMatchObject({ monitor: 'NOT_RUNNING' });
+    const audit = await stack.sql`
+      select action, key_name from audit_events where verification_id = ${george.verificationId}`;
+    expect([...audit]).toEqual([{ action: 'stop-monitor', key_name: expect.any(String) }]);
     expect((await stopMonitor('verification-nobody-here')).statusCode).toBe(404);
     // Once the monitor has ended, the user's events are orphans again.
     await sync(george.accountId, { incomeFactor: 2 });
