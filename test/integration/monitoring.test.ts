@@ -216,6 +216,7 @@ describe('the monitor', () => {
       select action, key_name from audit_events where verification_id = ${george.verificationId}`;
     expect([...audit]).toEqual([{ action: 'stop-monitor', key_name: expect.any(String) }]);
     expect((await stopMonitor('verification-nobody-here')).statusCode).toBe(404);
+    await saveHistory('monitor-stopped', handle(monitorWorkflowId(externalUserId)));
     // Once the monitor has ended, the user's events are orphans again.
     await sync(george.accountId, { incomeFactor: 2 });
     expect(
