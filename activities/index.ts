@@ -1,4 +1,5 @@
-import type { StatusDocument } from '../workflows/types.js';
+import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
+import { recordRunAudit } from './store/audit.js';
 import type { Sql } from './store/db.js';
 import {
   recordCallbackOutcome,
@@ -34,6 +35,17 @@ export function createActivities({ sql, smile, kyc, callback }: ActivityDeps) {
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);
+    },
+
+    /** A reviewer's outcome (SPEC §3): one audit row per run, however often the activity runs. */
+    async recordReviewAudit(input: {
+      runId: string;
+      verificationId: string;
+      keyName: string;
+      outcome: ReviewOutcome;
+    }): Promise<void> {
+      const { outcome, ...row } = input;
+      await recordRunAudit(sql, { action: 'review', ...row, details: { outcome } });
     },
 
     async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {

@@ -3,13 +3,16 @@
  * fresh database, the sandbox, the API, a worker process), measures beside a
  * baseline from the same run, and cleans up. Writes docs/benchmarks.md and
  * docs/benchmarks.svg. `-- --quick` scales the work down; `-- --only=id,id` runs some
- * (`-- --only=cluster`: the Temporal cluster beside the dev server).
+ * (`-- --only=cluster`: the Temporal cluster beside the dev server). `-- --profile`
+ * writes CPU profiles of each section (this process, and the worker processes at
+ * exit) under .dev/profiles/; `npx tsx bench/flame.ts <profile> <svg>` draws one.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { LOCAL_DATABASE_URL } from '../activities/store/db.js';
 import { resolveTemporalBinary } from '../scripts/temporal-binary.js';
 import { chartSvg, markdownReport } from './report.js';
+import { profiled } from './profile.js';
 import type { BenchContext, BenchSection } from './types.js';
 
 /** A section's module; ingest also measures status reads on its stack, so it returns two. */
@@ -27,11 +30,13 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const profileDir = args.includes('--profile') ? '.dev/profiles' : undefined;
 const log = (line: string) => console.log(line);
 const ctx: BenchContext = {
   temporalBinary: await resolveTemporalBinary(log),
   databaseUrl: process.env.DATABASE_URL ?? LOCAL_DATABASE_URL,
   quick,
+  profileDir,
   log,
 };
 
@@ -41,7 +46,17 @@ for (const [id, load] of Object.entries(SECTIONS)) {
   if (only && !only.includes(id)) continue;
   log(`\n== ${id}`);
   const sectionStarted = Date.now();
-  for (const section of [await (await load())(ctx)].flat()) {
+  const run = await load();
+  const measureSection = () =>
+    run(ctx).catch((error: Error) => {
+      // Said at once: a failing section's cleanup may end the process before the error is printed.
+      log(`  ${id} failed: ${error.stack ?? error.message}`);
+      throw error;
+    });
+  const results = profileDir
+    ? await profiled(`${profileDir}/${id}.cpuprofile`, measureSection)
+    : await measureSection();
+  for (const section of [results].flat()) {
     sections.push(section);
     log(table(section));
   }

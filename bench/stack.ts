@@ -32,6 +32,8 @@ export interface BenchStack {
 
 export interface WorkerProcess {
   metricsUrl: string;
+  /** The running worker's process id (a restart makes a new one). */
+  pid(): number | undefined;
   rssMb(): Promise<number>;
   restart(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -115,13 +117,17 @@ async function workflowBundle(): Promise<string> {
   return bundlePath;
 }
 
+/** The worker image's settings (Dockerfile, docs/deployment.md "Worker memory"). */
+const WORKER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+
 async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   // NODE_OPTIONS as the Dockerfile's worker stage sets it.
   const fullEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    NODE_OPTIONS: '--max-semi-space-size=4',
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
+    MALLOC_ARENA_MAX: '2',
     ...env,
     WORKFLOW_BUNDLE_PATH: await workflowBundle(),
     WORKER_METRICS_PORT: String(metricsPort),
@@ -130,7 +136,9 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   };
   let child: ChildProcess;
   const start = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    // --cpu-prof is refused in NODE_OPTIONS: a profiled worker gets it on its command line.
+    const profile = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}/worker`] : [];
+    child = spawn(process.execPath, [...profile, '--import', 'tsx', 'worker/main.ts'], {
       cwd: ROOT,
       env: fullEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,12 +170,14 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   ctx.log('  worker process started (prebuilt bundle)');
   return {
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    pid: () => child.pid,
     async rssMb() {
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
     },
     async restart() {
-      await stop('SIGKILL');
+      // A profiled worker writes its profile only when it exits on its own.
+      await stop(ctx.profileDir ? 'SIGTERM' : 'SIGKILL');
       await start();
     },
     stop,
@@ -199,14 +209,22 @@ export async function pool<T, R>(
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  // After a failure no task starts, and the failure is thrown once those in flight have settled,
+  // so the caller's cleanup (closing the API and its Temporal client) never races them.
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
+      while (!failure && next < items.length) {
         const index = next++;
-        results[index] = await task(items[index]!, index);
+        try {
+          results[index] = await task(items[index]!, index);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     }),
   );
+  if (failure) throw failure.error;
   return results;
 }
 

@@ -27,5 +27,7 @@ export interface BenchContext {
   databaseUrl: string;
   /** Scales the work down for a quick look (`npm run bench -- --quick`). */
   quick: boolean;
+  /** `-- --profile`: where CPU profiles go (worker processes write theirs here at exit). */
+  profileDir?: string;
   log(line: string): void;
 }

@@ -28,6 +28,7 @@ type StoreActivities = Pick<
   | 'recordCallbackOutcome'
   | 'reevaluateVerification'
   | 'recordMonitoring'
+  | 'recordReviewAudit'
 >;
 type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 

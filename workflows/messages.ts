@@ -72,6 +72,17 @@ export const SIGNALLED_SMILE_EVENTS: ReadonlySet<string> = new Set([
 /** A signal handler may not return a value: the sender only learns it was delivered. */
 export const smileEventSignal = defineSignal<[SmileEventRef]>('smileEvent');
 
+/**
+ * Several of one user's events that were due together, in order of arrival (a
+ * sync's burst: one signal and one workflow task instead of one each). The API
+ * sends this one; `smileEvent` stays handled for signals already in flight and
+ * recorded histories, so workers are deployed before APIs (docs/workflow.md).
+ */
+export const smileEventsSignal = defineSignal<[SmileEventRef[]]>('smileEvents');
+
+/** The most references one `smileEvents` signal carries (each a few hundred bytes). */
+export const SMILE_EVENTS_PER_SIGNAL = 50;
+
 /** A Wink widget callback forwarded by the front end: a hint, never a decision (SPEC §3). */
 export interface WidgetEventRef {
   callback: string;

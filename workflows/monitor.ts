@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { monitorStore, smilePages } from './activities.js';
 import { callbackWorkflowId } from './ids.js';
-import { endMonitorSignal, smileEventSignal, type SmileEventRef } from './messages.js';
+import { endMonitorSignal, smileEventSignal, smileEventsSignal, type SmileEventRef } from './messages.js';
 import type { Policy } from './policy.js';
 import { resultCallbackWorkflow } from './result-callback.js';
 import type { Decision, KycResult, Monitoring, MonitorEndReason, Outcome, ReasonResult, RunAccount } from './types.js';
@@ -74,7 +74,8 @@ export async function monitorWorkflow(input: MonitorInput, carried?: MonitorStat
   state.pending = [];
   let endRequested: MonitorEndReason | undefined;
   // Signal handlers only record: the main loop acts, one event at a time.
-  setHandler(smileEventSignal, (event) => void inbox.push(event));
+  setHandler(smileEventsSignal, (events) => void inbox.push(...events));
+  setHandler(smileEventSignal, (event) => void inbox.push(event)); // one at a time, from an API before batching
   setHandler(endMonitorSignal, ({ reason }) => void (endRequested ??= reason));
 
   if (!carried) await record(input, state);

@@ -5,6 +5,7 @@ import type {
   Decision,
   KycResult,
   Monitoring,
+  ReviewResult,
   RunAccount,
   VerificationInput,
   VerificationStatus,
@@ -35,6 +36,8 @@ export interface State {
   widgetHint?: string;
   kyc?: KycResult;
   decision?: Decision;
+  /** A REVIEW outcome's human review (SPEC §6), once resolved or expired. */
+  review?: ReviewResult;
   callback?: CallbackResult;
   /** Set as a monitored run closes (SPEC §6); its monitor writes the later states to the stored document. */
   monitoring?: Monitoring;
@@ -113,6 +116,7 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     ...(state.kyc ? { kyc: { ...state.kyc } } : {}),
     ...(state.decision ? { decision: state.decision } : {}),
     ...(state.monitoring ? { monitoring: { ...state.monitoring } } : {}),
+    ...(state.review ? { review: { ...state.review } } : {}),
     ...(state.callback ? { callback: { ...state.callback } } : {}),
     ...(state.failure ? { failure: { ...state.failure } } : {}),
     ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),

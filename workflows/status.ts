@@ -3,7 +3,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { shortHistories, store } from './activities.js';
 import { VerificationStatusKey } from './search-attributes.js';
 import { statusDocument, type State } from './state.js';
-import type { SmileEventRef } from './messages.js';
+import type { ReviewRequest, SmileEventRef } from './messages.js';
 import type { StatusDocument, VerificationInput, VerificationStatus } from './types.js';
 
 /** What every step works on: the run's input and state, and what the steps share within one run. */
@@ -26,6 +26,10 @@ export interface Ctx {
   kycCallback?: { resultCode?: string };
   /** The run's one close: a second caller (a cancel landing during it) gets the same result. */
   closing?: Promise<StatusDocument>;
+  /** Set once the closed status document is stored: an accepted review update then answers it. */
+  closed?: boolean;
+  /** A reviewer's accepted `reviewUpdate`, for the review step to apply (a run IN_REVIEW accepts one). */
+  reviewRequest?: ReviewRequest;
 }
 
 /** A search attribute for the next status change (short histories), or at once (runs without them). */

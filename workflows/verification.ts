@@ -11,15 +11,18 @@ import {
   kycResultSignal,
   linkTokenUpdate,
   smileEventSignal,
+  smileEventsSignal,
   statusQuery,
   widgetEventSignal,
   type LinkTokenReply,
+  type SmileEventRef,
 } from './messages.js';
 import { documentOf, showDetails, type Ctx } from './status.js';
 import { sideEffectsInMainFlow } from './patches.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
 import { close, collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
+import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
 import { runScopedDecisions } from './patches.js';
@@ -70,6 +73,8 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await collectData(ctx);
   if (ctx.input.policy.kyc.enabled) await runKyc(ctx);
   await decide(ctx);
+  // Runs started before policy.review existed have no `review` in their input: their command sequence is unchanged.
+  if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review?.enabled) await awaitReview(ctx);
   // Only a run that decided in its own course is monitored (a cancelled one closing COMPLETED is not).
   return close(ctx, 'COMPLETED', true);
 }
@@ -101,15 +106,20 @@ function registerHandlers(ctx: Ctx): void {
     },
   );
 
+  registerReviewHandler(ctx);
+
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
-  setHandler(smileEventSignal, (event) => {
+  const onSmileEvent = (event: SmileEventRef) => {
     // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
     if (!state.smileUserId && sideEffectsInMainFlow()) {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
     if (applySmileEvent(state, event, runScopedDecisions())) showDetails(ctx);
-  });
+  };
+  setHandler(smileEventSignal, onSmileEvent);
+  // One signal for a user's events due together; the same handling, in their order.
+  setHandler(smileEventsSignal, (events) => events.forEach(onSmileEvent));
 
   // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
   setHandler(widgetEventSignal, (event) => {

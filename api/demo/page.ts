@@ -5,7 +5,9 @@
  * integrator's server), opens the Wink widget with the link token, forwards
  * every widget callback to the public API with the verification's widget token,
  * refreshes the link token when the widget says it expired, and shows the live
- * status document until the decision, then links to the report.
+ * status document until the decision, then links to the report. A verification
+ * started with "review REVIEW outcomes" waits IN_REVIEW on a REVIEW outcome: the
+ * page then offers Approve / Decline, sent through the demo's back end.
  */
 export interface DemoPageOptions {
   widgetScriptUrl: string;
@@ -26,8 +28,9 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1d2433; }
   h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
-  label { display: block; margin: .4rem 0; } input { width: 100%; padding: .35rem; font: inherit; box-sizing: border-box; }
+  label { display: block; margin: .4rem 0; } input[type=checkbox] { width: auto; margin-right: .4rem; } input { width: 100%; padding: .35rem; font: inherit; box-sizing: border-box; }
   button { font: inherit; padding: .45rem 1rem; margin: .6rem .4rem 0 0; cursor: pointer; } button:disabled { cursor: default; opacity: .5; }
+  #review-actions button { margin-top: 0; padding: .2rem .8rem; }
   dl { display: grid; grid-template-columns: 10rem 1fr; gap: .2rem .8rem; } dt { color: #5b6475; }
   .badge { display: inline-block; padding: .05rem .5rem; border-radius: .3rem; background: #e8ecf3; font-weight: 600; }
   .APPROVED { background: #d5f5df; } .DECLINED { background: #fbd9d9; } .REVIEW { background: #fdf0cc; }
@@ -40,6 +43,7 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
 <form id="start-form">
   <label>Your user id (externalUserId) <input id="external-user-id" required pattern="[A-Za-z0-9._:@\\-]{1,128}"></label>
   <label>Applicant's full name <input id="full-name" value="${escapeHtml(applicant.fullName)}"></label>
+  <label><input id="review-enabled" type="checkbox">Review REVIEW outcomes (policy.review.enabled: a person approves or declines; try <code>ryan1234@smileapi.io</code> / <code>654321</code> as Ryan Ng)</label>
   <button id="start" type="submit">Start verification</button>
   <button id="link" type="button" disabled>Link your account</button>
   <button id="cancel" type="button" disabled>Cancel</button>
@@ -54,6 +58,7 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
   <dt>Data</dt><dd id="datapoints">–</dd>
   <dt>Decision</dt><dd><span id="decision" class="badge">–</span></dd>
   <dt>Reasons</dt><dd><ul id="reasons"></ul></dd>
+  <dt>Review</dt><dd><span id="review">–</span><span id="review-actions" hidden> <button id="approve" type="button">Approve</button><button id="decline" type="button">Decline</button></span></dd>
   <dt>Report</dt><dd id="report"><span id="report-none">after the decision</span><span id="report-links" hidden><a id="report-html" href="#">printable page</a> · <a id="report-pdf" href="#">PDF</a> · <a id="report-json" href="#">JSON</a></span></dd>
 </dl>
 <h2>Widget callbacks forwarded</h2>
@@ -99,6 +104,8 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
     } else if (doc.failure) {
       $('decision').textContent = doc.failure.code;
     }
+    $('review').textContent = doc.review ? (doc.review.status === 'RESOLVED' ? doc.review.outcome + ' by ' + doc.review.reviewer + ' (engine: ' + doc.decision.automatedOutcome + ')' : 'EXPIRED: nobody reviewed in time') : doc.status === 'IN_REVIEW' ? 'waiting for a reviewer' : '–';
+    $('review-actions').hidden = doc.status !== 'IN_REVIEW';
     var done = TERMINAL.indexOf(doc.status) >= 0;
     $('link').disabled = done;
     $('cancel').disabled = done;
@@ -142,7 +149,8 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
     event.preventDefault();
     problem();
     var fullName = $('full-name').value.trim();
-    api('POST', '/demo/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined }).then(function (started) {
+    var policy = $('review-enabled').checked ? { review: { enabled: true } } : undefined;
+    api('POST', '/demo/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined, policy: policy }).then(function (started) {
       verification = started.verificationId;
       widgetToken = started.widgetToken;
       link = started.link;
@@ -158,6 +166,10 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
   // The token from the start may be old by the time the user clicks: ask for a valid one (the API reuses it while fresh).
   $('link').addEventListener('click', function () { problem(); freshToken().then(openWidget).catch(problem); });
   $('cancel').addEventListener('click', function () { api('POST', mine('/cancel')).then(refresh, problem); });
+  // The review answers the closed document once the run has applied it.
+  function sendReview(outcome) { return function () { problem(); api('POST', mine('/review'), { outcome: outcome }).then(show, problem); }; }
+  $('approve').addEventListener('click', sendReview('APPROVED'));
+  $('decline').addEventListener('click', sendReview('DECLINED'));
 })();
 </script>
 </body>

@@ -8,7 +8,8 @@ import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflo
 import {
   kycResultSignal,
   SIGNALLED_SMILE_EVENTS,
-  smileEventSignal,
+  SMILE_EVENTS_PER_SIGNAL,
+  smileEventsSignal,
   type SmileEventRef,
 } from '../../workflows/messages.js';
 import { kycResultRef, smileEventRef } from './envelope.js';
@@ -37,58 +38,102 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
   return targets;
 }
 
-/** Signals one event; what became of it. Progress events are routed and recorded, never signalled. */
-async function deliverOne(sql: Db, client: Client, event: InboxEvent, workflowId: string): Promise<EventMark> {
-  const smileRef = event.source === 'smile' ? smileEventRef(event) : undefined;
-  const kycRef = event.source === 'smile-id' ? kycResultRef(event) : undefined;
-  if (smileRef && !SIGNALLED_SMILE_EVENTS.has(smileRef.type))
-    return { id: event.id, state: 'recorded', verificationId: workflowId };
-  if (!smileRef && !kycRef) return { id: event.id, state: 'orphan' };
-  const handle = client.workflow.getHandle(workflowId);
+/** One signal's outcome: sent, no such running workflow, or Temporal's failure. */
+async function trySignal(client: Client, signal: () => Promise<void>): Promise<'sent' | 'not-found' | Error> {
   try {
-    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      smileRef ? handle.signal(smileEventSignal, smileRef) : handle.signal(kycResultSignal, kycRef!),
-    );
-    return { id: event.id, state: 'delivered', verificationId: workflowId };
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, signal);
+    return 'sent';
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError))
-      return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) };
-    if (smileRef?.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
-    if (smileRef) return toMonitor(client, event, smileRef, workflowId);
-    return { id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' };
+    return error instanceof WorkflowNotFoundError ? 'not-found' : (error as Error);
   }
 }
 
+function markOf(id: string, workflowId: string, outcome: 'sent' | 'not-found' | Error, monitor: boolean): EventMark {
+  if (outcome === 'sent') return { id, state: 'delivered', verificationId: workflowId };
+  if (outcome instanceof Error) return { id, state: 'pending', error: outcome.message.slice(0, 500) };
+  const error = monitor ? 'no running verification or monitor' : 'no running verification';
+  return { id, state: 'orphan', verificationId: workflowId, error };
+}
+
 /**
- * No verification is running for the user: their running monitor gets the event
- * (SPEC §4, §6), else it stays an orphan (as it does again once the monitor has ended).
- * Temporal is the one that knows whether the monitor runs, so it is asked by signalling.
+ * Delivers one workflow's events, in order of arrival: progress events are
+ * routed and recorded, never signalled; the Smile events due together travel in
+ * one `smileEvents` signal (up to SMILE_EVENTS_PER_SIGNAL references), a KYC
+ * result in its own. When Temporal fails a signal, that signal's events and
+ * every later one stay `pending`, in order, for the relay.
  */
-async function toMonitor(client: Client, event: InboxEvent, ref: SmileEventRef, verificationId: string) {
-  const monitorId = monitorWorkflowId(externalUserIdOf(verificationId)!);
-  try {
-    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      client.workflow.getHandle(monitorId).signal(smileEventSignal, ref),
-    );
-    return { id: event.id, state: 'delivered', verificationId } satisfies EventMark;
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError))
-      return { id: event.id, state: 'pending', error: (error as Error).message.slice(0, 500) } satisfies EventMark;
-    return {
-      id: event.id,
-      state: 'orphan',
-      verificationId,
-      error: 'no running verification or monitor',
-    } satisfies EventMark;
+async function deliverToWorkflow(
+  sql: Db,
+  client: Client,
+  workflowId: string,
+  events: InboxEvent[],
+): Promise<EventMark[]> {
+  const marks: EventMark[] = [];
+  let batch: { event: InboxEvent; ref: SmileEventRef }[] = [];
+  let failed = false;
+
+  /**
+   * Sends what has gathered (or one KYC result); false when this workflow's
+   * remaining events stay pending. Without a running verification, Smile events
+   * go to the user's running monitor (`toMonitor`), else they are orphans.
+   */
+  async function send(
+    items: InboxEvent[],
+    signal: (workflowId: string) => Promise<void>,
+    toMonitor = false,
+  ): Promise<boolean> {
+    const signalled = await trySignal(client, () => signal(workflowId));
+    if (signalled === 'not-found') {
+      for (const event of items)
+        if (event.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
+    }
+    const outcome =
+      signalled === 'not-found' && toMonitor
+        ? await trySignal(client, () => signal(monitorWorkflowId(externalUserIdOf(workflowId)!)))
+        : signalled;
+    for (const event of items) marks.push(markOf(event.id, workflowId, outcome, toMonitor));
+    return !(outcome instanceof Error);
   }
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    if (items.length === 0 || failed) return;
+    const refs = items.map((item) => item.ref);
+    failed = !(await send(
+      items.map((item) => item.event),
+      (id) => client.workflow.getHandle(id).signal(smileEventsSignal, refs),
+      true,
+    ));
+  };
+
+  for (const event of events) {
+    if (failed) break;
+    const smileRef = event.source === 'smile' ? smileEventRef(event) : undefined;
+    const kycRef = event.source === 'smile-id' ? kycResultRef(event) : undefined;
+    if (smileRef && !SIGNALLED_SMILE_EVENTS.has(smileRef.type)) {
+      marks.push({ id: event.id, state: 'recorded', verificationId: workflowId });
+    } else if (smileRef) {
+      batch.push({ event, ref: smileRef });
+      if (batch.length >= SMILE_EVENTS_PER_SIGNAL) await flush();
+    } else if (kycRef) {
+      await flush(); // the Smile events before it go first
+      if (!failed)
+        failed = !(await send([event], (id) => client.workflow.getHandle(id).signal(kycResultSignal, kycRef)));
+    } else {
+      marks.push({ id: event.id, state: 'orphan' });
+    }
+  }
+  await flush();
+  return marks;
 }
 
 /**
  * Delivers inbox events to their verifications with claim-check references: the
- * routes in one query, each workflow's events in order of arrival (several
- * workflows at once), the outcomes marked in one statement. A user without a
- * running verification has their events go to their running monitor. Unknown
- * users, and closed runs without a monitor, leave an event an orphan (kept, visible, delivered if the user's
+ * routes in one query, each workflow's events in order of arrival and its
+ * signalled ones together (several workflows at once), the outcomes marked in one
+ * statement. A user without a running verification has their Smile events go to
+ * their running monitor (SPEC §4, §6). Unknown users, and closed runs without a
+ * monitor, leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.
  */
@@ -110,11 +155,7 @@ export async function deliverEvents(
     Array.from({ length: Math.min(PARALLEL_WORKFLOWS, queues.length) }, async () => {
       for (let next = queues.shift(); next; next = queues.shift()) {
         const [workflowId, queue] = next;
-        for (const event of queue) {
-          const mark = await deliverOne(sql, client, event, workflowId);
-          marks.push(mark);
-          if (mark.state === 'pending') break;
-        }
+        marks.push(...(await deliverToWorkflow(sql, client, workflowId, queue)));
       }
     }),
   );

@@ -18,8 +18,8 @@ export function buildReport(run: DecidedRun & { evidence: DecisionEvidence }, ge
     identityMatched: judged.get(a.accountId)?.identityMatched ?? null,
   }));
   const syncs = accounts.map((a) => a.lastSyncAt).filter((at): at is string => at !== null);
-  const extra = document.decision as { automatedOutcome?: Report['decision']['outcome'] } | undefined;
-  const review = (document as { review?: Record<string, unknown> }).review;
+  const automatedOutcome = document.decision?.automatedOutcome;
+  const review = document.review;
   return {
     verificationId: document.verificationId,
     runId: run.runId,
@@ -29,7 +29,7 @@ export function buildReport(run: DecidedRun & { evidence: DecisionEvidence }, ge
     decision: {
       // A reviewer's outcome, when one changed the engine's (then `automatedOutcome` keeps the engine's).
       outcome: document.decision?.outcome ?? decision.outcome,
-      ...(extra?.automatedOutcome ? { automatedOutcome: extra.automatedOutcome } : {}),
+      ...(automatedOutcome ? { automatedOutcome } : {}),
       reasons: decision.reasons,
       evaluatedAt: decision.evaluatedAt,
       evidenceHash: decision.evidenceHash,

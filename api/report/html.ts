@@ -33,6 +33,19 @@ ${table(
 )}`;
 }
 
+/** A REVIEW outcome's review, beside the engine's outcome: who decided what, when and why, or that nobody did in time. */
+function reviewRows(review: Report['decision']['review']): string {
+  if (!review) return '';
+  if (review.status === 'EXPIRED')
+    return '\n  <dt>Review</dt><dd id="review">EXPIRED: no reviewer decided before the review timeout</dd>';
+  const why = [review.reasonCode, review.note].filter(Boolean).map(escape).join(': ');
+  return `
+  <dt>Review</dt><dd id="review"><span class="outcome ${escape(review.outcome)}">${escape(review.outcome)}</span> by ${escape(
+    review.reviewer,
+  )} (key ${escape(review.keyName)})</dd>
+  <dt>Reviewed at</dt><dd>${escape(review.reviewedAt)}</dd>${why ? `\n  <dt>Reviewer's reason</dt><dd>${why}</dd>` : ''}`;
+}
+
 export function reportHtml(report: Report): string {
   const { decision, income, contributions } = report;
   return `<!doctype html>
@@ -60,7 +73,7 @@ export function reportHtml(report: Report): string {
   <dt>Decision</dt><dd><span id="outcome" class="outcome ${escape(decision.outcome)}">${escape(decision.outcome)}</span>${
     decision.automatedOutcome ? ` (engine: ${escape(decision.automatedOutcome)})` : ''
   }</dd>
-  <dt>Decided at</dt><dd>${escape(decision.evaluatedAt)}</dd>
+  <dt>Decided at</dt><dd>${escape(decision.evaluatedAt)}</dd>${reviewRows(decision.review)}
   <dt>Data as of</dt><dd>${escape(report.dataAsOf)}</dd>
   <dt>Applicant</dt><dd>${escape(report.applicant.fullName ?? 'no name given')}${
     report.applicant.dateOfBirth ? `, born ${escape(report.applicant.dateOfBirth)}` : ''

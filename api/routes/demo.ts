@@ -9,6 +9,9 @@ const DEMO_SCOPES: ApiScope[] = ['verifications.write', 'verifications.read'];
 /** The server's own key the demo acts with: the first that may start and read verifications. */
 export const demoKeyOf = (keys: ApiKey[]) => keys.find((key) => DEMO_SCOPES.every((s) => key.scopes.includes(s)));
 
+/** The demo page's reviewer: its Approve / Decline buttons review as the server (the audit row names the key). */
+const DEMO_REVIEWER = 'demo';
+
 /**
  * `GET /demo` and its back end (SPEC §3), only where `config.demo.enabled`
  * (development and test; never production). The page holds no API key: these
@@ -24,16 +27,23 @@ const demoRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config 
     applicant: { fullName: SANDBOX_USERS.george.fullName },
   });
   const key = demoKeyOf(config.api.keys);
+  const reviewKey = config.api.keys.find((k) => k.scopes.includes('reviews.write'));
 
   /** Forwards to the public API with the server's key, answering exactly what it answered. */
-  async function asServer(request: FastifyRequest, reply: FastifyReply, method: 'GET' | 'POST', url: string) {
-    if (!key) throw new HttpProblem(503, 'Demo unavailable', `No key in API_KEYS has ${DEMO_SCOPES.join(' and ')}.`);
+  async function asServer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    method: 'GET' | 'POST',
+    url: string,
+    { payload = request.body as object | undefined, as = key, scopes = DEMO_SCOPES } = {},
+  ) {
+    if (!as) throw new HttpProblem(503, 'Demo unavailable', `No key in API_KEYS has ${scopes.join(' and ')}.`);
     const accept = request.headers.accept;
     const response = await app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${key.secret}`, 'x-request-id': request.id, ...(accept ? { accept } : {}) },
-      ...(method === 'POST' ? { payload: (request.body as object | undefined) ?? {} } : {}),
+      headers: { authorization: `Bearer ${as.secret}`, 'x-request-id': request.id, ...(accept ? { accept } : {}) },
+      ...(method === 'POST' ? { payload: payload ?? {} } : {}),
     });
     return reply
       .code(response.statusCode)
@@ -63,6 +73,17 @@ const demoRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config 
   );
   app.get<{ Params: { id: string } }>('/demo/verifications/:id/report', withToken, (request, reply) =>
     asServer(request, reply, 'GET', `${one(request.params.id)}/report`),
+  );
+  // Only the outcome comes from the page; the reviewer is the demo, and /v1 validates the rest.
+  app.post<{ Params: { id: string }; Body: { outcome?: unknown } }>(
+    '/demo/verifications/:id/review',
+    withToken,
+    (request, reply) =>
+      asServer(request, reply, 'POST', `${one(request.params.id)}/review`, {
+        payload: { outcome: request.body?.outcome, reviewer: DEMO_REVIEWER },
+        as: reviewKey,
+        scopes: ['reviews.write'],
+      }),
   );
   for (const action of ['link-token', 'cancel'] as const) {
     app.post<{ Params: { id: string } }>(`/demo/verifications/:id/${action}`, withToken, (request, reply) =>

@@ -6,9 +6,9 @@ import type { Sql } from '../../activities/store/db.js';
 import { recordAudit } from '../../activities/store/audit.js';
 import { latestVerification } from '../../activities/store/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
-import { linkTokenUpdate } from '../../workflows/messages.js';
+import { linkTokenUpdate, reviewUpdate } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
-import { linkTokenReply, verificationParams } from '../schemas/verification.js';
+import { linkTokenReply, reviewBody, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
 import { widgetTokenOf } from './widget-tokens.js';
@@ -23,7 +23,16 @@ async function closedOrUnknown(sql: Sql, id: string): Promise<HttpProblem> {
     : new HttpProblem(404, 'Not found', `No verification ${id}.`);
 }
 
-/** Actions on a running verification: a fresh link token, cancellation. */
+/** 404 for an id we never saw, 409 for one that is not IN_REVIEW (or whose review is already in). */
+async function notInReview(sql: Sql, id: string): Promise<HttpProblem> {
+  const stored = externalUserIdOf(id) ? await latestVerification(sql, id) : undefined;
+  if (!stored) return new HttpProblem(404, 'Not found', `No verification ${id}.`);
+  return stored.status === 'IN_REVIEW'
+    ? new HttpProblem(409, 'Conflict', `Verification ${id} has already been reviewed.`)
+    : new HttpProblem(409, 'Conflict', `Verification ${id} is ${stored.status}; only one IN_REVIEW can be reviewed.`);
+}
+
+/** Actions on a running verification: a fresh link token, a review, cancellation. */
 const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
   app.post(
     '/verifications/:id/link-token',
@@ -54,6 +63,37 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
           throw new HttpProblem(502, 'Bad gateway', 'Smile could not issue a link token; try again later.');
         if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
           throw await closedOrUnknown(sql, id);
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/verifications/:id/review',
+    {
+      config: { auth: { scope: 'reviews.write' } },
+      schema: {
+        summary: "A reviewer's outcome for a verification IN_REVIEW; it closes COMPLETED with that outcome",
+        security: [{ bearer: [] }],
+        params: verificationParams,
+        body: reviewBody,
+        response: { 200: statusDocumentSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      try {
+        // The update answers once the run has closed with the reviewer's outcome (and its audit row is written).
+        return await client.withDeadline(Date.now() + DEADLINE_MS, () =>
+          client.workflow
+            .getHandle(id)
+            .executeUpdate(reviewUpdate, { args: [{ ...request.body, keyName: keyNameOf(request) }] }),
+        );
+      } catch (error) {
+        // The validator refused (not IN_REVIEW, or reviewed already), or no run of that id is open.
+        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
+          throw await notInReview(sql, id);
         throw error;
       }
     },

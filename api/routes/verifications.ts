@@ -129,12 +129,13 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     },
     async (request) => {
       const { id } = request.params;
-      const notFound = new HttpProblem(404, 'Not found', `No verification ${id}.`);
-      if (!externalUserIdOf(id)) throw notFound;
+      // Built only when needed: an Error captures a stack trace, which a hot read path should not pay for.
+      const notFound = () => new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw notFound();
       // From Postgres only, where every status change writes the document (SPEC §3): a workflow query per
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
-      if (!stored) throw notFound;
+      if (!stored) throw notFound();
       return stored.document;
     },
   );

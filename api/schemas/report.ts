@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policySchema } from '../../workflows/policy.js';
 import { OUTCOMES, REASON_RESULTS } from '../../workflows/types.js';
+import { reviewResultSchema } from './verification.js';
 
 /** The verification report (SPEC §9): what the decision was made from, in one document a lender can keep. */
 
@@ -34,7 +35,8 @@ export const reportSchema = z.object({
     evidenceHash: z.string(),
     engineVersion: z.string(),
     policy: z.record(z.string(), z.unknown()),
-    review: z.record(z.string(), z.unknown()).optional(),
+    /** The human review of a REVIEW outcome, beside the engine's (`automatedOutcome`). */
+    review: reviewResultSchema.optional(),
   }),
   applicant: z.object({ fullName: z.string().optional(), dateOfBirth: z.string().optional() }),
   accounts: z.array(

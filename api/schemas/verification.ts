@@ -10,9 +10,12 @@ import {
   MONITORING_STATUSES,
   OUTCOMES,
   REASON_RESULTS,
+  REVIEW_OUTCOMES,
+  REVIEW_STATUSES,
   STATUSES,
   SYNC_STATUSES,
   type Applicant,
+  type ReviewResult,
 } from '../../workflows/types.js';
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -61,6 +64,17 @@ export const startVerificationReply = z.object({
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });
 
+/** A REVIEW outcome's review (SPEC §3, §6): RESOLVED by a reviewer, or EXPIRED at the policy's timeout. */
+export const reviewResultSchema = z.object({
+  status: z.enum(REVIEW_STATUSES),
+  reviewer: z.string().optional(),
+  outcome: z.enum(REVIEW_OUTCOMES).optional(),
+  note: z.string().optional(),
+  reasonCode: z.string().optional(),
+  reviewedAt: z.string().optional(),
+  keyName: z.string().optional(),
+}) satisfies z.ZodType<ReviewResult>;
+
 export const statusDocumentSchema = z.object({
   verificationId: z.string(),
   externalUserId: z.string(),
@@ -92,8 +106,11 @@ export const statusDocumentSchema = z.object({
       evaluatedAt: z.string(),
       evidenceHash: z.string().optional(),
       engineVersion: z.string().optional(),
+      /** The engine's outcome, when a reviewer's outcome replaced it. */
+      automatedOutcome: z.enum(OUTCOMES).optional(),
     })
     .optional(),
+  review: reviewResultSchema.optional(),
   // Kept current by the user's monitor after the run closed (SPEC §6).
   monitoring: z
     .object({
@@ -109,3 +126,16 @@ export const statusDocumentSchema = z.object({
     .optional(),
   partnerParams: partnerParamsSchema.optional(),
 });
+
+/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a verification IN_REVIEW. */
+export const reviewBody = z
+  .object({
+    outcome: z.enum(REVIEW_OUTCOMES),
+    reviewer: z.string().min(1).max(128),
+    note: z.string().max(2_000).optional(),
+    reasonCode: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._:-]')
+      .optional(),
+  })
+  .strict();

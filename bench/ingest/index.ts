@@ -13,7 +13,7 @@ import { measureOurs } from './ours.js';
 import { inboxStates } from './probe.js';
 import { measureReads, readsSection } from './reads.js';
 import { ingestSection } from './report.js';
-import { CONNECTIONS, WARMUP_SECONDS, load, settle, webhookJobs } from './runner.js';
+import { CONNECTIONS, WARMUP_SECONDS, load, measureCpuOf, settle, webhookJobs } from './runner.js';
 import { INGEST_WEBHOOK_SECRET, startIngestStack, type IngestStack } from './stack.js';
 import type { IngestFigures } from './table.js';
 import { startVerifications, webhookUsers, type Waiting } from './waiting.js';
@@ -63,6 +63,7 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection[]> {
   const durationSeconds = ctx.quick ? 3 : 5;
   const started = Date.now();
   const stack = await startIngestStack(ctx);
+  measureCpuOf({ temporal: stack.temporalPid });
   try {
     ctx.log(`  starting ${USERS} verifications`);
     const targets = await startVerifications(stack, USERS);

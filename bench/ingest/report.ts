@@ -75,7 +75,8 @@ export function ingestSection(figures: IngestFigures, shape: IngestRunShape): Be
       `Baselines in the same run, on bare Fastify routes in the same process (no logging, schema or metrics): the HMAC alone; the HMAC and one \`insert … on conflict do nothing\` of the same inbox row per request (\`insertEvents\`, a pool of 10 to a database of their own on the same server); ` +
       `the HMAC and the inbox's group commit (\`createGroupCommit\`, the same pool), the durable limit of this design; and raw signals to the same workflows from a minimal client (no codec) with ${shape.connections} in flight. ` +
       "\"vs group commit\" is throughput over that limit's; signals/s counts a run's signalled events from its first commit to its last signal; the signal lag is each signalled event's `delivered_at − received_at`, both on Postgres's clock; " +
-      '"settled" is how long after the run\'s last answer its last event left pending.',
+      '"settled" is how long after the run\'s last answer its last event left pending; ' +
+      'the CPU column is the cores each part used on average during the run, from /proc (bench/cpu.ts): this process (the API with its worker, or the bare servers), the Temporal dev server, every Postgres process, and the rest of the machine (the load generator). The machine has 2.',
     columns: COLUMNS,
     rows: table.map((row) => cells(row, limit)),
     targets: targets(figures),

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { measureCpu } from '../cpu.js';
 import type { LoadJob, LoadResult, Mix, PostJob } from './load/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,8 +13,17 @@ export const CONNECTIONS = 32;
 export const FIXED_RATE = 500;
 export const WARMUP_SECONDS = 1;
 
-/** Runs one load job in a child process and returns its result. */
-export function load(job: LoadJob): Promise<LoadResult> {
+/** The processes besides this one whose CPU a run accounts for (set once the stack is up). */
+const measured: Record<string, number | undefined> = {};
+export const measureCpuOf = (named: Record<string, number | undefined>) => Object.assign(measured, named);
+
+/** Runs one load job in a child process and returns its result, with where the CPU went meanwhile. */
+export async function load(job: LoadJob): Promise<LoadResult> {
+  const { result, cpu } = await measureCpu(measured, () => loadOnce(job));
+  return { ...result, cpu };
+}
+
+function loadOnce(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(job)], {
       cwd: ROOT,

@@ -30,6 +30,8 @@ export interface IngestStack {
   serverUrl: string;
   apiUrl: string;
   temporalAddress: string;
+  /** The Temporal dev server's process, for the CPU it uses. */
+  temporalPid?: number;
   /** The API's Temporal client (with the payload codec). */
   client: ReturnType<typeof createTemporalClient>['client'];
   close(): Promise<void>;
@@ -133,6 +135,7 @@ export async function startIngestStack({
       serverUrl: databaseUrl,
       apiUrl,
       temporalAddress: server.address,
+      temporalPid: server.process.pid,
       client: temporal.client,
       close,
     };

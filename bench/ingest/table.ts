@@ -1,7 +1,11 @@
 import type { Breakdown } from './breakdown.js';
 import type { LoadResult } from './load/types.js';
 import { MIX_LABELS, OUR_MIXES, type OurRun, type OurRuns } from './ours.js';
+import { coresCell } from '../cpu.js';
 import { CONNECTIONS, FIXED_RATE } from './runner.js';
+
+/** The CPU column's groups, in order: see bench/cpu.ts. */
+export const CPU_GROUPS = ['this process', 'temporal', 'postgres', 'rest'];
 
 export interface IngestFigures {
   bare: { hmac: LoadResult; insert: LoadResult; groupCommit: LoadResult; signals: LoadResult };
@@ -73,6 +77,7 @@ export function cells(row: Row, limit: number): (string | number)[] {
     signals === undefined ? DASH : round(signals),
     signalled ? `${round(signalled.lagP99, 2)} / ${round(signalled.lagMax, 2)}` : DASH,
     run ? round(run.settledAfter, 1) : DASH,
+    coresCell(result.cpu, CPU_GROUPS),
   ];
 }
 
@@ -86,4 +91,5 @@ export const COLUMNS = [
   'signals/s',
   'signal lag p99 / max (s)',
   'settled (s after)',
+  'CPU cores: API+worker / Temporal / Postgres / load',
 ];

@@ -72,10 +72,57 @@ describe('GET /demo', () => {
     for (const authorization of forwardedWith) expect(authorization).toMatch(/^Bearer wt1\./);
   });
 
+  it("reviews Ryan's REVIEW outcome: IN_REVIEW, Approve, COMPLETED APPROVED by the demo", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.apiUrl}/demo`);
+    await page.fill('#full-name', SANDBOX_USERS.ryan.fullName);
+    await page.check('#review-enabled');
+    await page.click('#start');
+    await page.locator('#status', { hasText: 'AWAITING_CONNECTION' }).waitFor();
+    const verificationId = (await page.textContent('#verification-id'))!;
+    expect(await page.isVisible('#approve')).toBe(false);
+
+    await page.click('#link');
+    const wink = page.frameLocator('#smile-link-frame');
+    await wink.locator('#consent-agree').click();
+    await wink.locator(`[data-provider-id="${SANDBOX_USERS.ryan.providerId}"]`).click();
+    await wink.locator('#username').fill(SANDBOX_USERS.ryan.username);
+    await wink.locator('#password').fill(SANDBOX_USERS.ryan.password);
+    await wink.locator('#login-submit').click();
+    await wink.locator('#mfa-code').fill(SANDBOX_USERS.ryan.mfaCode);
+    await wink.locator('#mfa-submit').click();
+    await wink.locator('#done').click();
+
+    await page.locator('#status', { hasText: 'IN_REVIEW' }).waitFor({ timeout: 45_000 });
+    expect(await page.textContent('#decision')).toBe('REVIEW');
+    expect(await page.textContent('#reasons')).toContain('CONTRIBUTION_GAP');
+    await screenshot(page, 'demo-ryan-in-review');
+    const reviews: { authorization?: string }[] = [];
+    page.on(
+      'request',
+      (r) => r.url().endsWith('/review') && reviews.push({ authorization: r.headers().authorization }),
+    );
+    await page.click('#approve');
+    await page.locator('#status', { hasText: 'COMPLETED' }).waitFor();
+    await screenshot(page, 'demo-ryan-approved');
+    expect(await page.textContent('#decision')).toBe('APPROVED');
+    expect(await page.textContent('#review')).toBe('APPROVED by demo (engine: REVIEW)');
+    expect(await page.isVisible('#approve')).toBe(false);
+    expect(await page.textContent('#problem')).toBe('');
+    // The page sent the review with the widget token; the server reviewed with its own key.
+    expect(reviews).toEqual([{ authorization: expect.stringMatching(/^Bearer wt1\./) }]);
+    const doc = await getStatus(stack, verificationId);
+    expect(doc).toMatchObject({
+      status: 'COMPLETED',
+      decision: { outcome: 'APPROVED', automatedOutcome: 'REVIEW' },
+      review: { status: 'RESOLVED', outcome: 'APPROVED', reviewer: 'demo', keyName: 'default' },
+    });
+  });
+
   it('is off in production', async () => {
     const production = await buildTestApp(productionOverrides());
     try {
-      for (const url of ['/demo', '/demo/verifications'])
+      for (const url of ['/demo', '/demo/verifications', '/demo/verifications/verification-x/review'])
         expect((await production.app.inject({ method: url === '/demo' ? 'GET' : 'POST', url })).statusCode).toBe(404);
     } finally {
       await production.close();

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverPending } from '../../api/inbox/relay.js';
-import type { SmileEventRef } from '../../workflows/messages.js';
+import { smileEventSignals } from '../support/history.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { postWebhook, settledState, smileEvent } from '../support/webhooks.js';
@@ -15,16 +14,8 @@ afterAll(() => stack?.close());
 
 async function smileSignals(workflowId: string, eventId: string): Promise<number> {
   const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  const { payloadCodecs, payloadConverter } = stack.client.workflow.options.loadedDataConverter;
-  let count = 0;
-  for (const event of history.events ?? []) {
-    const attrs = event.workflowExecutionSignaledEventAttributes;
-    if (attrs?.signalName !== 'smileEvent') continue;
-    let payloads = (attrs.input?.payloads ?? []) as Payload[];
-    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
-    if (payloadConverter.fromPayload<SmileEventRef>(payloads[0]!).eventId === eventId) count++;
-  }
-  return count;
+  const signals = await smileEventSignals(history, stack.client.workflow.options.loadedDataConverter);
+  return signals.flat().filter((ref) => ref.eventId === eventId).length;
 }
 
 const stateOf = async (id: string) =>

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { LoadedDataConverter, Payload } from '@temporalio/common';
+import type { SmileEventRef } from '../../workflows/messages.js';
 
 const RECORDED = fileURLToPath(new URL('../../test-results/histories/', import.meta.url));
 
@@ -29,4 +31,27 @@ export function activityTypes(events: HistoryEvent[]): string[] {
     const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
     return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
   });
+}
+
+type History = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>>;
+
+/**
+ * The Smile event references a history was signalled with, one list per signal
+ * (`smileEvents` carries several, the older `smileEvent` one), decoded with the
+ * client's codecs (history holds ciphertext).
+ */
+export async function smileEventSignals(
+  history: History,
+  { payloadCodecs, payloadConverter }: LoadedDataConverter,
+): Promise<SmileEventRef[][]> {
+  const signals: SmileEventRef[][] = [];
+  for (const event of history.events ?? []) {
+    const attrs = event.workflowExecutionSignaledEventAttributes;
+    if (attrs?.signalName !== 'smileEvent' && attrs?.signalName !== 'smileEvents') continue;
+    let payloads = (attrs.input?.payloads ?? []) as Payload[];
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const value = payloadConverter.fromPayload<SmileEventRef | SmileEventRef[]>(payloads[0]!);
+    signals.push(Array.isArray(value) ? value : [value]);
+  }
+  return signals;
 }

@@ -90,6 +90,7 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
   // Runs started before monitoring have no `policy.monitor` in their input: their commands are unchanged.
   if (monitor && status === 'COMPLETED' && input.policy.monitor?.enabled) await startMonitor(ctx);
   await enter(ctx, 'done', status);
+  ctx.closed = true;
   if (notify)
     await startChild(resultCallbackWorkflow, {
       workflowId: callbackWorkflowId(firstExecutionRunId),

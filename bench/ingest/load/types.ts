@@ -1,3 +1,4 @@
+import type { CpuShare } from '../../cpu.js';
 /** Which event types a run posts: what the route does after the answer depends on them. */
 export type Mix = 'progress' | 'sync' | 'signalled';
 
@@ -46,6 +47,8 @@ export interface LoadResult {
   p99: number;
   total: number;
   errors: number;
+  /** Where the machine's CPU went during the run (bench/cpu.ts), filled in by the runner. */
+  cpu?: CpuShare;
 }
 
 /** Percentiles of latencies in milliseconds (nearest rank). */
