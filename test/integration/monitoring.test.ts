@@ -184,6 +184,39 @@ describe('the monitor', () => {
     await saveHistory('monitor-updated', handle(monitorWorkflowId(externalUserId)));
   });
 
+  it("measures a reviewed run against the engine's outcome; a change replaces the reviewer's decision, the review stays", async () => {
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('reviewed'),
+      applicant: { fullName: SANDBOX_USERS.ryan.fullName },
+      policy: { ...monitored, review: { enabled: true, timeout: '1h' } },
+    });
+    const id = started.verificationId;
+    await connect(stack, started.link.userToken, SANDBOX_USERS.ryan);
+    await waitForStatus(stack, id, (d) => d.status === 'IN_REVIEW');
+    const reviewed = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${id}/review`,
+      headers: auth,
+      payload: { outcome: 'APPROVED', reviewer: 'ops@example.com' },
+    });
+    expect(reviewed.statusCode).toBe(200);
+    const closed = await waitUntilClosed(stack, id);
+    expect(closed).toMatchObject({
+      status: 'COMPLETED',
+      decision: { outcome: 'APPROVED', automatedOutcome: 'REVIEW' },
+      monitoring: { status: 'ACTIVE' },
+    });
+    await sync(closed.accounts[0]!.accountId, { endEmployment: true });
+    const updated = await waitForStatus(stack, id, (d) => (d.monitoring?.changes.length ?? 0) > 0);
+    expect(updated.monitoring?.changes).toEqual([
+      { at: expect.any(String), from: 'REVIEW', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+    ]);
+    expect(updated.decision?.outcome).toBe('DECLINED');
+    expect(updated.decision).not.toHaveProperty('automatedOutcome');
+    expect(updated.review).toMatchObject({ status: 'RESOLVED', outcome: 'APPROVED' });
+    expect((await stopMonitor(id)).statusCode).toBe(202);
+  });
+
   it('ends when a new verification of the user starts, before that run starts', async () => {
     const externalUserId = uniqueUser('renewed');
     const first = await completedGeorge(externalUserId);
