@@ -2,7 +2,12 @@ import type { Client } from '@temporalio/client';
 import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
 import { recordRunAudit } from './store/audit.js';
 import type { Sql } from './store/db.js';
-import { recordCallbackOutcome, recordVerification } from './store/verifications.js';
+import {
+  recordCallbackOutcome,
+  recordMonitoring,
+  recordVerification,
+  type MonitoringRecord,
+} from './store/verifications.js';
 import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createErasureActivities } from './erasure.js';
@@ -53,6 +58,11 @@ export function createActivities({ sql, smile, kyc, callback, temporal }: Activi
 
     async recordCallbackOutcome(input: Parameters<typeof recordCallbackOutcome>[1]): Promise<void> {
       await recordCallbackOutcome(sql, input);
+    },
+
+    /** A monitor's state into its run's status document (SPEC §6); an older revision changes nothing. */
+    async recordMonitoring(input: MonitoringRecord): Promise<void> {
+      await recordMonitoring(sql, input);
     },
   });
 }

@@ -16,6 +16,7 @@ import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
 import type { Relay } from './inbox/relay.js';
 import erasureRoutes from './routes/erasure.js';
+import monitorRoutes from './routes/monitor.js';
 import reportRoutes from './routes/report.js';
 import searchRoutes from './routes/search.js';
 import verificationActionRoutes from './routes/verification-actions.js';
@@ -92,6 +93,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });
       await v1.register(widgetEventRoutes, { sql, client: temporal.client });
       await v1.register(erasureRoutes, { sql, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      await v1.register(monitorRoutes, { sql, client: temporal.client });
       await v1.register(reportRoutes, { sql });
       await v1.register(searchRoutes, { sql });
     },

@@ -1,5 +1,6 @@
 import { SandboxError, smileId } from './envelope.js';
 import { personaData } from './persona-data.js';
+import { iso, monthEnd } from './persona-helpers.js';
 import {
   DATAPOINT_KINDS,
   DATAPOINTS,
@@ -174,4 +175,55 @@ export function accountOf(state: SandboxState, userId: string, accountId: string
   const record = state.accounts.get(accountId);
   if (!record || record.account.userId !== userId) throw new SandboxError('MISSING_RESOURCE', 'Account not found');
   return record;
+}
+
+/** What a provider's monthly refresh changed (`POST /sandbox/v1/accounts/:id/sync`). */
+export interface RefreshChanges {
+  /** The current employment ended: its endDate becomes the last day of last month, so it is no longer current. */
+  endEmployment?: boolean | undefined;
+  /** Every paid and estimated income's gross and net amount multiplied by this. */
+  incomeFactor?: number | undefined;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Smile's continuous data sync of a connected account: the changes are applied
+ * to its records in place (same ids, as a refresh updates them), then
+ * ACCOUNT_SYNC_TASK_FINISHED with the datapoints it holds (and the payload).
+ */
+export function refresh(state: SandboxState, record: AccountRecord, changes: RefreshChanges, burst: PendingEvent[]) {
+  const { account } = record;
+  if (account.connectionStatus !== 'CONNECTED')
+    throw new SandboxError('INVALID_PARAMETERS', `Account is ${account.connectionStatus}, not connected`);
+  // The engine counts a job ending this month as current (SPEC §6): an ended one ended last month.
+  const lastMonthEnd = iso(monthEnd(state.now(), 1));
+  const touch = (r: DataRecord) => (r.metadata = { ...r.metadata, createdAt: state.nowIso() });
+  if (changes.endEmployment)
+    for (const job of state.recordsOf('employments', account.id))
+      if (job.endDate === null || job.endDate === undefined) touch(Object.assign(job, { endDate: lastMonthEnd }));
+  if (changes.incomeFactor !== undefined && changes.incomeFactor !== 1)
+    for (const kind of ['incomes', 'eincomes'] as const)
+      for (const item of state.recordsOf(kind, account.id)) {
+        for (const key of ['grossAmount', 'netAmount'])
+          if (typeof item[key] === 'number') item[key] = round2((item[key] as number) * changes.incomeFactor);
+        touch(item);
+      }
+  const datapoints = DATAPOINT_KINDS.filter((kind) => state.recordsOf(kind, account.id).length > 0).map(
+    (kind) => DATAPOINTS[kind].datapoint,
+  );
+  burst.push({
+    type: 'ACCOUNT_SYNC_TASK_FINISHED',
+    data: {
+      userId: account.userId,
+      sourceId: account.id,
+      sourceType: 'ACCOUNT',
+      providers: [account.providerId],
+      status: 'SUCCEEDED',
+      monitorStatus: 'ACTIVE',
+      // Spelt as in Smile's own example of this event (tag-accounts.md).
+      dataPoints: datapoints,
+    },
+    payload: () => taskPayload(state, account.id),
+  });
 }

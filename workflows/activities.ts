@@ -22,7 +22,13 @@ type SmileActivities = Pick<
 >;
 type StoreActivities = Pick<
   Activities,
-  'recordVerification' | 'storeTaskPayload' | 'evaluateVerification' | 'recordCallbackOutcome' | 'recordReviewAudit'
+  | 'recordVerification'
+  | 'storeTaskPayload'
+  | 'evaluateVerification'
+  | 'recordCallbackOutcome'
+  | 'reevaluateVerification'
+  | 'recordMonitoring'
+  | 'recordReviewAudit'
 >;
 type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 
@@ -99,6 +105,9 @@ export function shortHistories(): boolean {
  * further workflow task.
  */
 export const store = (): typeof localStore => (shortHistories() ? localStore : remoteStore);
+
+/** The monitor's Postgres writes: local activities always (the monitor has no runs without them). */
+export const monitorStore = (): typeof localStore => localStore;
 
 /** The client's callback URL: exponential backoff for up to 24 hours (SPEC §7). */
 export const callbacks = proxyActivities<CallbackActivities>({

@@ -4,6 +4,7 @@ import type {
   CallbackResult,
   Decision,
   KycResult,
+  Monitoring,
   ReviewResult,
   RunAccount,
   VerificationInput,
@@ -38,6 +39,8 @@ export interface State {
   /** A REVIEW outcome's human review (SPEC §6), once resolved or expired. */
   review?: ReviewResult;
   callback?: CallbackResult;
+  /** Set as a monitored run closes (SPEC §6); its monitor writes the later states to the stored document. */
+  monitoring?: Monitoring;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
@@ -112,6 +115,7 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     datapoints: { ...state.datapoints },
     ...(state.kyc ? { kyc: { ...state.kyc } } : {}),
     ...(state.decision ? { decision: state.decision } : {}),
+    ...(state.monitoring ? { monitoring: { ...state.monitoring } } : {}),
     ...(state.review ? { review: { ...state.review } } : {}),
     ...(state.callback ? { callback: { ...state.callback } } : {}),
     ...(state.failure ? { failure: { ...state.failure } } : {}),

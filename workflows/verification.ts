@@ -75,7 +75,8 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await decide(ctx);
   // Runs started before policy.review existed have no `review` in their input: their command sequence is unchanged.
   if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review?.enabled) await awaitReview(ctx);
-  return close(ctx, 'COMPLETED');
+  // Only a run that decided in its own course is monitored (a cancelled one closing COMPLETED is not).
+  return close(ctx, 'COMPLETED', true);
 }
 
 function registerHandlers(ctx: Ctx): void {

@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 
-export type AuditAction = 'cancel' | 'review' | 'erasure';
+export type AuditAction = 'cancel' | 'review' | 'erasure' | 'stop-monitor';
 
 /** One audit row: what was done to which verification, by which key's name (SPEC §10). */
 export async function recordAudit(

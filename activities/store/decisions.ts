@@ -19,11 +19,37 @@ const decisionOf = (row: DecisionRow): Decision => ({
   engineVersion: row.engine_version ?? '',
 });
 
-/** A run's decision, if it has one: a retried evaluation returns the first. */
+/** A run's latest decision version, if it has one: a retried evaluation returns it. */
 export async function findDecision(sql: Db, runId: string): Promise<Decision | undefined> {
-  const [row] = await sql<DecisionRow[]>`
-    select outcome, reasons, evaluated_at, evidence_hash, engine_version from decisions where run_id = ${runId}`;
-  return row && decisionOf(row);
+  return (await latestVersion(sql, runId))?.decision;
+}
+
+export interface DecisionVersion {
+  version: number;
+  decision: Decision;
+  rules: Rule[] | null;
+}
+
+/** A run's newest decision version (each monitor change adds one; SPEC §6). */
+export async function latestVersion(sql: Db, runId: string): Promise<DecisionVersion | undefined> {
+  const [row] = await sql<(DecisionRow & { version: number; rules: Rule[] | null })[]>`
+    select version, outcome, reasons, evaluated_at, evidence_hash, engine_version, rules from decisions
+    where run_id = ${runId} order by version desc limit 1`;
+  return row && { version: row.version, decision: decisionOf(row), rules: row.rules };
+}
+
+/** One version of a run's decision, by number or by the event whose re-evaluation wrote it (a retry finds it). */
+export async function decisionVersion(
+  sql: Db,
+  runId: string,
+  which: { version: number } | { triggerEventId: string },
+): Promise<DecisionVersion | undefined> {
+  const [row] = await sql<(DecisionRow & { version: number; rules: Rule[] | null })[]>`
+    select version, outcome, reasons, evaluated_at, evidence_hash, engine_version, rules from decisions
+    where run_id = ${runId} and ${
+      'version' in which ? sql`version = ${which.version}` : sql`trigger_event_id = ${which.triggerEventId}`
+    }`;
+  return row && { version: row.version, decision: decisionOf(row), rules: row.rules };
 }
 
 export interface DecisionEvidence {
@@ -34,27 +60,37 @@ export interface DecisionEvidence {
 }
 
 /**
- * Stores a run's decision with the policy it was judged under and its evidence:
- * the exact inputs (so it can be re-run), what was judged, every rule. One per
- * run (a second insert does nothing).
+ * Stores a decision version of a run with the policy it was judged under and its
+ * evidence: the exact inputs (so it can be re-run), what was judged, every rule.
+ * Version 1 is the engine's first decision, a monitor's changes the next ones;
+ * a second insert of the same version (or of the same trigger event) does nothing.
  */
 export async function insertDecision(
   sql: Db,
-  input: { runId: string; smileUserId: string; policy: Policy; decision: Decision } & DecisionEvidence,
+  input: {
+    runId: string;
+    smileUserId: string;
+    policy: Policy;
+    decision: Decision;
+    version?: number;
+    triggerEventId?: string;
+  } & DecisionEvidence,
 ): Promise<void> {
-  const { runId, smileUserId, policy, decision } = input;
+  const { runId, smileUserId, policy, decision, version = 1, triggerEventId = null } = input;
   const json = (value: unknown) => sql.json(value as never);
   await sql`
-    insert into decisions (run_id, smile_user_id, outcome, reasons, policy, evaluated_at,
+    insert into decisions (run_id, version, trigger_event_id, smile_user_id, outcome, reasons, policy, evaluated_at,
                            engine_version, evidence_hash, inputs, findings, rules, accounts)
-    values (${runId}, ${smileUserId}, ${decision.outcome}, ${json(decision.reasons)}, ${json(policy)},
-            ${decision.evaluatedAt}, ${decision.engineVersion}, ${decision.evidenceHash}, ${json(input.inputs)},
-            ${json(input.findings)}, ${json(input.rules)}, ${json(input.accounts)})
-    on conflict (run_id) do nothing`;
+    values (${runId}, ${version}, ${triggerEventId}, ${smileUserId}, ${decision.outcome}, ${json(decision.reasons)},
+            ${json(policy)}, ${decision.evaluatedAt}, ${decision.engineVersion}, ${decision.evidenceHash},
+            ${json(input.inputs)}, ${json(input.findings)}, ${json(input.rules)}, ${json(input.accounts)})
+    on conflict do nothing`;
 }
 
 export interface DecidedRun {
   runId: string;
+  /** The decision's version: 1 for the engine's first, more after a monitor's changes. */
+  version: number;
   document: StatusDocument;
   decision: Decision;
   policy: Policy;
@@ -64,11 +100,12 @@ export interface DecidedRun {
   erased: boolean;
 }
 
-/** The latest run of a verification that has a decision (SPEC §9), with its evidence. */
+/** The latest run of a verification that has a decision (SPEC §9), with its latest decision version and its evidence. */
 export async function latestDecidedRun(sql: Db, verificationId: string): Promise<DecidedRun | undefined> {
   const [row] = await sql<
     (DecisionRow & {
       run_id: string;
+      version: number;
       status_document: StatusDocument;
       policy: Policy;
       inputs: EvaluationInput | null;
@@ -78,13 +115,13 @@ export async function latestDecidedRun(sql: Db, verificationId: string): Promise
       erased: boolean;
     })[]
   >`
-    select v.run_id, v.status_document, d.outcome, d.reasons, d.evaluated_at, d.evidence_hash, d.engine_version,
+    select v.run_id, d.version, v.status_document, d.outcome, d.reasons, d.evaluated_at, d.evidence_hash, d.engine_version,
            d.policy, d.inputs, d.findings, d.rules, d.accounts,
            exists (select 1 from erasures e
                    where e.verification_id = v.verification_id and e.erased_at >= d.evaluated_at) as erased
     from verifications v join decisions d on d.run_id = v.run_id
     where v.verification_id = ${verificationId}
-    order by v.created_at desc limit 1`;
+    order by v.created_at desc, d.version desc limit 1`;
   if (!row) return undefined;
   const evidence =
     row.inputs && row.findings && row.rules
@@ -92,6 +129,7 @@ export async function latestDecidedRun(sql: Db, verificationId: string): Promise
       : null;
   return {
     runId: row.run_id,
+    version: row.version,
     document: row.status_document,
     decision: decisionOf(row),
     policy: row.policy,
@@ -130,6 +168,6 @@ export async function erasesOnDisconnect(sql: Db, verificationId: string): Promi
     select coalesce((d.policy->>'eraseOnDisconnect')::boolean, false) as erase
     from verifications v join decisions d on d.run_id = v.run_id
     where v.verification_id = ${verificationId}
-    order by v.created_at desc limit 1`;
+    order by v.created_at desc, d.version desc limit 1`;
   return row?.erase ?? false;
 }

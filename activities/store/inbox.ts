@@ -4,7 +4,7 @@ import { storableEvent, storableJson } from './json.js';
 export type EventSource = 'smile' | 'smile-id';
 /**
  * pending: to signal (the relay retries); delivered: signalled; recorded: routed, kept,
- * not signalled (a progress event); orphan: no running verification for it yet.
+ * not signalled (a progress event); orphan: no running verification (or monitor) for it yet.
  */
 export type EventState = 'pending' | 'delivered' | 'recorded' | 'orphan';
 

@@ -1,5 +1,12 @@
-import { CLOSED_STATUSES, type CallbackResult, type CallbackType, type StatusDocument } from '../../workflows/types.js';
-import type { Db } from './db.js';
+import {
+  CLOSED_STATUSES,
+  type CallbackResult,
+  type CallbackType,
+  type Decision,
+  type Monitoring,
+  type StatusDocument,
+} from '../../workflows/types.js';
+import type { Db, Sql } from './db.js';
 
 /**
  * Upserts the run's row from the workflow's status document. A retried or late
@@ -96,4 +103,46 @@ export async function scrubStatusDocuments(
     changed++;
   }
   return changed;
+}
+
+export interface MonitoringRecord {
+  /** The monitored run (the verification's first run id). */
+  runId: string;
+  verificationId: string;
+  externalUserId: string;
+  smileUserId: string;
+  /** Bumped by the monitor on each write: a retried or late write of an older revision changes nothing. */
+  revision: number;
+  monitoring: Monitoring;
+  /** The new decision, when the monitor's re-evaluation changed it. */
+  decision?: Decision;
+}
+
+/**
+ * A monitor's state, written into its run's stored status document
+ * (`monitoring`, and `decision` on a change) and its `monitors` row, in one
+ * transaction. The row's revision only moves forward, so a write never
+ * replaces a newer one.
+ */
+export async function recordMonitoring(sql: Sql, record: MonitoringRecord): Promise<boolean> {
+  const { runId, monitoring, decision } = record;
+  return sql.begin(async (tx) => {
+    const [row] = await tx<{ run_id: string }[]>`
+      insert into monitors (run_id, verification_id, external_user_id, smile_user_id, status, until, revision,
+                            ended_at, ended_reason)
+      values (${runId}, ${record.verificationId}, ${record.externalUserId}, ${record.smileUserId},
+              ${monitoring.status}, ${monitoring.until}, ${record.revision}, ${monitoring.endedAt ?? null},
+              ${monitoring.endedReason ?? null})
+      on conflict (run_id) do update set
+        status = excluded.status, revision = excluded.revision, updated_at = now(),
+        ended_at = excluded.ended_at, ended_reason = excluded.ended_reason
+      where monitors.revision < excluded.revision
+      returning run_id`;
+    if (!row) return false;
+    const patch = { monitoring, ...(decision ? { decision } : {}) };
+    await tx`
+      update verifications set status_document = status_document || ${tx.json(patch as never)}
+      where run_id = ${runId}`;
+    return true;
+  });
 }

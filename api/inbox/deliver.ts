@@ -4,7 +4,7 @@ import { eraseIfDisconnectErases } from '../../activities/store/erasure.js';
 import { markEvents, type EventMark, type InboxEvent } from '../../activities/store/inbox.js';
 import { externalUsersOf } from '../../activities/store/users.js';
 import { verificationsOfRuns } from '../../activities/store/verifications.js';
-import { runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
+import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
 import {
   kycResultSignal,
   SIGNALLED_SMILE_EVENTS,
@@ -38,6 +38,23 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
   return targets;
 }
 
+/** One signal's outcome: sent, no such running workflow, or Temporal's failure. */
+async function trySignal(client: Client, signal: () => Promise<void>): Promise<'sent' | 'not-found' | Error> {
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, signal);
+    return 'sent';
+  } catch (error) {
+    return error instanceof WorkflowNotFoundError ? 'not-found' : (error as Error);
+  }
+}
+
+function markOf(id: string, workflowId: string, outcome: 'sent' | 'not-found' | Error, monitor: boolean): EventMark {
+  if (outcome === 'sent') return { id, state: 'delivered', verificationId: workflowId };
+  if (outcome instanceof Error) return { id, state: 'pending', error: outcome.message.slice(0, 500) };
+  const error = monitor ? 'no running verification or monitor' : 'no running verification';
+  return { id, state: 'orphan', verificationId: workflowId, error };
+}
+
 /**
  * Delivers one workflow's events, in order of arrival: progress events are
  * routed and recorded, never signalled; the Smile events due together travel in
@@ -52,28 +69,30 @@ async function deliverToWorkflow(
   events: InboxEvent[],
 ): Promise<EventMark[]> {
   const marks: EventMark[] = [];
-  const handle = client.workflow.getHandle(workflowId);
   let batch: { event: InboxEvent; ref: SmileEventRef }[] = [];
   let failed = false;
 
-  /** Sends what has gathered (or one KYC result); false when this workflow's remaining events stay pending. */
-  async function send(items: InboxEvent[], signal: () => Promise<void>): Promise<boolean> {
-    try {
-      await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, signal);
-      for (const event of items) marks.push({ id: event.id, state: 'delivered', verificationId: workflowId });
-      return true;
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) {
-        const message = (error as Error).message.slice(0, 500);
-        for (const event of items) marks.push({ id: event.id, state: 'pending', error: message });
-        return false;
-      }
-      for (const event of items) {
+  /**
+   * Sends what has gathered (or one KYC result); false when this workflow's
+   * remaining events stay pending. Without a running verification, Smile events
+   * go to the user's running monitor (`toMonitor`), else they are orphans.
+   */
+  async function send(
+    items: InboxEvent[],
+    signal: (workflowId: string) => Promise<void>,
+    toMonitor = false,
+  ): Promise<boolean> {
+    const signalled = await trySignal(client, () => signal(workflowId));
+    if (signalled === 'not-found') {
+      for (const event of items)
         if (event.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
-        marks.push({ id: event.id, state: 'orphan', verificationId: workflowId, error: 'no running verification' });
-      }
-      return true;
     }
+    const outcome =
+      signalled === 'not-found' && toMonitor
+        ? await trySignal(client, () => signal(monitorWorkflowId(externalUserIdOf(workflowId)!)))
+        : signalled;
+    for (const event of items) marks.push(markOf(event.id, workflowId, outcome, toMonitor));
+    return !(outcome instanceof Error);
   }
   const flush = async () => {
     const items = batch;
@@ -82,7 +101,8 @@ async function deliverToWorkflow(
     const refs = items.map((item) => item.ref);
     failed = !(await send(
       items.map((item) => item.event),
-      () => handle.signal(smileEventsSignal, refs),
+      (id) => client.workflow.getHandle(id).signal(smileEventsSignal, refs),
+      true,
     ));
   };
 
@@ -97,7 +117,8 @@ async function deliverToWorkflow(
       if (batch.length >= SMILE_EVENTS_PER_SIGNAL) await flush();
     } else if (kycRef) {
       await flush(); // the Smile events before it go first
-      if (!failed) failed = !(await send([event], () => handle.signal(kycResultSignal, kycRef)));
+      if (!failed)
+        failed = !(await send([event], (id) => client.workflow.getHandle(id).signal(kycResultSignal, kycRef)));
     } else {
       marks.push({ id: event.id, state: 'orphan' });
     }
@@ -109,8 +130,10 @@ async function deliverToWorkflow(
 /**
  * Delivers inbox events to their verifications with claim-check references: the
  * routes in one query, each workflow's events in order of arrival and its
- * signalled ones together (several workflows at once), the outcomes marked in one statement. Unknown users and
- * closed runs leave an event an orphan (kept, visible, delivered if the user's
+ * signalled ones together (several workflows at once), the outcomes marked in one
+ * statement. A user without a running verification has their Smile events go to
+ * their running monitor (SPEC §4, §6). Unknown users, and closed runs without a
+ * monitor, leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.
  */

@@ -44,5 +44,6 @@ export function buildReport(run: DecidedRun & { evidence: DecisionEvidence }, ge
     income: evidence.findings.income,
     contributions: evidence.findings.contributions,
     rules: evidence.rules,
+    ...(document.monitoring ? { monitoring: { ...document.monitoring, decisionVersion: run.version } } : {}),
   };
 }

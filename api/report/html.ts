@@ -17,6 +17,22 @@ const table = (headers: string[], rows: unknown[][]) =>
         .join('')}</tbody></table>`;
 const yesNo = (value: boolean | null) => (value === null ? 'cannot judge' : value ? 'yes' : 'no');
 
+/** A monitored verification's changes since its first decision (SPEC §6). */
+function monitoringSection({ monitoring }: Report): string {
+  if (!monitoring) return '';
+  const ended = monitoring.endedReason
+    ? `, ended ${escape(monitoring.endedAt)} (${escape(monitoring.endedReason)})`
+    : '';
+  return `<h2 id="monitoring">Monitoring</h2>
+<p>${escape(monitoring.status)} until ${escape(monitoring.until)}${ended}; last sync ${escape(
+    monitoring.lastSyncAt ?? 'none',
+  )}. This report shows decision version ${escape(monitoring.decisionVersion)}.</p>
+${table(
+  ['Changed at', 'From', 'To', 'Rules changed'],
+  monitoring.changes.map((c) => [c.at, c.from, c.to, c.codes.join(', ')]),
+)}`;
+}
+
 /** A REVIEW outcome's review, beside the engine's outcome: who decided what, when and why, or that nobody did in time. */
 function reviewRows(review: Report['decision']['review']): string {
   if (!review) return '';
@@ -119,6 +135,7 @@ ${table(
   ['Month', 'Amount'],
   contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
 )}
+${monitoringSection(report)}
 <p class="none">Generated ${escape(report.generatedAt)}. Only the data this decision judged is shown.</p>
 </body>
 </html>

@@ -17,6 +17,7 @@ import {
   verificationParams,
 } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
+import { endUserMonitor } from './monitor.js';
 import { startVerificationGuard, type StartGuardOptions } from './start-guards.js';
 import { widgetTokenOf } from './widget-tokens.js';
 
@@ -89,6 +90,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
           }),
         );
       };
+      // A user's monitor and verification never both run (SPEC §6): the monitor ends first, and its end is stored.
+      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
       let token: LinkTokenReply;
       try {
         token = await startOrJoin();
@@ -98,6 +101,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         await client
           .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
           .catch(() => undefined);
+        // That run may have started its monitor as it closed.
+        await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
         token = await startOrJoin();
       }
       reply.code(token.startedByRequest ? 201 : 200);

@@ -84,6 +84,18 @@ export const reportSchema = z.object({
     longestGapMonths: z.number(),
   }),
   rules: z.array(ruleSchema),
+  /** A monitored verification (SPEC §6): this report is of the latest decision version; the changes that led to it. */
+  monitoring: z
+    .object({
+      status: z.string(),
+      until: z.string(),
+      lastSyncAt: z.string().optional(),
+      decisionVersion: z.number(),
+      changes: z.array(z.object({ at: z.string(), from: z.string(), to: z.string(), codes: z.array(z.string()) })),
+      endedReason: z.string().optional(),
+      endedAt: z.string().optional(),
+    })
+    .optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
 

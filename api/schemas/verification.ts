@@ -6,6 +6,8 @@ import {
   DATAPOINT_STATES,
   DATAPOINTS,
   KYC_STATUSES,
+  MONITOR_END_REASONS,
+  MONITORING_STATUSES,
   OUTCOMES,
   REASON_RESULTS,
   REVIEW_OUTCOMES,
@@ -109,6 +111,19 @@ export const statusDocumentSchema = z.object({
     })
     .optional(),
   review: reviewResultSchema.optional(),
+  // Kept current by the user's monitor after the run closed (SPEC §6).
+  monitoring: z
+    .object({
+      status: z.enum(MONITORING_STATUSES),
+      until: z.string(),
+      lastSyncAt: z.string().optional(),
+      changes: z.array(
+        z.object({ at: z.string(), from: z.enum(OUTCOMES), to: z.enum(OUTCOMES), codes: z.array(z.string()) }),
+      ),
+      endedReason: z.enum(MONITOR_END_REASONS).optional(),
+      endedAt: z.string().optional(),
+    })
+    .optional(),
   partnerParams: partnerParamsSchema.optional(),
 });
 

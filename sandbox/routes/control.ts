@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { ok } from '../envelope.js';
+import { fail, ok } from '../envelope.js';
 import { faultsSchema, NO_FAULTS } from '../faults.js';
-import { login, verifyMfa } from '../link.js';
+import { login, refresh, verifyMfa } from '../link.js';
 import type { SandboxState } from '../state.js';
 import { SANDBOX_PERSONAS } from '../users.js';
 import type { PendingEvent, WebhookDispatcher } from '../webhooks/dispatcher.js';
@@ -16,6 +16,12 @@ const connectRequest = z.object({
   mfaCode: z.string().max(20).optional(),
   providerId: z.string().min(1).max(100).optional(),
 });
+
+/** A monthly refresh's changes: both optional (an empty body refreshes with nothing changed). */
+const syncRequest = z
+  .object({ endEmployment: z.boolean().optional(), incomeFactor: z.number().positive().max(100).optional() })
+  .strict();
+const accountParams = z.object({ accountId: z.string().min(1).max(200) });
 
 /**
  * The sandbox's own controls under `/sandbox/v1` (no Basic auth: connect is
@@ -41,6 +47,18 @@ const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
       callbacks: linkCallbacks(state, record),
       events: events.map(({ id, type }) => ({ id, type })),
     });
+  });
+
+  /** Smile's continuous data sync of one account (SPEC §8): changes its data, emits ACCOUNT_SYNC_TASK_FINISHED. */
+  app.post('/accounts/:accountId/sync', async (request, reply) => {
+    const { accountId } = accountParams.parse(request.params);
+    const changes = syncRequest.parse(request.body ?? {});
+    const record = state.accounts.get(accountId);
+    if (!record) return fail(reply, 'MISSING_RESOURCE', 'Account not found');
+    const burst: PendingEvent[] = [];
+    refresh(state, record, changes, burst);
+    const events = dispatcher.publish(record.account.userId, burst);
+    return ok({ account: record.account, events: events.map(({ id, type }) => ({ id, type })) });
   });
 
   app.post('/faults', async (request) => {

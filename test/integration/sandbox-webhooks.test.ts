@@ -227,3 +227,52 @@ describe('faults', () => {
     expect(answer.body.code).toBe('INVALID_PARAMETERS');
   });
 });
+
+describe('continuous data sync (POST /sandbox/v1/accounts/:accountId/sync)', () => {
+  type Sent = { type: string; data: Record<string, unknown> & { payload?: Record<string, unknown> } };
+  const items = (payload: Record<string, unknown> | undefined, key: string) =>
+    ((payload?.[key] as { items: Record<string, unknown>[] }).items ?? []) as Record<string, unknown>[];
+
+  it('ends the current employment, scales the incomes, and emits ACCOUNT_SYNC_TASK_FINISHED with the payload', async () => {
+    const { sandbox, receiver, user } = await setup({ eventTypes: ['ALL_EVENTS'] });
+    const linked = await connect(sandbox, george(user.userToken));
+    const accountId = (linked.body as unknown as { data: { account: { id: string } } }).data.account.id;
+    await eventually(() => receiver.types().includes('TASK_FINISHED'), 'the first sync');
+    const first = receiver.received.find((r) => (r.body as Sent).type === 'TASK_FINISHED')!.body as Sent;
+
+    const answer = await sandbox.call('POST', `/sandbox/v1/accounts/${accountId}/sync`, {
+      endEmployment: true,
+      incomeFactor: 0.5,
+    });
+    expect(answer.status).toBe(200);
+    await eventually(() => receiver.types().includes('ACCOUNT_SYNC_TASK_FINISHED'), 'the refresh');
+    const sync = receiver.received.find((r) => (r.body as Sent).type === 'ACCOUNT_SYNC_TASK_FINISHED')!.body as Sent;
+    expect(sync.data).toMatchObject({
+      userId: user.userId,
+      sourceId: accountId,
+      sourceType: 'ACCOUNT',
+      status: 'SUCCEEDED',
+      dataPoints: expect.arrayContaining(['IDENTITIES', 'EMPLOYMENTS', 'INCOMES']),
+    });
+    // The job that was open now ended last month; every income halved.
+    const open = items(first.data.payload, 'employments').filter((e) => e.endDate === null);
+    expect(open.length).toBeGreaterThan(0);
+    const after = new Map(items(sync.data.payload, 'employments').map((e) => [e.id, e]));
+    for (const job of open) expect(after.get(job.id)!.endDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const incomeBefore = items(first.data.payload, 'incomes')[0]!;
+    const incomeAfter = items(sync.data.payload, 'incomes').find((i) => i.id === incomeBefore.id)!;
+    expect(incomeAfter.grossAmount).toBe(Math.round((incomeBefore.grossAmount as number) * 50) / 100);
+  });
+
+  it('answers an unknown account 404 and a bad body 400, in Smile error shape', async () => {
+    const { sandbox, user } = await setup();
+    const missing = await sandbox.call('POST', '/sandbox/v1/accounts/a-unknown/sync', {});
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'MISSING_RESOURCE', message: 'Account not found' });
+    const linked = await connect(sandbox, george(user.userToken));
+    const accountId = (linked.body as unknown as { data: { account: { id: string } } }).data.account.id;
+    const bad = await sandbox.call('POST', `/sandbox/v1/accounts/${accountId}/sync`, { incomeFactor: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_PARAMETERS', message: expect.stringContaining('incomeFactor') });
+  });
+});

@@ -4,6 +4,7 @@ import { evaluate, type AccountData, type EvaluationInput, type Item } from '../
 import { canonicalJson, evidenceHash } from '../../activities/decide/evidence.js';
 import { nameSimilarity } from '../../activities/decide/names.js';
 import { ENGINE_VERSION } from '../../activities/decide/version.js';
+import { changedCodes } from '../../activities/evaluation.js';
 import { resolvePolicy, type PolicyOverrides } from '../../workflows/policy.js';
 
 const NOW = '2026-11-15T12:00:00.000Z';
@@ -275,5 +276,25 @@ describe('evaluate: properties', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('changedCodes (what a monitor counts as a change)', () => {
+  it('names the codes whose result differs; a code absent from one side passed there', () => {
+    const before = [
+      { code: 'NO_CURRENT_EMPLOYMENT', result: 'pass' },
+      { code: 'CONTRIBUTION_GAP', result: 'fail' },
+      { code: 'INCOME_BELOW_MINIMUM', result: 'cannot_judge' },
+    ];
+    const after = [
+      { code: 'NO_CURRENT_EMPLOYMENT', result: 'fail' },
+      { code: 'CONTRIBUTION_GAP', result: 'fail' },
+      { code: 'INCOME_BELOW_MINIMUM', result: 'fail' },
+    ];
+    expect(changedCodes(before, after)).toEqual(['INCOME_BELOW_MINIMUM', 'NO_CURRENT_EMPLOYMENT']);
+    expect(changedCodes(after, after)).toEqual([]);
+    // Reasons list only what did not pass: a reason that disappears passed.
+    expect(changedCodes([{ code: 'CONTRIBUTION_GAP', result: 'fail' }], [])).toEqual(['CONTRIBUTION_GAP']);
+    expect(changedCodes([{ code: 'TENURE_TOO_SHORT', result: 'pass' }], [])).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import { smilePages, store } from '../activities.js';
 import { callbackWorkflowId } from '../ids.js';
+import { startMonitor } from './monitor.js';
 import { sideEffectsInMainFlow } from '../patches.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
@@ -76,16 +77,18 @@ export async function decide(ctx: Ctx): Promise<void> {
  * delivery's outcome in the stored status document. Without a callback URL
  * nothing is started.
  */
-export function close(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
-  ctx.closing ??= CancellationScope.nonCancellable(() => closeOnce(ctx, status));
+export function close(ctx: Ctx, status: VerificationStatus, monitor = false): Promise<StatusDocument> {
+  ctx.closing ??= CancellationScope.nonCancellable(() => closeOnce(ctx, status, monitor));
   return ctx.closing;
 }
 
-async function closeOnce(ctx: Ctx, status: VerificationStatus): Promise<StatusDocument> {
+async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean): Promise<StatusDocument> {
   const { state, input } = ctx;
   const { firstExecutionRunId, workflowId } = workflowInfo();
   const notify = input.callbackConfigured !== false;
   state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
+  // Runs started before monitoring have no `policy.monitor` in their input: their commands are unchanged.
+  if (monitor && status === 'COMPLETED' && input.policy.monitor?.enabled) await startMonitor(ctx);
   await enter(ctx, 'done', status);
   ctx.closed = true;
   if (notify)

@@ -1,0 +1,320 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvaluationActivities } from '../../activities/evaluation.js';
+import { smileSandboxRequest } from '../../sandbox/client.js';
+import { callbackWorkflowId, monitorWorkflowId } from '../../workflows/ids.js';
+import type { MonitorInput } from '../../workflows/monitor.js';
+import { resolvePolicy } from '../../workflows/policy.js';
+import type { Monitoring, StatusDocument } from '../../workflows/types.js';
+import { saveHistory } from '../support/history.js';
+import {
+  connect,
+  getStatus,
+  SANDBOX_USERS,
+  startVerification,
+  uniqueUser,
+  waitForStatus,
+  waitUntilClosed,
+} from '../support/journeys.js';
+import { auth, startStack, type Stack } from '../support/stack.js';
+
+/** Continuous monitoring (SPEC §6, §7, §8): a completed verification kept current from Smile's data sync. */
+let stack: Stack;
+let receiver: Server;
+let receiverUrl: string;
+const messages: (StatusDocument & { type: string; reportUrl?: string })[] = [];
+beforeAll(async () => {
+  stack = await startStack();
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      messages.push(JSON.parse(body) as (typeof messages)[number]);
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/results`;
+});
+afterAll(async () => {
+  await stack?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+const george = { fullName: 'George Palomero' };
+const monitored = { connectTimeout: '5m', dataTimeout: '1m', monitor: { enabled: true, duration: '30d' } };
+const handle = (id: string, runId?: string) => stack.client.workflow.getHandle(id, runId);
+
+/** A George verification that closed COMPLETED: its document and its one account. */
+async function completedGeorge(externalUserId: string, policy: Record<string, unknown> = monitored) {
+  const started = await startVerification(stack, {
+    externalUserId,
+    applicant: george,
+    policy,
+    callbackUrl: receiverUrl,
+  });
+  await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+  const doc = await waitUntilClosed(stack, started.verificationId);
+  return { ...started, doc, accountId: doc.accounts[0]!.accountId };
+}
+
+const sync = (accountId: string, body: Record<string, unknown>) =>
+  fetch(`${stack.sandboxUrl}/sandbox/v1/accounts/${accountId}/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => expect(r.status).toBe(200));
+
+const versions = (runId: string) =>
+  stack.sql<{ version: number; outcome: string }[]>`
+    select version, outcome from decisions where run_id = ${runId} order by version`.then((rows) => [...rows]);
+
+/** Polls `read` until `ok` holds (or 20 s pass), returning the last value. */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await sleep(200);
+  }
+}
+
+const syncEventState = (smileUserId: string) =>
+  stack.sql<{ state: string }[]>`
+    select state from inbox_events where smile_user_id = ${smileUserId} and type = 'ACCOUNT_SYNC_TASK_FINISHED'
+    order by seq desc limit 1`.then((rows) => rows[0]?.state);
+
+const stopMonitor = (id: string) =>
+  stack.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/monitor`, headers: auth });
+
+describe('the monitor', () => {
+  it('re-judges a sync that ends the employment: a new decision version, the document and a verification.updated', async () => {
+    const externalUserId = uniqueUser('monitored');
+    const george = await completedGeorge(externalUserId);
+    expect(george.doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
+    expect(george.doc.monitoring).toMatchObject({ status: 'ACTIVE', changes: [] });
+    const { runId } = await handle(george.verificationId).describe();
+    const monitor = await handle(monitorWorkflowId(externalUserId)).describe();
+    expect(monitor.status.name).toBe('RUNNING');
+    expect(monitor.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
+      expect.arrayContaining(['ExternalUserId', 'SmileUserId']),
+    );
+
+    // A refresh that changes nothing: the sync is recorded, no version, no message.
+    await sync(george.accountId, { incomeFactor: 1 });
+    const synced = await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.lastSyncAt !== undefined);
+    expect(synced.monitoring).toMatchObject({ status: 'ACTIVE', changes: [] });
+    expect(await versions(runId)).toEqual([{ version: 1, outcome: 'APPROVED' }]);
+
+    await sync(george.accountId, { endEmployment: true });
+    const updated = await waitForStatus(stack, george.verificationId, () =>
+      messages.some((m) => m.type === 'verification.updated' && m.verificationId === george.verificationId),
+    );
+    const message = messages.find(
+      (m) => m.type === 'verification.updated' && m.verificationId === george.verificationId,
+    )!;
+    expect(message.decision?.outcome).toBe('DECLINED');
+    expect(message.decision?.reasons.map((r) => r.code)).toContain('NO_CURRENT_EMPLOYMENT');
+    expect(updated.decision?.outcome).toBe('DECLINED');
+    expect(updated.monitoring?.changes).toEqual([
+      { at: updated.decision!.evaluatedAt, from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+    ]);
+    expect(await versions(runId)).toEqual([
+      { version: 1, outcome: 'APPROVED' },
+      { version: 2, outcome: 'DECLINED' },
+    ]);
+    // A retried re-evaluation of the same event finds its version; another event over the same data changes nothing.
+    const [trigger] = await stack.sql<{ id: string; request_id: string }[]>`
+      select d.trigger_event_id as id, v.request_id from decisions d join verifications v using (run_id)
+      where d.run_id = ${runId} and d.version = 2`;
+    const { reevaluateVerification } = createEvaluationActivities({ sql: stack.sql });
+    const again = {
+      runId,
+      requestId: trigger!.request_id,
+      smileUserId: george.smileUserId,
+      policy: resolvePolicy(monitored),
+      accounts: [{ accountId: george.accountId, providerId: SANDBOX_USERS.george.providerId }],
+    };
+    expect(await reevaluateVerification({ ...again, eventId: trigger!.id })).toMatchObject({
+      changed: true,
+      version: 2,
+      change: { from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+    });
+    expect(await reevaluateVerification({ ...again, eventId: 'et-another' })).toEqual({ changed: false });
+    expect(await versions(runId)).toHaveLength(2);
+    expect(await handle(callbackWorkflowId(runId, { type: 'verification.updated', sequence: 1 })).result()).toBe(
+      'DELIVERED',
+    );
+    // Only the change was sent: the unchanged sync sent nothing.
+    expect(messages.filter((m) => m.verificationId === george.verificationId).map((m) => m.type)).toEqual([
+      'verification.completed',
+      'verification.updated',
+    ]);
+    const report = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${george.verificationId}/report`,
+      headers: auth,
+    });
+    expect(report.json()).toMatchObject({
+      decision: { outcome: 'DECLINED' },
+      monitoring: { decisionVersion: 2, changes: [{ from: 'APPROVED', to: 'DECLINED' }] },
+    });
+
+    const page = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${george.verificationId}/report`,
+      headers: { ...auth, accept: 'text/html' },
+    });
+    expect(page.body).toMatch(
+      /<h2 id="monitoring">Monitoring<\/h2>[\s\S]*APPROVED<\/td><td>DECLINED<\/td><td>NO_CURRENT_EMPLOYMENT/,
+    );
+
+    // Revoked at Smile: ACCOUNT_DISCONNECTED of the run's only account ends the monitor.
+    await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${george.accountId}`);
+    const ended = (await handle(monitorWorkflowId(externalUserId)).result()) as Monitoring;
+    expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'ALL_ACCOUNTS_DISCONNECTED' });
+    expect((await getStatus(stack, george.verificationId)).monitoring).toMatchObject({
+      status: 'ENDED',
+      endedReason: 'ALL_ACCOUNTS_DISCONNECTED',
+      changes: [{ from: 'APPROVED', to: 'DECLINED' }],
+    });
+    await saveHistory('george-monitored', handle(george.verificationId));
+    await saveHistory('monitor-updated', handle(monitorWorkflowId(externalUserId)));
+  });
+
+  it("measures a reviewed run against the engine's outcome; a change replaces the reviewer's decision, the review stays", async () => {
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('reviewed'),
+      applicant: { fullName: SANDBOX_USERS.ryan.fullName },
+      policy: { ...monitored, review: { enabled: true, timeout: '1h' } },
+    });
+    const id = started.verificationId;
+    await connect(stack, started.link.userToken, SANDBOX_USERS.ryan);
+    await waitForStatus(stack, id, (d) => d.status === 'IN_REVIEW');
+    const reviewed = await stack.app.inject({
+      method: 'POST',
+      url: `/v1/verifications/${id}/review`,
+      headers: auth,
+      payload: { outcome: 'APPROVED', reviewer: 'ops@example.com' },
+    });
+    expect(reviewed.statusCode).toBe(200);
+    const closed = await waitUntilClosed(stack, id);
+    expect(closed).toMatchObject({
+      status: 'COMPLETED',
+      decision: { outcome: 'APPROVED', automatedOutcome: 'REVIEW' },
+      monitoring: { status: 'ACTIVE' },
+    });
+    await sync(closed.accounts[0]!.accountId, { endEmployment: true });
+    const updated = await waitForStatus(stack, id, (d) => (d.monitoring?.changes.length ?? 0) > 0);
+    expect(updated.monitoring?.changes).toEqual([
+      { at: expect.any(String), from: 'REVIEW', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+    ]);
+    expect(updated.decision?.outcome).toBe('DECLINED');
+    expect(updated.decision).not.toHaveProperty('automatedOutcome');
+    expect(updated.review).toMatchObject({ status: 'RESOLVED', outcome: 'APPROVED' });
+    expect((await stopMonitor(id)).statusCode).toBe(202);
+  });
+
+  it('ends when a new verification of the user starts, before that run starts', async () => {
+    const externalUserId = uniqueUser('renewed');
+    const first = await completedGeorge(externalUserId);
+    expect(first.doc.monitoring?.status).toBe('ACTIVE');
+    const { runId: firstRunId } = await handle(first.verificationId).describe();
+    await startVerification(stack, { externalUserId, applicant: george, policy: monitored });
+    const monitor = await handle(monitorWorkflowId(externalUserId)).describe();
+    expect(monitor.status.name).toBe('COMPLETED');
+    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'NEW_VERIFICATION' });
+    const next = await handle(first.verificationId).describe();
+    expect(next.runId).not.toBe(firstRunId);
+    expect(monitor.closeTime!.getTime()).toBeLessThanOrEqual(next.startTime.getTime());
+    const [row] = await stack.sql<{ status_document: StatusDocument }[]>`
+      select status_document from verifications where run_id = ${firstRunId}`;
+    expect(row!.status_document.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'NEW_VERIFICATION' });
+    await handle(first.verificationId).cancel();
+  });
+
+  it('DELETE …/monitor ends it (STOPPED); again, or with none running, 202; an unknown verification 404', async () => {
+    const externalUserId = uniqueUser('stopped');
+    const george = await completedGeorge(externalUserId);
+    const stop = await stopMonitor(george.verificationId);
+    expect(stop.statusCode).toBe(202);
+    expect(stop.json()).toEqual({ verificationId: george.verificationId, monitor: 'ENDING' });
+    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'STOPPED' });
+    const doc = await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ENDED');
+    expect(doc.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'STOPPED' });
+    expect((await stopMonitor(george.verificationId)).json()).toMatchObject({ monitor: 'NOT_RUNNING' });
+    const audit = await stack.sql`
+      select action, key_name from audit_events where verification_id = ${george.verificationId}`;
+    expect([...audit]).toEqual([{ action: 'stop-monitor', key_name: expect.any(String) }]);
+    expect((await stopMonitor('verification-nobody-here')).statusCode).toBe(404);
+    await saveHistory('monitor-stopped', handle(monitorWorkflowId(externalUserId)));
+    // Once the monitor has ended, the user's events are orphans again.
+    await sync(george.accountId, { incomeFactor: 2 });
+    expect(
+      await eventually(
+        () => syncEventState(george.smileUserId),
+        (state) => state === 'orphan',
+      ),
+    ).toBe('orphan');
+  });
+
+  it("ends on erasure of the user's data (ERASED)", async () => {
+    const externalUserId = uniqueUser('erased');
+    const george = await completedGeorge(externalUserId);
+    const erased = await stack.app.inject({
+      method: 'DELETE',
+      url: `/v1/verifications/${george.verificationId}/data`,
+      headers: auth,
+    });
+    expect(erased.statusCode).toBe(202);
+    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'ERASED' });
+  });
+
+  it('continues as new after the configured number of events, carrying its state', async () => {
+    const externalUserId = uniqueUser('continued');
+    // Not monitored by the run: the monitor is started here with a small continue-as-new threshold.
+    const george = await completedGeorge(externalUserId, { connectTimeout: '5m', dataTimeout: '1m' });
+    const { runId } = await handle(george.verificationId).describe();
+    const input: MonitorInput = {
+      verificationId: george.verificationId,
+      firstRunId: runId,
+      externalUserId,
+      smileUserId: george.smileUserId,
+      requestId: (
+        await stack.sql<{ request_id: string }[]>`
+        select request_id from verifications where run_id = ${runId}`
+      )[0]!.request_id,
+      policy: resolvePolicy({}),
+      accounts: [{ accountId: george.accountId, providerId: SANDBOX_USERS.george.providerId }],
+      until: new Date(Date.now() + 86_400_000).toISOString(),
+      callbackConfigured: false,
+      decision: { outcome: 'APPROVED', reasons: [] },
+      continueAfterSyncs: 1,
+    };
+    const started = await stack.client.workflow.start('monitorWorkflow', {
+      workflowId: monitorWorkflowId(externalUserId),
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [input],
+    });
+    await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ACTIVE');
+    await sync(george.accountId, { incomeFactor: 1 });
+    const first = handle(monitorWorkflowId(externalUserId), started.firstExecutionRunId);
+    const status = () => first.describe().then((d) => d.status.name);
+    expect(await eventually(status, (s) => s !== 'RUNNING')).toBe('CONTINUED_AS_NEW');
+    await sync(george.accountId, { endEmployment: true });
+    const changed = await waitForStatus(stack, george.verificationId, (d) => (d.monitoring?.changes.length ?? 0) > 0);
+    expect(changed.monitoring).toMatchObject({ status: 'ACTIVE', changes: [{ from: 'APPROVED', to: 'DECLINED' }] });
+    expect(changed.monitoring?.lastSyncAt).toBeDefined();
+    const latest = await handle(monitorWorkflowId(externalUserId)).describe();
+    expect(latest.runId).not.toBe(started.firstExecutionRunId);
+    await stopMonitor(george.verificationId);
+    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({
+      status: 'ENDED',
+      endedReason: 'STOPPED',
+      changes: [{ from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] }],
+    });
+    await saveHistory('monitor-continued', first);
+  });
+});
