@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
@@ -39,18 +40,21 @@ const erase = (id: string) =>
   stack.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/data`, headers: compliance });
 
 describe('erasure', () => {
-  it("George's completed verification: account revoked at Smile, no copy of his name anywhere, the decision kept", async () => {
+  it("George's monitored verification: monitor ended, account revoked at Smile, no copy of his name anywhere, the decision kept", async () => {
     const externalUserId = uniqueUser('erase-george');
     const started = await startVerification(stack, {
       externalUserId,
       applicant: { fullName: SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
-      policy: { connectTimeout: '30s', dataTimeout: '20s' },
+      policy: { connectTimeout: '30s', dataTimeout: '20s', monitor: { enabled: true } },
       callbackUrl: hookUrl,
       partnerParams: { contact: 'george.palomero@example.com' },
     });
     expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);
     const decided = await waitUntilClosed(stack, started.verificationId);
     expect(decided.decision?.outcome).toBe('APPROVED');
+    expect(decided.monitoring?.status).toBe('ACTIVE');
+    const monitor = stack.client.workflow.getHandle(monitorWorkflowId(externalUserId));
+    expect((await monitor.describe()).status.name).toBe('RUNNING');
     const accountId = decided.accounts[0]!.accountId;
     await waitForCallbackMessage(started.verificationId);
     const before = await rowsContaining(stack.sql, 'palomero');
@@ -76,9 +80,16 @@ describe('erasure', () => {
         callbackMessages: 1,
         decisionEvidence: 1,
         verificationCancelled: false,
+        monitorEnded: true,
       },
     });
     expect(response.json().erased.datapoints).toBeGreaterThan(0);
+    // The monitor ended first (it would judge data that is gone), and said why.
+    expect((await monitor.describe()).status.name).toBe('COMPLETED');
+    expect((await getStatus(stack, started.verificationId)).monitoring).toMatchObject({
+      status: 'ENDED',
+      endedReason: 'ERASED',
+    });
     await saveHistory('erasure-completed', stack.client.workflow.getHandle(response.json().erasureId));
 
     // Revoked at Smile: the account is disconnected and its data gone there too.
