@@ -60,7 +60,7 @@ async function measureBaselines(
 }
 
 export async function benchIngest(ctx: BenchContext): Promise<BenchSection[]> {
-  const durationSeconds = ctx.quick ? 3 : 5;
+  const durationSeconds = ctx.quick ? 3 : 4;
   const started = Date.now();
   const stack = await startIngestStack(ctx);
   measureCpuOf({ temporal: stack.temporalPid });
