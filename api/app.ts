@@ -35,11 +35,18 @@ export interface AppDeps {
 
 /**
  * The HTTP server's timeouts, all here: a client gets 10 s to send its headers and
- * 30 s for the whole request (a 10 MB webhook included); an idle keep-alive
- * connection closes after 72 s, longer than the 60 s of common load balancers,
- * so the balancer, not this server, closes it first.
+ * 30 s for the whole request (a 10 MB webhook included); a socket silent for 30 s
+ * is closed, never sooner, because a start may wait that long for its workflow
+ * and must get its answer (a shorter socket timeout cut such requests without
+ * one); an idle keep-alive connection closes after 72 s, longer than the 60 s of
+ * common load balancers, so the balancer, not this server, closes it first.
  */
-export const SERVER_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 72_000 } as const;
+export const SERVER_TIMEOUTS = {
+  connectionTimeout: 30_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 72_000,
+} as const;
+export const HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * Builds the API. Order matters: external plugins, then ours, then routes. Each
@@ -57,6 +64,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
     // request.ip is the client's address behind the configured proxies, and the proxy's otherwise.
     ...(config.api.trustedProxies ? { trustProxy: config.api.trustedProxies } : {}),
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

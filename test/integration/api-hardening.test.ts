@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SERVER_TIMEOUTS } from '../../api/app.js';
+import { HEADERS_TIMEOUT_MS, SERVER_TIMEOUTS } from '../../api/app.js';
 import erasureRoutes from '../../api/routes/erasure.js';
 import { buildTestApp } from '../support/app.js';
 import { auth } from '../support/stack.js';
@@ -34,6 +34,9 @@ describe('API hardening', () => {
     expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
     expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
     expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+    expect(app.server.headersTimeout).toBe(HEADERS_TIMEOUT_MS);
+    // A socket is never cut before the request's own deadline: a slow start gets its answer.
+    expect(SERVER_TIMEOUTS.connectionTimeout).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout);
   });
 
   it('fails at boot when a route plugin is registered without the auth plugin it needs', async () => {
