@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
@@ -17,13 +17,10 @@ import { API_KEY, auth, smileSandboxRequest, startStack, type Stack } from '../s
 /** DELETE /v1/verifications/:id/data (SPEC §10) end to end, in a database of its own (every table is scanned). */
 let stack: Stack;
 let database: Awaited<ReturnType<typeof ownDatabase>>;
-let hook: Server;
-let hookUrl: string;
+let hook: CallbackReceiver;
 const compliance = { authorization: 'Bearer compliance-secret-123' };
 beforeAll(async () => {
-  hook = createServer((_request, response) => response.writeHead(204).end());
-  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
+  hook = await startCallbackReceiver();
   database = await ownDatabase('erasure');
   stack = await startStack({
     DATABASE_URL: database.url,
@@ -33,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await database?.drop();
-  await new Promise((resolve) => hook?.close(resolve));
+  await hook?.close();
 });
 
 const erase = (id: string) =>
@@ -46,7 +43,7 @@ describe('erasure', () => {
       externalUserId,
       applicant: { fullName: SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
       policy: { connectTimeout: '30s', dataTimeout: '20s', monitor: { enabled: true } },
-      callbackUrl: hookUrl,
+      callbackUrl: hook.url,
       partnerParams: { contact: 'george.palomero@example.com' },
     });
     expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { createEvaluationActivities } from '../../activities/evaluation.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
 import { callbackWorkflowId, monitorWorkflowId } from '../../workflows/ids.js';
@@ -22,25 +21,15 @@ import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** Continuous monitoring (SPEC §6, §7, §8): a completed verification kept current from Smile's data sync. */
 let stack: Stack;
-let receiver: Server;
-let receiverUrl: string;
-const messages: (StatusDocument & { type: string; reportUrl?: string })[] = [];
+let receiver: CallbackReceiver<StatusDocument & { type: string; reportUrl?: string }>;
+const messages = () => receiver.received.map((r) => r.body);
 beforeAll(async () => {
   stack = await startStack();
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      messages.push(JSON.parse(body) as (typeof messages)[number]);
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/results`;
+  receiver = await startCallbackReceiver();
 });
 afterAll(async () => {
   await stack?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const george = { fullName: 'George Palomero' };
@@ -53,7 +42,7 @@ async function completedGeorge(externalUserId: string, policy: Record<string, un
     externalUserId,
     applicant: george,
     policy,
-    callbackUrl: receiverUrl,
+    callbackUrl: receiver.url,
   });
   await connect(stack, started.link.userToken, SANDBOX_USERS.george);
   const doc = await waitUntilClosed(stack, started.verificationId);
@@ -110,9 +99,9 @@ describe('the monitor', () => {
 
     await sync(george.accountId, { endEmployment: true });
     const updated = await waitForStatus(stack, george.verificationId, () =>
-      messages.some((m) => m.type === 'verification.updated' && m.verificationId === george.verificationId),
+      messages().some((m) => m.type === 'verification.updated' && m.verificationId === george.verificationId),
     );
-    const message = messages.find(
+    const message = messages().find(
       (m) => m.type === 'verification.updated' && m.verificationId === george.verificationId,
     )!;
     expect(message.decision?.outcome).toBe('DECLINED');
@@ -148,10 +137,11 @@ describe('the monitor', () => {
       'DELIVERED',
     );
     // Only the change was sent: the unchanged sync sent nothing.
-    expect(messages.filter((m) => m.verificationId === george.verificationId).map((m) => m.type)).toEqual([
-      'verification.completed',
-      'verification.updated',
-    ]);
+    expect(
+      messages()
+        .filter((m) => m.verificationId === george.verificationId)
+        .map((m) => m.type),
+    ).toEqual(['verification.completed', 'verification.updated']);
     const report = await stack.app.inject({
       method: 'GET',
       url: `/v1/verifications/${george.verificationId}/report`,

@@ -1,7 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { createActivities } from '../../activities/index.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
@@ -17,9 +16,7 @@ import { API_KEY, auth, startStack, type Stack } from '../support/stack.js';
 
 /** Human review of REVIEW outcomes (SPEC §3 `POST …/review`, §6 Review), on the real stack. */
 let stack: Stack;
-let receiver: Server;
-let receiverUrl: string;
-const received: { headers: IncomingHttpHeaders; body: { type: string } & StatusDocument }[] = [];
+let receiver: CallbackReceiver<{ type: string } & StatusDocument>;
 
 const reviewerKey = { authorization: 'Bearer ops-secret-12345' };
 const writerKey = { authorization: 'Bearer writer-secret-12345' };
@@ -28,20 +25,11 @@ beforeAll(async () => {
   stack = await startStack({
     API_KEYS: `${API_KEY},ops:ops-secret-12345:reviews.write,writer:writer-secret-12345:verifications.write+verifications.read`,
   });
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body: JSON.parse(body) });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/results`;
+  receiver = await startCallbackReceiver();
 });
 afterAll(async () => {
   await stack?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const handle = (id: string) => stack.client.workflow.getHandle(id);
@@ -55,14 +43,14 @@ async function ryanInReview(timeout: string) {
     externalUserId: uniqueUser('review-ryan'),
     applicant: { fullName: SANDBOX_USERS.ryan.fullName },
     policy: policy(timeout),
-    callbackUrl: receiverUrl,
+    callbackUrl: receiver.url,
   });
   await connect(stack, started.link.userToken, SANDBOX_USERS.ryan);
   return started.verificationId;
 }
 
 async function messagesOf(id: string, count: number) {
-  const of = () => received.filter((m) => m.body.verificationId === id);
+  const of = () => receiver.received.filter((m) => m.body.verificationId === id);
   for (let i = 0; i < 120 && of().length < count; i++) await sleep(250);
   return of();
 }

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { callbackWorkflowId } from '../../workflows/ids.js';
 import { saveHistory } from '../support/history.js';
 import {
@@ -17,17 +16,14 @@ import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** Closing (SPEC §6, §7): once, uninterruptible, with a callback child only when there is a URL to call. */
 let stack: Stack;
-let receiver: Server;
-let receiverUrl: string;
+let receiver: CallbackReceiver;
 beforeAll(async () => {
   stack = await startStack();
-  receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/results`;
+  receiver = await startCallbackReceiver();
 });
 afterAll(async () => {
   await stack?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const george = { fullName: SANDBOX_USERS.george.fullName };
@@ -101,10 +97,12 @@ describe('the result callback child', () => {
       externalUserId: uniqueUser('callback'),
       applicant: george,
       policy,
-      callbackUrl: receiverUrl,
+      callbackUrl: receiver.url,
     });
     await connect(stack, started.link.userToken, SANDBOX_USERS.george);
     await waitUntilClosed(stack, started.verificationId);
+    // The document is stored before the close starts the child: the run's own end follows the child's start.
+    await handle(started.verificationId).result();
     const { runId } = await handle(started.verificationId).describe();
     expect(await handle(callbackWorkflowId(runId)).result()).toBe('DELIVERED');
     expect(
