@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { endMonitorSignal } from '../workflows/messages.js';
+import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import type { SmileClient } from './smile/index.js';
 import type { Sql } from './store/db.js';
@@ -53,16 +53,8 @@ export function createErasureActivities({ sql, smile, temporal }: ErasureDeps) {
   return {
     /** Ends the user's monitor with reason ERASED and waits for it to close; false when none was running. */
     async endUserMonitor({ externalUserId }: { externalUserId: string }): Promise<{ ended: boolean }> {
-      const handle = client().workflow.getHandle(monitorWorkflowId(externalUserId));
-      if (!(await isRunning(handle))) return { ended: false };
-      try {
-        await handle.signal(endMonitorSignal, { reason: 'ERASED' });
-      } catch (error) {
-        // It closed between the check and the signal.
-        if (error instanceof WorkflowNotFoundError) return { ended: false };
-        throw error;
-      }
-      await untilClosed(handle);
+      if (!(await signalEndMonitor(client(), externalUserId, 'ERASED'))) return { ended: false };
+      await untilClosed(client().workflow.getHandle(monitorWorkflowId(externalUserId)));
       return { ended: true };
     },
 

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/index.js';
+import { monitorWorkflowId } from '../workflows/ids.js';
+import { endMonitorSignal } from '../workflows/messages.js';
+import type { MonitorEndReason } from '../workflows/types.js';
 import { createEncryptionCodec } from './codec.js';
 
 /** Encodes failure messages and stack traces as a payload; the workflow bundle includes it too. */
@@ -58,4 +61,25 @@ export function createTemporalClient(config: Config): { client: Client; connecti
     dataConverter: dataConverterOf(config),
   });
   return { client, connection };
+}
+
+const SIGNAL_DEADLINE_MS = 15_000;
+
+/**
+ * Asks a user's monitor to end (SPEC §6: `DELETE …/monitor`, a new verification,
+ * erasure); false when none is running (unknown, or closed already).
+ */
+export async function signalEndMonitor(
+  client: Client,
+  externalUserId: string,
+  reason: MonitorEndReason,
+): Promise<boolean> {
+  const handle = client.workflow.getHandle(monitorWorkflowId(externalUserId));
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => handle.signal(endMonitorSignal, { reason }));
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }

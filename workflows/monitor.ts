@@ -14,6 +14,7 @@ import { callbackWorkflowId } from './ids.js';
 import { endMonitorSignal, smileEventSignal, smileEventsSignal, type SmileEventRef } from './messages.js';
 import type { Policy } from './policy.js';
 import { resultCallbackWorkflow } from './result-callback.js';
+import { firstSighting } from './state.js';
 import type { Decision, KycResult, Monitoring, MonitorEndReason, Outcome, ReasonResult, RunAccount } from './types.js';
 
 /** Ids, codes and times only: the applicant stays in Postgres under `requestId`, the data under the accounts. */
@@ -87,7 +88,7 @@ export async function monitorWorkflow(input: MonitorInput, carried?: MonitorStat
     if (endRequested) return end(input, state, endRequested);
     if (!woke) return end(input, state, 'DURATION_PASSED');
     const event = inbox.shift()!;
-    if (!firstSighting(state, event.eventId)) continue;
+    if (!firstSighting(state, event.eventId, SEEN_LIMIT)) continue;
     await handle(input, state, event);
     if (state.disconnected.length >= input.accounts.length) return end(input, state, 'ALL_ACCOUNTS_DISCONNECTED');
     handled += 1;
@@ -198,13 +199,6 @@ function recordArgs(input: MonitorInput, state: MonitorState, decision?: Decisio
     monitoring: state.monitoring,
     ...(decision ? { decision } : {}),
   };
-}
-
-function firstSighting(state: MonitorState, eventId: string): boolean {
-  if (state.seenEventIds.includes(eventId)) return false;
-  state.seenEventIds.push(eventId);
-  if (state.seenEventIds.length > SEEN_LIMIT) state.seenEventIds.shift();
-  return true;
 }
 
 /** The operator's view in the Temporal UI: no personal data. */

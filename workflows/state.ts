@@ -68,11 +68,18 @@ export function initialState(now: string): State {
   };
 }
 
-/** Records an event id; false when it was seen before (the caller then does nothing). */
-export function firstSighting(state: State, eventId: string): boolean {
+/**
+ * Records an event id in a bounded memory of them (a verification's, a
+ * monitor's); false when it was seen before (the caller then does nothing).
+ */
+export function firstSighting(
+  state: { seenEventIds: string[] },
+  eventId: string,
+  limit = SEEN_EVENT_IDS_LIMIT,
+): boolean {
   if (state.seenEventIds.includes(eventId)) return false;
   state.seenEventIds.push(eventId);
-  if (state.seenEventIds.length > SEEN_EVENT_IDS_LIMIT) state.seenEventIds.shift();
+  if (state.seenEventIds.length > limit) state.seenEventIds.shift();
   return true;
 }
 

@@ -1,18 +1,16 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../activities/store/db.js';
 import { recordAudit } from '../../activities/store/audit.js';
 import { latestVerification } from '../../activities/store/verifications.js';
 import { externalUserIdOf, monitorWorkflowId } from '../../workflows/ids.js';
-import { endMonitorSignal } from '../../workflows/messages.js';
+import { signalEndMonitor } from '../../runtime/temporal.js';
 import type { MonitorEndReason } from '../../workflows/types.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
-
-const DEADLINE_MS = 15_000;
 
 /**
  * Ends a user's monitor (SPEC §6), if one is running, and waits up to `waitMs`
@@ -26,13 +24,8 @@ export async function endUserMonitor(
   reason: MonitorEndReason,
   waitMs = 0,
 ): Promise<boolean> {
+  if (!(await signalEndMonitor(client, externalUserId, reason))) return false;
   const handle = client.workflow.getHandle(monitorWorkflowId(externalUserId));
-  try {
-    await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.signal(endMonitorSignal, { reason }));
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
   if (waitMs > 0) await client.withDeadline(Date.now() + waitMs, () => handle.result()).catch(() => undefined);
   return true;
 }
