@@ -39,6 +39,19 @@ describe('API hardening', () => {
     expect(SERVER_TIMEOUTS.connectionTimeout).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout);
   });
 
+  it('answers a request whose handler is silent for longer than 10 s (a start waiting for its workflow)', async () => {
+    const server = Fastify(SERVER_TIMEOUTS);
+    server.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      return { ok: true };
+    });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => server.close());
+    const response = await fetch(`${url}/slow`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  }, 20_000);
+
   it('fails at boot when a route plugin is registered without the auth plugin it needs', async () => {
     const bare = Fastify();
     await expect(
