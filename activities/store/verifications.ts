@@ -140,8 +140,10 @@ export async function recordMonitoring(sql: Sql, record: MonitoringRecord): Prom
       returning run_id`;
     if (!row) return false;
     const patch = { monitoring, ...(decision ? { decision } : {}) };
+    // The `decision` column follows the document's, so search finds the run by its current outcome.
     await tx`
-      update verifications set status_document = status_document || ${tx.json(patch as never)}
+      update verifications set status_document = status_document || ${tx.json(patch as never)},
+                               decision = coalesce(${decision?.outcome ?? null}::text, decision)
       where run_id = ${runId}`;
     return true;
   });

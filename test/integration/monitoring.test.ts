@@ -114,6 +114,15 @@ describe('the monitor', () => {
       { version: 1, outcome: 'APPROVED' },
       { version: 2, outcome: 'DECLINED' },
     ]);
+    // Search finds it by its current decision.
+    const search = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications?decision=DECLINED&externalUserId=${externalUserId}`,
+      headers: auth,
+    });
+    expect(search.json().items.map((i: { runId: string; decision: string }) => [i.runId, i.decision])).toEqual([
+      [runId, 'DECLINED'],
+    ]);
     // A retried re-evaluation of the same event finds its version; another event over the same data changes nothing.
     const [trigger] = await stack.sql<{ id: string; request_id: string }[]>`
       select d.trigger_event_id as id, v.request_id from decisions d join verifications v using (run_id)
