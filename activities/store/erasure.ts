@@ -43,7 +43,7 @@ export function withoutPersonalData(document: StatusDocument): StatusDocument {
 }
 
 /**
- * What is kept per run (`runIds`): decision evidence, callback message bodies,
+ * What is erased per run (`runIds`): decision evidence, callback message bodies,
  * status documents' personal fields, the applicant of the request that started
  * it, and KYC callback bodies.
  */
