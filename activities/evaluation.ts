@@ -6,13 +6,7 @@ import type { EvaluationInput, KycInput } from '../decide/types.js';
 import { ENGINE_VERSION } from '../decide/version.js';
 import { loadAccountData } from '../db/datapoints.js';
 import type { Sql } from '../db/client.js';
-import {
-  decisionVersion,
-  findDecision,
-  insertDecision,
-  latestVersion,
-  type DecisionVersion,
-} from '../db/decisions.js';
+import { decisionVersion, findDecision, insertDecision, latestVersion, type DecisionVersion } from '../db/decisions.js';
 import { loadApplicant } from '../db/users.js';
 import { statusDocumentOf } from '../db/verifications.js';
 
