@@ -36,8 +36,8 @@ export interface CallContext {
   deadline?: number;
 }
 
-export const DATA_RESOURCES = ['identities', 'employments', 'contributions', 'incomes', 'eincomes'] as const;
-export type DataResource = (typeof DATA_RESOURCES)[number];
+export { DATA_RESOURCES, type DataResource } from './kinds.js';
+import type { DataResource } from './kinds.js';
 
 export interface DataFilter {
   userId: string;

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
 import { recordCallbackOutcome } from '../../db/verifications.js';
 import type { DataFilter, DataResource, Page, SmileDataItem } from '../../smile/index.js';
 import { createSql, type Sql } from '../../db/client.js';
+import { testDatabaseUrl } from '../support/stack.js';
 import { eraseUserData } from '../../db/erasure.js';
 import { insertEvents } from '../../db/inbox.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
@@ -16,7 +16,7 @@ import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';
 let sql: Sql;
 beforeAll(() => {
-  sql = createSql(inject('databaseUrl'), { max: 2 });
+  sql = createSql(testDatabaseUrl(), { max: 2 });
 });
 afterAll(() => sql.end({ timeout: 1 }));
 

@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveHistory } from '../support/history.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 const codes = (doc: { decision?: { reasons: { code: string }[] } }) => doc.decision?.reasons.map((r) => r.code) ?? [];
