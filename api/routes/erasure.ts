@@ -7,7 +7,7 @@ import { latestVerification } from '../../db/verifications.js';
 import type { erasureWorkflow } from '../../workflows/erasure.js';
 import { erasureWorkflowId, externalUserIdOf } from '../../workflows/ids.js';
 import { keyNameOf } from '../plugins/auth.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 
 const count = z.number().int();
@@ -62,8 +62,7 @@ const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client; taskQueue
     async (request, reply) => {
       const { id } = request.params;
       const externalUserId = externalUserIdOf(id);
-      if (!externalUserId || !(await latestVerification(sql, id)))
-        throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserId || !(await latestVerification(sql, id))) throw verificationNotFound(id);
       const erasureId = erasureWorkflowId(externalUserId);
       const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
         client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
