@@ -5,7 +5,7 @@ import {
   accountSchema,
   createUserDataSchema,
   dataItemSchema,
-  envelopeSchema,
+  apiEnvelopeSchema,
   errorEnvelopeSchema,
   pageSchema,
   tokenSchema,
@@ -94,7 +94,7 @@ export function createSmileClient({
       if (!error.success) throw smileFailure(`HTTP_${response.status}`, response.status);
       throw smileFailure(error.data.code, response.status, error.data.requestId ?? undefined);
     }
-    const parsed = envelopeSchema(data).safeParse(json);
+    const parsed = apiEnvelopeSchema(data).safeParse(json);
     if (!parsed.success) throw invalidResponse(path.split('?')[0]!);
     return (parsed.data as { data: z.infer<T> }).data;
   }

@@ -12,7 +12,7 @@ import {
   smileEventsSignal,
   type SmileEventRef,
 } from '../../workflows/messages.js';
-import { kycResultRef, smileEventRef } from './envelope.js';
+import { kycResultRef, smileEventRef } from './inbox-events.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
 /** Workflows signalled at the same time; each one's own events go one after another. */

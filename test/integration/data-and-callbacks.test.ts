@@ -11,7 +11,8 @@ import { createSql, type Sql } from '../../db/client.js';
 import { testDatabaseUrl } from '../support/stack.js';
 import { eraseUserData } from '../../db/erasure.js';
 import { insertEvents } from '../../db/inbox.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';
 let sql: Sql;
@@ -49,7 +50,7 @@ async function taskFinished(userId: string) {
     createdAt: '2026-01-01T00:00:00Z',
     data: { userId, sourceId: 'a-1', payload },
   };
-  await insertEvents(sql, [{ event: smileInboxEvent(envelopeSchema.parse(body)), body }]);
+  await insertEvents(sql, [{ event: smileInboxEvent(webhookEnvelopeSchema.parse(body)), body }]);
   return id;
 }
 

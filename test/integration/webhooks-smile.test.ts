@@ -6,7 +6,8 @@ import { buildApp } from '../../api/app.js';
 import { createSql } from '../../db/client.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { insertEvents } from '../../db/inbox.js';
 import { statusQuery } from '../../workflows/messages.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
@@ -186,7 +187,7 @@ describe('events due together', () => {
       smileEvent('ACCOUNT_CONNECTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('TASK_STARTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('ACCOUNT_CREATED', { ...data, accountId: 'a-burst-2' }),
-    ].map((body) => ({ event: { ...smileInboxEvent(envelopeSchema.parse(body)) }, body }));
+    ].map((body) => ({ event: { ...smileInboxEvent(webhookEnvelopeSchema.parse(body)) }, body }));
     await insertEvents(stack.sql, burst);
     const now = new Date();
     const outcomes = await deliverEvents(
