@@ -7,6 +7,7 @@ import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import type { Sql } from '../db/client.js';
 import { accountsToRevoke, eraseUserData, type ErasureCounts } from '../db/erasure.js';
 import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
+import { finishUserErasure } from '../db/user-erasures.js';
 
 export interface ErasureDeps {
   sql: Sql;
@@ -82,6 +83,11 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
       kind: 'request' | 'disconnect';
     }): Promise<ErasureCounts | undefined> {
       return eraseUserData(sql, input.verificationId, input);
+    },
+
+    /** The erasure's last step: a start for the user is accepted again. */
+    async finishUserErasure({ externalUserId }: { externalUserId: string }): Promise<void> {
+      await finishUserErasure(sql, externalUserId);
     },
 
     async purgeExpiredRuns(input: { retentionDays: number; limit: number }): Promise<RetentionBatch> {

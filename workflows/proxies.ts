@@ -86,7 +86,10 @@ export const callbacks = proxyActivities<CallbackActivities>({
 });
 
 type StopActivities = Pick<Activities, 'endUserMonitor' | 'cancelUserVerification'>;
-type PurgeActivities = Pick<Activities, 'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns'>;
+type PurgeActivities = Pick<
+  Activities,
+  'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns' | 'finishUserErasure'
+>;
 
 /**
  * Stopping a user's workflow waits, heartbeating, until it has closed: that may

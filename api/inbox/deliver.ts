@@ -50,7 +50,7 @@ async function eraseOnDisconnect(sql: Db, client: Client, workflowId: string): P
   if (!externalUserId || !(await erasesOnDisconnect(sql, workflowId))) return undefined;
   try {
     const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
-    await startErasure(client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
+    await startErasure(sql, client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
     return undefined;
   } catch (error) {
     return error as Error;

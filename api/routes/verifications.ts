@@ -9,7 +9,7 @@ import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.j
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
-import { problemResponses, verificationNotFound } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import {
   startVerificationBody,
   startVerificationReply,
@@ -32,6 +32,8 @@ export interface VerificationRoutesOptions extends StartGuardOptions {
 /** How long an API call may wait on Temporal before answering 503. */
 const TEMPORAL_DEADLINE_MS = 15_000;
 const CLOSING_WAIT_MS = 5_000;
+/** What a start during an erasure answers in `Retry-After`: an erasure takes seconds. */
+const ERASURE_RETRY_AFTER_SECONDS = 5;
 
 const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (
   app,
@@ -57,7 +59,11 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
       const requestId = randomUUID();
       // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-      await saveRequest(sql, { requestId, externalUserId, applicant });
+      if (!(await saveRequest(sql, { requestId, externalUserId, applicant }))) {
+        // Nothing of the user is written while their erasure runs; the client retries after it.
+        void reply.header('retry-after', String(ERASURE_RETRY_AFTER_SECONDS));
+        throw new HttpProblem(409, 'Erasure in progress', `The personal data of ${externalUserId} is being erased.`);
+      }
 
       const workflowId = verificationWorkflowId(externalUserId);
       const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
@@ -136,7 +142,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();
-      return stored.document;
+      return stored.erasure ? { ...stored.document, erasure: stored.erasure } : stored.document;
     },
   );
 };

@@ -125,6 +125,10 @@ export const statusDocumentSchema = z.object({
     })
     .optional(),
   partnerParams: partnerParamsSchema.optional(),
+  // The user's latest erasure (DELETE …/data, or eraseOnDisconnect): ERASING until every step is done.
+  erasure: z
+    .object({ status: z.enum(['ERASING', 'ERASED']), requestedAt: z.string(), finishedAt: z.string().optional() })
+    .optional(),
 });
 
 /** `POST /v1/verifications/:id/review`: a reviewer's outcome for a verification IN_REVIEW. */
