@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import type { Sql } from '../db/client.js';
-import { accountsToRevoke, eraseUserData, type ErasureCounts } from '../db/erasure.js';
+import { accountsToRevoke, eraseUserData, smileUsersOf, type ErasureCounts } from '../db/erasure.js';
 import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
 import { finishUserErasure } from '../db/user-erasures.js';
 
@@ -74,6 +74,11 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
     /** The Smile accounts of the user's runs. Ids only: no personal data in history. */
     async accountsToRevoke({ verificationId }: { verificationId: string }): Promise<string[]> {
       return accountsToRevoke(sql, verificationId);
+    },
+
+    /** Every Smile user this external user ever had (their own, and any a run used, such as an invite's). */
+    async smileUsersOf({ externalUserId }: { externalUserId: string }): Promise<string[]> {
+      return smileUsersOf(sql, externalUserId);
     },
 
     async eraseUserData(input: {

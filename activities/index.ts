@@ -21,7 +21,14 @@ export interface ActivityDeps {
   sql: Sql;
   smile: Pick<
     SmileClient,
-    'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'dataPages' | 'revokeAccount'
+    | 'createUser'
+    | 'createToken'
+    | 'listAccounts'
+    | 'iterateUsers'
+    | 'dataPages'
+    | 'revokeAccount'
+    | 'iterateAccounts'
+    | 'disableMonitor'
   >;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };

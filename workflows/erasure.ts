@@ -1,6 +1,6 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
 import type { ErasureCounts } from '../db/erasure.js';
-import { purge, smileRevoke, stopWorkflows } from './proxies.js';
+import { purge, smileAccounts, stopWorkflows } from './proxies.js';
 import { verificationWorkflowId } from './ids.js';
 
 export interface ErasureInput {
@@ -14,6 +14,22 @@ export interface ErasureInput {
 export interface ErasureResult extends ErasureCounts {
   monitorEnded: boolean;
   verificationCancelled: boolean;
+}
+
+/**
+ * Every account of every Smile user this external user ever had, as Smile
+ * lists them (linked in a run, after its decision, or outside any run), and
+ * those the runs' status documents name. Ids only.
+ */
+async function accountsToRevoke(externalUserId: string): Promise<string[]> {
+  const store = purge();
+  const verificationId = verificationWorkflowId(externalUserId);
+  const [smileUserIds, named] = await Promise.all([
+    store.smileUsersOf({ externalUserId }),
+    store.accountsToRevoke({ verificationId }),
+  ]);
+  const listed = smileUserIds.length > 0 ? await smileAccounts().smileAccountsOf({ smileUserIds }) : [];
+  return [...new Set([...named, ...listed])].sort();
 }
 
 /** A run that began just as the erasure was asked for is cancelled and erased by a further round; this bounds them. */
@@ -53,9 +69,14 @@ export async function erasureWorkflow({
     verificationCancelled: cancelled,
   };
   for (let round = 1; ; round++) {
-    const accounts = await store.accountsToRevoke({ verificationId });
-    setCurrentDetails(`revoking ${accounts.length} account(s) at Smile`);
-    const revoked = await Promise.all(accounts.map((accountId) => smileRevoke().revokeSmileAccount({ accountId })));
+    const accounts = await accountsToRevoke(externalUserId);
+    setCurrentDetails(`turning off the sync of ${accounts.length} account(s) at Smile and revoking them`);
+    const revoked = await Promise.all(
+      accounts.map(async (accountId) => {
+        await smileAccounts().disableSmileMonitor({ accountId });
+        return smileAccounts().revokeSmileAccount({ accountId });
+      }),
+    );
     setCurrentDetails('erasing the stored data');
     const counts = await store.eraseUserData({
       verificationId,

@@ -9,6 +9,7 @@ import {
 import { smilePages, store } from '../proxies.js';
 import { callbackWorkflowId } from '../ids.js';
 import { startMonitor } from './monitor.js';
+import { stopSmileSync } from '../smile-sync.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
 import { currentSync, runAccounts } from '../state.js';
@@ -72,7 +73,8 @@ export async function decide(ctx: Ctx): Promise<void> {
  * child workflow that outlives this one (retries for up to 24 h), so a new
  * verification of the same user can start at once; the child records the
  * delivery's outcome in the stored status document. Without a callback URL
- * nothing is started.
+ * nothing is started. A run closed without a monitor turns Smile's sync of its
+ * accounts off.
  */
 export function close(ctx: Ctx, status: VerificationStatus, monitor = false): Promise<StatusDocument> {
   ctx.closing ??= CancellationScope.nonCancellable(() => closeOnce(ctx, status, monitor));
@@ -94,6 +96,8 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `Result callback of ${workflowId}`,
     });
+  // Without a monitor nobody needs the accounts' later data: Smile's continuous sync goes off too.
+  if (state.monitoring?.status !== 'ACTIVE') await stopSmileSync(runAccounts(state));
   await condition(allHandlersFinished);
   return documentOf(ctx);
 }
