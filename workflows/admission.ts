@@ -4,7 +4,7 @@
  * account-list check, a widget hint, an invite, an upload, the monitor).
  *
  * An account (or upload) belongs to a run only if Smile created it at or after
- * the run started, and it is still connected when the run decides (the second
+ * the run started (to the second, Smile's resolution), and it is still connected when the run decides (the second
  * half is `runAccounts` in state.ts: a disconnected account is never judged).
  * The proof of when Smile created it is
  * - for a signed webhook (delivered at once or by the relay): the time of its
@@ -40,7 +40,9 @@ export type Admission =
 export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
   if (claim.via === 'widget') return { admitted: false, reason: 'HINT_ONLY' };
   const created = typeof claim.createdAt === 'string' ? Date.parse(claim.createdAt) : Number.NaN;
-  const started = Date.parse(runStartedAt);
+  // Smile writes its times to the second (`2026-12-03T06:13:18Z`): the run's start is compared at that resolution,
+  // so an account made in the second the run started belongs to it.
+  const started = Math.floor(Date.parse(runStartedAt) / 1_000) * 1_000;
   if (!Number.isFinite(created) || !Number.isFinite(started)) return { admitted: false, reason: 'UNDATED' };
   return created >= started ? { admitted: true } : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
 }

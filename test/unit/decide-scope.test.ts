@@ -4,6 +4,7 @@ import { evaluate, type AccountData, type EvaluationInput } from '../../decide/e
 import { nameMatches } from '../../decide/names.js';
 import { decisionDay, wholeMonths } from '../../decide/read.js';
 import { ENGINE_VERSION } from '../../decide/version.js';
+import { admit } from '../../workflows/admission.js';
 import { policySchema, resolvePolicy, type PolicyOverrides } from '../../workflows/policy.js';
 
 /** The engine's rules on dates, names, duplicates, bounds and datapoints not asked for. */
@@ -251,4 +252,19 @@ describe('rules on datapoints the policy did not ask for', () => {
   });
 
   it('engine version 3.0.0', () => expect(ENGINE_VERSION).toBe('3.0.0'));
+});
+
+describe('admission', () => {
+  const start = '2026-12-03T06:13:17.622Z';
+  it.each<[string | null, 'webhook' | 'account-list' | 'widget', boolean]>([
+    ['2026-12-03T06:13:17Z', 'webhook', true],
+    ['2026-12-03T06:13:16Z', 'webhook', false],
+    ['2026-12-03T06:13:18Z', 'account-list', true],
+    ['2026-12-02T06:13:18Z', 'account-list', false],
+    [null, 'account-list', false],
+    ['yesterday', 'webhook', false],
+    ['2026-12-03T06:13:18Z', 'widget', false],
+  ])('created %s, via %s: admitted %s', (createdAt, via, admitted) =>
+    expect(admit(start, { createdAt, via }).admitted).toBe(admitted),
+  );
 });
