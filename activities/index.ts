@@ -24,6 +24,7 @@ export interface ActivityDeps {
     | 'createUser'
     | 'createToken'
     | 'listAccounts'
+    | 'getAccount'
     | 'iterateUsers'
     | 'dataPages'
     | 'revokeAccount'

@@ -12,6 +12,7 @@ export type SmileUsersApi = Pick<
   | 'createUser'
   | 'createToken'
   | 'listAccounts'
+  | 'getAccount'
   | 'iterateUsers'
   | 'revokeAccount'
   | 'iterateAccounts'
@@ -72,17 +73,25 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
 
     /**
      * The user's connected accounts, asked of Smile: confirms a connection whose
-     * ACCOUNT_CONNECTED webhook is late or was lost.
+     * ACCOUNT_CONNECTED webhook is late or was lost. Each with Smile's own
+     * `createdAt` (from the list, else `GET /accounts/{id}`; null when Smile gives
+     * none), which decides whether the account belongs to the asking run: the
+     * list holds every account the Smile user ever linked, an earlier run's too.
      */
     async connectedAccounts({
       smileUserId,
     }: {
       smileUserId: string;
-    }): Promise<{ accountId: string; providerId: string }[]> {
+    }): Promise<{ accountId: string; providerId: string; createdAt: string | null }[]> {
       const { items } = await smile.listAccounts({ userId: smileUserId });
-      return items
-        .filter((a) => a.connectionStatus === 'CONNECTED')
-        .map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
+      const connected = items.filter((a) => a.connectionStatus === 'CONNECTED');
+      return Promise.all(
+        connected.map(async (a) => ({
+          accountId: a.id,
+          providerId: a.providerId ?? 'unknown',
+          createdAt: a.createdAt ?? (await smile.getAccount(a.id)).createdAt ?? null,
+        })),
+      );
     },
 
     /**
@@ -92,7 +101,9 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
     async smileAccountsOf({ smileUserIds }: { smileUserIds: string[] }): Promise<string[]> {
       const ids: string[] = [];
       for (const userId of smileUserIds)
-        for await (const account of smile.iterateAccounts({ userId })) ids.push(account.id);
+        for await (const account of smile.iterateAccounts({ userId }))
+          // A disconnected account is revoked already: its data went with the disconnect.
+          if (account.connectionStatus !== 'DISCONNECTED') ids.push(account.id);
       return ids;
     },
 

@@ -5,14 +5,7 @@ import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  getStatus,
-  SANDBOX_USERS,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { API_KEY, auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /** DELETE /v1/verifications/:id/data (SPEC §10) end to end, in a database of its own (every table is scanned). */
@@ -39,16 +32,18 @@ const erase = (id: string) =>
 
 describe('erasure', () => {
   it("George's monitored verification: monitor ended, account revoked at Smile, no copy of his name anywhere, the decision kept", async () => {
-    const externalUserId = uniqueUser('erase-george');
-    const started = await startVerification(stack, {
+    const externalUserId = journey.uniqueUser('erase-george');
+    const started = await journey.startVerification(stack, {
       externalUserId,
-      applicant: { fullName: SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
       policy: { connectTimeout: '30s', dataTimeout: '20s', monitor: { enabled: true } },
       callbackUrl: hook.url,
       partnerParams: { contact: 'george.palomero@example.com' },
     });
-    expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);
-    const decided = await waitUntilClosed(stack, started.verificationId);
+    expect((await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george)).status).toBeLessThan(
+      300,
+    );
+    const decided = await journey.waitUntilClosed(stack, started.verificationId);
     expect(decided.decision?.outcome).toBe('APPROVED');
     expect(decided.monitoring?.status).toBe('ACTIVE');
     const monitor = stack.client.workflow.getHandle(monitorWorkflowId(externalUserId));
@@ -80,11 +75,11 @@ describe('erasure', () => {
       monitorEnded: true,
     });
     expect(erased.datapoints).toBeGreaterThan(0);
-    const finished = (await getStatus(stack, started.verificationId)) as StatusDocument & { erasure?: unknown };
+    const finished = (await journey.getStatus(stack, started.verificationId)) as StatusDocument & { erasure?: unknown };
     expect(finished.erasure).toMatchObject({ status: 'ERASED', requestedAt: expect.any(String) });
     // The monitor ended first (it would judge data that is gone), and said why.
     expect((await monitor.describe()).status.name).toBe('COMPLETED');
-    expect((await getStatus(stack, started.verificationId)).monitoring).toMatchObject({
+    expect((await journey.getStatus(stack, started.verificationId)).monitoring).toMatchObject({
       status: 'ENDED',
       endedReason: 'ERASED',
     });
@@ -100,7 +95,7 @@ describe('erasure', () => {
 
     expect(await rowsContaining(stack.sql, 'palomero')).toEqual({});
     // The decision stays: in the status document and its row, with the evidence hash.
-    const doc = await getStatus(stack, started.verificationId);
+    const doc = await journey.getStatus(stack, started.verificationId);
     expect(doc.decision).toMatchObject({ outcome: 'APPROVED', evidenceHash: decided.decision!.evidenceHash });
     expect(doc.partnerParams).toBeUndefined();
     const [row] = await stack.sql`select outcome, evidence_hash, inputs from decisions where run_id =
@@ -135,8 +130,8 @@ describe('erasure', () => {
   });
 
   it('cancels a running verification and waits for it to close before erasing', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('erase-running'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('erase-running'),
       applicant: { fullName: 'Erin Running-Erasure' },
       policy: { connectTimeout: '5m' },
     });
@@ -149,16 +144,16 @@ describe('erasure', () => {
     });
     const description = await stack.client.workflow.getHandle(started.verificationId).describe();
     expect(description.status.name).not.toBe('RUNNING');
-    expect((await getStatus(stack, started.verificationId)).status).toBe('CANCELLED');
+    expect((await journey.getStatus(stack, started.verificationId)).status).toBe('CANCELLED');
     expect(await rowsContaining(stack.sql, 'running-erasure')).toEqual({});
     await saveHistory('erasure-running', stack.client.workflow.getHandle(response.json().erasureId));
   });
 
   it('a start during the erasure is 409 with Retry-After; a run started after it finished keeps its data', async () => {
-    const externalUserId = uniqueUser('erase-race');
-    const first = await startVerification(stack, {
+    const externalUserId = journey.uniqueUser('erase-race');
+    const first = await journey.startVerification(stack, {
       externalUserId,
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
       policy: { connectTimeout: '5m' },
     });
     const response = await erase(first.verificationId);
@@ -169,7 +164,7 @@ describe('erasure', () => {
       method: 'POST',
       url: '/v1/verifications',
       headers: auth,
-      payload: { externalUserId, applicant: { fullName: SANDBOX_USERS.george.fullName } },
+      payload: { externalUserId, applicant: { fullName: journey.SANDBOX_USERS.george.fullName } },
     });
     // 409 while the erasure runs (cancelling the run takes its cleanup's time); once it finished, a clean start.
     if (during.statusCode === 409) {
@@ -180,14 +175,14 @@ describe('erasure', () => {
 
     const next =
       during.statusCode === 201
-        ? (during.json() as Awaited<ReturnType<typeof startVerification>>)
-        : await startVerification(stack, {
+        ? (during.json() as Awaited<ReturnType<typeof journey.startVerification>>)
+        : await journey.startVerification(stack, {
             externalUserId,
-            applicant: { fullName: SANDBOX_USERS.george.fullName },
+            applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
             policy: { connectTimeout: '1m', dataTimeout: '20s' },
           });
-    expect((await connect(stack, next.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);
-    const decided = await waitUntilClosed(stack, next.verificationId);
+    expect((await journey.connect(stack, next.link.userToken, journey.SANDBOX_USERS.george)).status).toBeLessThan(300);
+    const decided = await journey.waitUntilClosed(stack, next.verificationId);
     expect(decided.decision?.outcome).toBe('APPROVED');
     // Nothing erased it: its report is there, and its data too.
     const report = await stack.app.inject({
@@ -222,7 +217,7 @@ const erasureResult = (erasureId: string) =>
 /** The result callback of a closed run stores its message body (callback_messages) on its first attempt. */
 async function waitForCallbackMessage(verificationId: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const doc: StatusDocument = await getStatus(stack, verificationId);
+    const doc: StatusDocument = await journey.getStatus(stack, verificationId);
     if (doc.callback?.status === 'DELIVERED') return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
