@@ -6,7 +6,7 @@ import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import type { Sql } from '../db/client.js';
 import { accountsToRevoke, eraseUserData, smileUsersOf, type ErasureCounts } from '../db/erasure.js';
-import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
+import { expireOrphanEvents, purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
 import { finishUserErasure } from '../db/user-erasures.js';
 
 export interface ErasureDeps {
@@ -93,6 +93,11 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
     /** The erasure's last step: a start for the user is accepted again. */
     async finishUserErasure({ externalUserId }: { externalUserId: string }): Promise<void> {
       await finishUserErasure(sql, externalUserId);
+    },
+
+    /** A batch of orphan events past their 30 days: rows and bodies go. */
+    async expireOrphanEvents(input: { limit: number }): Promise<{ events: number }> {
+      return { events: await expireOrphanEvents(sql, input) };
     },
 
     async purgeExpiredRuns(input: { retentionDays: number; limit: number }): Promise<RetentionBatch> {

@@ -88,7 +88,12 @@ export const callbacks = proxyActivities<CallbackActivities>({
 type StopActivities = Pick<Activities, 'endUserMonitor' | 'cancelUserVerification'>;
 type PurgeActivities = Pick<
   Activities,
-  'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns' | 'finishUserErasure' | 'smileUsersOf'
+  | 'accountsToRevoke'
+  | 'eraseUserData'
+  | 'purgeExpiredRuns'
+  | 'finishUserErasure'
+  | 'smileUsersOf'
+  | 'expireOrphanEvents'
 >;
 
 /**
