@@ -128,7 +128,7 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
 
 /**
  * What the relay should deliver, in order of arrival: pending events that are
- * due, and orphans that came while their user's running verification was
+ * due (with the older pending events of the same user), and orphans that came while their user's running verification was
  * already running (Temporal could not find it at that moment). An event
  * received before a run started is never delivered to it: it belongs to no run,
  * and is kept for audit until it expires.
@@ -141,7 +141,13 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
            e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
            e.result_code as "resultCode", e.received_at as "receivedAt"
     from inbox_events e
-    where (e.state = 'pending' and e.next_attempt_at <= now())
+    where (e.state = 'pending' and (e.next_attempt_at <= now()
+           -- A user's pending events are one queue, delivered from its oldest: when a newer one is
+           -- due, the older ones still backing off go first, so none overtakes another after an outage.
+           or exists (
+             select 1 from inbox_events d
+             where d.smile_user_id = e.smile_user_id and d.state = 'pending' and d.seq > e.seq
+               and d.next_attempt_at <= now())))
        or (e.state = 'orphan' and exists (
              select 1 from verifications v
              where v.smile_user_id = e.smile_user_id and v.closed_at is null and e.received_at >= v.created_at))
@@ -149,6 +155,22 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
     limit ${limit}
     -- Rows another transaction holds are left to it.
     for update of e skip locked`;
+}
+
+/**
+ * The events of `ids` that an older pending event of the same Smile user
+ * precedes (one not among `ids`): the fast path leaves them to the relay, which
+ * delivers each user's pending events from the oldest, so a newer event never
+ * overtakes an older one that is waiting out a backoff after an outage.
+ */
+export async function behindOlderPending(sql: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select e.id from inbox_events e
+    where e.id = any(${ids}) and e.smile_user_id is not null and exists (
+      select 1 from inbox_events o
+      where o.smile_user_id = e.smile_user_id and o.state = 'pending' and o.seq < e.seq and not (o.id = any(${ids})))`;
+  return new Set(rows.map((row) => row.id));
 }
 
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */
