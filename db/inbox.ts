@@ -159,7 +159,8 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
 
 /**
  * The events of `ids` that an older pending event of the same Smile user
- * precedes (one not among `ids`): the fast path leaves them to the relay, which
+ * precedes (one not among `ids` that is the relay's: it failed an attempt, or
+ * was handed over): the fast path leaves them to the relay, which
  * delivers each user's pending events from the oldest, so a newer event never
  * overtakes an older one that is waiting out a backoff after an outage.
  */
@@ -169,7 +170,9 @@ export async function behindOlderPending(sql: Db, ids: string[]): Promise<Set<st
     select e.id from inbox_events e
     where e.id = any(${ids}) and e.smile_user_id is not null and exists (
       select 1 from inbox_events o
-      where o.smile_user_id = e.smile_user_id and o.state = 'pending' and o.seq < e.seq and not (o.id = any(${ids})))`;
+      where o.smile_user_id = e.smile_user_id and o.state = 'pending' and o.seq < e.seq and not (o.id = any(${ids}))
+        -- the relay's: one that failed an attempt, or was handed to it; a fresh one is in a fast-path batch
+        and (o.attempts > 0 or o.next_attempt_at <= now()))`;
   return new Set(rows.map((row) => row.id));
 }
 
