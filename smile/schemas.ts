@@ -50,6 +50,17 @@ export const dataItemSchema = z.looseObject({
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.union([z.string(), z.number()]).nullish() });
 
+/** Smile's Invite (openapi `Invite`): what a run keeps of it. */
+export const inviteSchema = z.looseObject({
+  id: z.string().min(1),
+  userId: z.string().min(1),
+  email: z.string(),
+  fullName: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  inviteLandingPageUrl: z.string().nullish(),
+});
+
 export const webhookSchema = z.looseObject({
   id: z.string().min(1),
   url: z.string(),
@@ -57,5 +68,6 @@ export const webhookSchema = z.looseObject({
 });
 
 export type SmileToken = z.infer<typeof tokenSchema>;
+export type SmileInvite = z.infer<typeof inviteSchema>;
 export type SmileDataItem = z.infer<typeof dataItemSchema>;
 export type Page<T> = { items: T[]; nextCursor?: string | number | null };
