@@ -12,6 +12,7 @@ import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createErasureActivities } from './erasure.js';
 import { createEvaluationActivities } from './evaluation.js';
+import { createDocumentActivities } from './documents.js';
 import { createInviteActivities } from './invites.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
     | 'revokeAccount'
     | 'createInvite'
     | 'iterateInvites'
+    | 'getArchive'
+    | 'payslipPrediction'
   >;
   /** SMILE_INVITE_TEMPLATE_ID: the template of the invites runs ask Smile for. */
   inviteTemplateId?: string | undefined;
@@ -48,6 +51,7 @@ export function createSmileActivities({ sql, smile, kyc, inviteTemplateId }: Act
   return failDeterministicDatabaseErrors({
     ...createTokenActivities({ sql, smile }),
     ...createInviteActivities({ sql, smile, templateId: inviteTemplateId }),
+    ...createDocumentActivities({ sql, smile }),
     ...createDataActivities({ sql, smile }),
     ...createKycActivities(kyc),
   });

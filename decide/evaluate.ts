@@ -2,8 +2,9 @@ import type { Outcome } from '../workflows/types.js';
 import { emptyContributions, judgeContributions } from './contributions.js';
 import { employmentFindings, employmentRules, jobsOf } from './employment.js';
 import { dobRule, identityFinding, matchAccount, nameRule, type AccountMatch } from './identity.js';
+import { judgeDocuments } from './documents.js';
 import { judgeIncome } from './income.js';
-import { monthOfDate } from './read.js';
+import { monthOfDate, text } from './read.js';
 import type { AccountData, Evaluation, EvaluationInput, Item, Reason, Rule } from './types.js';
 import { HARD_RULES } from './version.js';
 
@@ -24,6 +25,9 @@ export type * from './types.js';
  * | CONTRIBUTION_GAP           | no   | longest run of months without one in the window        |
  * | INCOME_BELOW_MINIMUM       | no   | monthly income (income.ts) vs `minMonthlyIncome`       |
  * | MISSING_DATAPOINT          | no   | required datapoints no account shared                  |
+ * | DOCUMENT_INVALID           | no   | an uploaded file Smile says is no payslip              |
+ * | DOCUMENT_INCONSISTENT      | no   | a payslip vs the applicant, employments, accounts' pay |
+ * | DATA_UNREADABLE            | no   | a payslip whose amounts, dates or currency are bad     |
  *
  * Employment, contributions and income count only from accounts whose identity
  * matched. Data that only accounts without a match shared cannot be judged.
@@ -33,18 +37,32 @@ export function evaluate(input: EvaluationInput): Evaluation {
   const { policy } = input;
   const matches = input.accounts.map((account) => matchAccount(account, input));
   const matched = matches.filter((m) => m.result === 'pass');
-  const rules: Rule[] = [missingRule(input)];
+  const judged = (kind: 'employments' | 'contributions' | 'incomes' | 'eincomes') => itemsOf(matched, kind);
+  const jobs = jobsOf(judged('employments'));
+  // Uploaded payslips, judged against the matched accounts' pay and employments (documents.ts).
+  const documents = input.documents?.length
+    ? judgeDocuments(input.documents, {
+        applicantName: input.applicant.fullName,
+        policy,
+        accountIncomes: judged('incomes').map(({ item }) => item),
+        employers: jobs.map((job) => text(job.item.employer)).filter((e): e is string => e !== undefined),
+      })
+    : undefined;
+  // With acceptPayslipsAsIncome, valid consistent payslips are the income when no account shared any.
+  const payslipIncomes =
+    policy.acceptPayslipsAsIncome && judged('incomes').length === 0 && judged('eincomes').length === 0
+      ? (documents?.consistentIncomes ?? [])
+      : [];
+  const rules: Rule[] = [missingRule(input, payslipIncomes.length > 0)];
   rules.push(nameRule(matches, policy.nameMatchThreshold));
   const dob = dobRule(matched, input.applicant.dateOfBirth);
   if (dob) rules.push(dob);
 
-  const judged = (kind: 'employments' | 'contributions' | 'incomes' | 'eincomes') => itemsOf(matched, kind);
   const unmatchedOnly = (kinds: ('employments' | 'contributions' | 'incomes' | 'eincomes')[], codes: string[]) =>
     kinds.every((kind) => judged(kind).length === 0) && kinds.some((kind) => itemsOf(matches, kind).length > 0)
       ? codes.map((code) => unmatchedRule(code))
       : undefined;
 
-  const jobs = jobsOf(judged('employments'));
   rules.push(
     ...(unmatchedOnly(['employments'], ['NO_CURRENT_EMPLOYMENT']) ??
       (jobs.length > 0 ? employmentRules(jobs, policy.minTenureMonths, now) : [])),
@@ -58,14 +76,22 @@ export function evaluate(input: EvaluationInput): Evaluation {
       []),
   );
 
-  const income = judgeIncome(
-    judged('incomes').map(({ item }) => item),
-    judged('eincomes').map(({ item }) => item),
-    policy,
-    now,
-  );
+  const income =
+    payslipIncomes.length > 0
+      ? judgeIncome(payslipIncomes, [], policy, now, 'payslips')
+      : judgeIncome(
+          judged('incomes').map(({ item }) => item),
+          judged('eincomes').map(({ item }) => item),
+          policy,
+          now,
+        );
   if (policy.minMonthlyIncome)
-    rules.push(...(unmatchedOnly(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM']) ?? [income.rule!]));
+    rules.push(
+      ...((payslipIncomes.length > 0
+        ? undefined
+        : unmatchedOnly(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM'])) ?? [income.rule!]),
+    );
+  if (documents) rules.push(...documents.rules);
 
   if (input.kyc) rules.push(kycRule(input.kyc));
 
@@ -86,6 +112,12 @@ export function evaluate(input: EvaluationInput): Evaluation {
       employments: employmentFindings(jobs, now),
       income: income.finding,
       contributions: contributions?.finding ?? emptyContributions(policy),
+      ...(documents
+        ? {
+            documents: documents.findings,
+            ...(documents.notJudged > 0 ? { documentsNotJudged: documents.notJudged } : {}),
+          }
+        : {}),
     },
   };
 }
@@ -113,10 +145,12 @@ const DATAPOINT_KINDS = {
   incomes: ['incomes', 'eincomes'],
 } as const;
 
-/** MISSING_DATAPOINT: a required datapoint that no account of the run shared. */
-function missingRule(input: EvaluationInput): Rule {
-  const missing = input.policy.requiredDatapoints.filter((datapoint) =>
-    input.accounts.every((account) => DATAPOINT_KINDS[datapoint].every((kind) => account[kind].length === 0)),
+/** MISSING_DATAPOINT: a required datapoint that no account of the run shared (incomes: or payslips standing in). */
+function missingRule(input: EvaluationInput, payslipIncome: boolean): Rule {
+  const missing = input.policy.requiredDatapoints.filter(
+    (datapoint) =>
+      !(datapoint === 'incomes' && payslipIncome) &&
+      input.accounts.every((account) => DATAPOINT_KINDS[datapoint].every((kind) => account[kind].length === 0)),
   );
   const rule = { code: 'MISSING_DATAPOINT', hard: false };
   return missing.length === 0

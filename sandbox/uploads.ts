@@ -52,9 +52,9 @@ export interface ArchiveRecord {
 
 /**
  * What Smile does when a user uploads payslips on the widget's upload screen:
- * one `PAYSLIP` archive per payslip, analyzed at once, and for each the events
- * in order: ARCHIVE_STARTED, ARCHIVE_ANALYZED, TASK_STARTED and TASK_FINISHED
- * with `sourceType` `ARCHIVE`.
+ * one `PAYSLIP` archive per payslip, analyzed at once: ARCHIVE_STARTED and
+ * ARCHIVE_ANALYZED for each archive, then TASK_STARTED and TASK_FINISHED (with
+ * `sourceType` `ARCHIVE`) for each.
  */
 export function uploadPayslips(
   state: SandboxState,
@@ -63,7 +63,9 @@ export function uploadPayslips(
   burst: PendingEvent[],
   fileName = 'payslip.pdf',
 ): ArchiveRecord[] {
-  return payslips.map((slip, index) => {
+  const analysed: PendingEvent[] = [];
+  const synced: PendingEvent[] = [];
+  const records = payslips.map((slip, index) => {
     const now = state.nowIso();
     const id = smileId('archive');
     const archive: SandboxArchive = {
@@ -109,14 +111,16 @@ export function uploadPayslips(
     state.archives.set(id, record);
     const data = { userId, archiveId: id };
     const source = { userId, sourceId: id, sourceType: 'ARCHIVE', taskType: 'UPLOAD', providers: ['user-provided'] };
-    burst.push(
-      { type: 'ARCHIVE_STARTED', data },
-      { type: 'ARCHIVE_ANALYZED', data },
+    analysed.push({ type: 'ARCHIVE_STARTED', data }, { type: 'ARCHIVE_ANALYZED', data });
+    synced.push(
       { type: 'TASK_STARTED', data: source },
       { type: 'TASK_FINISHED', data: { ...source, status: 'SUCCEEDED', datapoints: ['DOCUMENTS'] } },
     );
     return record;
   });
+  // One upload of several files: every archive is analysed before their tasks finish.
+  burst.push(...analysed, ...synced);
+  return records;
 }
 
 /** Revoking an upload: its prediction is gone and ARCHIVE_REVOKED is sent. */

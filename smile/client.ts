@@ -9,6 +9,8 @@ import {
   errorEnvelopeSchema,
   pageSchema,
   inviteSchema,
+  archiveSchema,
+  payslipPredictionSchema,
   tokenSchema,
   userSchema,
   type Page,
@@ -151,6 +153,10 @@ export function createSmileClient({
     createInvite: (body: { fullName: string; email: string; templateId: string }) =>
       call('POST', '/invites', inviteSchema, body),
     iterateInvites,
+    getArchive: (id: string) => call('GET', `/archives/${encodeURIComponent(id)}`, archiveSchema),
+    /** Smile's extraction of a payslip archive. */
+    payslipPrediction: (archiveId: string) =>
+      call('GET', `/archives/-/payslips/queryPrediction${query({ archiveId })}`, payslipPredictionSchema),
     createUser: (externalMetadata?: Record<string, string>) =>
       call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),

@@ -61,6 +61,16 @@ export const inviteSchema = z.looseObject({
   inviteLandingPageUrl: z.string().nullish(),
 });
 
+/** Smile's Archive (an upload): its id and state; the rest is kept as received. */
+export const archiveSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().nullish(),
+  state: z.looseObject({ status: z.string().nullish() }).nullish(),
+});
+
+/** Smile's payslip extraction (`ArchivePayslipPredictionQueryResponseData`): stored raw, read by the engine, never trusted here. */
+export const payslipPredictionSchema = z.looseObject({});
+
 export const webhookSchema = z.looseObject({
   id: z.string().min(1),
   url: z.string(),

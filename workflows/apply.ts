@@ -69,6 +69,8 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
       if (!state.decision) state.connectionEpoch += 1;
       return true;
     case 'ARCHIVE_ANALYZED':
+      // An upload belongs to the run only when Smile made it at or after the run started (Smile's times are to the second).
+      if (!existing && !atOrAfterStart(state, event.createdAt)) return false;
       account({ status: 'UPLOADED', connectedAt, sourceType: existing?.sourceType ?? 'ARCHIVE' });
       return true;
     case 'TASK_FINISHED':
@@ -81,6 +83,8 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
     }
   }
 }
+
+const atOrAfterStart = (state: State, at: string) => at >= state.createdAt.replace(/\.\d+Z$/, 'Z');
 
 function applyFinishedTask(state: State, event: SmileEventRef): boolean {
   const failed = event.status === 'FAILED';

@@ -105,6 +105,10 @@ export function currentSync(state: State): State['finishedTasks'][number] | unde
   return state.finishedTasks.filter((task) => task.epoch === state.connectionEpoch && ours(task)).at(-1);
 }
 
+/** An upload (a Smile archive) rather than a linked account. */
+export const isUpload = (account: { sourceType?: string }) =>
+  account.sourceType === 'ARCHIVE' || account.sourceType === 'UPLOAD';
+
 /** The accounts a decision judges: connected, or confirmed connected, in this run and still connected. */
 export function runAccounts(state: State): RunAccount[] {
   return state.accounts.filter(connected).map((a) => ({
@@ -135,6 +139,11 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     ...(state.failure ? { failure: { ...state.failure } } : {}),
     ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),
     ...(state.invite ? { invite: { ...state.invite } } : {}),
+    ...(state.accounts.some(isUpload)
+      ? {
+          documents: state.accounts.filter(isUpload).map((a) => ({ archiveId: a.accountId, status: a.status })),
+        }
+      : {}),
     ...(state.widget ? { widget: { lastScreen: state.widget.lastScreen, screens: [...state.widget.screens] } } : {}),
   };
 }

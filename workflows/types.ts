@@ -214,6 +214,8 @@ export interface StatusDocument {
   partnerParams?: PartnerParams;
   invite?: InviteView;
   widget?: WidgetTrail;
+  /** The run's uploads (Smile archives) and where each is. */
+  documents?: { archiveId: string; status: string }[];
 }
 
 /** The widget screens the user saw (onUIEvent names and times, nothing else), oldest first. */

@@ -146,6 +146,7 @@ export const statusDocumentSchema = z.object({
   partnerParams: partnerParamsSchema.optional(),
   invite: inviteSchema.optional(),
   widget: widgetTrailSchema.optional(),
+  documents: z.array(z.object({ archiveId: z.string(), status: z.string() })).optional(),
 });
 
 /** `POST /v1/verifications/:id/review`: a reviewer's outcome for a verification IN_REVIEW. */

@@ -213,8 +213,16 @@ describe('invites and payslip uploads in the shapes of Smile’s OpenAPI spec', 
       { userToken, persona: 'maria', count: 2 },
     );
     expect(uploaded.status).toBe(200);
-    const perArchive = ['ARCHIVE_STARTED', 'ARCHIVE_ANALYZED', 'TASK_STARTED', 'TASK_FINISHED'];
-    expect(uploaded.body.data.events.map((e) => e.type)).toEqual([...perArchive, ...perArchive]);
+    expect(uploaded.body.data.events.map((e) => e.type)).toEqual([
+      'ARCHIVE_STARTED',
+      'ARCHIVE_ANALYZED',
+      'ARCHIVE_STARTED',
+      'ARCHIVE_ANALYZED',
+      'TASK_STARTED',
+      'TASK_FINISHED',
+      'TASK_STARTED',
+      'TASK_FINISHED',
+    ]);
     for (const { id } of uploaded.body.data.archives) {
       expectValid('ArchiveGetResponse', (await own.call('GET', `/v1/archives/${id}`)).body);
       const prediction = await own.call<Record<string, unknown>>(

@@ -6,12 +6,12 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { smilePages, store } from '../proxies.js';
+import { smile, smilePages, store } from '../proxies.js';
 import { callbackWorkflowId } from '../ids.js';
 import { startMonitor } from './monitor.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
-import { currentSync, runAccounts } from '../state.js';
+import { currentSync, isUpload, runAccounts } from '../state.js';
 import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../types.js';
 
@@ -25,8 +25,12 @@ import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../typ
 export async function collectData(ctx: Ctx): Promise<void> {
   const { state } = ctx;
   await enter(ctx, 'collectData', 'EVALUATING');
-  const sync = currentSync(state);
-  const accountIds = runAccounts(state).map((a) => a.accountId);
+  const run = runAccounts(state);
+  // Uploads are fetched as documents (archive and extraction), not as an account's datapoints.
+  const archiveIds = run.filter(isUpload).map((a) => a.accountId);
+  const accountIds = run.filter((a) => !isUpload(a)).map((a) => a.accountId);
+  const synced = currentSync(state);
+  const sync = synced && !archiveIds.includes(synced.accountId ?? '') ? synced : undefined;
   const others = accountIds.filter((id) => id !== sync?.accountId);
   if (sync?.hasPayload && others.length > 0)
     await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
@@ -43,6 +47,11 @@ export async function collectData(ctx: Ctx): Promise<void> {
       ]);
   for (const datapoint of DATAPOINTS)
     state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
+  if (archiveIds.length > 0)
+    await smile().fetchAndStoreDocuments.executeWithOptions(
+      { summary: "fetch the uploaded payslips and Smile's extraction of each" },
+      [{ smileUserId: state.smileUserId!, archiveIds }],
+    );
 }
 
 export async function decide(ctx: Ctx): Promise<void> {

@@ -14,3 +14,9 @@ create table invites (
   url text
 );
 create index invites_smile_user_id on invites (smile_user_id) where smile_user_id is not null;
+
+-- Uploaded payslips are stored like the other datapoints (erased and purged with
+-- them): one row per archive, its status and Smile's extraction as received.
+alter table datapoints drop constraint datapoints_kind_check;
+alter table datapoints add constraint datapoints_kind_check
+  check (kind in ('identities', 'employments', 'contributions', 'incomes', 'eincomes', 'payslips'));
