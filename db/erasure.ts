@@ -1,7 +1,7 @@
 import type { StatusDocument } from '../workflows/types.js';
 import { kycJobId } from '../workflows/ids.js';
 import type { Db } from './client.js';
-import { ERASED_MESSAGE, eraseDecisionEvidence, erasesOnDisconnect } from './decisions.js';
+import { ERASED_MESSAGE, eraseDecisionEvidence } from './decisions.js';
 import { scrubStatusDocuments } from './verifications.js';
 
 export interface ErasureCounts {
@@ -160,13 +160,4 @@ export async function accountsToRevoke(sql: Db, verificationId: string): Promise
     where v.verification_id = ${verificationId} and a->>'accountId' is not null
     order by 1`;
   return rows.map((row) => row.account_id);
-}
-
-/**
- * ACCOUNT_DISCONNECTED after a decision: erase the user's data when the decided
- * run's policy asked for it (`eraseOnDisconnect`). Before a decision the running
- * workflow handles the event (back to waiting).
- */
-export async function eraseIfDisconnectErases(sql: Db, verificationId: string): Promise<void> {
-  if (await erasesOnDisconnect(sql, verificationId)) await eraseUserData(sql, verificationId, { kind: 'disconnect' });
 }

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db/client.js';
-import { eraseIfDisconnectErases } from '../../db/erasure.js';
+import { erasesOnDisconnect } from '../../db/decisions.js';
 import { markEvents, type EventMark, type InboxEvent } from '../../db/inbox.js';
 import { externalUsersOf } from '../../db/users.js';
 import { verificationsOfRuns } from '../../db/verifications.js';
@@ -12,7 +12,8 @@ import {
   smileEventsSignal,
   type SmileEventRef,
 } from '../../workflows/messages.js';
-import { kycResultRef, smileEventRef } from './envelope.js';
+import { startErasure } from '../../runtime/temporal.js';
+import { kycResultRef, smileEventRef } from './inbox-events.js';
 
 const SIGNAL_DEADLINE_MS = 5_000;
 /** Workflows signalled at the same time; each one's own events go one after another. */
@@ -36,6 +37,24 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
     if (workflowId) targets.set(event.id, workflowId);
   }
   return targets;
+}
+
+/**
+ * ACCOUNT_DISCONNECTED after a decision, under a policy with `eraseOnDisconnect`:
+ * the user's erasure workflow starts (on the closed run's task queue), the same
+ * durable erasure as `DELETE …/data`, which ends the monitor first. Answers the
+ * failure to start it (the event then stays pending for the relay), else nothing.
+ */
+async function eraseOnDisconnect(sql: Db, client: Client, workflowId: string): Promise<Error | undefined> {
+  const externalUserId = externalUserIdOf(workflowId);
+  if (!externalUserId || !(await erasesOnDisconnect(sql, workflowId))) return undefined;
+  try {
+    const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
+    await startErasure(client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /** One signal's outcome: sent, no such running workflow, or Temporal's failure. */
@@ -82,11 +101,9 @@ async function deliverToWorkflow(
     signal: (workflowId: string) => Promise<void>,
     toMonitor = false,
   ): Promise<boolean> {
-    const signalled = await trySignal(client, () => signal(workflowId));
-    if (signalled === 'not-found') {
-      for (const event of items)
-        if (event.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
-    }
+    let signalled = await trySignal(client, () => signal(workflowId));
+    if (signalled === 'not-found' && items.some((event) => event.type === 'ACCOUNT_DISCONNECTED'))
+      signalled = (await eraseOnDisconnect(sql, client, workflowId)) ?? signalled;
     const outcome =
       signalled === 'not-found' && toMonitor
         ? await trySignal(client, () => signal(monitorWorkflowId(externalUserIdOf(workflowId)!)))

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../decide/evaluate.js';
 import { evidenceHash } from '../../decide/evidence.js';
 import type { EvaluationInput } from '../../decide/types.js';
@@ -15,14 +15,10 @@ import {
   waitUntilClosed,
 } from '../support/journeys.js';
 import { pdfText } from '../support/pdf-text.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
 /** What a decision judges (SPEC §6), its evidence, and the report that shows it (SPEC §9), end to end. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 const reasons = (doc: StatusDocument) => doc.decision?.reasons.map((r) => `${r.code}:${r.result}`) ?? [];

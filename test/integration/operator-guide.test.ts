@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack, testDatabaseUrl } from '../support/stack.js';
 import { connect, SANDBOX_USERS, startVerification, waitUntilClosed } from '../support/journeys.js';
 
 /**
@@ -29,7 +29,7 @@ beforeAll(async () => {
     PATH: `${dirname(binary)}:${process.env.PATH}`,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: testDatabaseUrl(),
   };
   const { verificationId, link } = await startVerification(stack, {
     externalUserId: 'u1',

@@ -9,7 +9,7 @@ import {
   uniqueUser,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, startStack, type Stack, testDatabaseUrl } from '../support/stack.js';
 import { freePort } from '../../scripts/ports.js';
 
 /**
@@ -32,7 +32,7 @@ beforeAll(async () => {
     { externalSandboxUrl: `http://127.0.0.1:${port}` },
   );
   const worker = runEntrypoint('worker/main.ts', {
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: testDatabaseUrl(),
     DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,

@@ -1,14 +1,11 @@
+import { erasureWorkflowId } from '../../workflows/ids.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveHistory } from '../support/history.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 const codes = (doc: { decision?: { reasons: { code: string }[] } }) => doc.decision?.reasons.map((r) => r.code) ?? [];
@@ -103,8 +100,9 @@ describe('connection attempts', () => {
 
 describe('after a decision', () => {
   it('ACCOUNT_DISCONNECTED erases the data when the policy says eraseOnDisconnect', async () => {
+    const externalUserId = uniqueUser('erase-on-disconnect');
     const started = await startVerification(stack, {
-      externalUserId: uniqueUser('erase-on-disconnect'),
+      externalUserId,
       applicant: { fullName: SANDBOX_USERS.george.fullName },
       policy: { ...policy, eraseOnDisconnect: true },
     });
@@ -121,6 +119,10 @@ describe('after a decision', () => {
     let left = await stored();
     for (let i = 0; i < 40 && left > 0; i++, await sleep(250)) left = await stored();
     expect(left).toBe(0);
+    // The same durable erasure as DELETE …/data ran it, not the API's delivery loop.
+    const erasure = stack.client.workflow.getHandle(erasureWorkflowId(externalUserId));
+    expect((await erasure.result()).datapoints).toBeGreaterThan(0);
+    expect((await erasure.describe()).status.name).toBe('COMPLETED');
     expect(
       (
         await stack.sql`select outcome from decisions d join verifications v using (run_id) where v.verification_id = ${started.verificationId}`

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { taskPayload } from '../../sandbox/webhooks/payload.js';
 import {
   connect,
@@ -9,15 +9,11 @@ import {
   waitForStatus,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
+const stack = useStack();
 afterEach(() => setFaults(stack, null));
-afterAll(() => stack?.close());
 
 type Section = { nextCursor: string | null; items: { id: string }[] };
 

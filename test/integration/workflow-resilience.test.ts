@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   connect,
   getStatus,
@@ -9,15 +9,11 @@ import {
   uniqueUser,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 import { activityTypes, saveHistory } from '../support/history.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
+const stack = useStack();
 afterEach(() => setFaults(stack, null));
-afterAll(() => stack?.close());
 
 const george = { fullName: SANDBOX_USERS.george.fullName };
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { activityTypes, saveHistory } from '../support/history.js';
 import {
   connect,
@@ -11,15 +11,11 @@ import {
   waitForStatus,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import { auth, smileSandboxRequest, useStack } from '../support/stack.js';
 
 /** Bounded waits (SPEC §6): policies within bounds, connections confirmed by Smile, continued runs that resume. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
+const stack = useStack();
 afterEach(() => setFaults(stack, null));
-afterAll(() => stack?.close());
 
 const george = { fullName: SANDBOX_USERS.george.fullName };
 const handle = (id: string, runId?: string) => stack.client.workflow.getHandle(id, runId);
