@@ -74,6 +74,13 @@ describe('uploaded payslips', () => {
     }
     expect(report.rules.find((r) => r.code === 'DOCUMENT_INCONSISTENT')?.result).toBe('pass');
     expect(report.rules.find((r) => r.code === 'DOCUMENT_INVALID')?.result).toBe('pass');
+    const html = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${doc.verificationId}/report`,
+      headers: { ...auth, accept: 'text/html' },
+    });
+    expect(html.body).toContain('Uploaded payslips');
+    expect(html.body.match(/Luzon Harbor Logistics Inc\./g)?.length).toBeGreaterThanOrEqual(6);
   });
 
   it('payslips claiming 20,000 per half month: REVIEW with DOCUMENT_INCONSISTENT', async () => {
