@@ -54,7 +54,18 @@ function documentsSection({ documents, documentsNotJudged }: Report): string {
     : '';
   return `<h2 id="documents">Uploaded payslips</h2>
 ${table(
-  ['Archive', 'Payslip?', 'Period', 'Employer', 'Employee (match)', 'Gross', 'Net', 'Compared with', 'Difference', 'Consistent'],
+  [
+    'Archive',
+    'Payslip?',
+    'Period',
+    'Employer',
+    'Employee (match)',
+    'Gross',
+    'Net',
+    'Compared with',
+    'Difference',
+    'Consistent',
+  ],
   documents.map((d) => [
     d.archiveId,
     yesNo(d.validFile),

@@ -13,7 +13,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:1.25rem;color:#0f172a}
 header{display:flex;justify-content:space-between;align-items:center;margin-bottom:1rem}
 header b{color:#e11d48}#close{border:0;background:none;font-size:1.5rem;cursor:pointer}
 button,input,select{font:inherit}section button,input[type=submit]{display:block;width:100%;margin:.4rem 0;padding:.6rem;border-radius:8px;border:1px solid #cbd5e1;background:#f8fafc;cursor:pointer}
-select{display:block;width:100%;padding:.5rem;margin:.25rem 0 .75rem}input[type=text],input[type=password],input[type=email]{box-sizing:border-box;width:100%;padding:.55rem;margin:.25rem 0 .75rem;border:1px solid #cbd5e1;border-radius:8px}
+select{display:block;width:100%;padding:.5rem;margin:.25rem 0 .75rem}#sample-label{display:block;margin-top:.75rem}input[type=text],input[type=password],input[type=email]{box-sizing:border-box;width:100%;padding:.55rem;margin:.25rem 0 .75rem;border:1px solid #cbd5e1;border-radius:8px}
 .primary,input[type=submit]{background:#e11d48;color:#fff;border-color:#e11d48}small{color:#64748b}
 </style></head>
 <body>
