@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInviteActivities } from '../../activities/invites.js';
+import { recordInviteIntent } from '../../db/invites.js';
+import { saveRequest } from '../../db/users.js';
+import { createSmileClient } from '../../smile/index.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import {
   getStatus,
@@ -60,6 +65,28 @@ describe('a verification by hosted invite', () => {
     expect(doc.status).toBe('COMPLETED');
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.invite).toEqual({ ...first.invite, status: 'LINKED' });
+  });
+
+  it('a retried invite activity finds the invite an earlier attempt created, and never invites twice', async () => {
+    const requestId = randomUUID();
+    const externalUserId = uniqueUser('invite-retry');
+    const email = `${externalUserId}@example.com`;
+    await saveRequest(stack.sql, { requestId, externalUserId, applicant: { fullName: 'Ryan Ng' }, invite: { email } });
+    // An earlier attempt recorded its intent and Smile created the invite, but the attempt died before storing it.
+    await recordInviteIntent(stack.sql, requestId, externalUserId);
+    const smile = createSmileClient({
+      baseUrl: `${stack.sandboxUrl}/v1`,
+      apiKey: 'sandbox-key',
+      apiSecret: 'sandbox-secret',
+    });
+    const made = await smile.createInvite({ fullName: 'Ryan Ng', email, templateId: 'tpl-sandbox' });
+    const activities = createInviteActivities({ sql: stack.sql, smile, templateId: 'tpl-sandbox' });
+    const first = await activities.issueInviteLinkToken({ externalUserId, requestId });
+    const second = await activities.issueInviteLinkToken({ externalUserId, requestId });
+    expect(first.invite.inviteId).toBe(made.id);
+    expect(second.invite).toEqual(first.invite);
+    expect(second.smileUserId).toBe(made.userId);
+    expect([...stack.sandbox.sandboxState.invites.values()].filter((i) => i.email === email)).toHaveLength(1);
   });
 
   it('an invite that nobody follows expires with connectTimeout', async () => {
