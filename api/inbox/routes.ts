@@ -5,11 +5,11 @@ import type { NewInboxEvent } from '../../db/inbox.js';
 import { storableEvent } from '../../db/json.js';
 import { HttpProblem } from '../schemas/problem.js';
 import { allowListOf } from './allow-list.js';
-import { kycInboxEvent, smileInboxEvent } from './inbox-events.js';
+import { kycInboxEvent, smileInboxEvent } from '../../db/inbox.js';
 import { webhookEnvelopeSchema, kycCallbackSchema } from '../../smile/webhooks.js';
 import { createGroupCommit } from './group-commit.js';
 import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from '../../smile/signatures.js';
-import { createSignaller } from './signaller.js';
+import { createSignaller } from './deliver.js';
 import fp from 'fastify-plugin';
 
 export interface WebhookRoutesOptions {

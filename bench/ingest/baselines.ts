@@ -4,7 +4,7 @@ import { createSql, dropDatabase, ensureDatabase } from '../../db/client.js';
 import { insertEvents } from '../../db/inbox.js';
 import { migrate } from '../../db/migrate.js';
 import { createGroupCommit } from '../../api/inbox/group-commit.js';
-import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { smileInboxEvent } from '../../db/inbox.js';
 import { type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The bare servers' Postgres pool: the API's size. */

@@ -1,6 +1,6 @@
 import { insertEvents } from '../../db/inbox.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { smileInboxEvent } from '../../db/inbox.js';
 import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { validSmileSignature } from '../../smile/signatures.js';
 import { smileEventSignal } from '../../workflows/messages.js';

@@ -11,7 +11,7 @@ import { createSql, type Sql } from '../../db/client.js';
 import { testDatabaseUrl } from '../support/stack.js';
 import { eraseUserData } from '../../db/erasure.js';
 import { insertEvents } from '../../db/inbox.js';
-import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { smileInboxEvent } from '../../db/inbox.js';
 import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';

@@ -6,7 +6,7 @@ import { buildApp } from '../../api/app.js';
 import { createSql } from '../../db/client.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { smileInboxEvent } from '../../db/inbox.js';
 import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { insertEvents } from '../../db/inbox.js';
 import { statusQuery } from '../../workflows/messages.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { smileEventRef, smileInboxEvent } from '../../api/inbox/inbox-events.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { smileEventRef } from '../../api/inbox/deliver.js';
 import { webhookEnvelopeSchema, normaliseEventType, type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */
