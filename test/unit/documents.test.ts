@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeDocuments, MAX_JUDGED_DOCUMENTS } from '../../decide/documents.js';
 import type { DocumentData } from '../../decide/types.js';
+import { policySchema } from '../../workflows/policy.js';
 
 const payslip = (archiveId: string, fields: Record<string, unknown> = {}): DocumentData => ({
   archiveId,
@@ -87,5 +88,13 @@ describe('judgeDocuments', () => {
     expect(judged.findings).toHaveLength(MAX_JUDGED_DOCUMENTS);
     expect(judged.notJudged).toBe(5);
     expect(judged.findings[0]!.archiveId).toBe('a000');
+  });
+});
+
+describe('the document policy fields', () => {
+  it('documentTolerance defaults to 10 % within 0–1, acceptPayslipsAsIncome to false', () => {
+    expect(policySchema.parse({})).toMatchObject({ documentTolerance: 0.1, acceptPayslipsAsIncome: false });
+    for (const documentTolerance of [-0.1, 1.5, '0.1'])
+      expect(policySchema.safeParse({ documentTolerance }).error?.issues[0]?.path).toEqual(['documentTolerance']);
   });
 });
