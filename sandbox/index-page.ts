@@ -55,7 +55,7 @@ export function indexPage(o: {
     [
       'POST',
       '/sandbox/v1/uploads',
-      '{userToken, payslips: [{employer, employeeName, periodStart, periodEnd, currency, gross, net, payDate, validFile?}]} or {userToken, persona, count?} or {userToken, notAPayslip: true}: PAYSLIP archives; ARCHIVE_STARTED and ARCHIVE_ANALYZED for each, then TASK_STARTED and TASK_FINISHED (sourceType ARCHIVE)',
+      '{userToken, payslips: [{employer, employeeName, periodStart, periodEnd, currency, gross, net, payDate, validFile?}]} or {userToken, persona, count?} or {userToken, notAPayslip: true} or {userToken, unreadableFile: true} (ARCHIVE_FAILED): PAYSLIP archives; ARCHIVE_STARTED and ARCHIVE_ANALYZED for each, then TASK_STARTED and TASK_FINISHED (sourceType ARCHIVE)',
     ],
     [
       'POST',

@@ -17,6 +17,8 @@ export const payslipInput = z.strictObject({
   payDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** False: Smile's classifier says the file is no payslip (the extraction is then empty). */
   validFile: z.boolean().default(true),
+  /** True: Smile cannot read the file at all: ARCHIVE_FAILED, and no task. */
+  unreadable: z.boolean().default(false),
 });
 export type PayslipInput = z.infer<typeof payslipInput>;
 
@@ -29,8 +31,8 @@ export interface SandboxArchive {
   type: 'PAYSLIP';
   state: {
     status: 'STARTED' | 'ANALYZED' | 'ERROR' | 'REVOKED';
-    errorCode: null;
-    errorMessage: null;
+    errorCode: 'SYSTEM_ERROR' | null;
+    errorMessage: string | null;
     updatedAt: string;
   };
   rawFiles: {
@@ -74,7 +76,9 @@ export function uploadPayslips(
       providerId: 'user-provided',
       userId,
       type: 'PAYSLIP',
-      state: { status: 'ANALYZED', errorCode: null, errorMessage: null, updatedAt: now },
+      state: slip.unreadable
+        ? { status: 'ERROR', errorCode: 'SYSTEM_ERROR', errorMessage: 'Invalid file!', updatedAt: now }
+        : { status: 'ANALYZED', errorCode: null, errorMessage: null, updatedAt: now },
       rawFiles: [
         {
           id: smileId('f'),
@@ -111,6 +115,16 @@ export function uploadPayslips(
     state.archives.set(id, record);
     const data = { userId, archiveId: id };
     const source = { userId, sourceId: id, sourceType: 'ARCHIVE', taskType: 'UPLOAD', providers: ['user-provided'] };
+    if (slip.unreadable) {
+      analysed.push(
+        { type: 'ARCHIVE_STARTED', data },
+        {
+          type: 'ARCHIVE_FAILED',
+          data: { ...data, errorCode: 'FILE_UNABLE_TO_RECOGNIZE', errorMessage: 'Invalid file!' },
+        },
+      );
+      return record;
+    }
     analysed.push({ type: 'ARCHIVE_STARTED', data }, { type: 'ARCHIVE_ANALYZED', data });
     synced.push(
       { type: 'TASK_STARTED', data: source },
@@ -163,6 +177,7 @@ export function personaPayslips(state: SandboxState, persona: SandboxPersona, co
       net: Math.round(Number(item.netAmount) * factor * 100) / 100,
       payDate: String(item.endDate),
       validFile: true,
+      unreadable: false,
     }));
 }
 
@@ -179,5 +194,6 @@ export function notAPayslip(state: SandboxState): PayslipInput {
     net: 0,
     payDate: today,
     validFile: false,
+    unreadable: false,
   };
 }

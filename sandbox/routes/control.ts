@@ -32,9 +32,11 @@ const uploadRequest = z
     persona: z.enum(['george', 'ryan', 'christina', 'anisha', 'maria']).optional(),
     count: z.number().int().min(1).max(100).default(6),
     notAPayslip: z.boolean().default(false),
+    /** A file Smile cannot read at all: ARCHIVE_FAILED. */
+    unreadableFile: z.boolean().default(false),
   })
-  .refine((r) => (r.payslips ? 1 : 0) + (r.persona ? 1 : 0) + (r.notAPayslip ? 1 : 0) === 1, {
-    message: 'give exactly one of payslips, persona or notAPayslip',
+  .refine((r) => [r.payslips, r.persona, r.notAPayslip, r.unreadableFile].filter(Boolean).length === 1, {
+    message: 'give exactly one of payslips, persona, notAPayslip or unreadableFile',
     path: ['payslips'],
   });
 
@@ -91,7 +93,11 @@ const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
     const input = uploadRequest.parse(request.body);
     const token = state.validToken(input.userToken);
     const persona = SANDBOX_PERSONAS.find((p) => p.key === input.persona);
-    const payslips = input.payslips ?? (persona ? personaPayslips(state, persona, input.count) : [notAPayslip(state)]);
+    const payslips =
+      input.payslips ??
+      (persona
+        ? personaPayslips(state, persona, input.count)
+        : [{ ...notAPayslip(state), unreadable: input.unreadableFile }]);
     if (payslips.length === 0) return fail(reply, 'INVALID_PARAMETERS', `${input.persona} has no payslips`);
     const burst: PendingEvent[] = [];
     const archives = uploadPayslips(state, token.userId, payslips, burst);

@@ -261,6 +261,13 @@ describe('invites and payslip uploads in the shapes of Smile’s OpenAPI spec', 
     expectValid('ArchivePayslipPredictionQueryResponse', notPayslip.body);
     expect(notPayslip.body.data.validFile).toBe(false);
     expect((await own.call('GET', '/v1/archives/archive-0000')).status).toBe(404);
+    const failed = await own.call<{ archives: { id: string }[]; events: { type: string }[] }>(
+      'POST',
+      '/sandbox/v1/uploads',
+      { userToken, unreadableFile: true },
+    );
+    expect(failed.body.data.events.map((e) => e.type)).toEqual(['ARCHIVE_STARTED', 'ARCHIVE_FAILED']);
+    expectValid('ArchiveGetResponse', (await own.call('GET', `/v1/archives/${failed.body.data.archives[0]!.id}`)).body);
   });
 
   it('every invite and archive event validates', async () => {
@@ -271,9 +278,10 @@ describe('invites and payslip uploads in the shapes of Smile’s OpenAPI spec', 
       INVITE_LINKED: 'InviteLinkedEvent',
       ARCHIVE_STARTED: 'ArchiveStartedEvent',
       ARCHIVE_ANALYZED: 'ArchiveAnalyzedEvent',
+      ARCHIVE_FAILED: 'ArchiveFailedEvent',
     };
     const types = new Set(hook.types());
-    for (const type of ['INVITE_INVITED', 'INVITE_LINKED', 'ARCHIVE_STARTED', 'ARCHIVE_ANALYZED'])
+    for (const type of ['INVITE_INVITED', 'INVITE_LINKED', 'ARCHIVE_STARTED', 'ARCHIVE_ANALYZED', 'ARCHIVE_FAILED'])
       expect(types).toContain(type);
     for (const { body } of hook.received) expectValid(schemas[body.type]!, body);
   });

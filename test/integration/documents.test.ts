@@ -133,4 +133,16 @@ describe('uploaded payslips', () => {
     expect(strictReport.income.source).toBeNull();
     expect(strictReport.rules.find((r) => r.code === 'INCOME_BELOW_MINIMUM')?.result).toBe('cannot_judge');
   });
+
+  it('a file Smile cannot read (ARCHIVE_FAILED) counts as a failed attempt', async () => {
+    const started = await startVerification(stack, {
+      externalUserId: uniqueUser('docs-failed'),
+      applicant: { fullName: maria.fullName },
+      policy: { maxConnectAttempts: 1 },
+    });
+    await upload(started.link.userToken, { unreadableFile: true });
+    const doc = await waitUntilClosed(stack, started.verificationId);
+    expect(doc).toMatchObject({ status: 'FAILED', failure: { code: 'TOO_MANY_ACCOUNT_FAILURES' } });
+    expect(doc.accounts).toMatchObject([{ status: 'FAILED', errorCode: 'FILE_UNABLE_TO_RECOGNIZE' }]);
+  });
 });
