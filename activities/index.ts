@@ -26,6 +26,7 @@ export interface ActivityDeps {
     | 'createUser'
     | 'createToken'
     | 'listAccounts'
+    | 'getAccount'
     | 'iterateUsers'
     | 'dataPages'
     | 'revokeAccount'

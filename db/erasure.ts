@@ -85,6 +85,21 @@ export async function eraseUserRows(
   return { datapoints: datapoints.count, eventPayloads: bodies.count, applicants: applicants.count };
 }
 
+/** What an erasure of some runs and their users' rows removed, in the `erasures` row's terms. */
+export function countsOf(
+  perRun: Awaited<ReturnType<typeof eraseRuns>>,
+  perUser: Awaited<ReturnType<typeof eraseUserRows>>,
+): Omit<ErasureCounts, 'accountsRevoked'> {
+  return {
+    datapoints: perUser.datapoints,
+    applicants: perRun.applicants + perUser.applicants,
+    eventPayloads: perUser.eventPayloads + perRun.kycBodies,
+    callbackMessages: perRun.callbackMessages,
+    decisionEvidence: perRun.decisionEvidence,
+    statusDocuments: perRun.statusDocuments,
+  };
+}
+
 export async function recordErasure(
   tx: Db,
   erasure: { verificationId: string; smileUserId: string | null; counts: ErasureCounts; keyName: string | null },
@@ -138,15 +153,7 @@ export async function eraseUserData(
       requestsOf: { externalUserId: latest.external_user_id },
     });
     await tx`update verifications set purged_at = now() where run_id = any(${runIds}) and purged_at is null`;
-    const counts: ErasureCounts = {
-      datapoints: perUser.datapoints,
-      applicants: perRun.applicants + perUser.applicants,
-      eventPayloads: perUser.eventPayloads + perRun.kycBodies,
-      callbackMessages: perRun.callbackMessages,
-      decisionEvidence: perRun.decisionEvidence,
-      statusDocuments: perRun.statusDocuments,
-      accountsRevoked,
-    };
+    const counts: ErasureCounts = { ...countsOf(perRun, perUser), accountsRevoked };
     await recordErasure(tx, { verificationId, smileUserId: latest.smile_user_id, counts, keyName }, kind);
     return counts;
   });

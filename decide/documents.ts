@@ -1,5 +1,5 @@
 import type { Policy } from '../workflows/policy.js';
-import { nameSimilarity } from './names.js';
+import { nameScore, nameTokens } from './names.js';
 import { amount, currency, isoDay, round2, text } from './read.js';
 import type { DocumentData, DocumentFinding, Item, Rule, RuleResult } from './types.js';
 
@@ -17,8 +17,27 @@ import type { DocumentData, DocumentFinding, Item, Rule, RuleResult } from './ty
  */
 
 export const MAX_JUDGED_DOCUMENTS = 60;
-/** An employer name matches an employment's when it accounts for that many of the shorter name's words. */
-const EMPLOYER_MATCH = 0.85;
+/** Words that say what kind of company it is, not which: "Inc." on a payslip and none on the employment still match. */
+const COMPANY_WORDS = new Set([
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'pte',
+  'llc',
+  'plc',
+]);
+
+/** Two employer names match when every distinguishing word of the shorter is in the longer. */
+function sameEmployer(a: string, b: string): boolean {
+  const words = (name: string) => new Set(nameTokens(name).filter((w) => !COMPANY_WORDS.has(w)));
+  const [x, y] = [words(a), words(b)].sort((l, r) => l.size - r.size) as [Set<string>, Set<string>];
+  return x.size > 0 && [...x].every((w) => y.has(w));
+}
 
 export interface DocumentsContext {
   applicantName: string | undefined;
@@ -113,14 +132,16 @@ export function judgeDocuments(documents: DocumentData[], ctx: DocumentsContext)
     }
     // The employee name, matched with the applicant as an identity name is.
     const score =
-      ctx.applicantName && read.employeeName ? round2(nameSimilarity(ctx.applicantName, read.employeeName)) : null;
+      ctx.applicantName && read.employeeName
+        ? round2(nameScore(ctx.applicantName, { fullName: read.employeeName }))
+        : null;
     const nameResult: RuleResult = score === null ? 'cannot_judge' : score >= threshold ? 'pass' : 'fail';
     if (nameResult === 'cannot_judge') unjudgedNames.push(doc.archiveId);
     // Its employer, when the run has employments to compare it with.
     const employerResult: 'pass' | 'fail' | undefined =
       ctx.employers.length === 0
         ? undefined
-        : read.employer && ctx.employers.some((e) => nameSimilarity(e, read.employer!) >= EMPLOYER_MATCH)
+        : read.employer && ctx.employers.some((e) => sameEmployer(e, read.employer!))
           ? 'pass'
           : 'fail';
     // Its gross, against the accounts' pay for the same period (the same end day and currency).

@@ -42,7 +42,8 @@ export interface EvaluationInput {
   documents?: DocumentData[];
 }
 
-export type RuleResult = 'pass' | 'fail' | 'cannot_judge';
+/** `not_applied`: the policy did not ask for this rule's data (shown in the report, never counted as a pass). */
+export type RuleResult = 'pass' | 'fail' | 'cannot_judge' | 'not_applied';
 
 export interface Rule {
   code: string;
@@ -56,7 +57,7 @@ export interface Rule {
 /** A rule that did not pass, as the status document shows it. */
 export interface Reason {
   code: string;
-  result: Exclude<RuleResult, 'pass'>;
+  result: Exclude<RuleResult, 'pass' | 'not_applied'>;
   message: string;
 }
 

@@ -4,7 +4,7 @@ import proto from '@temporalio/proto';
 import { saveHistory } from '../support/history.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 
 /**
  * Operators may read history; nobody should find personal data in it. A George
@@ -58,14 +58,14 @@ async function rawHistoryBytes(workflowId: string): Promise<Buffer> {
 
 describe('Temporal history', () => {
   it('holds no personal data in plain text, in any field, for a completed verification', async () => {
-    const externalUserId = uniqueUser('privacy');
-    const { verificationId, link } = await startVerification(stack, {
+    const externalUserId = journey.uniqueUser('privacy');
+    const { verificationId, link } = await journey.startVerification(stack, {
       externalUserId,
       applicant: { fullName: 'George Palomero Jr.', email: 'george.palomero@example.com', dateOfBirth: '1970-08-24' },
       callbackUrl,
     });
-    await connect(stack, link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, verificationId);
+    await journey.connect(stack, link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
 
     const { runId } = await stack.client.workflow.getHandle(verificationId).describe();
@@ -88,9 +88,9 @@ describe('Temporal history', () => {
   });
 
   it('holds no personal data in plain text for a run by invite with uploaded payslips', async () => {
-    const maria = SANDBOX_USERS.maria;
-    const { verificationId, link } = await startVerification(stack, {
-      externalUserId: uniqueUser('privacy-invite'),
+    const maria = journey.SANDBOX_USERS.maria;
+    const { verificationId, link } = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('privacy-invite'),
       applicant: { fullName: maria.fullName },
       invite: { email: 'maria.invited@example.com', phone: '+639171234567' },
       policy: { requiredDatapoints: ['incomes'], acceptPayslipsAsIncome: true },
@@ -101,7 +101,7 @@ describe('Temporal history', () => {
       body: JSON.stringify({ userToken: link.userToken, persona: 'maria', count: 2 }),
     });
     expect(uploaded.status).toBe(200);
-    const doc = await waitUntilClosed(stack, verificationId);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc.status).toBe('COMPLETED');
     expect(doc.documents).toHaveLength(2);
     const text = (await rawHistoryBytes(verificationId)).toString('latin1').toLowerCase();
@@ -118,13 +118,13 @@ describe('Temporal history', () => {
   });
 
   it('holds no failure message in plain text for a run that failed', async () => {
-    const { verificationId, link } = await startVerification(stack, {
-      externalUserId: uniqueUser('privacy-failed'),
+    const { verificationId, link } = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('privacy-failed'),
       applicant: { fullName: 'George Palomero Jr.' },
       policy: { kyc: { enabled: true } },
     });
-    await connect(stack, link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, verificationId);
+    await journey.connect(stack, link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'FAILED', failure: { code: 'KycRejectedRequest' } });
     expect(doc.failure?.message).toContain('KYC provider rejected the request');
 
