@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { State } from './state.js';
-import { record, type Ctx } from './status.js';
+import type { Ctx } from './context.js';
+import { record } from './status.js';
 import { refreshAllowedAt, refreshDue, serveRefreshRequest } from './steps/token.js';
 import type { StatusDocument, VerificationInput } from './types.js';
 

@@ -4,7 +4,8 @@ import { durationMs } from '../duration.js';
 import { SmileUserIdKey } from '../search-attributes.js';
 import { applyListedAccount, applySmileEvent } from '../apply.js';
 import { currentSync, isConnected } from '../state.js';
-import { enter, showDetails, upsertWithNextStatus, type Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
+import { enter, showDetails, upsertWithNextStatus } from '../status.js';
 import type { InviteView, LinkToken } from '../types.js';
 import { waitFor } from '../wait.js';
 
