@@ -14,14 +14,14 @@ import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
-import type { Relay } from './inbox/relay.js';
+import type { Relay } from './webhooks/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import monitorRoutes from './routes/monitor.js';
 import reportRoutes from './routes/report.js';
 import searchRoutes from './routes/search.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
-import webhookRoutes from './inbox/routes.js';
+import webhookRoutes from './webhooks/routes.js';
 import widgetEventRoutes from './routes/widget-events.js';
 
 export interface AppDeps {

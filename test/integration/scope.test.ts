@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverPending } from '../../api/inbox/relay.js';
+import { deliverPending } from '../../api/webhooks/relay.js';
 import type { Report } from '../../api/schemas/report.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { activityTypes } from '../support/history.js';
