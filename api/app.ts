@@ -96,6 +96,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
         taskQueue: config.temporal.taskQueue,
         kycConfigured: config.smileId.enabled,
         allowPrivateCallbacks: config.resultCallback.allowPrivateNetworks,
+        inviteConfigured: config.smile.inviteTemplateId !== undefined,
         defaultCallbackUrl: config.resultCallback.url,
       });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });

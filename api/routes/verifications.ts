@@ -54,10 +54,10 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
+      const { externalUserId, applicant, policy, callbackUrl, partnerParams, invite } = request.body;
       const requestId = randomUUID();
       // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-      await saveRequest(sql, { requestId, externalUserId, applicant });
+      await saveRequest(sql, { requestId, externalUserId, applicant, invite });
 
       const workflowId = verificationWorkflowId(externalUserId);
       const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
@@ -68,6 +68,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         callbackUrl,
         callbackConfigured,
         partnerParams,
+        ...(invite ? { invite: true } : {}),
       };
       const startOrJoin = () => {
         const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
@@ -112,6 +113,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         smileUserId: token.smileUserId,
         link: { userToken: token.userToken, expiresAt: token.expiresAt },
         widgetToken: await widgetTokenOf(app, sql, workflowId),
+        ...(token.invite ? { invite: token.invite } : {}),
       };
     },
   );
