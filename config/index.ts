@@ -93,6 +93,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       webhookSecret: env.SMILE_WEBHOOK_SECRET,
       webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
       requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
+      // Production has no default template: without one, a request with `invite` is refused.
+      inviteTemplateId: env.SMILE_INVITE_TEMPLATE_ID ?? (env.NODE_ENV === 'production' ? undefined : 'tpl-sandbox'),
     },
     resultCallback: {
       url: env.RESULT_CALLBACK_URL,

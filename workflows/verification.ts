@@ -16,9 +16,11 @@ import {
   type LinkTokenReply,
   type SmileEventRef,
 } from './messages.js';
-import { documentOf, showDetails, type Ctx } from './status.js';
+import type { Ctx } from './context.js';
+import { documentOf, showDetails } from './status.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
-import { close, collectData, decide } from './steps/evaluate.js';
+import { close } from './steps/close.js';
+import { collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
 import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
@@ -92,6 +94,7 @@ function registerHandlers(ctx: Ctx): void {
         smileUserId: state.smileUserId!,
         status: state.status,
         startedByRequest: requestId === input.requestId,
+        ...(state.invite ? { invite: { ...state.invite } } : {}),
       };
     },
     {
@@ -111,7 +114,9 @@ function registerHandlers(ctx: Ctx): void {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
+    const inviteBefore = state.invite?.status;
     if (applySmileEvent(state, event)) showDetails(ctx);
+    if (state.invite?.status !== inviteBefore) ctx.documentChanged = true;
   };
   setHandler(smileEventSignal, onSmileEvent);
   // One signal for a user's events due together; the same handling, in their order.
@@ -120,6 +125,7 @@ function registerHandlers(ctx: Ctx): void {
   // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
   setHandler(widgetEventSignal, (event) => {
     applyWidgetEvent(state, event);
+    if (event.callback === 'onUIEvent' && event.eventName) ctx.documentChanged = true;
     if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
     if (event.callback === 'onTokenExpired') ctx.refreshRequested = true;

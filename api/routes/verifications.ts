@@ -56,10 +56,10 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
+      const { externalUserId, applicant, policy, callbackUrl, partnerParams, invite } = request.body;
       const requestId = randomUUID();
       // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-      if (!(await saveRequest(sql, { requestId, externalUserId, applicant }))) {
+      if (!(await saveRequest(sql, { requestId, externalUserId, applicant, invite }))) {
         // Nothing of the user is written while their erasure runs; the client retries after it.
         void reply.header('retry-after', String(ERASURE_RETRY_AFTER_SECONDS));
         throw new HttpProblem(409, 'Erasure in progress', `The personal data of ${externalUserId} is being erased.`);
@@ -74,6 +74,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         callbackUrl,
         callbackConfigured,
         partnerParams,
+        ...(invite ? { invite: true } : {}),
       };
       const startOrJoin = () => {
         const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
@@ -118,6 +119,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         smileUserId: token.smileUserId,
         link: { userToken: token.userToken, expiresAt: token.expiresAt },
         widgetToken: await widgetTokenOf(app, sql, workflowId),
+        ...(token.invite ? { invite: token.invite } : {}),
       };
     },
   );

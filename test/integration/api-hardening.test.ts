@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEADERS_TIMEOUT_MS, SERVER_TIMEOUTS } from '../../api/app.js';
+import { SERVER_TIMEOUTS } from '../../api/app.js';
 import erasureRoutes from '../../api/routes/erasure.js';
 import { buildTestApp } from '../support/app.js';
 import { auth } from '../support/stack.js';
@@ -27,16 +27,6 @@ describe('API hardening', () => {
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
     for (let i = 0; i < 5; i++)
       expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
-  });
-
-  it('sets the server timeouts in one place', async () => {
-    const app = await appWith();
-    expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
-    expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
-    expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
-    expect(app.server.headersTimeout).toBe(HEADERS_TIMEOUT_MS);
-    // A socket is never cut before the request's own deadline: a slow start gets its answer.
-    expect(SERVER_TIMEOUTS.connectionTimeout).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout);
   });
 
   it('answers a request whose handler is silent for longer than 10 s (a start waiting for its workflow)', async () => {
