@@ -158,22 +158,26 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
 }
 
 /**
- * The events of `ids` that an older pending event of the same Smile user
- * precedes (one not among `ids` that is the relay's: it failed an attempt, or
- * was handed over): the fast path leaves them to the relay, which
- * delivers each user's pending events from the oldest, so a newer event never
- * overtakes an older one that is waiting out a backoff after an outage.
+ * The older pending events of the users of `ids` (not among them) that are the
+ * relay's (they failed an attempt, or were handed over), oldest first: the fast
+ * path delivers them before its own, so a newer event never overtakes an older
+ * one that is waiting out a backoff after an outage. A fresh one (in another
+ * fast-path batch) is left alone.
  */
-export async function behindOlderPending(sql: Db, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await sql<{ id: string }[]>`
-    select e.id from inbox_events e
-    where e.id = any(${ids}) and e.smile_user_id is not null and exists (
-      select 1 from inbox_events o
-      where o.smile_user_id = e.smile_user_id and o.state = 'pending' and o.seq < e.seq and not (o.id = any(${ids}))
-        -- the relay's: one that failed an attempt, or was handed to it; a fresh one is in a fast-path batch
-        and (o.attempts > 0 or o.next_attempt_at <= now()))`;
-  return new Set(rows.map((row) => row.id));
+export async function olderPendingOf(sql: Db, ids: string[]): Promise<InboxEvent[]> {
+  if (ids.length === 0) return [];
+  return sql<InboxEvent[]>`
+    select o.id, o.source, o.type, o.smile_user_id as "smileUserId", o.account_id as "accountId",
+           o.provider_id as "providerId", o.source_type as "sourceType", o.error_code as "errorCode", o.datapoints,
+           o.task_status as "taskStatus",
+           o.has_payload as "hasPayload", o.event_created_at as "eventCreatedAt", o.job_id as "jobId",
+           o.result_code as "resultCode", o.received_at as "receivedAt"
+    from inbox_events o
+    where o.state = 'pending' and not (o.id = any(${ids})) and (o.attempts > 0 or o.next_attempt_at <= now())
+      and exists (
+        select 1 from inbox_events n
+        where n.id = any(${ids}) and n.smile_user_id = o.smile_user_id and n.seq > o.seq)
+    order by o.seq`;
 }
 
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db, Sql } from '../../db/client.js';
 import { erasesOnDisconnect } from '../../db/decisions.js';
 import {
-  behindOlderPending,
+  olderPendingOf,
   FAST_PATH_GRACE_SECONDS,
   markEvents,
   releaseToRelay,
@@ -265,14 +265,15 @@ export function createSignaller({
     const now = Date.now();
     // While Temporal is down, and for events that waited too long here, the relay takes over.
     const toRelay = ({ at }: { at: number }) => now < temporalDownUntil || now - at > MAX_WAIT_MS;
+    const stale = batch.filter(toRelay).map((q) => q.event);
     const early = batch.filter((q) => !toRelay(q)).map((q) => q.event);
-    // An event behind an older pending one of its user goes to the relay, which keeps their order.
-    const behind = await behindOlderPending(
+    // The older pending events of these users that the relay holds go first, so none is overtaken.
+    const older = await olderPendingOf(
       sql,
       early.map((e) => e.id),
-    ).catch(() => new Set(early.map((e) => e.id)));
-    const stale = [...batch.filter(toRelay).map((q) => q.event), ...early.filter((e) => behind.has(e.id))];
-    const fresh = early.filter((e) => !behind.has(e.id));
+    ).catch(() => undefined);
+    if (!older) return release([...stale, ...early]);
+    const fresh = [...older, ...early];
     const outcomes = await deliverEvents({ sql, client }, fresh).catch(() => undefined);
     const undelivered = fresh.filter((event) => (outcomes?.get(event.id) ?? 'pending') === 'pending');
     if (undelivered.length > 0) temporalDownUntil = Date.now() + BREAKER_MS;
