@@ -5,8 +5,8 @@ import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, loadConfig } from '../../confi
 import { composeConfig, envOf, ROOT, SANDBOX_ENV } from '../support/compose.js';
 
 /**
- * No Docker engine runs here, but Debian's docker-compose 1.29 (scripts/install-compose.sh) reads,
- * interpolates and validates the file against the Compose schema with `config`; the test then
+ * No Docker engine or compose binary runs here: test/support/compose.ts reads, interpolates and
+ * validates the file against the Compose Specification's JSON schema, as `docker compose config` would; the test then
  * checks the stack SPEC §2 asks for in what it resolved, and that the resolved environment is one
  * config/index.ts accepts in production. The images themselves are not built. The Temporal
  * services are checked in compose-temporal.test.ts.
@@ -121,7 +121,7 @@ describe('docker-compose.yml', () => {
 
   it('resolves a production environment (no sandbox) into configurations the API and workers accept', async () => {
     const services = await composeConfig([], production);
-    // docker-compose 1.29's `config` prints profiled services too; `up` without the profile starts these.
+    // The resolved file lists profiled services too; `up` without the profile starts these.
     const started = Object.keys(services).filter((name) => !services[name]!.profiles);
     expect(started.sort()).toEqual([
       'api',
@@ -161,6 +161,22 @@ describe('docker-compose.yml', () => {
     expect(envOf(services.postgres!).POSTGRES_PASSWORD).toBe(production.POSTGRES_PASSWORD);
     expect(envOf(services.temporal!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
     expect(envOf(services['temporal-schema']!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
+  });
+
+  it('refuses a file the Compose Specification does not allow, and a dependency on no service', async () => {
+    const file = await readFile(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const misspelled = file.replace(
+      "    healthcheck:\n      test: ['CMD-SHELL', 'pg_isready",
+      "    healthcheck:\n      tset: ['CMD-SHELL', 'pg_isready",
+    );
+    expect(misspelled).not.toBe(file);
+    await expect(composeConfig([], production, misspelled)).rejects.toThrow(/invalid.*tset/);
+    const dangling = file.replace(
+      'temporal-schema: { condition: service_completed_successfully }',
+      'temporal-schemas: { condition: service_completed_successfully }',
+    );
+    expect(dangling).not.toBe(file);
+    await expect(composeConfig([], production, dangling)).rejects.toThrow(/undefined service temporal-schemas/);
   });
 
   it.each(REQUIRED)('refuses to resolve without %s (no default for a secret)', async (name) => {
