@@ -1,20 +1,14 @@
 import type { Policy } from '../workflows/policy.js';
 import type { Decision, MonitoringChange, RunAccount } from '../workflows/types.js';
-import { evaluate } from './decide/evaluate.js';
-import { evidenceHash } from './decide/evidence.js';
-import type { EvaluationInput, KycInput } from './decide/types.js';
-import { ENGINE_VERSION } from './decide/version.js';
-import { loadAccountData } from './store/datapoints.js';
-import type { Sql } from './store/db.js';
-import {
-  decisionVersion,
-  findDecision,
-  insertDecision,
-  latestVersion,
-  type DecisionVersion,
-} from './store/decisions.js';
-import { loadApplicant } from './store/users.js';
-import { statusDocumentOf } from './store/verifications.js';
+import { evaluate } from '../decide/evaluate.js';
+import { evidenceHash } from '../decide/evidence.js';
+import type { EvaluationInput, KycInput } from '../decide/types.js';
+import { ENGINE_VERSION } from '../decide/version.js';
+import { loadAccountData } from '../db/datapoints.js';
+import type { Sql } from '../db/client.js';
+import { decisionVersion, findDecision, insertDecision, latestVersion, type DecisionVersion } from '../db/decisions.js';
+import { loadApplicant } from '../db/users.js';
+import { statusDocumentOf } from '../db/verifications.js';
 
 const CONNECTED = new Set(['CONNECTED', 'UPLOADED']);
 
@@ -24,7 +18,7 @@ export interface EvaluateVerificationInput {
   smileUserId: string;
   policy: Policy;
   kyc?: KycInput;
-  /** The run's accounts (SPEC §6): the decision reads their data and nobody else's. */
+  /** The run's accounts: the decision reads their data and nobody else's. */
   accounts?: RunAccount[];
 }
 
@@ -101,7 +95,7 @@ export function createEvaluationActivities({ sql }: { sql: Sql }) {
     },
 
     /**
-     * A monitor's re-evaluation after a sync (SPEC §6): judged as the first
+     * A monitor's re-evaluation after a sync: judged as the first
      * decision was (the run's policy, accounts and applicant), compared with the
      * run's latest version, which is the engine's own (a reviewer's outcome lives
      * in the status document, not here). Only a changed outcome or rule result

@@ -2,11 +2,11 @@ import type { Client, Connection } from '@temporalio/client';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
-import type { Sql } from '../activities/store/db.js';
+import type { Sql } from '../db/client.js';
 import { dataConverterOf } from '../runtime/temporal.js';
 import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
-import { widgetTokenKey } from './plugins/widget-token.js';
+import { widgetTokenKey } from './services/widget-token.js';
 import hardening from './plugins/hardening.js';
 import metrics from './plugins/metrics.js';
 import errors from './plugins/errors.js';
@@ -86,7 +86,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   });
   await app.register(
     async (v1) => {
-      // Who calls, then the limit for that caller, then whether the route's scope allows them (SPEC §10).
+      // Who calls, then the limit for that caller, then whether the route's scope allows them.
       v1.addHook('onRequest', v1.identify);
       v1.addHook('onRequest', v1.rateLimit());
       v1.addHook('onRequest', v1.authorize);

@@ -1,12 +1,12 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { callbacks, store } from './activities.js';
+import { callbacks, store } from './proxies.js';
 import type { CallbackResult, CallbackStatus, CallbackType } from './types.js';
 
 export interface ResultCallbackInput {
   runId: string;
   verificationId: string;
   callbackUrl?: string;
-  /** The message's type (SPEC §7); children started before types were `verification.completed`. */
+  /** The message's type; children started before types were `verification.completed`. */
   type?: CallbackType;
   /** The monitor's change number of a `verification.updated` message (workflows/ids.ts). */
   sequence?: number;

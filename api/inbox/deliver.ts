@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Db } from '../../activities/store/db.js';
-import { eraseIfDisconnectErases } from '../../activities/store/erasure.js';
-import { markEvents, type EventMark, type InboxEvent } from '../../activities/store/inbox.js';
-import { externalUsersOf } from '../../activities/store/users.js';
-import { verificationsOfRuns } from '../../activities/store/verifications.js';
+import type { Db } from '../../db/client.js';
+import { eraseIfDisconnectErases } from '../../db/erasure.js';
+import { markEvents, type EventMark, type InboxEvent } from '../../db/inbox.js';
+import { externalUsersOf } from '../../db/users.js';
+import { verificationsOfRuns } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
 import {
   kycResultSignal,
@@ -132,7 +132,7 @@ async function deliverToWorkflow(
  * routes in one query, each workflow's events in order of arrival and its
  * signalled ones together (several workflows at once), the outcomes marked in one
  * statement. A user without a running verification has their Smile events go to
- * their running monitor (SPEC §4, §6). Unknown users, and closed runs without a
+ * their running monitor. Unknown users, and closed runs without a
  * monitor, leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.

@@ -3,7 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKey, ApiScope } from '../../config/index.js';
 import { HttpProblem } from '../schemas/problem.js';
-import { issueWidgetToken, looksLikeWidgetToken, readWidgetToken, type WidgetClaims } from './widget-token.js';
+import {
+  issueWidgetToken,
+  looksLikeWidgetToken,
+  readWidgetToken,
+  type WidgetClaims,
+} from '../services/widget-token.js';
 
 /** Who sent a request: a named key with its scopes, a verification's widget token, or nobody known. */
 export type Caller =
@@ -11,7 +16,7 @@ export type Caller =
   | { kind: 'widget'; verificationId: string; runId: string }
   | { kind: 'anonymous' };
 
-/** What a route needs (SPEC §10): a scope, and whether its own verification's widget token also serves. */
+/** What a route needs: a scope, and whether its own verification's widget token also serves. */
 export interface RouteAuth {
   scope: ApiScope;
   widget?: boolean;
@@ -69,7 +74,7 @@ export function authorizationProblem(
     : new HttpProblem(403, 'Forbidden', `Key ${caller.name} lacks the scope ${auth.scope}.`);
 }
 
-/** Named, scoped bearer keys and widget tokens (SPEC §10). */
+/** Named, scoped bearer keys and widget tokens. */
 export default fp(
   async function auth(app: FastifyInstance, { keys, widgetTokenKey }: { keys: ApiKey[]; widgetTokenKey: Buffer }) {
     const known = keys.map((key) => ({ name: key.name, scopes: key.scopes, digest: digest(key.secret) }));

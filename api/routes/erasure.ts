@@ -2,8 +2,8 @@ import { isGrpcServiceError, WorkflowFailedError, type Client } from '@temporali
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import type { erasureWorkflow } from '../../workflows/erasure.js';
 import { erasureWorkflowId, externalUserIdOf } from '../../workflows/ids.js';
 import { keyNameOf } from '../plugins/auth.js';
@@ -41,7 +41,7 @@ const isDeadline = (error: unknown): boolean =>
   (error instanceof Error && error.cause !== undefined && isDeadline(error.cause));
 
 /**
- * `DELETE /v1/verifications/:id/data` (SPEC §10): starts the user's erasure
+ * `DELETE /v1/verifications/:id/data`: starts the user's erasure
  * workflow (or joins the one running) and answers with what it removed.
  */
 const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client; taskQueue: string }> = async (

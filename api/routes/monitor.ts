@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { recordAudit } from '../../activities/store/audit.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { recordAudit } from '../../db/audit.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId } from '../../workflows/ids.js';
 import { signalEndMonitor } from '../../runtime/temporal.js';
 import type { MonitorEndReason } from '../../workflows/types.js';
@@ -13,7 +13,7 @@ import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
 
 /**
- * Ends a user's monitor (SPEC §6), if one is running, and waits up to `waitMs`
+ * Ends a user's monitor, if one is running, and waits up to `waitMs`
  * for it to close: its last write (`monitoring.status` ENDED) is then stored.
  * True when one was running. A monitor that does not close in time is left to
  * close on its own (it acts on the signal at its next workflow task).

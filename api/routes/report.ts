@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import { evaluate } from '../../activities/decide/evaluate.js';
-import { latestDecidedRun, type DecidedRun, type DecisionEvidence } from '../../activities/store/decisions.js';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import { evaluate } from '../../decide/evaluate.js';
+import { latestDecidedRun, type DecidedRun, type DecisionEvidence } from '../../db/decisions.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
-import { buildReport } from '../report/build.js';
+import { buildReport } from '../../decide/report.js';
 import { reportHtml } from '../report/html.js';
 import { chromiumPdfRenderer, PdfUnavailable, type PdfRenderer } from '../report/pdf.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
@@ -47,7 +47,7 @@ const sendDocument = (reply: FastifyReply, type: string, body: string | Buffer) 
 
 /**
  * The decided run behind a report or a simulation: 404 for an unknown id or
- * before a decision, 410 once the user's data was erased (SPEC §9).
+ * before a decision, 410 once the user's data was erased.
  */
 async function decidedRun(sql: Sql, id: string): Promise<DecidedRun & { evidence: DecisionEvidence }> {
   const run = externalUserIdOf(id) ? await latestDecidedRun(sql, id) : undefined;

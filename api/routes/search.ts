@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import type { Sql } from '../../activities/store/db.js';
-import { searchVerifications } from '../../activities/store/search.js';
+import type { Sql } from '../../db/client.js';
+import { searchVerifications } from '../../db/search.js';
 import { problemResponses } from '../schemas/problem.js';
 import { decodeCursor, encodeCursor, searchQuery, searchReply } from '../schemas/search.js';
 
-/** `GET /v1/verifications` (SPEC §3): search, from Postgres only, newest first. */
+/** `GET /v1/verifications`: search, from Postgres only, newest first. */
 const searchRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
   app.get(
     '/verifications',

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { saveRequest } from '../../activities/store/users.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { saveRequest } from '../../db/users.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
 import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
@@ -18,14 +18,14 @@ import {
 } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { endUserMonitor } from './monitor.js';
-import { startVerificationGuard, type StartGuardOptions } from './start-guards.js';
-import { widgetTokenOf } from './widget-tokens.js';
+import { startVerificationGuard, type StartGuardOptions } from '../services/start-guards.js';
+import { widgetTokenOf } from '../services/widget-token-of.js';
 
 export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
   client: Client;
   taskQueue: string;
-  /** RESULT_CALLBACK_URL: with it, or a request's callbackUrl, the run starts a result callback (SPEC §7). */
+  /** RESULT_CALLBACK_URL: with it, or a request's callbackUrl, the run starts a result callback. */
   defaultCallbackUrl?: string;
 }
 
@@ -90,7 +90,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
           }),
         );
       };
-      // A user's monitor and verification never both run (SPEC §6): the monitor ends first, and its end is stored.
+      // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
       await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
       let token: LinkTokenReply;
       try {
@@ -132,7 +132,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // Built only when needed: an Error captures a stack trace, which a hot read path should not pay for.
       const notFound = () => new HttpProblem(404, 'Not found', `No verification ${id}.`);
       if (!externalUserIdOf(id)) throw notFound();
-      // From Postgres only, where every status change writes the document (SPEC §3): a workflow query per
+      // From Postgres only, where every status change writes the document: a workflow query per
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();

@@ -1,0 +1,167 @@
+import type { Db, Sql } from './client.js';
+import { storableEvent, storableJson } from './json.js';
+
+export type EventSource = 'smile' | 'smile-id';
+/**
+ * pending: to signal (the relay retries); delivered: signalled; recorded: routed, kept,
+ * not signalled (a progress event); orphan: no running verification (or monitor) for it yet.
+ */
+export type EventState = 'pending' | 'delivered' | 'recorded' | 'orphan';
+
+/**
+ * One webhook as the route parsed it: the columns later steps route, signal and
+ * store by, so none of them parses the body again.
+ */
+export interface InboxEvent {
+  id: string;
+  source: EventSource;
+  /** Normalised event type (`EMPLOYMENTS_ADDED`), or `KYC_RESULT`. */
+  type: string;
+  smileUserId: string | null;
+  accountId: string | null;
+  providerId: string | null;
+  sourceType: string | null;
+  errorCode: string | null;
+  datapoints: string[] | null;
+  /** TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED `data.status` (SUCCEEDED, FAILED). */
+  taskStatus: string | null;
+  hasPayload: boolean;
+  /** The envelope's `createdAt`, as Smile wrote it. */
+  eventCreatedAt: string | null;
+  jobId: string | null;
+  resultCode: string | null;
+  receivedAt: Date;
+}
+
+/**
+ * How long the relay leaves a fresh event to the process that received it (that
+ * process signals it right after answering): within this, only one of them signals.
+ */
+export const FAST_PATH_GRACE_SECONDS = 10;
+
+export type NewInboxEvent = Omit<InboxEvent, 'receivedAt'>;
+
+/**
+ * Commits events in one multi-row insert before they are acknowledged, and
+ * returns the ids it inserted: an id already in the inbox (a redelivery), or
+ * repeated within the batch, inserts nothing the second time. `raw` (the signed
+ * bytes) is kept too when a body had to change to be stored, so nothing a valid
+ * signature covers is lost.
+ */
+export async function insertEvents(
+  sql: Db,
+  rows: { event: NewInboxEvent; body: unknown; raw?: Buffer }[],
+): Promise<Set<string>> {
+  // The relay leaves a fresh event to the process that received it for the grace period.
+  const nextAttemptAt = new Date(Date.now() + FAST_PATH_GRACE_SECONDS * 1_000);
+  const values = rows.map(({ event: original, body, raw }) => {
+    const event = storableEvent(original);
+    const stored = storableJson(body);
+    return {
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      smile_user_id: event.smileUserId,
+      account_id: event.accountId,
+      provider_id: event.providerId,
+      source_type: event.sourceType,
+      error_code: event.errorCode,
+      datapoints: event.datapoints,
+      task_status: event.taskStatus,
+      has_payload: event.hasPayload,
+      event_created_at: event.eventCreatedAt,
+      job_id: event.jobId,
+      result_code: event.resultCode,
+      body: sql.json(stored.value as never),
+      raw_body: raw && stored.changed ? raw : null,
+      next_attempt_at: nextAttemptAt,
+    };
+  });
+  const inserted = await sql<{ id: string }[]>`
+    insert into inbox_events ${sql(values)}
+    on conflict (id) do nothing
+    returning id`;
+  return new Set(inserted.map((row) => row.id));
+}
+
+/** Hands fresh events to the relay at once (the receiving process will not signal them). */
+export async function releaseToRelay(sql: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update inbox_events set next_attempt_at = now() where id = any(${ids}) and state = 'pending'`;
+}
+
+/** A TASK_FINISHED event's synced data, as the inbox holds it: whose, from which account, and the payload. */
+export async function loadTaskPayload(
+  sql: Db,
+  id: string,
+): Promise<{ smileUserId: string | null; accountId: string | null; payload: unknown } | undefined> {
+  const [row] = await sql<{ smileUserId: string | null; accountId: string | null; payload: unknown }[]>`
+    select smile_user_id as "smileUserId", account_id as "accountId", body->'data'->'payload' as payload
+    from inbox_events where id = ${id}`;
+  return row;
+}
+
+export interface EventMark {
+  id: string;
+  state: EventState;
+  verificationId?: string;
+  error?: string;
+}
+
+/** Records what became of delivered events, in one statement; a `pending` one waits for its backoff. */
+export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const rows = marks.map((m) => ({ id: m.id, state: m.state, vid: m.verificationId ?? null, err: m.error ?? null }));
+  await sql`
+    update inbox_events e set
+      state = m.state,
+      verification_id = coalesce(m.vid, e.verification_id),
+      attempts = e.attempts + 1,
+      last_error = m.err,
+      delivered_at = case when m.state = 'delivered' then now() else e.delivered_at end,
+      -- exponential backoff for the relay: 1 s, 2 s, 4 s … at most 5 minutes
+      next_attempt_at = now() + least(interval '5 minutes', interval '1 second' * power(2, least(e.attempts, 12)))
+    from (select * from jsonb_to_recordset(${sql.json(rows)}) as x(id text, state text, vid text, err text)) m
+    where e.id = m.id`;
+}
+
+/**
+ * What the relay should deliver, in order of arrival: pending events that are
+ * due, and orphans whose user has a verification that started after they came.
+ */
+export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
+  return sql<InboxEvent[]>`
+    select e.id, e.source, e.type, e.smile_user_id as "smileUserId", e.account_id as "accountId",
+           e.provider_id as "providerId", e.source_type as "sourceType", e.error_code as "errorCode", e.datapoints,
+           e.task_status as "taskStatus",
+           e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
+           e.result_code as "resultCode", e.received_at as "receivedAt"
+    from inbox_events e
+    where (e.state = 'pending' and e.next_attempt_at <= now())
+       or (e.state = 'orphan' and exists (
+             select 1 from verifications v
+             where v.smile_user_id = e.smile_user_id and v.closed_at is null and v.created_at > e.received_at - interval '1 second'))
+    order by e.seq
+    limit ${limit}
+    -- Rows another transaction holds are left to it.
+    for update of e skip locked`;
+}
+
+/** One relay at a time across every API process: a transaction-scoped advisory lock. */
+const RELAY_LOCK = 4_711_2027;
+
+/** Runs `pass` in a transaction holding the relay lock; 0 without running it when another process holds the lock. */
+export async function withRelayLock(sql: Sql, pass: (tx: Db) => Promise<number>): Promise<number> {
+  return sql.begin(async (tx) => {
+    const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK}) as locked`;
+    return lock?.locked ? pass(tx) : 0;
+  });
+}
+
+/** Events waiting for the relay, and how long the oldest has waited (for /metrics). */
+export async function inboxDepth(sql: Db): Promise<{ pending: number; lagSeconds: number }> {
+  const [row] = await sql<{ pending: number; lagSeconds: number | null }[]>`
+    select count(*)::int as pending, extract(epoch from now() - min(received_at))::float8 as "lagSeconds"
+    from inbox_events where state = 'pending'`;
+  return { pending: row?.pending ?? 0, lagSeconds: row?.lagSeconds ?? 0 };
+}

@@ -1,0 +1,101 @@
+import type { Policy } from '../workflows/policy.js';
+import type { KycResult, Outcome } from '../workflows/types.js';
+
+/** One stored Smile item (identity, employment, contribution, income, estimated income) as Smile sent it. */
+export type Item = Record<string, unknown>;
+
+/** The data of one account the run judges, by kind, each list in id order. */
+export interface AccountData {
+  accountId: string;
+  providerId: string;
+  identities: Item[];
+  employments: Item[];
+  contributions: Item[];
+  incomes: Item[];
+  eincomes: Item[];
+}
+
+/** The KYC job's result, when the policy ran one. */
+export type KycInput = Pick<KycResult, 'status' | 'resultCode'>;
+
+/**
+ * Exactly what a decision is made from: the run's accounts' data, the
+ * applicant's name and birth date, the policy, the clock and the engine version.
+ * Its canonical JSON is what `evidenceHash` covers.
+ */
+export interface EvaluationInput {
+  engineVersion: string;
+  /** The clock: what "now" is for every date rule. */
+  evaluatedAt: string;
+  applicant: { fullName?: string; dateOfBirth?: string };
+  policy: Policy;
+  accounts: AccountData[];
+  kyc?: KycInput;
+}
+
+export type RuleResult = 'pass' | 'fail' | 'cannot_judge';
+
+export interface Rule {
+  code: string;
+  hard: boolean;
+  result: RuleResult;
+  value?: number | string;
+  threshold?: number | string;
+  message: string;
+}
+
+/** A rule that did not pass, as the status document shows it. */
+export interface Reason {
+  code: string;
+  result: Exclude<RuleResult, 'pass'>;
+  message: string;
+}
+
+export interface IdentityFinding {
+  fullName: string | null;
+  dateOfBirth?: string;
+  nameMatch: { score: number | null; threshold: number; result: RuleResult };
+  accountId: string;
+}
+
+export interface EmploymentFinding {
+  employer: string | null;
+  jobTitle: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  current: boolean | null;
+  tenureMonths: number | null;
+  accountId: string;
+}
+
+export interface IncomeFinding {
+  source: 'incomes' | 'eincomes' | null;
+  currency: string | null;
+  months: { month: string; gross: number; net: number | null }[];
+  averageMonthlyGross: number | null;
+  averageMonthlyNet: number | null;
+  frequency: string | null;
+}
+
+export interface ContributionFinding {
+  window: number;
+  months: { month: string; amount: number; currency: string | null }[];
+  monthsWithContribution: number;
+  longestGapMonths: number;
+}
+
+/** What the decision judged, for the report: only data of accounts whose identity matched. */
+export interface Findings {
+  accounts: { accountId: string; providerId: string; identityMatched: boolean | null }[];
+  identity: IdentityFinding | null;
+  employments: EmploymentFinding[];
+  income: IncomeFinding;
+  contributions: ContributionFinding;
+}
+
+export interface Evaluation {
+  outcome: Outcome;
+  rules: Rule[];
+  reasons: Reason[];
+  findings: Findings;
+}
