@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   kycResultSignal,
@@ -91,13 +92,15 @@ function registerHandlers(ctx: Ctx): void {
         ...state.link!,
         smileUserId: state.smileUserId!,
         status: state.status,
+        runId: workflowInfo().firstExecutionRunId,
         startedByRequest: requestId === input.requestId,
       };
     },
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
-        if (CLOSED_STATUSES.includes(state.status)) throw new Error(`verification is ${state.status}`);
+        if (CLOSED_STATUSES.includes(state.status))
+          throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       },
     },
   );

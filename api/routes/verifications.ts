@@ -9,6 +9,7 @@ import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.j
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
+import { updateRefusal } from '../plugins/errors.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import {
   startVerificationBody,
@@ -49,7 +50,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         response: {
           200: startVerificationReply,
           201: startVerificationReply,
-          ...problemResponses(400, 401, 403, 409, 503),
+          ...problemResponses(400, 401, 403, 409, 415, 502, 503),
         },
       },
     },
@@ -96,7 +97,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       try {
         token = await startOrJoin();
       } catch (error) {
-        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+        // Only a closed run is waited out; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
+        if (!(error instanceof WorkflowUpdateFailedError) || updateRefusal(error) !== 'closed') throw error;
         // The running verification was just closing: once it has ended, this request starts the next one.
         await client
           .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
@@ -108,6 +110,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       reply.code(token.startedByRequest ? 201 : 200);
       return {
         verificationId: workflowId,
+        runId: token.runId,
         status: token.status,
         smileUserId: token.smileUserId,
         link: { userToken: token.userToken, expiresAt: token.expiresAt },
@@ -136,7 +139,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();
-      return stored.document;
+      // The row's run id names the run even in a document stored before it carried one.
+      return { ...stored.document, runId: stored.runId };
     },
   );
 };
