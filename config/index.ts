@@ -45,7 +45,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const env = parsed.data;
   const refused = productionIssues(present, env);
   if (refused.length > 0) throw new ConfigError(refused);
-  const isDevKey = env.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY;
+  // By its bytes: another base64 spelling of the dev key is the dev key.
+  const isDevKey = Buffer.from(env.PAYLOAD_ENCRYPTION_KEY, 'base64').equals(
+    Buffer.from(DEV_PAYLOAD_ENCRYPTION_KEY, 'base64'),
+  );
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
     throw new ConfigError([
