@@ -117,6 +117,10 @@ export const envSchema = z.object({
   SMILE_WEBHOOK_ALLOWED_IPS: list
     .pipe(z.array(z.string().refine(isAddressOrCidr, 'each entry is an IP address or a CIDR (10.0.0.0/8)')))
     .optional(),
+  /** Wrong webhook signatures in a row from one source address before it is answered 429 unread. */
+  SMILE_WEBHOOK_SIGNATURE_FAILURES: z.coerce.number().int().min(1).default(20),
+  /** How long such an address is answered 429. */
+  SMILE_WEBHOOK_SIGNATURE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs), for the allow-list. */
   TRUSTED_PROXIES: list.optional(),
   RESULT_CALLBACK_URL: httpUrl.optional(),

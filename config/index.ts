@@ -95,6 +95,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       apiSecret: env.SMILE_API_SECRET,
       webhookSecret: env.SMILE_WEBHOOK_SECRET,
       webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
+      signatureThrottle: {
+        failures: env.SMILE_WEBHOOK_SIGNATURE_FAILURES,
+        blockSeconds: env.SMILE_WEBHOOK_SIGNATURE_BLOCK_SECONDS,
+      },
       requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
     },
     resultCallback: {

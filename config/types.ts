@@ -54,6 +54,8 @@ export interface Config {
     apiSecret: string;
     webhookSecret: string;
     webhookAllowedIps: string[] | undefined;
+    /** `failures` wrong signatures in a row from one address: 429 unread for `blockSeconds`. */
+    signatureThrottle: { failures: number; blockSeconds: number };
     requestsPerSecond: number;
   };
   resultCallback: { url: string | undefined; secret: string; allowPrivateNetworks: boolean };
