@@ -8,7 +8,10 @@ import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
 import { smileTaskQueue } from '../workflows/task-queues.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflow code beside this module: `.ts` from the sources, `.js` in the compiled `dist/`. */
+export const WORKFLOWS_PATH = fileURLToPath(
+  new URL(`../workflows/index${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`, import.meta.url),
+);
 
 export interface WorkerDeps {
   config: Config;

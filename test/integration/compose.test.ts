@@ -206,12 +206,12 @@ describe('Dockerfile', () => {
       });
   };
 
-  it('builds api, worker and sandbox targets on a glibc base, as a non-root user, with tsx entrypoints', async () => {
+  it('builds api, worker and sandbox targets on Node 24 (glibc), as a non-root user, starting compiled code', async () => {
     const all = await stages();
     const byName = new Map(all.map((stage) => [stage.name, stage]));
     expect(all.map(({ base }) => base).filter((base) => !byName.has(base))).toEqual([
-      'node:20-bookworm-slim',
-      'node:20-bookworm-slim',
+      'node:24-bookworm-slim',
+      'node:24-bookworm-slim',
     ]);
     expect(all.some(({ base }) => /alpine|musl/.test(base))).toBe(false);
     /** A stage's instructions with those of the stages it is built on. */
@@ -219,23 +219,32 @@ describe('Dockerfile', () => {
       const stage = byName.get(name)!;
       return (byName.has(stage.base) ? lineage(stage.base) : '') + stage.body;
     };
-    const entrypoints = { api: 'api/server.ts', worker: 'worker/main.ts', sandbox: 'sandbox/server.ts' };
+    const entrypoints = { api: 'dist/api/server.js', worker: 'dist/worker/main.js', sandbox: 'dist/sandbox/server.js' };
     for (const [target, entry] of Object.entries(entrypoints)) {
       expect(byName.has(target), `FROM ... AS ${target}`).toBe(true);
       const instructions = lineage(target);
-      expect(instructions).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
+      expect(instructions).toContain(`CMD ["node", "${entry}"]`);
+      expect(instructions).not.toMatch(/tsx/);
       expect(instructions).toMatch(/^USER node$/m);
       expect(instructions).toMatch(/^HEALTHCHECK /m);
     }
   });
 
-  it('installs from the lockfile and prebuilds the workflow bundle the worker loads', async () => {
+  it('installs from the lockfile, compiles with npm run build (the workflow bundle included), and ships no dev dependency', async () => {
     const build = (await stages()).find(({ name }) => name === 'build')!;
     expect(build.body).toContain('COPY package.json package-lock.json ./');
-    expect(build.body).toMatch(/^RUN npm ci .*--omit=dev/m);
-    expect(build.body).toMatch(/^RUN npm run build:workflows/m);
-    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['build:workflows']).toBeDefined();
+    expect(build.body).toMatch(/^RUN npm ci /m);
+    expect(build.body).toMatch(/^RUN npm run build && test -s dist\/workflow-bundle.js/m);
+    expect(build.body).toMatch(/^RUN npm prune --omit=dev/m);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
+    // No browser in production: the PDF is drawn by a library.
+    expect(Object.keys(pkg.dependencies).filter((name) => /playwright|puppeteer|chromium/.test(name))).toEqual([]);
+    const runtime = (await stages()).find(({ name }) => name === 'runtime')!;
+    expect(runtime.body).toContain('COPY --from=build /app/dist ./dist');
     const worker = (await stages()).find(({ name }) => name === 'worker')!;
     expect(worker.body).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
   });
