@@ -1,4 +1,5 @@
 import type { Db, Sql } from './client.js';
+import { datapointsOf, normaliseEventType, type KycCallback, type WebhookEnvelope } from '../smile/webhooks.js';
 import { storableEvent, storableJson } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
@@ -164,4 +165,50 @@ export async function inboxDepth(sql: Db): Promise<{ pending: number; lagSeconds
     select count(*)::int as pending, extract(epoch from now() - min(received_at))::float8 as "lagSeconds"
     from inbox_events where state = 'pending'`;
   return { pending: row?.pending ?? 0, lagSeconds: row?.lagSeconds ?? 0 };
+}
+
+const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+
+/** What the inbox keeps of a Smile webhook besides its body: parsed here, once, at the route. */
+export function smileInboxEvent(envelope: WebhookEnvelope): NewInboxEvent {
+  const data = envelope.data as Record<string, unknown>;
+  const providers = Array.isArray(data.providers) ? data.providers : [];
+  const payload = data.payload;
+  return {
+    id: envelope.id,
+    source: 'smile',
+    type: normaliseEventType(envelope.type),
+    smileUserId: str(data.userId),
+    accountId: str(data.accountId) ?? str(data.sourceId) ?? str(data.archiveId),
+    providerId: str(data.providerId) ?? str(providers[0]),
+    sourceType: str(data.sourceType),
+    errorCode: str(data.errorCode),
+    datapoints: datapointsOf(data),
+    taskStatus: str(data.status),
+    hasPayload: typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0,
+    eventCreatedAt: envelope.createdAt,
+    jobId: null,
+    resultCode: null,
+  };
+}
+
+/** A KYC callback's inbox columns; its id is unique per job and result, so a redelivery is a duplicate. */
+export function kycInboxEvent(callback: KycCallback): NewInboxEvent {
+  const jobId = callback.PartnerParams.job_id;
+  return {
+    id: `sid-${jobId}-${callback.ResultCode}`,
+    source: 'smile-id',
+    type: 'KYC_RESULT',
+    smileUserId: callback.PartnerParams.user_id ?? null,
+    accountId: null,
+    providerId: null,
+    sourceType: null,
+    errorCode: null,
+    datapoints: null,
+    taskStatus: null,
+    hasPayload: false,
+    eventCreatedAt: null,
+    jobId,
+    resultCode: callback.ResultCode,
+  };
 }

@@ -1,3 +1,4 @@
+import { RESOURCES_OF } from '../smile/kinds.js';
 import type { Outcome } from '../workflows/types.js';
 import { emptyContributions, judgeContributions } from './contributions.js';
 import { employmentFindings, employmentRules, jobsOf } from './employment.js';
@@ -106,17 +107,10 @@ const unmatchedRule = (code: string): Rule => ({
   message: 'Only accounts whose identity did not match the applicant shared this data, so it cannot count.',
 });
 
-const DATAPOINT_KINDS = {
-  identity: ['identities'],
-  employments: ['employments'],
-  contributions: ['contributions'],
-  incomes: ['incomes', 'eincomes'],
-} as const;
-
 /** MISSING_DATAPOINT: a required datapoint that no account of the run shared. */
 function missingRule(input: EvaluationInput): Rule {
   const missing = input.policy.requiredDatapoints.filter((datapoint) =>
-    input.accounts.every((account) => DATAPOINT_KINDS[datapoint].every((kind) => account[kind].length === 0)),
+    input.accounts.every((account) => RESOURCES_OF[datapoint].every((kind) => account[kind].length === 0)),
   );
   const rule = { code: 'MISSING_DATAPOINT', hard: false };
   return missing.length === 0

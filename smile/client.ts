@@ -5,7 +5,7 @@ import {
   accountSchema,
   createUserDataSchema,
   dataItemSchema,
-  envelopeSchema,
+  apiEnvelopeSchema,
   errorEnvelopeSchema,
   pageSchema,
   tokenSchema,
@@ -36,8 +36,8 @@ export interface CallContext {
   deadline?: number;
 }
 
-export const DATA_RESOURCES = ['identities', 'employments', 'contributions', 'incomes', 'eincomes'] as const;
-export type DataResource = (typeof DATA_RESOURCES)[number];
+export { DATA_RESOURCES, type DataResource } from './kinds.js';
+import type { DataResource } from './kinds.js';
 
 export interface DataFilter {
   userId: string;
@@ -94,7 +94,7 @@ export function createSmileClient({
       if (!error.success) throw smileFailure(`HTTP_${response.status}`, response.status);
       throw smileFailure(error.data.code, response.status, error.data.requestId ?? undefined);
     }
-    const parsed = envelopeSchema(data).safeParse(json);
+    const parsed = apiEnvelopeSchema(data).safeParse(json);
     if (!parsed.success) throw invalidResponse(path.split('?')[0]!);
     return (parsed.data as { data: z.infer<T> }).data;
   }

@@ -1,21 +1,9 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
 import { firstSighting, type State } from './state.js';
-import { DATAPOINTS, type AccountView, type Datapoint } from './types.js';
+import { DATAPOINT_OF_EVENT, datapointNamed } from '../smile/kinds.js';
+import type { AccountView } from './types.js';
 
 /** How each message changes the state: pure functions (no Temporal API), unit-tested directly. */
-
-/** The datapoint events of the spec's RefWebhookEventType (the inbox normalises the seed's singular spellings). */
-const ADDED_EVENT_DATAPOINT: Record<string, Datapoint> = {
-  IDENTITY_ADDED: 'identity',
-  EMPLOYMENTS_ADDED: 'employments',
-  EMPLOYMENTS_UPDATED: 'employments',
-  CONTRIBUTIONS_ADDED: 'contributions',
-  CONTRIBUTIONS_UPDATED: 'contributions',
-  INCOMES_ADDED: 'incomes',
-  INCOMES_UPDATED: 'incomes',
-  EINCOMES_ADDED: 'incomes',
-  EINCOMES_UPDATED: 'incomes',
-};
 
 export function upsertAccount(state: State, account: AccountView): void {
   const existing = state.accounts.find((a) => a.accountId === account.accountId);
@@ -71,7 +59,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
     case 'ACCOUNT_SYNC_TASK_FINISHED':
       return applyFinishedTask(state, event);
     default: {
-      const datapoint = ADDED_EVENT_DATAPOINT[event.type];
+      const datapoint = DATAPOINT_OF_EVENT[event.type];
       if (datapoint) state.datapoints[datapoint] = 'RECEIVED';
       return datapoint !== undefined;
     }
@@ -110,8 +98,7 @@ function applyFinishedTask(state: State, event: SmileEventRef): boolean {
 }
 
 export function markReceived(state: State, datapoint: string): void {
-  const normalised = datapoint.toLowerCase();
-  const match = DATAPOINTS.find((d) => d === normalised || (d === 'identity' && normalised === 'identities'));
+  const match = datapointNamed(datapoint);
   if (match) state.datapoints[match] = 'RECEIVED';
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from './duration.js';
-import { DATAPOINTS } from './types.js';
+import { DATAPOINTS } from '../smile/kinds.js';
 
 export { durationMs } from './duration.js';
 

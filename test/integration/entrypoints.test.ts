@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { testDatabaseUrl } from '../support/stack.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ describe('the entrypoints', () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const bundle = join(dist, 'workflow-bundle.js');
     const env = {
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: testDatabaseUrl(),
       DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `entrypoints-${port}`,

@@ -1,27 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { createSql } from '../../db/client.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { insertEvents } from '../../db/inbox.js';
 import { statusQuery } from '../../workflows/messages.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { verificationWorkflowId } from '../../workflows/ids.js';
 import { freePort } from '../../scripts/ports.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, testConfig, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, useStack, testConfig } from '../support/stack.js';
 import { postWebhook, settledState, smileEvent, smileSignature } from '../support/webhooks.js';
 import { saveHistory, smileEventSignals } from '../support/history.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const rows = async (id: string) => (await stack.sql`select id, state from inbox_events where id = ${id}`).length;
 /** How many times the workflow was signalled with this event (in a `smileEvents` or a `smileEvent` signal). */
@@ -190,7 +187,7 @@ describe('events due together', () => {
       smileEvent('ACCOUNT_CONNECTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('TASK_STARTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('ACCOUNT_CREATED', { ...data, accountId: 'a-burst-2' }),
-    ].map((body) => ({ event: { ...smileInboxEvent(envelopeSchema.parse(body)) }, body }));
+    ].map((body) => ({ event: { ...smileInboxEvent(webhookEnvelopeSchema.parse(body)) }, body }));
     await insertEvents(stack.sql, burst);
     const now = new Date();
     const outcomes = await deliverEvents(
