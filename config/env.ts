@@ -98,6 +98,8 @@ export const envSchema = z.object({
   /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
   /** Personal data of verifications closed longer ago than this is purged by the daily retention Schedule. */
+  /** OpenTelemetry traces over OTLP/HTTP to this endpoint (`<endpoint>/v1/traces`); unset: off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),

@@ -88,6 +88,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
     retention: { days: env.DATA_RETENTION_DAYS },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },
     demo: { enabled: env.NODE_ENV !== 'production' && (env.DEMO_ENABLED ?? true), ...widgetOf(env) },
     smile: {
       apiUrl: env.SMILE_API_URL,

@@ -47,6 +47,8 @@ export interface Config {
   };
   /** DATA_RETENTION_DAYS: the daily purge removes personal data of runs closed longer ago. */
   retention: { days: number };
+  /** OpenTelemetry: `endpoint` set, traces are exported there over OTLP/HTTP; unset, off. */
+  tracing: { endpoint: string | undefined };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
   smile: {
     apiUrl: string;

@@ -1,3 +1,7 @@
+import type { Span } from '@opentelemetry/api';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { inSpan, SpanKind } from '../../runtime/tracing.js';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -21,6 +25,8 @@ import fp from 'fastify-plugin';
 import { endUserMonitor } from './monitor.js';
 import { startVerificationGuard, type StartGuardOptions } from '../services/start-guards.js';
 import { widgetTokenOf } from '../services/widget-token-of.js';
+
+type StartBody = z.output<typeof startVerificationBody>;
 
 export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
@@ -54,70 +60,75 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         },
       },
     },
-    async (request, reply) => {
-      const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
-      const requestId = randomUUID();
-      // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-      await saveRequest(sql, { requestId, externalUserId, applicant });
-
-      const workflowId = verificationWorkflowId(externalUserId);
-      const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
-      const input: VerificationInput = {
-        externalUserId,
-        requestId,
-        policy,
-        callbackUrl,
-        callbackConfigured,
-        partnerParams,
-      };
-      const startOrJoin = () => {
-        const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [input],
-          // One request starts the user's workflow or joins the running one: never two.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `Verification of ${externalUserId}`,
-          staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
-          typedSearchAttributes: [
-            { key: ExternalUserIdKey, value: externalUserId },
-            { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
-          ],
-        });
-        return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-          client.workflow.executeUpdateWithStart(linkTokenUpdate, {
-            args: [{ requestId }],
-            startWorkflowOperation: start,
-          }),
-        );
-      };
-      // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
-      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-      let token: LinkTokenReply;
-      try {
-        token = await startOrJoin();
-      } catch (error) {
-        // Only a closed run is waited out; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
-        if (!(error instanceof WorkflowUpdateFailedError) || updateRefusal(error) !== 'closed') throw error;
-        // The running verification was just closing: once it has ended, this request starts the next one.
-        await client
-          .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
-          .catch(() => undefined);
-        // That run may have started its monitor as it closed.
-        await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-        token = await startOrJoin();
-      }
-      reply.code(token.startedByRequest ? 201 : 200);
-      return {
-        verificationId: workflowId,
-        runId: token.runId,
-        status: token.status,
-        smileUserId: token.smileUserId,
-        link: { userToken: token.userToken, expiresAt: token.expiresAt },
-        widgetToken: await widgetTokenOf(app, sql, workflowId),
-      };
-    },
+    // One trace per verification starts here: the client's start carries it into the workflow's headers.
+    (request, reply) =>
+      inSpan('POST /v1/verifications', { kind: SpanKind.SERVER }, (span) => startVerification(request.body, reply, span)),
   );
+
+  async function startVerification(body: StartBody, reply: FastifyReply, span: Span) {
+    const { externalUserId, applicant, policy, callbackUrl, partnerParams } = body;
+    span.setAttribute('verification.id', verificationWorkflowId(externalUserId));
+    const requestId = randomUUID();
+    // The claim check: personal data goes to Postgres, the workflow gets only requestId.
+    await saveRequest(sql, { requestId, externalUserId, applicant });
+
+    const workflowId = verificationWorkflowId(externalUserId);
+    const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
+    const input: VerificationInput = {
+      externalUserId,
+      requestId,
+      policy,
+      callbackUrl,
+      callbackConfigured,
+      partnerParams,
+    };
+    const startOrJoin = () => {
+      const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        // One request starts the user's workflow or joins the running one: never two.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `Verification of ${externalUserId}`,
+        staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
+        typedSearchAttributes: [
+          { key: ExternalUserIdKey, value: externalUserId },
+          { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
+        ],
+      });
+      return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+        client.workflow.executeUpdateWithStart(linkTokenUpdate, {
+          args: [{ requestId }],
+          startWorkflowOperation: start,
+        }),
+      );
+    };
+    // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
+    await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
+    let token: LinkTokenReply;
+    try {
+      token = await startOrJoin();
+    } catch (error) {
+      // Only a closed run is waited out; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
+      if (!(error instanceof WorkflowUpdateFailedError) || updateRefusal(error) !== 'closed') throw error;
+      // The running verification was just closing: once it has ended, this request starts the next one.
+      await client
+        .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
+        .catch(() => undefined);
+      // That run may have started its monitor as it closed.
+      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
+      token = await startOrJoin();
+    }
+    reply.code(token.startedByRequest ? 201 : 200);
+    return {
+      verificationId: workflowId,
+      runId: token.runId,
+      status: token.status,
+      smileUserId: token.smileUserId,
+      link: { userToken: token.userToken, expiresAt: token.expiresAt },
+      widgetToken: await widgetTokenOf(app, sql, workflowId),
+    };
+  }
 
   app.get(
     '/verifications/:id',
