@@ -74,6 +74,9 @@ export function startTracing(config: Pick<Config, 'tracing'>, serviceName: strin
   };
 }
 
+/** Whether this process exports traces (the only case worth looking up a trace to link to). */
+export const tracingEnabled = () => current !== undefined;
+
 /** The Temporal client's interceptors: its calls carry the active trace into workflow headers. */
 export const clientInterceptors = () => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] });
 

@@ -62,7 +62,9 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     },
     // One trace per verification starts here: the client's start carries it into the workflow's headers.
     (request, reply) =>
-      inSpan('POST /v1/verifications', { kind: SpanKind.SERVER }, (span) => startVerification(request.body, reply, span)),
+      inSpan('POST /v1/verifications', { kind: SpanKind.SERVER }, (span) =>
+        startVerification(request.body, reply, span),
+      ),
   );
 
   async function startVerification(body: StartBody, reply: FastifyReply, span: Span) {

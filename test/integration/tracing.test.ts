@@ -16,6 +16,7 @@ interface OtlpSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  links?: { traceId: string; spanId: string }[];
 }
 const spans: OtlpSpan[] = [];
 const receiver = createServer((request, response) => {
@@ -93,5 +94,12 @@ describe('traces', () => {
     for (const call of smileCalls) expect(byId.get(call.parentSpanId!)?.name).toMatch(/^RunActivity:/);
     // The callback was sent from the delivering activity's span.
     expect(byId.get(parentId!)?.name).toBe('RunActivity:deliverResultCallback');
+    // The webhooks Smile sent (traces of their own) were delivered in spans linked to the verification's trace.
+    const deliveries = () =>
+      spans.filter(
+        (span) => span.name === 'webhook delivery to verification' && span.links?.some((l) => l.traceId === traceId),
+      );
+    expect(await until(() => deliveries().length > 0)).toBe(true);
+    expect(deliveries().every((span) => span.traceId !== traceId)).toBe(true);
   });
 });
