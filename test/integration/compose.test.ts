@@ -119,9 +119,24 @@ describe('docker-compose.yml', () => {
     expect(loadConfig(api).smile.apiUrl).toBe('http://sandbox:3100/v1');
   });
 
+  it('has a tracing profile: Jaeger takes OTLP/HTTP from the API and workers when OTEL_EXPORTER_OTLP_ENDPOINT points at it', async () => {
+    const services = await composeConfig(['--env-file', SANDBOX_ENV, '--profile', 'tracing'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+    });
+    expect(services.jaeger!.profiles).toEqual(['tracing']);
+    expect(services.jaeger!.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(envOf(services.jaeger!).COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services.jaeger!.ports).toEqual(['127.0.0.1:16686:16686']);
+    for (const name of ['api', 'worker'])
+      expect(loadConfig(envOf(services[name]!)).tracing).toEqual({ endpoint: 'http://jaeger:4318' });
+    // Without the variable, nothing is exported.
+    const off = await composeConfig(['--env-file', SANDBOX_ENV], {});
+    expect(loadConfig(envOf(off.api!)).tracing).toEqual({ endpoint: undefined });
+  });
+
   it('resolves a production environment (no sandbox) into configurations the API and workers accept', async () => {
     const services = await composeConfig([], production);
-    // The resolved file lists profiled services too; `up` without the profile starts these.
+    // Without a profile, `up` starts these.
     const started = Object.keys(services).filter((name) => !services[name]!.profiles);
     expect(started.sort()).toEqual([
       'api',

