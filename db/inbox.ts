@@ -128,7 +128,10 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
 
 /**
  * What the relay should deliver, in order of arrival: pending events that are
- * due, and orphans whose user has a verification that started after they came.
+ * due, and orphans that came while their user's running verification was
+ * already running (Temporal could not find it at that moment). An event
+ * received before a run started is never delivered to it: it belongs to no run,
+ * and is kept for audit until it expires.
  */
 export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
   return sql<InboxEvent[]>`
@@ -141,7 +144,7 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
     where (e.state = 'pending' and e.next_attempt_at <= now())
        or (e.state = 'orphan' and exists (
              select 1 from verifications v
-             where v.smile_user_id = e.smile_user_id and v.closed_at is null and v.created_at > e.received_at - interval '1 second'))
+             where v.smile_user_id = e.smile_user_id and v.closed_at is null and e.received_at >= v.created_at))
     order by e.seq
     limit ${limit}
     -- Rows another transaction holds are left to it.

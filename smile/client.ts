@@ -169,6 +169,7 @@ export function createSmileClient({
     /** `DELETE /accounts/:id`: Smile revokes the account and removes its data (a 404 means it is already gone). */
     revokeAccount: (accountId: string) =>
       call('DELETE', `/accounts/${encodeURIComponent(accountId)}`, z.unknown().optional()),
+    getAccount: (accountId: string) => call('GET', `/accounts/${encodeURIComponent(accountId)}`, accountSchema),
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
     listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>

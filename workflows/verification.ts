@@ -17,9 +17,11 @@ import {
   type LinkTokenReply,
   type SmileEventRef,
 } from './messages.js';
-import { documentOf, showDetails, type Ctx } from './status.js';
+import type { Ctx } from './context.js';
+import { documentOf, showDetails } from './status.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
-import { close, collectData, decide } from './steps/evaluate.js';
+import { close } from './steps/close.js';
+import { collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
 import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { State } from './state.js';
-import type { Ctx } from './status.js';
+import type { Ctx } from './context.js';
 import { refreshAllowedAt, refreshDue, serveRefreshRequest } from './steps/token.js';
 import type { StatusDocument, VerificationInput } from './types.js';
 

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEADERS_TIMEOUT_MS, SERVER_TIMEOUTS } from '../../api/app.js';
+import { SERVER_TIMEOUTS } from '../../api/app.js';
 import erasureRoutes from '../../api/routes/erasure.js';
 import { buildTestApp } from '../support/app.js';
 import { auth } from '../support/stack.js';
@@ -52,16 +52,6 @@ describe('API hardening', () => {
       expect(problem.title).toMatch(/^[A-Z][a-z]+( [a-z]+)*$/);
       expect(problem.detail).not.toMatch(/FST_ERR/);
     }
-  });
-
-  it('sets the server timeouts in one place', async () => {
-    const app = await appWith();
-    expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
-    expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
-    expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
-    expect(app.server.headersTimeout).toBe(HEADERS_TIMEOUT_MS);
-    // A socket is never cut before the request's own deadline: a slow start gets its answer.
-    expect(SERVER_TIMEOUTS.connectionTimeout).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout);
   });
 
   it('answers a request whose handler is silent for longer than 10 s (a start waiting for its workflow)', async () => {

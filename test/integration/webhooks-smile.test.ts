@@ -136,7 +136,7 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     expect(await signalCount(started.verificationId, event.id)).toBe(1);
   });
 
-  it('keeps events of unknown users as orphans and delivers them when the user starts', async () => {
+  it('keeps an event received before a run started an orphan: never delivered to that run', async () => {
     const external = uniqueUser('late');
     const { user } = (await smileSandboxRequest(stack.sandboxUrl, 'POST', '/v1/users', {})) as { user: { id: string } };
     const smileUserId = user.id;
@@ -146,8 +146,16 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     await stack.sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
     const started = await startVerification(stack, { externalUserId: external });
     expect(started.smileUserId).toBe(smileUserId);
-    expect(await relayUntilDelivered(event.id)).toBe('delivered');
-    expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(1);
+    for (let i = 0; i < 5; i++) await deliverPending({ sql: stack.sql, client: stack.client });
+    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('orphan');
+    expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(0);
+
+    // An orphan that came while the run was running (Temporal could not be reached then) is still delivered.
+    const during = smileEvent('ACCOUNT_CREATED', { userId: smileUserId });
+    await insertEvents(stack.sql, [{ event: smileInboxEvent(webhookEnvelopeSchema.parse(during)), body: during }]);
+    await stack.sql`update inbox_events set state = 'orphan' where id = ${during.id}`;
+    expect(await relayUntilDelivered(during.id)).toBe('delivered');
+    expect(await signalCount(verificationWorkflowId(external), during.id)).toBe(1);
   });
 });
 
