@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { testDatabaseUrl } from '../support/stack.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -14,7 +14,10 @@ beforeAll(async () => {
 }, 180_000);
 
 const started: ChildProcess[] = [];
-afterAll(() => started.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+afterAll(async () => {
+  started.forEach((child) => child.exitCode === null && child.kill('SIGKILL'));
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
 
 function run(entry: string, env: Record<string, string>) {
   const process = runEntrypoint(entry, env);
