@@ -88,6 +88,9 @@ function registerHandlers(ctx: Ctx): void {
     async ({ requestId }): Promise<LinkTokenReply> => {
       await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
       // A handler may throw: the caller gets the failure, the workflow carries on.
+      // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
+      if (!state.link && state.failure?.code.startsWith('Smile'))
+        throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
       if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       await refreshToken(ctx);
       return {

@@ -33,8 +33,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
 /**
  * Why a workflow update failed, read from its cause: the run is closed (the handler or its validator
  * refused with `VerificationClosed`, or the run ended before the update did); an activity the update
- * waited on failed at Smile (`smile`), or could not reach it (`smile-unreachable`: a network failure,
- * a timeout, or Smile saying it is unavailable); anything else is a fault of ours.
+ * waited on failed at Smile, or the run failed at Smile before it held a token (`SmileFailed`), which
+ * is `smile`; an activity could not reach Smile (`smile-unreachable`: a network failure, a timeout, or
+ * Smile saying it is unavailable); anything else is a fault of ours.
  */
 export type UpdateRefusal = 'closed' | 'smile' | 'smile-unreachable' | 'other';
 const SMILE_UNREACHABLE = new Set(['SmileUnreachable', 'SmileTimeout', 'SmileServerUnavailable']);
@@ -49,6 +50,8 @@ export function updateRefusal(error: WorkflowUpdateFailedError): UpdateRefusal {
       : 'smile';
   }
   if (cause instanceof ApplicationFailure && cause.type === 'VerificationClosed') return 'closed';
+  // The run ended before it held a token because Smile refused (the user, the token): Smile's failure, not a conflict.
+  if (cause instanceof ApplicationFailure && cause.type === 'SmileFailed') return 'smile';
   // The server's own refusal when the run completed while the update was waiting.
   if (cause && /workflow (execution )?(already )?completed/i.test(cause.message)) return 'closed';
   return 'other';
@@ -99,8 +102,9 @@ export function toProblem(error: unknown): Problem {
           type: 'about:blank',
           title: 'Bad gateway',
           status: 502,
-          detail:
-            'Smile could not issue a link token or create the user; the verification keeps running, try again later.',
+          detail: error.cause?.message.startsWith('Smile failed')
+            ? `${error.cause.message}: it could not create the user or issue a link token; start again later.`
+            : 'Smile could not issue a link token or create the user; the verification keeps running, try again later.',
         };
       case 'smile-unreachable':
         return {
