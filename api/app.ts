@@ -15,14 +15,14 @@ import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
-import type { Relay } from './inbox/relay.js';
+import type { Relay } from './webhooks/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import monitorRoutes from './routes/monitor.js';
 import reportRoutes from './routes/report.js';
 import searchRoutes from './routes/search.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
-import webhookRoutes from './inbox/routes.js';
+import webhookRoutes from './webhooks/routes.js';
 import widgetEventRoutes from './routes/widget-events.js';
 
 export interface AppDeps {
@@ -100,6 +100,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
         taskQueue: config.temporal.taskQueue,
         kycConfigured: config.smileId.enabled,
         allowPrivateCallbacks: config.resultCallback.allowPrivateNetworks,
+        inviteConfigured: config.smile.inviteTemplateId !== undefined,
         defaultCallbackUrl: config.resultCallback.url,
       });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });

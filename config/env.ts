@@ -132,6 +132,8 @@ export const envSchema = z.object({
     .default('whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='),
   /** Result callbacks to loopback and private addresses: default on in development and test only. */
   RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS: z.stringbool().optional(),
+  /** The Smile invite template of `invite`; outside production the sandbox's `tpl-sandbox` when unset. */
+  SMILE_INVITE_TEMPLATE_ID: z.string().min(1).max(64).optional(),
   SMILE_ID_URL: httpUrl.default('http://127.0.0.1:3100/smile-id/v1'),
   SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),
   SMILE_ID_API_KEY: z.string().min(1).default('sandbox-smile-id-key'),

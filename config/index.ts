@@ -101,6 +101,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         blockSeconds: env.SMILE_WEBHOOK_SIGNATURE_BLOCK_SECONDS,
       },
       requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
+      // Production has no default template: without one, a request with `invite` is refused.
+      inviteTemplateId: env.SMILE_INVITE_TEMPLATE_ID ?? (env.NODE_ENV === 'production' ? undefined : 'tpl-sandbox'),
     },
     resultCallback: {
       url: env.RESULT_CALLBACK_URL,

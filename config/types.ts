@@ -59,6 +59,8 @@ export interface Config {
     /** `failures` wrong signatures in a row from one address: 429 unread for `blockSeconds`. */
     signatureThrottle: { failures: number; blockSeconds: number };
     requestsPerSecond: number;
+    /** SMILE_INVITE_TEMPLATE_ID; undefined in production when unset (invites are then refused). */
+    inviteTemplateId: string | undefined;
   };
   resultCallback: { url: string | undefined; secret: string; allowPrivateNetworks: boolean };
   /** `enabled` is false in production without the `SMILE_ID_*` settings: KYC policies are then refused. */

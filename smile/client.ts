@@ -9,6 +9,9 @@ import {
   apiEnvelopeSchema,
   errorEnvelopeSchema,
   pageSchema,
+  inviteSchema,
+  archiveSchema,
+  payslipPredictionSchema,
   tokenSchema,
   userSchema,
   type Page,
@@ -160,7 +163,21 @@ export function createSmileClient({
     for await (const page of pages(path, userSchema)) yield* page.items;
   }
 
+  /** Every invite, oldest first (Smile's list has no filter). */
+  async function* iterateInvites(): AsyncGenerator<z.infer<typeof inviteSchema>> {
+    const path = (cursor?: Cursor) => `/invites${query({ size: MAX_PAGE_SIZE, cursor })}`;
+    for await (const page of pages(path, inviteSchema)) yield* page.items;
+  }
+
   return {
+    /** `POST /invites`: Smile creates the invited user and emails the landing page link. */
+    createInvite: (body: { fullName: string; email: string; templateId: string }) =>
+      call('POST', '/invites', inviteSchema, body),
+    iterateInvites,
+    getArchive: (id: string) => call('GET', `/archives/${encodeURIComponent(id)}`, archiveSchema),
+    /** Smile's extraction of a payslip archive. */
+    payslipPrediction: (archiveId: string) =>
+      call('GET', `/archives/-/payslips/queryPrediction${query({ archiveId })}`, payslipPredictionSchema),
     createUser: (externalMetadata?: Record<string, string>) =>
       call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),

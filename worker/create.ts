@@ -60,6 +60,7 @@ export async function createWorker({
     sql,
     smile,
     kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
+    inviteTemplateId: config.smile.inviteTemplateId,
     callback: {
       defaultUrl: config.resultCallback.url,
       secret: config.resultCallback.secret,

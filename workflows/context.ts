@@ -25,6 +25,8 @@ export interface Ctx {
   closing?: Promise<StatusDocument>;
   /** Set once the closed status document is stored: an accepted review update then answers it. */
   closed?: boolean;
+  /** A handler changed what the stored document shows (a widget screen, the invite's status): the wait stores it. */
+  documentChanged?: boolean;
   /** A reviewer's accepted `reviewUpdate`, for the review step to apply (a run IN_REVIEW accepts one). */
   reviewRequest?: ReviewRequest;
 }

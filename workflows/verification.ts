@@ -99,6 +99,7 @@ function registerHandlers(ctx: Ctx): void {
         status: state.status,
         runId: workflowInfo().firstExecutionRunId,
         startedByRequest: requestId === input.requestId,
+        ...(state.invite ? { invite: { ...state.invite } } : {}),
       };
     },
     {
@@ -119,7 +120,9 @@ function registerHandlers(ctx: Ctx): void {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
+    const inviteBefore = state.invite?.status;
     if (applySmileEvent(state, event)) showDetails(ctx);
+    if (state.invite?.status !== inviteBefore) ctx.documentChanged = true;
   };
   setHandler(smileEventSignal, onSmileEvent);
   // One signal for a user's events due together; the same handling, in their order.
@@ -128,6 +131,7 @@ function registerHandlers(ctx: Ctx): void {
   // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
   setHandler(widgetEventSignal, (event) => {
     applyWidgetEvent(state, event);
+    if (event.callback === 'onUIEvent' && event.eventName) ctx.documentChanged = true;
     if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
     if (event.callback === 'onTokenExpired') ctx.refreshRequested = true;

@@ -47,6 +47,41 @@ function reviewRows(review: Report['decision']['review']): string {
   <dt>Reviewed at</dt><dd>${escape(review.reviewedAt)}</dd>${why ? `\n  <dt>Reviewer's reason</dt><dd>${why}</dd>` : ''}`;
 }
 
+/** The run's uploaded payslips as judged, and how many were past the number a decision judges. */
+function documentsSection({ documents, documentsNotJudged }: Report): string {
+  if (!documents) return '';
+  const rest = documentsNotJudged
+    ? `<p id="documents-not-judged">${escape(documentsNotJudged)} more payslips were uploaded and not judged.</p>`
+    : '';
+  return `<h2 id="documents">Uploaded payslips</h2>
+${table(
+  [
+    'Archive',
+    'Payslip?',
+    'Period',
+    'Employer',
+    'Employee (match)',
+    'Gross',
+    'Net',
+    'Compared with',
+    'Difference',
+    'Consistent',
+  ],
+  documents.map((d) => [
+    d.archiveId,
+    yesNo(d.validFile),
+    d.period ? `${d.period.start} – ${d.period.end}` : null,
+    d.employer,
+    d.employeeName ? `${d.employeeName} (${d.nameMatch.result.replace('_', ' ')})` : null,
+    amount(d.gross, d.currency),
+    amount(d.net, d.currency),
+    d.consistency.comparedWith,
+    d.consistency.difference === null ? null : `${Math.round(d.consistency.difference * 100)} %`,
+    d.consistency.result.replace('_', ' '),
+  ]),
+)}${rest}`;
+}
+
 export function reportHtml(report: Report): string {
   const { decision, income, contributions } = report;
   return `<!doctype html>
@@ -139,6 +174,7 @@ ${table(
   ['Month', 'Amount'],
   contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
 )}
+${documentsSection(report)}
 ${monitoringSection(report)}
 <p class="none">Generated ${escape(report.generatedAt)}. Only the data this decision judged is shown.</p>
 </body>

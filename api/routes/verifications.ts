@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { inSpan, SpanKind } from '../../runtime/tracing.js';
-import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
@@ -68,11 +68,11 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
   );
 
   async function startVerification(body: StartBody, reply: FastifyReply, span: Span) {
-    const { externalUserId, applicant, policy, callbackUrl, partnerParams } = body;
+    const { externalUserId, applicant, policy, callbackUrl, partnerParams, invite } = body;
     span.setAttribute('verification.id', verificationWorkflowId(externalUserId));
     const requestId = randomUUID();
     // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-    await saveRequest(sql, { requestId, externalUserId, applicant });
+    await saveRequest(sql, { requestId, externalUserId, applicant, invite });
 
     const workflowId = verificationWorkflowId(externalUserId);
     const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
@@ -83,6 +83,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       callbackUrl,
       callbackConfigured,
       partnerParams,
+      ...(invite ? { invite: true } : {}),
     };
     const startOrJoin = () => {
       const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
@@ -129,6 +130,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       smileUserId: token.smileUserId,
       link: { userToken: token.userToken, expiresAt: token.expiresAt },
       widgetToken: await widgetTokenOf(app, sql, workflowId),
+      ...(token.invite ? { invite: token.invite } : {}),
     };
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../api/inbox/group-commit.js';
+import { createGroupCommit } from '../../api/webhooks/group-commit.js';
 import { createSql, type Db } from '../../db/client.js';
 import { smileInboxEvent } from '../../db/inbox.js';
 import { testDatabaseUrl } from '../support/stack.js';

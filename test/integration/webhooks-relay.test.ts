@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { createSql, type Sql } from '../../db/client.js';
-import { deliverPending } from '../../api/inbox/relay.js';
+import { deliverPending } from '../../api/webhooks/relay.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { migrate } from '../../db/migrate.js';
 import { dropDatabase, ensureDatabase } from '../../db/client.js';

@@ -31,6 +31,9 @@ export function close(ctx: Ctx, status: VerificationStatus, monitor = false): Pr
 }
 
 async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean): Promise<StatusDocument> {
+  // The invite expires with the run's connectTimeout: a run that expired unlinked ends its invite too.
+  if (status === 'EXPIRED' && ctx.state.invite && ctx.state.invite.status !== 'LINKED')
+    ctx.state.invite.status = 'EXPIRED';
   const { state, input } = ctx;
   const { firstExecutionRunId, workflowId } = workflowInfo();
   const notify = input.callbackConfigured !== false;

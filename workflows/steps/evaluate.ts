@@ -1,8 +1,8 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { Ctx } from '../context.js';
-import { smilePages, store } from '../proxies.js';
+import { smile, smilePages, store } from '../proxies.js';
 import { DecisionKey } from '../search-attributes.js';
-import { currentSync, runAccounts } from '../state.js';
+import { currentSync, isUpload, runAccounts } from '../state.js';
 import { enter, upsertWithNextStatus } from '../status.js';
 import { DATAPOINTS } from '../types.js';
 
@@ -16,8 +16,12 @@ import { DATAPOINTS } from '../types.js';
 export async function collectData(ctx: Ctx): Promise<void> {
   const { state } = ctx;
   await enter(ctx, 'collectData', 'EVALUATING');
-  const sync = currentSync(state);
-  const accountIds = runAccounts(state).map((a) => a.accountId);
+  const run = runAccounts(state);
+  // Uploads are fetched as documents (archive and extraction), not as an account's datapoints.
+  const archiveIds = run.filter(isUpload).map((a) => a.accountId);
+  const accountIds = run.filter((a) => !isUpload(a)).map((a) => a.accountId);
+  const synced = currentSync(state);
+  const sync = synced && !archiveIds.includes(synced.accountId ?? '') ? synced : undefined;
   const others = accountIds.filter((id) => id !== sync?.accountId);
   if (sync?.hasPayload && others.length > 0)
     await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
@@ -34,6 +38,11 @@ export async function collectData(ctx: Ctx): Promise<void> {
       ]);
   for (const datapoint of DATAPOINTS)
     state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
+  if (archiveIds.length > 0)
+    await smile().fetchAndStoreDocuments.executeWithOptions(
+      { summary: "fetch the uploaded payslips and Smile's extraction of each" },
+      [{ smileUserId: state.smileUserId!, archiveIds }],
+    );
 }
 
 export async function decide(ctx: Ctx): Promise<void> {
