@@ -255,6 +255,40 @@ function draw(doc: Doc, report: Report): void {
     contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
   );
 
+  if (report.documents) {
+    heading(doc, 'Uploaded payslips');
+    table(
+      doc,
+      [
+        'Archive',
+        'Payslip?',
+        'Period',
+        'Employer',
+        'Employee (match)',
+        'Gross',
+        'Net',
+        'Compared with',
+        'Difference',
+        'Consistent',
+      ],
+      report.documents.map((d) => [
+        d.archiveId,
+        yesNo(d.validFile),
+        d.period ? `${d.period.start} – ${d.period.end}` : null,
+        d.employer,
+        d.employeeName ? `${d.employeeName} (${d.nameMatch.result.replace('_', ' ')})` : null,
+        amount(d.gross, d.currency),
+        amount(d.net, d.currency),
+        d.consistency.comparedWith,
+        d.consistency.difference === null ? null : `${Math.round(d.consistency.difference * 100)} %`,
+        d.consistency.result.replace('_', ' '),
+      ]),
+      [1.4, 0.7, 1.4, 1.2, 1.4, 1, 1, 1, 0.8, 0.9],
+    );
+    if (report.documentsNotJudged)
+      paragraph(doc, `${report.documentsNotJudged} more payslips were uploaded and not judged.`, MUTED);
+  }
+
   const { monitoring } = report;
   if (monitoring) {
     heading(doc, 'Monitoring');
