@@ -1,3 +1,4 @@
+import { activeTraceparent } from '../runtime/tracing.js';
 import type { Client } from '@temporalio/client';
 import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
 import { recordRunAudit } from '../db/audit.js';
@@ -68,7 +69,8 @@ export function createStoreActivities({ sql, callback, temporal }: ActivityDeps)
     ...createErasureActivities({ sql, temporal }),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
-      await recordVerification(sql, input);
+      // This activity runs in the verification's trace: webhook deliveries link to it.
+      await recordVerification(sql, { ...input, traceParent: activeTraceparent() ?? null });
     },
 
     /** A reviewer's outcome: one audit row per run, however often the activity runs. */

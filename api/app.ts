@@ -1,3 +1,4 @@
+import { startTracing } from '../runtime/tracing.js';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -65,6 +66,9 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
     ...(config.api.trustedProxies ? { trustProxy: config.api.trustedProxies } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app closes.
+  const tracing = startTracing(config, 'smile-verify-api');
+  app.addHook('onClose', () => tracing.shutdown());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

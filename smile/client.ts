@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '../runtime/tracing.js';
 import { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
 import { createLimiter, type Limiter } from './limiter.js';
@@ -69,7 +70,26 @@ export function createSmileClient({
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
   const takeSlot = limiter ?? createLimiter(requestsPerSecond);
 
-  async function call<T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> {
+  /** Each call is a client span in the activity's trace (runtime/tracing.ts); the path without its query. */
+  const call = <T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> =>
+    inSpan(
+      `smile ${method} ${path.split('?')[0]!.replace(/\/(tenantId|a|et|i|e|con|inc|einc|tpl|j)-[^/]+/g, '/:id')}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } },
+      async (span) => {
+        const result = await send(method, path, data, body, (status) =>
+          span.setAttribute('http.response.status_code', status),
+        );
+        return result;
+      },
+    );
+
+  async function send<T extends z.ZodType>(
+    method: string,
+    path: string,
+    data: T,
+    body: unknown,
+    onStatus: (status: number) => void,
+  ): Promise<z.infer<T>> {
     const { signal, deadline } = context();
     // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
     await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs);
@@ -91,6 +111,7 @@ export function createSmileClient({
       if (signal?.aborted) throw signal.reason;
       throw networkFailure(error);
     }
+    onStatus(response.status);
     const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const error = errorEnvelopeSchema.safeParse(json);

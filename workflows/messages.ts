@@ -21,6 +21,8 @@ export interface LinkTokenRequest {
 export interface LinkTokenReply extends LinkToken {
   smileUserId: string;
   status: VerificationStatus;
+  /** The run's first run id, which names it in the status document. */
+  runId: string;
   /** True when the request that sent this update also started the run (the API answers 201). */
   startedByRequest: boolean;
   invite?: InviteView;

@@ -120,9 +120,15 @@ export function runAccounts(state: State): RunAccount[] {
   }));
 }
 
-export function statusDocument(state: State, input: VerificationInput, verificationId: string): StatusDocument {
+export function statusDocument(
+  state: State,
+  input: VerificationInput,
+  verificationId: string,
+  runId: string,
+): StatusDocument {
   return {
     verificationId,
+    runId,
     externalUserId: input.externalUserId,
     smileUserId: state.smileUserId ?? null,
     status: state.status,

@@ -11,7 +11,9 @@ export function upsertWithNextStatus(ctx: Ctx, pair: SearchAttributeUpdatePair):
   (ctx.pendingAttributes ??= []).push(pair);
 }
 
-export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
+/** The run is named by its first run id, which stays the same across continue-as-new. */
+export const documentOf = (ctx: Ctx): StatusDocument =>
+  statusDocument(ctx.state, ctx.input, workflowInfo().workflowId, workflowInfo().firstExecutionRunId);
 
 /** The operator's view in the Temporal UI: status, step and accounts, no personal data. */
 export function showDetails({ state, input }: Ctx): void {

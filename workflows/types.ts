@@ -195,6 +195,8 @@ export interface Monitoring {
 /** The status document, served by the API while running (query) and after close (Postgres). */
 export interface StatusDocument {
   verificationId: string;
+  /** The run's first run id (the same across continue-as-new): which run of the user's verifications this is. */
+  runId: string;
   externalUserId: string;
   smileUserId: string | null;
   status: VerificationStatus;

@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   kycResultSignal,
@@ -87,12 +88,16 @@ function registerHandlers(ctx: Ctx): void {
     async ({ requestId }): Promise<LinkTokenReply> => {
       await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
       // A handler may throw: the caller gets the failure, the workflow carries on.
+      // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
+      if (!state.link && state.failure?.code.startsWith('Smile'))
+        throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
       if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       await refreshToken(ctx);
       return {
         ...state.link!,
         smileUserId: state.smileUserId!,
         status: state.status,
+        runId: workflowInfo().firstExecutionRunId,
         startedByRequest: requestId === input.requestId,
         ...(state.invite ? { invite: { ...state.invite } } : {}),
       };
@@ -100,7 +105,8 @@ function registerHandlers(ctx: Ctx): void {
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
-        if (CLOSED_STATUSES.includes(state.status)) throw new Error(`verification is ${state.status}`);
+        if (CLOSED_STATUSES.includes(state.status))
+          throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       },
     },
   );

@@ -74,6 +74,7 @@ export const linkTokenReply = linkSchema.extend({ widgetToken });
 
 export const startVerificationReply = z.object({
   verificationId: z.string(),
+  runId: z.string(),
   status: z.enum(STATUSES),
   smileUserId: z.string(),
   link: linkSchema,
@@ -96,6 +97,7 @@ export const reviewResultSchema = z.object({
 
 export const statusDocumentSchema = z.object({
   verificationId: z.string(),
+  runId: z.string(),
   externalUserId: z.string(),
   smileUserId: z.string().nullable(),
   status: z.enum(STATUSES),

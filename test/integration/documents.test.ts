@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../api/schemas/report.js';
+import { pdfText } from '../support/pdf-text.js';
 import {
   connect,
   SANDBOX_USERS,
@@ -81,6 +82,15 @@ describe('uploaded payslips', () => {
     });
     expect(html.body).toContain('Uploaded payslips');
     expect(html.body.match(/Luzon Harbor Logistics Inc\./g)?.length).toBeGreaterThanOrEqual(6);
+    // The PDF has the same table: every archive id is in its text.
+    const pdf = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${doc.verificationId}/report`,
+      headers: { ...auth, accept: 'application/pdf' },
+    });
+    const text = (await pdfText(pdf.rawPayload)).replace(/\s+/g, '');
+    expect(text).toContain('Uploadedpayslips');
+    for (const archive of archives) expect(text).toContain(archive.id);
   });
 
   it('payslips claiming 20,000 per half month: REVIEW with DOCUMENT_INCONSISTENT', async () => {
