@@ -58,7 +58,6 @@ export type MonitorEndReason = (typeof MONITOR_END_REASONS)[number];
 
 /** The datapoints a policy can require. */
 export { DATAPOINTS, type Datapoint } from '../smile/kinds.js';
-import type { Datapoint } from '../smile/kinds.js';
 
 export const DATAPOINT_STATES = ['PENDING', 'RECEIVED', 'MISSING'] as const;
 export type DatapointState = (typeof DATAPOINT_STATES)[number];
@@ -72,6 +71,19 @@ export interface Applicant {
 }
 
 export type PartnerParams = Record<string, string | number>;
+
+export type {
+  AccountView,
+  CallbackResult,
+  Decision,
+  InviteView,
+  KycResult,
+  Monitoring,
+  MonitoringChange,
+  ReviewResult,
+  StatusDocument,
+  WidgetTrail,
+} from './status-document.js';
 
 /**
  * What the workflow starts with. No personal data: the applicant's name and date
@@ -96,28 +108,10 @@ export interface VerificationInput {
 /** The hosted invite of a run started with `invite`: Smile's id, its landing page, and how far the user got. */
 export const INVITE_STATUSES = ['INVITED', 'LINKED', 'EXPIRED'] as const;
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
-export interface InviteView {
-  inviteId: string;
-  url: string;
-  status: InviteStatus;
-}
 
 export interface LinkToken {
   userToken: string;
   expiresAt: string;
-}
-
-export interface AccountView {
-  accountId: string;
-  providerId: string;
-  status: string;
-  errorCode?: string;
-  /** ACCOUNT, ARCHIVE or UPLOAD (Smile's sourceType). */
-  sourceType?: string;
-  /** When this run saw the account connect (the event's createdAt). */
-  connectedAt?: string;
-  /** The account's last finished sync in this run. */
-  sync?: { status: SyncStatus; finishedAt: string };
 }
 
 export const SYNC_STATUSES = ['SUCCEEDED', 'FAILED'] as const;
@@ -135,93 +129,5 @@ export interface RunAccount {
   lastSyncAt?: string;
 }
 
-export interface KycResult {
-  jobId: string;
-  status: KycStatus;
-  resultCode?: string;
-}
-
-/** The result callback's delivery. */
-export interface CallbackResult {
-  status: CallbackStatus;
-  error?: string;
-}
-
 export const REASON_RESULTS = ['fail', 'cannot_judge'] as const;
 export type ReasonResult = (typeof REASON_RESULTS)[number];
-
-export interface Decision {
-  outcome: Outcome;
-  /** The rules that did not pass. */
-  reasons: { code: string; result: ReasonResult; message: string }[];
-  evaluatedAt: string;
-  /** sha256 (hex) of the canonical JSON of the decision's inputs. */
-  evidenceHash: string;
-  engineVersion: string;
-  /** The engine's outcome, when a reviewer's outcome replaced it. */
-  automatedOutcome?: Outcome;
-}
-
-/** A review: resolved by a reviewer, or expired at `policy.review.timeout`. */
-export interface ReviewResult {
-  status: ReviewStatus;
-  reviewer?: string;
-  outcome?: ReviewOutcome;
-  note?: string;
-  reasonCode?: string;
-  reviewedAt?: string;
-  /** The API key's name (never its secret) that sent the review. */
-  keyName?: string;
-}
-
-/** One change a monitor saw: the outcome before and after, and the codes whose result changed. */
-export interface MonitoringChange {
-  at: string;
-  from: Outcome;
-  to: Outcome;
-  codes: string[];
-}
-
-/** The `monitoring` of a monitored verification's status document. */
-export interface Monitoring {
-  status: MonitoringStatus;
-  until: string;
-  lastSyncAt?: string;
-  changes: MonitoringChange[];
-  endedReason?: MonitorEndReason;
-  endedAt?: string;
-}
-
-/** The status document, served by the API while running (query) and after close (Postgres). */
-export interface StatusDocument {
-  verificationId: string;
-  /** The run's first run id (the same across continue-as-new): which run of the user's verifications this is. */
-  runId: string;
-  externalUserId: string;
-  smileUserId: string | null;
-  status: VerificationStatus;
-  /** The step the workflow is in (issueToken, awaitConnection, awaitSync, collectData, kyc, decide, notify, done). */
-  stage: string;
-  createdAt: string;
-  updatedAt: string;
-  accounts: AccountView[];
-  datapoints: Record<Datapoint, DatapointState>;
-  kyc?: KycResult;
-  decision?: Decision;
-  review?: ReviewResult;
-  monitoring?: Monitoring;
-  callback?: CallbackResult;
-  /** Why a verification FAILED. */
-  failure?: { code: string; message: string };
-  partnerParams?: PartnerParams;
-  invite?: InviteView;
-  widget?: WidgetTrail;
-  /** The run's uploads (Smile archives) and where each is. */
-  documents?: { archiveId: string; status: string }[];
-}
-
-/** The widget screens the user saw (onUIEvent names and times, nothing else), oldest first. */
-export interface WidgetTrail {
-  lastScreen: string;
-  screens: { name: string; at: string }[];
-}

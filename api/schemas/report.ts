@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { policySchema } from '../../workflows/policy.js';
 import { OUTCOMES, REASON_RESULTS } from '../../workflows/types.js';
-import { reviewResultSchema } from './verification.js';
+import { reviewResultSchema } from '../../workflows/status-document.js';
 
 /** The verification report: what the decision was made from, in one document a lender can keep. */
 
