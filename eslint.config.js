@@ -40,9 +40,12 @@ export default tseslint.config(
               message: 'No I/O in workflow code.',
             },
             {
-              group: ['../activities/*', '../activities/**', '../../activities/*', '../../activities/**'],
+              group: ['activities', 'db', 'smile', 'decide', 'runtime', 'api'].flatMap((dir) => [
+                `../${dir}/**`,
+                `../../${dir}/**`,
+              ]),
               allowTypeImports: true,
-              message: 'Import activities as types only.',
+              message: 'Workflow code imports the side-effect layers as types only.',
             },
           ],
         },
@@ -52,6 +55,40 @@ export default tseslint.config(
         { name: 'process', message: 'No environment in workflow code.' },
         { name: 'fetch', message: 'No I/O in workflow code.' },
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    // The API and the activities share the data layer (db/), the Smile contract (smile/) and the engine
+    // (decide/); neither reaches into the other.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../activities/**', '../../activities/**'],
+              message: 'The API does not import activities: use db/, smile/ or decide/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../api/**', '../../api/**'],
+              message: 'Activities do not import the API: use db/, smile/ or decide/.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createEvaluationActivities } from './evaluation.js';
-import { heartbeat, lastProgress } from './smile/context.js';
-import { DATA_RESOURCES, type DataResource, type SmileClient } from './smile/index.js';
-import type { SmileDataItem } from './smile/schemas.js';
-import { countDatapoints, upsertDatapoints, type DataRow } from './store/datapoints.js';
-import type { Sql } from './store/db.js';
-import { loadTaskPayload } from './store/inbox.js';
+import { heartbeat, lastProgress } from '../smile/context.js';
+import { DATA_RESOURCES, type DataResource, type SmileClient } from '../smile/index.js';
+import type { SmileDataItem } from '../smile/schemas.js';
+import { countDatapoints, upsertDatapoints, type DataRow } from '../db/datapoints.js';
+import type { Sql } from '../db/client.js';
+import { loadTaskPayload } from '../db/inbox.js';
 
 export type DatapointCounts = Partial<Record<'identity' | 'employments' | 'contributions' | 'incomes', number>>;
 

@@ -4,10 +4,10 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import { ApplicationFailure } from '@temporalio/common';
 import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
-import type { SmileClient } from './smile/index.js';
-import type { Sql } from './store/db.js';
-import { accountsToRevoke, eraseUserData, type ErasureCounts } from './store/erasure.js';
-import { purgeExpiredRuns, type RetentionBatch } from './store/retention.js';
+import type { SmileClient } from '../smile/index.js';
+import type { Sql } from '../db/client.js';
+import { accountsToRevoke, eraseUserData, type ErasureCounts } from '../db/erasure.js';
+import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
 
 export interface ErasureDeps {
   sql: Sql;

@@ -1,20 +1,14 @@
 import type { Policy } from '../workflows/policy.js';
 import type { Decision, MonitoringChange, RunAccount } from '../workflows/types.js';
-import { evaluate } from './decide/evaluate.js';
-import { evidenceHash } from './decide/evidence.js';
-import type { EvaluationInput, KycInput } from './decide/types.js';
-import { ENGINE_VERSION } from './decide/version.js';
-import { loadAccountData } from './store/datapoints.js';
-import type { Sql } from './store/db.js';
-import {
-  decisionVersion,
-  findDecision,
-  insertDecision,
-  latestVersion,
-  type DecisionVersion,
-} from './store/decisions.js';
-import { loadApplicant } from './store/users.js';
-import { statusDocumentOf } from './store/verifications.js';
+import { evaluate } from '../decide/evaluate.js';
+import { evidenceHash } from '../decide/evidence.js';
+import type { EvaluationInput, KycInput } from '../decide/types.js';
+import { ENGINE_VERSION } from '../decide/version.js';
+import { loadAccountData } from '../db/datapoints.js';
+import type { Sql } from '../db/client.js';
+import { decisionVersion, findDecision, insertDecision, latestVersion, type DecisionVersion } from '../db/decisions.js';
+import { loadApplicant } from '../db/users.js';
+import { statusDocumentOf } from '../db/verifications.js';
 
 const CONNECTED = new Set(['CONNECTED', 'UPLOADED']);
 

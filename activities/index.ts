@@ -1,19 +1,19 @@
 import type { Client } from '@temporalio/client';
 import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
-import { recordRunAudit } from './store/audit.js';
-import type { Sql } from './store/db.js';
+import { recordRunAudit } from '../db/audit.js';
+import type { Sql } from '../db/client.js';
 import {
   recordCallbackOutcome,
   recordMonitoring,
   recordVerification,
   type MonitoringRecord,
-} from './store/verifications.js';
+} from '../db/verifications.js';
 import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createErasureActivities } from './erasure.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
-import type { SmileClient } from './smile/index.js';
+import type { SmileClient } from '../smile/index.js';
 import { createTokenActivities } from './tokens.js';
 
 export interface ActivityDeps {

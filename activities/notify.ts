@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { callbackMessageId } from '../workflows/ids.js';
 import { BlockedAddressError, postJson, type Resolver } from './callbacks/post.js';
-import { messageBody, recordDeliveryAttempt } from './store/callbacks.js';
+import { messageBody, recordDeliveryAttempt } from '../db/callbacks.js';
 import type { CallbackType } from '../workflows/types.js';
-import type { Sql } from './store/db.js';
-import { statusDocumentOf } from './store/verifications.js';
+import type { Sql } from '../db/client.js';
+import { statusDocumentOf } from '../db/verifications.js';
 
 const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
 

@@ -1,9 +1,9 @@
 import type { LinkToken } from '../workflows/types.js';
-import type { SmileClient } from './smile/index.js';
-import type { SmileToken } from './smile/schemas.js';
-import type { Sql } from './store/db.js';
-import { recordSmileUserIntent, type SmileUserIntent } from './store/intents.js';
-import { findSmileUser, saveSmileUser } from './store/users.js';
+import type { SmileClient } from '../smile/index.js';
+import type { SmileToken } from '../smile/schemas.js';
+import type { Sql } from '../db/client.js';
+import { recordSmileUserIntent, type SmileUserIntent } from '../db/intents.js';
+import { findSmileUser, saveSmileUser } from '../db/users.js';
 
 /** The part of the Smile client these activities need. */
 export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers'>;

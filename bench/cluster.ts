@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dropDatabase } from '../activities/store/db.js';
+import { dropDatabase } from '../db/client.js';
 import { startTemporalCluster } from '../scripts/cluster/stack.js';
 import { freePorts } from '../scripts/cluster/topology.js';
 import { decided, startAndConnect } from './end-to-end.js';

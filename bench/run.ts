@@ -9,7 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { LOCAL_DATABASE_URL } from '../activities/store/db.js';
+import { LOCAL_DATABASE_URL } from '../db/client.js';
 import { resolveTemporalBinary } from '../scripts/temporal-binary.js';
 import { chartSvg, markdownReport } from './report.js';
 import { profiled } from './profile.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { createSql, LOCAL_DATABASE_URL, type Sql } from '../activities/store/db.js';
-import { migrate } from '../activities/store/migrate.js';
+import { createSql, LOCAL_DATABASE_URL, type Sql } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
 
 /** Connects to Postgres and applies pending migrations; a failing migration stops the start. */
 export async function openDatabase(config: Config, log: Logger, application: string): Promise<Sql> {

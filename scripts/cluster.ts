@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DEV_API_KEY, loadConfig } from '../config/index.js';
-import { ensureDatabase, LOCAL_DATABASE_URL } from '../activities/store/db.js';
+import { ensureDatabase, LOCAL_DATABASE_URL } from '../db/client.js';
 import { formatLine } from './children.js';
 import { secretsOf } from './cluster/apps.js';
 import { startCluster, type Cluster } from './cluster/stack.js';

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { ensureDatabase, LOCAL_DATABASE_URL } from '../activities/store/db.js';
+import { ensureDatabase, LOCAL_DATABASE_URL } from '../db/client.js';
 
 export interface ProvisionedDatabase {
   url: string;

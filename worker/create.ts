@@ -4,8 +4,8 @@ import { NativeConnection, Worker, type State, type WorkerOptions } from '@tempo
 import type { Config } from '../config/index.js';
 import { dataConverterOf } from '../runtime/temporal.js';
 import { createActivities, SMILE_ACTIVITIES } from '../activities/index.js';
-import type { SmileClient } from '../activities/smile/index.js';
-import type { Sql } from '../activities/store/db.js';
+import type { SmileClient } from '../smile/index.js';
+import type { Sql } from '../db/client.js';
 import { smileTaskQueue } from '../workflows/task-queues.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.js';
-import { activityCallContext } from '../activities/smile/context.js';
-import { createSharedLimiter } from '../activities/smile/limiter.js';
-import { createSmileClient, type SmileClient } from '../activities/smile/index.js';
-import type { Sql } from '../activities/store/db.js';
-import { reserveSlot } from '../activities/store/rate-limits.js';
+import { activityCallContext } from '../smile/context.js';
+import { createSharedLimiter } from '../smile/limiter.js';
+import { createSmileClient, type SmileClient } from '../smile/index.js';
+import type { Sql } from '../db/client.js';
+import { reserveSlot } from '../db/rate-limits.js';
 
 /**
  * The worker's Smile client: its requests share one budget with every other

@@ -1,6 +1,6 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
-import type { ErasureCounts } from '../activities/store/erasure.js';
-import { purge, smileRevoke, stopWorkflows } from './activities.js';
+import type { ErasureCounts } from '../db/erasure.js';
+import { purge, smileRevoke, stopWorkflows } from './proxies.js';
 import { verificationWorkflowId } from './ids.js';
 
 export interface ErasureInput {

@@ -9,7 +9,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { monitorStore, smilePages } from './activities.js';
+import { monitorStore, smilePages } from './proxies.js';
 import { callbackWorkflowId } from './ids.js';
 import { endMonitorSignal, smileEventSignal, smileEventsSignal, type SmileEventRef } from './messages.js';
 import type { Policy } from './policy.js';

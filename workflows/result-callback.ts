@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { callbacks, store } from './activities.js';
+import { callbacks, store } from './proxies.js';
 import type { CallbackResult, CallbackStatus, CallbackType } from './types.js';
 
 export interface ResultCallbackInput {

@@ -1,5 +1,5 @@
 import { continueAsNew, setCurrentDetails } from '@temporalio/workflow';
-import { purge } from './activities.js';
+import { purge } from './proxies.js';
 
 export interface RetentionInput {
   /** DATA_RETENTION_DAYS: runs closed longer ago are purged. */

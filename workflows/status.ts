@@ -1,6 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { shortHistories, store } from './activities.js';
+import { shortHistories, store } from './proxies.js';
 import { VerificationStatusKey } from './search-attributes.js';
 import { statusDocument, type State } from './state.js';
 import type { ReviewRequest, SmileEventRef } from './messages.js';

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { hostVerdict, nonPublicKind } from './public-address.js';
+import { hostVerdict, nonPublicKind } from '../../runtime/public-address.js';
 
 /** A callback URL's host is, or resolved to, an address callbacks may not reach (SPEC §7). */
 export class BlockedAddressError extends Error {

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { smileIdSignature } from '../../api/inbox/signatures.js';
+import { smileIdSignature } from '../../smile/signatures.js';
 import { kycJobId } from '../../workflows/ids.js';
 import { kycStatusOf } from '../../workflows/kyc-codes.js';
 import type { KycResult } from '../../workflows/types.js';

@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Db } from '../../activities/store/db.js';
-import { eraseIfDisconnectErases } from '../../activities/store/erasure.js';
-import { markEvents, type EventMark, type InboxEvent } from '../../activities/store/inbox.js';
-import { externalUsersOf } from '../../activities/store/users.js';
-import { verificationsOfRuns } from '../../activities/store/verifications.js';
+import type { Db } from '../../db/client.js';
+import { eraseIfDisconnectErases } from '../../db/erasure.js';
+import { markEvents, type EventMark, type InboxEvent } from '../../db/inbox.js';
+import { externalUsersOf } from '../../db/users.js';
+import { verificationsOfRuns } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
 import {
   kycResultSignal,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboxEvent, NewInboxEvent } from '../../activities/store/inbox.js';
+import type { InboxEvent, NewInboxEvent } from '../../db/inbox.js';
 import type { KycResultRef, SmileEventRef } from '../../workflows/messages.js';
 
 /** The webhook envelope (tag-webhooks.md): strict on what routing needs, open to what Smile adds. */

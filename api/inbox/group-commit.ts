@@ -1,5 +1,5 @@
-import type { Db } from '../../activities/store/db.js';
-import { insertEvents, type NewInboxEvent } from '../../activities/store/inbox.js';
+import type { Db } from '../../db/client.js';
+import { insertEvents, type NewInboxEvent } from '../../db/inbox.js';
 
 export type Stored = 'inserted' | 'duplicate';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Sql } from '../../activities/store/db.js';
-import { dueEvents, withRelayLock } from '../../activities/store/inbox.js';
+import type { Sql } from '../../db/client.js';
+import { dueEvents, withRelayLock } from '../../db/inbox.js';
 import { deliverEvents } from './deliver.js';
 
 const BATCH = 200;

@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Sql } from '../../activities/store/db.js';
-import type { NewInboxEvent } from '../../activities/store/inbox.js';
-import { storableEvent } from '../../activities/store/json.js';
+import type { Sql } from '../../db/client.js';
+import type { NewInboxEvent } from '../../db/inbox.js';
+import { storableEvent } from '../../db/json.js';
 import { HttpProblem } from '../schemas/problem.js';
 import { allowListOf } from './allow-list.js';
 import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
 import { createGroupCommit } from './group-commit.js';
-import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from './signatures.js';
+import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from '../../smile/signatures.js';
 import { createSignaller } from './signaller.js';
 import fp from 'fastify-plugin';
 

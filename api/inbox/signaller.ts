@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { Sql } from '../../activities/store/db.js';
-import { FAST_PATH_GRACE_SECONDS, releaseToRelay, type InboxEvent } from '../../activities/store/inbox.js';
+import type { Sql } from '../../db/client.js';
+import { FAST_PATH_GRACE_SECONDS, releaseToRelay, type InboxEvent } from '../../db/inbox.js';
 import { deliverEvents } from './deliver.js';
 
 /** After Temporal failed to answer, the relay alone signals for this long: the events are safe in the inbox. */

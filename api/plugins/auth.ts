@@ -3,7 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKey, ApiScope } from '../../config/index.js';
 import { HttpProblem } from '../schemas/problem.js';
-import { issueWidgetToken, looksLikeWidgetToken, readWidgetToken, type WidgetClaims } from './widget-token.js';
+import {
+  issueWidgetToken,
+  looksLikeWidgetToken,
+  readWidgetToken,
+  type WidgetClaims,
+} from '../services/widget-token.js';
 
 /** Who sent a request: a named key with its scopes, a verification's widget token, or nobody known. */
 export type Caller =

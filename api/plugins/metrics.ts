@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Sql } from '../../activities/store/db.js';
-import { inboxDepth } from '../../activities/store/inbox.js';
+import type { Sql } from '../../db/client.js';
+import { inboxDepth } from '../../db/inbox.js';
 
 export interface ApiMetrics {
   registry: Registry;

@@ -2,8 +2,8 @@ import { isGrpcServiceError, WorkflowFailedError, type Client } from '@temporali
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import type { erasureWorkflow } from '../../workflows/erasure.js';
 import { erasureWorkflowId, externalUserIdOf } from '../../workflows/ids.js';
 import { keyNameOf } from '../plugins/auth.js';

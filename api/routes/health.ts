@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pingDatabase, type Sql } from '../../activities/store/db.js';
+import { pingDatabase, type Sql } from '../../db/client.js';
 import { sendProblem } from '../plugins/errors.js';
 import type { Relay } from '../inbox/relay.js';
 

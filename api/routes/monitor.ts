@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { recordAudit } from '../../activities/store/audit.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { recordAudit } from '../../db/audit.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId } from '../../workflows/ids.js';
 import { signalEndMonitor } from '../../runtime/temporal.js';
 import type { MonitorEndReason } from '../../workflows/types.js';

@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import { evaluate } from '../../activities/decide/evaluate.js';
-import { latestDecidedRun, type DecidedRun, type DecisionEvidence } from '../../activities/store/decisions.js';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import { evaluate } from '../../decide/evaluate.js';
+import { latestDecidedRun, type DecidedRun, type DecisionEvidence } from '../../db/decisions.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
-import { buildReport } from '../report/build.js';
+import { buildReport } from '../../decide/report.js';
 import { reportHtml } from '../report/html.js';
 import { chromiumPdfRenderer, PdfUnavailable, type PdfRenderer } from '../report/pdf.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';

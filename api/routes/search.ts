@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
-import type { Sql } from '../../activities/store/db.js';
-import { searchVerifications } from '../../activities/store/search.js';
+import type { Sql } from '../../db/client.js';
+import { searchVerifications } from '../../db/search.js';
 import { problemResponses } from '../schemas/problem.js';
 import { decodeCursor, encodeCursor, searchQuery, searchReply } from '../schemas/search.js';
 

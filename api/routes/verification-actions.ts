@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { recordAudit } from '../../activities/store/audit.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { recordAudit } from '../../db/audit.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { linkTokenUpdate, reviewUpdate } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { linkTokenReply, reviewBody, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
-import { widgetTokenOf } from './widget-tokens.js';
+import { widgetTokenOf } from '../services/widget-token-of.js';
 
 const DEADLINE_MS = 15_000;
 

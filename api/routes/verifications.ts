@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { saveRequest } from '../../activities/store/users.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { saveRequest } from '../../db/users.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
 import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
@@ -18,8 +18,8 @@ import {
 } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { endUserMonitor } from './monitor.js';
-import { startVerificationGuard, type StartGuardOptions } from './start-guards.js';
-import { widgetTokenOf } from './widget-tokens.js';
+import { startVerificationGuard, type StartGuardOptions } from '../services/start-guards.js';
+import { widgetTokenOf } from '../services/widget-token-of.js';
 
 export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;

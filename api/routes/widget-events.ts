@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { widgetEventSignal, type WidgetEventRef } from '../../workflows/messages.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';

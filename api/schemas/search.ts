@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SearchKey } from '../../activities/store/search.js';
+import type { SearchKey } from '../../db/search.js';
 import { EXTERNAL_USER_ID_PATTERN } from '../../workflows/ids.js';
 import { OUTCOMES, STATUSES } from '../../workflows/types.js';
 

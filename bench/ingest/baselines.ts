@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
-import { createSql, dropDatabase, ensureDatabase } from '../../activities/store/db.js';
-import { insertEvents } from '../../activities/store/inbox.js';
-import { migrate } from '../../activities/store/migrate.js';
+import { createSql, dropDatabase, ensureDatabase } from '../../db/client.js';
+import { insertEvents } from '../../db/inbox.js';
+import { migrate } from '../../db/migrate.js';
 import { createGroupCommit } from '../../api/inbox/group-commit.js';
 import { smileInboxEvent, type Envelope } from '../../api/inbox/envelope.js';
 

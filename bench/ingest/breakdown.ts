@@ -1,7 +1,7 @@
-import { insertEvents } from '../../activities/store/inbox.js';
+import { insertEvents } from '../../db/inbox.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
-import { validSmileSignature } from '../../api/inbox/signatures.js';
+import { validSmileSignature } from '../../smile/signatures.js';
 import { smileEventSignal } from '../../workflows/messages.js';
 import { signedEvent } from './load/events.js';
 import { INGEST_WEBHOOK_SECRET, type IngestStack } from './stack.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Sql } from '../../activities/store/db.js';
+import type { Sql } from '../../db/client.js';
 
 /**
  * What the inbox says about one run (its event ids share a prefix). The route

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { expect } from 'vitest';
-import type { Sql } from '../../activities/store/db.js';
+import type { Sql } from '../../db/client.js';
 import type { buildSandbox } from '../../sandbox/app.js';
 import { persist } from './processes.js';
 

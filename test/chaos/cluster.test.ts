@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSql, dropDatabase, ensureDatabase, LOCAL_DATABASE_URL, type Sql } from '../../activities/store/db.js';
+import { createSql, dropDatabase, ensureDatabase, LOCAL_DATABASE_URL, type Sql } from '../../db/client.js';
 import { startCluster, type Cluster } from '../../scripts/cluster/stack.js';
 import { freePorts, type ClusterPorts } from '../../scripts/cluster/topology.js';
 import { expectDecidedOnceAndNothingLost, terminateConnections, waitForDecisions } from './checks.js';

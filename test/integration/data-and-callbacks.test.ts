@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
-import { recordCallbackOutcome } from '../../activities/store/verifications.js';
-import type { DataFilter, DataResource, Page, SmileDataItem } from '../../activities/smile/index.js';
-import { createSql, type Sql } from '../../activities/store/db.js';
-import { eraseUserData } from '../../activities/store/erasure.js';
-import { insertEvents } from '../../activities/store/inbox.js';
+import { recordCallbackOutcome } from '../../db/verifications.js';
+import type { DataFilter, DataResource, Page, SmileDataItem } from '../../smile/index.js';
+import { createSql, type Sql } from '../../db/client.js';
+import { eraseUserData } from '../../db/erasure.js';
+import { insertEvents } from '../../db/inbox.js';
 import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
 
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate } from '../../activities/decide/evaluate.js';
-import { evidenceHash } from '../../activities/decide/evidence.js';
-import type { EvaluationInput } from '../../activities/decide/types.js';
+import { evaluate } from '../../decide/evaluate.js';
+import { evidenceHash } from '../../decide/evidence.js';
+import type { EvaluationInput } from '../../decide/types.js';
 import type { Report } from '../../api/schemas/report.js';
 import { SANDBOX_PERSONAS, type SandboxPersona } from '../../sandbox/users.js';
 import type { StatusDocument } from '../../workflows/types.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchKey } from '../../activities/store/search.js';
+import type { SearchKey } from '../../db/search.js';
 import { encodeCursor } from '../../api/schemas/search.js';
 import type { SandboxPersona } from '../../sandbox/users.js';
 import { ownDatabase } from '../support/database.js';

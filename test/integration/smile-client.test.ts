@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmileClient, type SmileClient } from '../../activities/smile/index.js';
+import { createSmileClient, type SmileClient } from '../../smile/index.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { SANDBOX_USERS } from '../../sandbox/users.js';
 

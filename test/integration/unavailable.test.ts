@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { buildApp } from '../../api/app.js';
 import { startRelay } from '../../api/inbox/relay.js';
-import { createSql, type Sql } from '../../activities/store/db.js';
+import { createSql, type Sql } from '../../db/client.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { freePort } from '../../scripts/ports.js';
 import { auth, testConfig } from '../support/stack.js';

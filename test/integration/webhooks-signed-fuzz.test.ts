@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
-import { storableText } from '../../activities/store/json.js';
+import { storableText } from '../../db/json.js';
 import { buildTestApp } from '../support/app.js';
 import { freePort } from '../../scripts/ports.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';

@@ -1,6 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from '../../api/app.js';
-import { createSql } from '../../activities/store/db.js';
+import { createSql } from '../../db/client.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { testConfig } from './stack.js';
 

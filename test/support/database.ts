@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createSql, dropDatabase, ensureDatabase, type Sql } from '../../activities/store/db.js';
-import { migrate } from '../../activities/store/migrate.js';
+import { createSql, dropDatabase, ensureDatabase, type Sql } from '../../db/client.js';
+import { migrate } from '../../db/migrate.js';
 import { testConfig } from './stack.js';
 
 /**

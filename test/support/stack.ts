@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createSql, type Sql } from '../../activities/store/db.js';
+import { createSql, type Sql } from '../../db/client.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';

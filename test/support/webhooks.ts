@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Sql } from '../../activities/store/db.js';
+import type { Sql } from '../../db/client.js';
 
 export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 

@@ -6,7 +6,7 @@ import {
   readWidgetToken,
   WIDGET_TOKEN_MAX_AGE_MS,
   widgetTokenKey,
-} from '../../api/plugins/widget-token.js';
+} from '../../api/services/widget-token.js';
 
 const keys = ['first-key-123', 'second-key-456'].map((secret, i) => ({
   name: `key-${i + 1}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutPersonalData } from '../../activities/store/erasure.js';
+import { withoutPersonalData } from '../../db/erasure.js';
 import { decodeCursor, encodeCursor } from '../../api/schemas/search.js';
 import type { StatusDocument } from '../../workflows/types.js';
 

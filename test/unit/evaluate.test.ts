@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, type AccountData, type EvaluationInput, type Item } from '../../activities/decide/evaluate.js';
-import { canonicalJson, evidenceHash } from '../../activities/decide/evidence.js';
-import { nameSimilarity } from '../../activities/decide/names.js';
-import { ENGINE_VERSION } from '../../activities/decide/version.js';
+import { evaluate, type AccountData, type EvaluationInput, type Item } from '../../decide/evaluate.js';
+import { canonicalJson, evidenceHash } from '../../decide/evidence.js';
+import { nameSimilarity } from '../../decide/names.js';
+import { ENGINE_VERSION } from '../../decide/version.js';
 import { changedCodes } from '../../activities/evaluation.js';
 import { resolvePolicy, type PolicyOverrides } from '../../workflows/policy.js';
 

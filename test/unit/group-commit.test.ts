@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../activities/store/db.js';
+import type { Db } from '../../db/client.js';
 import { smileInboxEvent } from '../../api/inbox/envelope.js';
 import { createGroupCommit } from '../../api/inbox/group-commit.js';
 

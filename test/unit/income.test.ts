@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judgeIncome } from '../../activities/decide/income.js';
-import { monthOfDate } from '../../activities/decide/read.js';
-import type { Item } from '../../activities/decide/types.js';
+import { judgeIncome } from '../../decide/income.js';
+import { monthOfDate } from '../../decide/read.js';
+import type { Item } from '../../decide/types.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 
 /** The middle of a month: the current month (November 2026) is partial and never counts. */

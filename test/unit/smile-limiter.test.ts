@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLimiter } from '../../activities/smile/limiter.js';
+import { createLimiter } from '../../smile/limiter.js';
 
 describe('the Smile rate limiter', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -11,7 +11,7 @@ import {
   tokenSchema,
   userSchema,
   webhookSchema,
-} from '../../activities/smile/index.js';
+} from '../../smile/index.js';
 
 /** The spec's own response examples (openapi-v1.yaml, v1.14.0), parsed with the client's schemas. */
 const spec = parse(await readFile(new URL('../fixtures/sandbox/openapi-v1.yaml', import.meta.url), 'utf8')) as {

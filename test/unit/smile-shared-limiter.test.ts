@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSharedLimiter } from '../../activities/smile/limiter.js';
+import { createSharedLimiter } from '../../smile/limiter.js';
 
-/** The Postgres row's rule (activities/store/rate-limits.ts) in memory: the next slot moves on by the interval. */
+/** The Postgres row's rule (db/rate-limits.ts) in memory: the next slot moves on by the interval. */
 function memoryRow() {
   let nextSlot = 0;
   return async (intervalMs: number, maxWaitMs: number) => {

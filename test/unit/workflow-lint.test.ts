@@ -10,7 +10,7 @@ describe('lint for workflows/', () => {
     const eslint = new ESLint({ cwd: ROOT });
     const probe = [
       "import { readFileSync } from 'node:fs';",
-      "import { createSql } from '../activities/store/db.js';",
+      "import { createSql } from '../db/db.js';",
       "import type { Activities } from '../activities/index.js';",
       'export type A = Activities;',
       "export const probe = () => { void readFileSync; void createSql; void fetch('x'); Promise.resolve(1); };",
@@ -31,7 +31,7 @@ describe('lint for workflows/', () => {
   it('holds in the folders under workflows/ too', async () => {
     const eslint = new ESLint({ cwd: ROOT });
     const probe = [
-      "import { createSql } from '../../activities/store/db.js';",
+      "import { createSql } from '../../db/client.js';",
       "import type { Activities } from '../../activities/index.js';",
       'export type A = Activities;',
       'export const probe = () => createSql;',

@@ -1,5 +1,5 @@
 import { ActivityFailure } from '@temporalio/workflow';
-import { shortHistories, smile, smileCheck } from '../activities.js';
+import { shortHistories, smile, smileCheck } from '../proxies.js';
 import { nextConnectionCheck } from '../connection-checks.js';
 import { durationMs } from '../duration.js';
 import { runScopedDecisions, sideEffectsInMainFlow } from '../patches.js';

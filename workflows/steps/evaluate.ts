@@ -6,7 +6,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { smilePages, store } from '../activities.js';
+import { smilePages, store } from '../proxies.js';
 import { callbackWorkflowId } from '../ids.js';
 import { startMonitor } from './monitor.js';
 import { sideEffectsInMainFlow } from '../patches.js';

@@ -1,5 +1,5 @@
 import { ActivityFailure, condition, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
-import { smile } from '../activities.js';
+import { smile } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import { kycJobId } from '../ids.js';
 import { kycStatusOf } from '../kyc-codes.js';

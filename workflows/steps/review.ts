@@ -1,5 +1,5 @@
 import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import { store } from '../activities.js';
+import { store } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import { callbackWorkflowId } from '../ids.js';
 import { reviewUpdate, type ReviewRequest } from '../messages.js';

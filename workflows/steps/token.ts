@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import { smile } from '../activities.js';
+import { smile } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import type { Ctx } from '../status.js';
 

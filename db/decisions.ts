@@ -1,7 +1,7 @@
 import type { EvaluationInput, Findings, Rule } from '../decide/types.js';
-import type { Policy } from '../../workflows/policy.js';
-import type { Decision, RunAccount, StatusDocument } from '../../workflows/types.js';
-import type { Db } from './db.js';
+import type { Policy } from '../workflows/policy.js';
+import type { Decision, RunAccount, StatusDocument } from '../workflows/types.js';
+import type { Db } from './client.js';
 
 interface DecisionRow {
   outcome: Decision['outcome'];

@@ -5,7 +5,7 @@
 alter table decisions
   add column engine_version text,
   add column evidence_hash  text,
-  add column inputs         jsonb,   -- the EvaluationInput (activities/decide/types.ts)
+  add column inputs         jsonb,   -- the EvaluationInput (decide/types.ts)
   add column findings       jsonb,   -- identity, employments, income, contributions as judged
   add column rules          jsonb,   -- every rule with its result (no personal data)
   add column accounts       jsonb;   -- the run's accounts: ids, provider, source type, connected and synced times

@@ -1,4 +1,4 @@
-import type { Policy } from '../../workflows/policy.js';
+import type { Policy } from '../workflows/policy.js';
 import { amount, currency, itemName, monthLabel, monthOf, payPeriod, round2, type MonthIndex } from './read.js';
 import type { IncomeFinding, Item, Rule } from './types.js';
 

@@ -1,5 +1,5 @@
-import type { Outcome, VerificationStatus } from '../../workflows/types.js';
-import type { Db } from './db.js';
+import type { Outcome, VerificationStatus } from '../workflows/types.js';
+import type { Db } from './client.js';
 
 /** Where a page ends: the last item's sort key (created_at to the microsecond, as Postgres holds it). */
 export interface SearchKey {

@@ -1,5 +1,5 @@
-import type { DecidedRun, DecisionEvidence } from '../../activities/store/decisions.js';
-import type { Report } from '../schemas/report.js';
+import type { DecidedRun, DecisionEvidence } from '../db/decisions.js';
+import type { Report } from '../api/schemas/report.js';
 
 /**
  * The report of a decided run (SPEC §9), from what the decision stored: its

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Sql } from '../../activities/store/db.js';
-import { latestVerification } from '../../activities/store/verifications.js';
+import type { Sql } from '../../db/client.js';
+import { latestVerification } from '../../db/verifications.js';
 import { HttpProblem } from '../schemas/problem.js';
 
 /**

@@ -5,8 +5,8 @@ import {
   type Decision,
   type Monitoring,
   type StatusDocument,
-} from '../../workflows/types.js';
-import type { Db, Sql } from './db.js';
+} from '../workflows/types.js';
+import type { Db, Sql } from './client.js';
 
 /**
  * Upserts the run's row from the workflow's status document. A retried or late

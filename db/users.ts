@@ -1,5 +1,5 @@
-import type { Applicant } from '../../workflows/types.js';
-import type { Db } from './db.js';
+import type { Applicant } from '../workflows/types.js';
+import type { Db } from './client.js';
 
 /** Stores a start request's personal data under its id: the workflow only ever sees the id. */
 export async function saveRequest(

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './client.js';
 import { eraseRuns, eraseUserRows, inTransaction, recordErasure, type ErasureCounts } from './erasure.js';
 
 export interface RetentionBatch {

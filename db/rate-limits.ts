@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './client.js';
 
 /**
  * Reserves the next request slot of a shared rate budget (one row per Smile

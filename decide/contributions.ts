@@ -1,4 +1,4 @@
-import type { Policy } from '../../workflows/policy.js';
+import type { Policy } from '../workflows/policy.js';
 import { amount, currency, itemName, monthLabel, monthOf, round2, type MonthIndex } from './read.js';
 import type { ContributionFinding, Item, Rule } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Outcome } from '../../workflows/types.js';
+import type { Outcome } from '../workflows/types.js';
 import { emptyContributions, judgeContributions } from './contributions.js';
 import { employmentFindings, employmentRules, jobsOf } from './employment.js';
 import { dobRule, identityFinding, matchAccount, nameRule, type AccountMatch } from './identity.js';

@@ -1,5 +1,5 @@
-import type { Policy } from '../../workflows/policy.js';
-import type { KycResult, Outcome } from '../../workflows/types.js';
+import type { Policy } from '../workflows/policy.js';
+import type { KycResult, Outcome } from '../workflows/types.js';
 
 /** One stored Smile item (identity, employment, contribution, income, estimated income) as Smile sent it. */
 export type Item = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { DATA_RESOURCES, type DataResource } from '../smile/index.js';
 import type { AccountData } from '../decide/types.js';
-import type { Db } from './db.js';
+import type { Db } from './client.js';
 import { storableJson, storableText } from './json.js';
 
 export interface DataRow {

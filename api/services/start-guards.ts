@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { FastifyRequest } from 'fastify';
-import { hostVerdict, nonPublicKind } from '../../activities/callbacks/public-address.js';
+import { hostVerdict, nonPublicKind } from '../../runtime/public-address.js';
 import { HttpProblem } from '../schemas/problem.js';
 
 const DNS_DEADLINE_MS = 2_000;

@@ -1,5 +1,5 @@
-import type { CallbackType } from '../../workflows/types.js';
-import type { Db } from './db.js';
+import type { CallbackType } from '../workflows/types.js';
+import type { Db } from './client.js';
 
 /** One attempt to deliver a result callback (SPEC §7): where, and what came back. */
 export async function recordDeliveryAttempt(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db.js';
+import type { Db } from './client.js';
 
 export interface SmileUserIntent {
   /** Travels in the Smile user's externalMetadata: how a retry recognises the user it made. */

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './client.js';
 
 export type AuditAction = 'cancel' | 'review' | 'erasure' | 'stop-monitor';
 

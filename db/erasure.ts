@@ -1,6 +1,6 @@
-import type { StatusDocument } from '../../workflows/types.js';
-import { kycJobId } from '../../workflows/ids.js';
-import type { Db } from './db.js';
+import type { StatusDocument } from '../workflows/types.js';
+import { kycJobId } from '../workflows/ids.js';
+import type { Db } from './client.js';
 import { ERASED_MESSAGE, eraseDecisionEvidence, erasesOnDisconnect } from './decisions.js';
 import { scrubStatusDocuments } from './verifications.js';
 

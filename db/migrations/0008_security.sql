@@ -15,5 +15,5 @@ create index audit_events_verification_id_idx on audit_events (verification_id);
 
 -- The exact signed bytes of a webhook whose JSON Postgres cannot hold as it is
 -- (NUL characters, lone surrogates, infinite numbers, very deep nesting): `body`
--- then holds the storable copy (activities/store/json.ts), this the original.
+-- then holds the storable copy (db/json.ts), this the original.
 alter table inbox_events add column raw_body bytea;

@@ -1,4 +1,4 @@
-import type { Db, Sql } from './db.js';
+import type { Db, Sql } from './client.js';
 import { storableEvent, storableJson } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
