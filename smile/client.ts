@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
-import { createLimiter, type Limiter } from './limiter.js';
+import { createLimiter, type Limiter, type Priority } from './limiter.js';
+import { endpointOf, NO_OBSERVER, outcomeOf, type SmileRequestObserver } from './observer.js';
 import {
   accountSchema,
   createUserDataSchema,
@@ -26,6 +27,8 @@ export interface SmileClientOptions {
   limiter?: Limiter;
   /** The calling activity's cancellation and deadline, read at each request (`activityCallContext`). */
   context?: () => CallContext;
+  /** Told of each request (the worker's Prometheus metrics). */
+  observer?: SmileRequestObserver;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -34,6 +37,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Epoch ms after which a request may not start: the attempt would time out first. */
   deadline?: number;
+  /** Whether a person waits on the request (default) or it is background work. */
+  priority?: Priority;
 }
 
 export const DATA_RESOURCES = ['identities', 'employments', 'contributions', 'incomes', 'eincomes'] as const;
@@ -61,16 +66,38 @@ export function createSmileClient({
   requestsPerSecond = 20,
   limiter,
   context = () => ({}),
+  observer = NO_OBSERVER,
   fetch = globalThis.fetch,
 }: SmileClientOptions) {
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
   const takeSlot = limiter ?? createLimiter(requestsPerSecond);
 
   async function call<T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> {
-    const { signal, deadline } = context();
-    // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
-    await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs);
-    signal?.throwIfAborted();
+    const endpoint = endpointOf(method, path);
+    let sent = false;
+    try {
+      const { signal, deadline, priority } = context();
+      // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
+      await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs, priority);
+      signal?.throwIfAborted();
+      sent = true;
+      observer.sent(endpoint);
+      const answer = await send(method, path, data, body, signal);
+      observer.ended(endpoint, 'ok', sent);
+      return answer;
+    } catch (error) {
+      observer.ended(endpoint, outcomeOf(error), sent);
+      throw error;
+    }
+  }
+
+  async function send<T extends z.ZodType>(
+    method: string,
+    path: string,
+    data: T,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<z.infer<T>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
