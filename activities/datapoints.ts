@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createEvaluationActivities } from './evaluation.js';
 import { heartbeat, lastProgress } from '../smile/context.js';
 import { DATA_RESOURCES, type DataResource, type SmileClient } from '../smile/index.js';
 import type { SmileDataItem } from '../smile/schemas.js';
@@ -161,7 +160,5 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
     },
 
     fetchAndStoreDatapoints,
-
-    ...createEvaluationActivities({ sql }),
   };
 }

@@ -4,14 +4,12 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import { ApplicationFailure } from '@temporalio/common';
 import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
-import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
 import { accountsToRevoke, eraseUserData, type ErasureCounts } from '../db/erasure.js';
 import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
 
 export interface ErasureDeps {
   sql: Sql;
-  smile: Pick<SmileClient, 'revokeAccount'>;
   /** Signals and cancels the user's other workflows; absent in a worker that runs no erasure. */
   temporal?: Client;
 }
@@ -40,12 +38,12 @@ async function isRunning(handle: WorkflowHandle): Promise<boolean> {
 }
 
 /**
- * The erasure workflow's side effects (SPEC §10): stop the user's monitor and
- * running verification, revoke their accounts at Smile, erase the stored data;
+ * The erasure workflow's side effects: stop the user's monitor and running
+ * verification, erase the stored data (revoking at Smile is `revokeSmileAccount`);
  * and the retention purge's batches. Each is idempotent: a retry finds the
  * workflow already closed, the account already revoked, the rows already erased.
  */
-export function createErasureActivities({ sql, smile, temporal }: ErasureDeps) {
+export function createErasureActivities({ sql, temporal }: ErasureDeps) {
   const client = () => {
     if (!temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client', 'NoTemporalClient');
     return temporal;
@@ -75,17 +73,6 @@ export function createErasureActivities({ sql, smile, temporal }: ErasureDeps) {
     /** The Smile accounts of the user's runs. Ids only: no personal data in history. */
     async accountsToRevoke({ verificationId }: { verificationId: string }): Promise<string[]> {
       return accountsToRevoke(sql, verificationId);
-    },
-
-    /** `DELETE /accounts/:id` at Smile; Smile's 404 (MISSING_RESOURCE) means it is gone already. */
-    async revokeSmileAccount({ accountId }: { accountId: string }): Promise<{ revoked: boolean }> {
-      try {
-        await smile.revokeAccount(accountId);
-        return { revoked: true };
-      } catch (error) {
-        if (error instanceof ApplicationFailure && error.type === 'SmileMissingResource') return { revoked: false };
-        throw error;
-      }
     },
 
     async eraseUserData(input: {

@@ -18,7 +18,7 @@ export interface EvaluateVerificationInput {
   smileUserId: string;
   policy: Policy;
   kyc?: KycInput;
-  /** The run's accounts (SPEC §6): the decision reads their data and nobody else's. */
+  /** The run's accounts: the decision reads their data and nobody else's. */
   accounts?: RunAccount[];
 }
 
@@ -95,7 +95,7 @@ export function createEvaluationActivities({ sql }: { sql: Sql }) {
     },
 
     /**
-     * A monitor's re-evaluation after a sync (SPEC §6): judged as the first
+     * A monitor's re-evaluation after a sync: judged as the first
      * decision was (the run's policy, accounts and applicant), compared with the
      * run's latest version, which is the engine's own (a reviewer's outcome lives
      * in the status document, not here). Only a changed outcome or rule result

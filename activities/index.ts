@@ -11,6 +11,7 @@ import {
 import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createErasureActivities } from './erasure.js';
+import { createEvaluationActivities } from './evaluation.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
 import type { SmileClient } from '../smile/index.js';
@@ -29,23 +30,30 @@ export interface ActivityDeps {
 }
 
 /**
- * Every activity, wired to its dependencies. Workflows import only the type
- * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
- * A database error that a retry would meet again fails at once (`DatabaseRejected`).
+ * The activities that call the Smile API or the KYC provider. The worker runs
+ * them on the Smile task queue, rate-limited for every worker together; the
+ * workflows' Smile proxies are typed with exactly these.
  */
-export function createActivities({ sql, smile, kyc, callback, temporal }: ActivityDeps) {
+export function createSmileActivities({ sql, smile, kyc }: ActivityDeps) {
   return failDeterministicDatabaseErrors({
     ...createTokenActivities({ sql, smile }),
-    ...createKycActivities(kyc),
     ...createDataActivities({ sql, smile }),
+    ...createKycActivities(kyc),
+  });
+}
+
+/** The activities on the main task queue: Postgres, decisions, result callbacks, stopping workflows. */
+export function createStoreActivities({ sql, callback, temporal }: ActivityDeps) {
+  return failDeterministicDatabaseErrors({
+    ...createEvaluationActivities({ sql }),
     ...createNotifyActivities({ sql, ...callback }),
-    ...createErasureActivities({ sql, smile, temporal }),
+    ...createErasureActivities({ sql, temporal }),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
       await recordVerification(sql, input);
     },
 
-    /** A reviewer's outcome (SPEC §3): one audit row per run, however often the activity runs. */
+    /** A reviewer's outcome: one audit row per run, however often the activity runs. */
     async recordReviewAudit(input: {
       runId: string;
       verificationId: string;
@@ -60,24 +68,21 @@ export function createActivities({ sql, smile, kyc, callback, temporal }: Activi
       await recordCallbackOutcome(sql, input);
     },
 
-    /** A monitor's state into its run's status document (SPEC §6); an older revision changes nothing. */
+    /** A monitor's state into its run's status document; an older revision changes nothing. */
     async recordMonitoring(input: MonitoringRecord): Promise<void> {
       await recordMonitoring(sql, input);
     },
   });
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/**
+ * Every activity, wired to its dependencies. Workflows import only the types
+ * (`import type { Activities }`), so no I/O code reaches the workflow bundle.
+ * A database error that a retry would meet again fails at once (`DatabaseRejected`).
+ */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createSmileActivities(deps), ...createStoreActivities(deps) };
+}
 
-/** The activities that call the Smile API or the KYC provider: the worker runs them on the Smile task queue. */
-export const SMILE_ACTIVITIES = [
-  'issueLinkToken',
-  'refreshLinkToken',
-  'connectedAccounts',
-  'fetchAndStoreDatapoints',
-  'storeTaskPayload',
-  'submitKycJob',
-  'getKycJobStatus',
-  'kycJobResult',
-  'revokeSmileAccount',
-] as const satisfies readonly (keyof Activities)[];
+export type SmileActivities = ReturnType<typeof createSmileActivities>;
+export type Activities = ReturnType<typeof createActivities>;

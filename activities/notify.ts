@@ -9,7 +9,7 @@ import { statusDocumentOf } from '../db/verifications.js';
 
 const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
 
-/** A 4xx answer is the receiver's final word, except 408 (timeout) and 429 (slow down) (SPEC §7). */
+/** A 4xx answer is the receiver's final word, except 408 (timeout) and 429 (slow down). */
 const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 type Attempt = { status?: number; error?: string; blocked?: boolean };
@@ -26,7 +26,7 @@ async function attempt(url: string, options: Parameters<typeof postJson>[1]): Pr
 }
 
 /**
- * The result callback (SPEC §7): the stored status document (with `reportUrl`,
+ * The result callback: the stored status document (with `reportUrl`,
  * the report's address, once decided), signed per the
  * Standard Webhooks spec. One `webhook-id` across retries, so the receiver can
  * deduplicate; every attempt recorded. Only public addresses are reached unless
@@ -63,7 +63,7 @@ export function createNotifyActivities({
     }: {
       runId: string;
       callbackUrl?: string;
-      /** The message's type (SPEC §7); a child started before types sends `verification.completed`. */
+      /** The message's type; a child started before types sends `verification.completed`. */
       type?: CallbackType;
       sequence?: number;
     }): Promise<{ delivered: boolean }> {

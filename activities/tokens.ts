@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { LinkToken } from '../workflows/types.js';
 import type { SmileClient } from '../smile/index.js';
 import type { SmileToken } from '../smile/schemas.js';
@@ -6,7 +7,10 @@ import { recordSmileUserIntent, type SmileUserIntent } from '../db/intents.js';
 import { findSmileUser, saveSmileUser } from '../db/users.js';
 
 /** The part of the Smile client these activities need. */
-export type SmileUsersApi = Pick<SmileClient, 'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers'>;
+export type SmileUsersApi = Pick<
+  SmileClient,
+  'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'revokeAccount'
+>;
 
 /** The externalMetadata key that names the intent a Smile user was created for. */
 export const INTENT_METADATA_KEY = 'smileVerifyIntent';
@@ -73,6 +77,17 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
       return items
         .filter((a) => a.connectionStatus === 'CONNECTED')
         .map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
+    },
+
+    /** `DELETE /accounts/:id` at Smile; Smile's 404 (MISSING_RESOURCE) means it is gone already. */
+    async revokeSmileAccount({ accountId }: { accountId: string }): Promise<{ revoked: boolean }> {
+      try {
+        await smile.revokeAccount(accountId);
+        return { revoked: true };
+      } catch (error) {
+        if (error instanceof ApplicationFailure && error.type === 'SmileMissingResource') return { revoked: false };
+        throw error;
+      }
     },
   };
 }

@@ -86,7 +86,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
   });
   await app.register(
     async (v1) => {
-      // Who calls, then the limit for that caller, then whether the route's scope allows them (SPEC §10).
+      // Who calls, then the limit for that caller, then whether the route's scope allows them.
       v1.addHook('onRequest', v1.identify);
       v1.addHook('onRequest', v1.rateLimit());
       v1.addHook('onRequest', v1.authorize);

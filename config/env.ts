@@ -1,14 +1,14 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-/** Every environment variable the service reads (SPEC §2), with its dev default; `loadConfig` shapes them. */
+/** Every environment variable the service reads, with its dev default; `loadConfig` shapes them. */
 
 /** The dev AES-256-GCM key: fine on a laptop, printed as such, refused in production. */
 export const DEV_PAYLOAD_ENCRYPTION_KEY = 'c21pbGUtdmVyaWZ5LWRldi1wYXlsb2FkLWtleS0zMmI=';
 /** The dev key's secret (the `Bearer` value); the key itself is `dev:dev-api-key`. */
 export const DEV_API_KEY = 'dev-api-key';
 
-/** What a key may do (SPEC §10); `*` in `API_KEYS` grants all of them. */
+/** What a key may do; `*` in `API_KEYS` grants all of them. */
 export const API_SCOPES = [
   'verifications.write',
   'verifications.read',
@@ -97,7 +97,7 @@ export const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
-  /** Personal data of verifications closed longer ago than this is purged by the daily retention Schedule (SPEC §10). */
+  /** Personal data of verifications closed longer ago than this is purged by the daily retention Schedule. */
   DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
@@ -124,7 +124,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Standard Webhooks secret (whsec_…)')
     .default('whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='),
-  /** Result callbacks to loopback and private addresses (SPEC §7): default on in development and test only. */
+  /** Result callbacks to loopback and private addresses: default on in development and test only. */
   RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS: z.stringbool().optional(),
   SMILE_ID_URL: httpUrl.default('http://127.0.0.1:3100/smile-id/v1'),
   SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),

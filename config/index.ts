@@ -7,7 +7,7 @@ export { API_SCOPES, DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY };
 export type { ApiKey, ApiScope, Config, TemporalTls };
 
 /**
- * The one place that reads the environment (SPEC §2). Every entrypoint calls
+ * The one place that reads the environment. Every entrypoint calls
  * `loadConfig()`; nothing else touches `process.env`.
  */
 

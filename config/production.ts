@@ -1,7 +1,7 @@
 import { DEV_API_KEY, envSchema, type Env } from './env.js';
 
 /**
- * Production fails closed (SPEC §2, §10): every secret and endpoint below must be
+ * Production fails closed: every secret and endpoint below must be
  * set, and none may keep its sandbox or dev default, since those are public (they
  * are in this repository). Anyone knowing the sandbox webhook secret could sign
  * Smile events and approve whomever they like.

@@ -2,7 +2,7 @@ import type { Db } from './client.js';
 
 export type AuditAction = 'cancel' | 'review' | 'erasure' | 'stop-monitor';
 
-/** One audit row: what was done to which verification, by which key's name (SPEC §10). */
+/** One audit row: what was done to which verification, by which key's name. */
 export async function recordAudit(
   sql: Db,
   { action, verificationId, keyName }: { action: AuditAction; verificationId: string; keyName: string },

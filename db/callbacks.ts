@@ -1,7 +1,7 @@
 import type { CallbackType } from '../workflows/types.js';
 import type { Db } from './client.js';
 
-/** One attempt to deliver a result callback (SPEC §7): where, and what came back. */
+/** One attempt to deliver a result callback: where, and what came back. */
 export async function recordDeliveryAttempt(
   sql: Db,
   attempt: { runId: string; webhookId: string; url: string; statusCode?: number; error?: string },
@@ -12,7 +12,7 @@ export async function recordDeliveryAttempt(
 }
 
 /**
- * A callback message's body, fixed at its first attempt (SPEC §7): the first
+ * A callback message's body, fixed at its first attempt: the first
  * call stores `body`, every retry gets the stored one back. Undefined when the
  * body was erased, or the run's data before its first attempt (the message is then not sent).
  */

@@ -4,7 +4,7 @@ export type Sql = postgres.Sql;
 /** A pool or a transaction: what a repository function needs to run a query. */
 export type Db = postgres.Sql | postgres.TransactionSql;
 
-/** Where Postgres is when DATABASE_URL is unset (SPEC §2): the local server, trust auth. */
+/** Where Postgres is when DATABASE_URL is unset: the local server, trust auth. */
 export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/smile_verify';
 
 export interface SqlOptions {

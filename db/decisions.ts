@@ -30,7 +30,7 @@ export interface DecisionVersion {
   rules: Rule[] | null;
 }
 
-/** A run's newest decision version (each monitor change adds one; SPEC §6). */
+/** A run's newest decision version (each monitor change adds one;). */
 export async function latestVersion(sql: Db, runId: string): Promise<DecisionVersion | undefined> {
   const [row] = await sql<(DecisionRow & { version: number; rules: Rule[] | null })[]>`
     select version, outcome, reasons, evaluated_at, evidence_hash, engine_version, rules from decisions
@@ -100,7 +100,7 @@ export interface DecidedRun {
   erased: boolean;
 }
 
-/** The latest run of a verification that has a decision (SPEC §9), with its latest decision version and its evidence. */
+/** The latest run of a verification that has a decision, with its latest decision version and its evidence. */
 export async function latestDecidedRun(sql: Db, verificationId: string): Promise<DecidedRun | undefined> {
   const [row] = await sql<
     (DecisionRow & {
@@ -142,7 +142,7 @@ export async function latestDecidedRun(sql: Db, verificationId: string): Promise
 export const ERASED_MESSAGE = '(erased)';
 
 /**
- * Erasure (SPEC §10): the runs' decisions keep outcome, reason and rule codes,
+ * Erasure: the runs' decisions keep outcome, reason and rule codes,
  * results, values, thresholds and the evidence hash; their inputs, findings and
  * the messages of reasons and rules (which may quote an employer's name) go.
  */

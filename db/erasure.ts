@@ -20,7 +20,7 @@ export interface ErasureCounts {
 export type ErasureKind = 'request' | 'disconnect' | 'retention';
 
 /**
- * A status document without what could identify the person (SPEC §10):
+ * A status document without what could identify the person:
  * `partnerParams` (the client's own values, anything from an email to a loan id),
  * a review's free-text `note`, and the reasons' messages (they may quote an
  * employer). Ids (verification, external user, Smile user, accounts), statuses,
@@ -103,7 +103,7 @@ export const inTransaction = <T>(sql: Db, fn: (tx: Db) => Promise<T>): Promise<T
 
 /**
  * Erases a verification's user's personal data from every table that holds it
- * (SPEC §10), in one transaction, for every run of the user: synced data,
+ *, in one transaction, for every run of the user: synced data,
  * applicants, webhook and KYC callback bodies, callback message bodies, decision
  * inputs and findings, and the status documents' personal fields. Decisions
  * (outcome, reasons' codes, rules, evidence hash) and audit rows stay; an

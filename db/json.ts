@@ -1,7 +1,7 @@
 import type { InboxEvent } from './inbox.js';
 
 /**
- * What Postgres can hold of any JSON (SPEC §4: a validly signed body is stored,
+ * What Postgres can hold of any JSON (a validly signed body is stored,
  * whatever it contains). `jsonb` and `text` refuse the NUL character and lone
  * UTF-16 surrogates, `jsonb` has no infinite numbers, and very deep nesting
  * overflows both JSON.stringify and Postgres' parser. So, in the stored copy:

@@ -17,7 +17,7 @@ interface DueRun {
 }
 
 /**
- * One batch of the retention purge (SPEC §10): runs closed more than
+ * One batch of the retention purge: runs closed more than
  * `retentionDays` ago and not yet purged, oldest first, at most `limit`, each
  * locked (`skip locked`: two purges never take the same run).
  *

@@ -39,7 +39,7 @@ interface SearchRow {
 }
 
 /**
- * Runs newest first, one page (SPEC §3). Keyset pagination on (created_at desc,
+ * Runs newest first, one page. Keyset pagination on (created_at desc,
  * run_id desc), never OFFSET: a page after `after` starts strictly below that
  * key, so rows inserted meanwhile (newer, so above it) neither repeat nor shift
  * an item. Each filter has an index ending in that key (migration 0011).

@@ -10,7 +10,7 @@ import { HARD_RULES } from './version.js';
 export type * from './types.js';
 
 /**
- * The rules (SPEC §6). A failed hard rule declines; a failed soft rule, or any
+ * The rules. A failed hard rule declines; a failed soft rule, or any
  * rule that cannot be judged, sends the verification to review.
  *
  * | code                       | hard | judged from                                            |

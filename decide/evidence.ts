@@ -17,7 +17,7 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** sha256, hex, of the canonical JSON of exactly a decision's inputs (SPEC §6): an auditor can recompute it. */
+/** sha256, hex, of the canonical JSON of exactly a decision's inputs: an auditor can recompute it. */
 export function evidenceHash(input: EvaluationInput): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex');
 }

@@ -3,7 +3,7 @@ import { isoDay, text } from './read.js';
 import type { AccountData, EvaluationInput, IdentityFinding, Item, Rule, RuleResult } from './types.js';
 
 /**
- * Identity: each account's identity is matched with the applicant (SPEC §6).
+ * Identity: each account's identity is matched with the applicant.
  * An account whose name does not match fails NAME_MISMATCH (hard); one without
  * a readable name, or an applicant without a name, cannot be judged.
  */

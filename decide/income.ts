@@ -3,7 +3,7 @@ import { amount, currency, itemName, monthLabel, monthOf, payPeriod, round2, typ
 import type { IncomeFinding, Item, Rule } from './types.js';
 
 /**
- * Monthly income (SPEC §6): for each of the last `incomeMonths` full months (not
+ * Monthly income: for each of the last `incomeMonths` full months (not
  * the current one), the sum of the gross and net amounts of the `incomes` items
  * whose pay period ends in that month, per currency. The pay frequency only says
  * how many items fall in a month, so it never scales an amount. Months without

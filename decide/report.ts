@@ -2,7 +2,7 @@ import type { DecidedRun, DecisionEvidence } from '../db/decisions.js';
 import type { Report } from '../api/schemas/report.js';
 
 /**
- * The report of a decided run (SPEC §9), from what the decision stored: its
+ * The report of a decided run, from what the decision stored: its
  * inputs, what it judged and every rule. Only the data the decision judged
  * appears: accounts of the run, and the data of those whose identity matched.
  */

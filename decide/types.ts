@@ -19,7 +19,7 @@ export interface AccountData {
 export type KycInput = Pick<KycResult, 'status' | 'resultCode'>;
 
 /**
- * Exactly what a decision is made from (SPEC §6): the run's accounts' data, the
+ * Exactly what a decision is made from: the run's accounts' data, the
  * applicant's name and birth date, the policy, the clock and the engine version.
  * Its canonical JSON is what `evidenceHash` covers.
  */
@@ -84,7 +84,7 @@ export interface ContributionFinding {
   longestGapMonths: number;
 }
 
-/** What the decision judged, for the report (SPEC §9): only data of accounts whose identity matched. */
+/** What the decision judged, for the report: only data of accounts whose identity matched. */
 export interface Findings {
   accounts: { accountId: string; providerId: string; identityMatched: boolean | null }[];
   identity: IdentityFinding | null;

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Where result callbacks may go (SPEC §7): public addresses only, unless
+ * Where result callbacks may go: public addresses only, unless
  * RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS says otherwise. Every spelling of an
  * address is one address here: the WHATWG URL parser turns `127.1`, `2130706433`
  * and `0x7f.0.0.1` into `127.0.0.1`, and the block list matches IPv4-mapped IPv6

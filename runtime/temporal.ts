@@ -66,7 +66,7 @@ export function createTemporalClient(config: Config): { client: Client; connecti
 const SIGNAL_DEADLINE_MS = 15_000;
 
 /**
- * Asks a user's monitor to end (SPEC §6: `DELETE …/monitor`, a new verification,
+ * Asks a user's monitor to end (`DELETE …/monitor`, a new verification,
  * erasure); false when none is running (unknown, or closed already).
  */
 export async function signalEndMonitor(

@@ -48,7 +48,7 @@ function basicAuthMatches(header: string | undefined, expected: Buffer): boolean
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-/** The local Smile API, Wink widget and Smile ID (SPEC §8): Smile's shapes, envelope and Basic auth, no internet. */
+/** The local Smile API, Wink widget and Smile ID: Smile's shapes, envelope and Basic auth, no internet. */
 export async function buildSandbox(options: SandboxOptions) {
   const { apiKey, apiSecret, logger = false } = options;
   const settings = { ...SANDBOX_DEFAULTS, ...definedOnly(options) };

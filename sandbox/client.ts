@@ -22,7 +22,7 @@ export async function smileSandboxRequest(
   return envelope.data;
 }
 
-/** What the Wink widget and Smile's back end do when a user logs in (`POST /sandbox/v1/connect`, SPEC §8). */
+/** What the Wink widget and Smile's back end do when a user logs in (`POST /sandbox/v1/connect`). */
 export async function sandboxConnect(
   sandboxUrl: string,
   userToken: string,

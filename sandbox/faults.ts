@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Faults for tests and demos (SPEC §8), set with `POST /sandbox/v1/faults`
+ * Faults for tests and demos, set with `POST /sandbox/v1/faults`
  * and cleared with `DELETE /sandbox/v1/faults`. Each applies from when it is set.
  */
 export const faultsSchema = z.strictObject({

@@ -196,7 +196,7 @@ export function refresh(state: SandboxState, record: AccountRecord, changes: Ref
   const { account } = record;
   if (account.connectionStatus !== 'CONNECTED')
     throw new SandboxError('INVALID_PARAMETERS', `Account is ${account.connectionStatus}, not connected`);
-  // The engine counts a job ending this month as current (SPEC §6): an ended one ended last month.
+  // The engine counts a job ending this month as current: an ended one ended last month.
   const lastMonthEnd = iso(monthEnd(state.now(), 1));
   const touch = (r: DataRecord) => (r.metadata = { ...r.metadata, createdAt: state.nowIso() });
   if (changes.endEmployment)

@@ -13,7 +13,7 @@ export interface PersonaData {
 
 /**
  * Each persona's data, with dates relative to `now` so that the outcomes
- * stay the same whatever the day (SPEC §8).
+ * stay the same whatever the day.
  */
 export function personaData(p: SandboxPersona, now: Date): PersonaData {
   switch (p.key) {

@@ -23,7 +23,7 @@ function halfMonth(now: Date, n: number, half: 1 | 2) {
 }
 
 /**
- * Maria (SPEC §8): a current employer since 26 months, SSS contributions every
+ * Maria: a current employer since 26 months, SSS contributions every
  * month, and semi-monthly pay: two `incomes` items a month (1–15 and 16–end),
  * each PHP 12,500 gross / 10,800 net, for the last 12 months, so PHP 25,000 /
  * 21,600 a month. Past the 15th, the current month's first half is paid too: a

@@ -14,7 +14,7 @@ const sandbox = await buildSandbox({
   logger: loggerOptions(config, 'sandbox'),
 });
 
-// In dev, Smile's webhooks go to the local API, with their payload (SPEC §8).
+// In dev, Smile's webhooks go to the local API, with their payload.
 if (config.env === 'development') {
   const now = isoSeconds(new Date());
   const id = 'dev-api-webhook';

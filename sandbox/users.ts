@@ -1,7 +1,7 @@
 /**
- * The sandbox's test users (SPEC §8), with the credentials Smile
+ * The sandbox's test users, with the credentials Smile
  * publishes for its own sandbox (api-conventions.md, "Testing in Sandbox
- * Mode") and the outcome each reaches under the default policy (SPEC §6).
+ * Mode") and the outcome each reaches under the default policy.
  * Tests import these rather than repeating credentials.
  */
 export type SandboxOutcome = 'APPROVED' | 'REVIEW' | 'DECLINED';

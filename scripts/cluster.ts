@@ -7,7 +7,7 @@ import { startCluster, type Cluster } from './cluster/stack.js';
 import { DEFAULT_PORTS } from './cluster/topology.js';
 
 /**
- * `npm run cluster` (SPEC §2): the production shape on this machine, without Docker. The
+ * `npm run cluster`: the production shape on this machine, without Docker. The
  * Temporal server's databases and the product's stay on Postgres and the logs under
  * .dev/cluster/, so a second start picks up where the first stopped.
  */

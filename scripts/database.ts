@@ -29,7 +29,7 @@ export async function startEmbedded(dataDir: string, port: number): Promise<Prov
 }
 
 /**
- * SPEC §2: DATABASE_URL; else the local server on 127.0.0.1:5432 (creating the
+ * DATABASE_URL; else the local server on 127.0.0.1:5432 (creating the
  * project's database); else an embedded PGlite served over the Postgres protocol.
  */
 export async function provisionDatabase(options: {

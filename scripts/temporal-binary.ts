@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The one place the Temporal CLI version is pinned (SPEC §2). */
+/** The one place the Temporal CLI version is pinned. */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 
 /** Outside the repository, so every clone and every CI run on this machine reuses one build. */
@@ -79,7 +79,7 @@ async function download(log: Log): Promise<string> {
 }
 
 /**
- * Finds a `temporal` binary, in SPEC §2 order: on PATH, the cached build, a
+ * Finds a `temporal` binary, in this order: on PATH, the cached build, a
  * fresh `go install`, the official download. (A server already answering at
  * TEMPORAL_ADDRESS is checked by the caller, before any of this.)
  */

@@ -59,7 +59,7 @@ export async function waitForTemporal(address: string, namespace = 'default', ti
   }
 }
 
-/** Starts `temporal server start-dev` with the search attributes of SPEC §6 registered. */
+/** Starts `temporal server start-dev` with the search attributes of the verification workflows registered. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const {
     binary,

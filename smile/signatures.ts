@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** `Smile-Signature` (SPEC §4): lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
+/** `Smile-Signature`: lowercase hex HMAC-SHA512 of the raw body, compared in constant time. */
 export function validSmileSignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
   if (!header || !/^[0-9a-f]{128}$/i.test(header)) return false;
   const expected = createHmac('sha512', secret).update(rawBody).digest();
   return timingSafeEqual(Buffer.from(header, 'hex'), expected);
 }
 
-/** Smile ID's signature (SPEC §5): base64 HMAC-SHA256 of timestamp + partner_id + "sid_request". */
+/** Smile ID's signature: base64 HMAC-SHA256 of timestamp + partner_id + "sid_request". */
 export function smileIdSignature(apiKey: string, timestamp: string, partnerId: string): string {
   return createHmac('sha256', apiKey)
     .update(timestamp + partnerId + 'sid_request')
@@ -25,7 +25,7 @@ export function validKycSignature(
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-/** How far a KYC callback's timestamp may be from now, either way (SPEC §5). */
+/** How far a KYC callback's timestamp may be from now, either way. */
 export const KYC_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
 /** Whether a signed timestamp is recent enough to be a delivery rather than a replay. */

@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { dataConverterOf } from '../runtime/temporal.js';
-import { createActivities, SMILE_ACTIVITIES } from '../activities/index.js';
+import { createSmileActivities, createStoreActivities } from '../activities/index.js';
 import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
 import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from '../workflows/task-queues.js';
@@ -49,7 +49,7 @@ export async function createWorker({
     namespace: config.temporal.namespace,
     dataConverter: dataConverterOf(config),
   });
-  const activities = createActivities({
+  const deps = {
     temporal: client,
     sql,
     smile,
@@ -60,7 +60,10 @@ export async function createWorker({
       publicUrl: config.api.publicUrl,
       allowPrivateNetworks: config.resultCallback.allowPrivateNetworks,
     },
-  });
+  };
+  const smileActivities = createSmileActivities(deps);
+  // The main queue runs every activity (a Smile one too, when a test or an older schedule puts it there).
+  const activities = { ...smileActivities, ...createStoreActivities(deps) };
   const common = {
     connection,
     namespace: config.temporal.namespace,
@@ -77,7 +80,7 @@ export async function createWorker({
   const smileWorker = await Worker.create({
     ...common,
     taskQueue: smileTaskQueue(config.temporal.taskQueue),
-    activities: Object.fromEntries(SMILE_ACTIVITIES.map((name) => [name, activities[name]])),
+    activities: smileActivities,
     // Server-side, for every worker polling this queue; each request still takes a turn of the shared limiter.
     maxTaskQueueActivitiesPerSecond: config.smile.requestsPerSecond,
   });

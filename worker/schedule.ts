@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 const OFFSET_MS = 3 * 3_600_000;
 
 /**
- * The daily Schedule that starts the retention purge (SPEC §10), created at
+ * The daily Schedule that starts the retention purge, created at
  * worker start if missing. An existing one is left as it is when it already
  * says the same (interval, task queue, DATA_RETENTION_DAYS), and updated when it
  * differs; pausing it in the UI survives a restart. What it did: 'created',

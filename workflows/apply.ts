@@ -1,5 +1,4 @@
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
-import { applyScopedEvent } from './apply-scoped.js';
 import { firstSighting, type State } from './state.js';
 import { DATAPOINTS, type AccountView, type Datapoint } from './types.js';
 
@@ -26,64 +25,88 @@ export function upsertAccount(state: State, account: AccountView): void {
 
 /**
  * Applies one Smile webhook (by reference) to the state. Events for another
- * Smile user are ignored; unknown types change nothing. Returns whether the
- * event changed anything. `scoped` (from `runScopedDecisions()`, remembered in
- * the state) reads Smile's states as SPEC §6 does (apply-scoped.ts); without
- * it, events are read as runs recorded before it read them.
+ * Smile user and events seen before are ignored; unknown types change nothing.
+ * Returns whether the event changed anything.
+ * - A TASK_FINISHED with `status: FAILED` is not data: the account's sync is
+ *   marked failed and the run keeps waiting (the user may reconnect) until
+ *   `dataTimeout`.
+ * - INVITE_LINKED connects even without an account id; the next sync of an
+ *   unknown source names the account.
+ * - ARCHIVE_FAILED counts as a failed attempt, ARCHIVE_REVOKED as a disconnect.
+ * - A sync counts for the run only once its account is one of the run's (see
+ *   `currentSync`), so another account's continuous sync never ends the wait.
  */
-export function applySmileEvent(state: State, event: SmileEventRef, scoped = false): boolean {
+export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   if (event.smileUserId !== state.smileUserId) return false;
   if (!firstSighting(state, event.eventId)) return false;
-  if (scoped) state.scoped = true;
-  if (state.scoped) {
-    const changed = applyScopedEvent(state, event);
-    if (changed !== undefined) return changed;
-  }
-  const account = (status: string, errorCode?: string) =>
+  const existing = state.accounts.find((a) => a.accountId === event.accountId);
+  const account = (fields: Partial<AccountView> & { status: string }) =>
     event.accountId &&
-    upsertAccount(state, {
-      accountId: event.accountId,
-      providerId: event.providerId ?? 'unknown',
-      status,
-      ...(errorCode ? { errorCode } : {}),
-    });
+    upsertAccount(state, { accountId: event.accountId, providerId: event.providerId ?? 'unknown', ...fields });
+  const connectedAt = existing?.connectedAt ?? event.createdAt;
 
   switch (event.type) {
     case 'ACCOUNT_CREATED':
-      if (!state.accounts.some((a) => a.accountId === event.accountId)) account('CREATED');
+      if (!existing) account({ status: 'CREATED' });
       return true;
     case 'ACCOUNT_CONNECTED':
     case 'INVITE_LINKED':
-      account('CONNECTED');
+      if (!event.accountId) state.pendingInvites = (state.pendingInvites ?? 0) + 1;
+      else account({ status: 'CONNECTED', connectedAt, sourceType: existing?.sourceType ?? 'ACCOUNT' });
       return true;
     case 'ACCOUNT_FAILED':
-      account('FAILED', event.errorCode ?? 'UNKNOWN');
+    case 'ARCHIVE_FAILED':
+      account({ status: 'FAILED', errorCode: event.errorCode ?? 'UNKNOWN' });
       state.failures += 1;
       return true;
     case 'ACCOUNT_DISCONNECTED':
-      account('DISCONNECTED');
+    case 'ARCHIVE_REVOKED':
+      account({ status: 'DISCONNECTED' });
       if (!state.decision) state.connectionEpoch += 1;
       return true;
     case 'ARCHIVE_ANALYZED':
-      account('UPLOADED');
+      account({ status: 'UPLOADED', connectedAt, sourceType: existing?.sourceType ?? 'ARCHIVE' });
       return true;
     case 'TASK_FINISHED':
     case 'ACCOUNT_SYNC_TASK_FINISHED':
-      for (const datapoint of event.datapoints ?? []) markReceived(state, datapoint);
-      state.finishedTasks.push({
-        eventId: event.eventId,
-        accountId: event.accountId,
-        hasPayload: event.hasPayload,
-        epoch: state.connectionEpoch,
-      });
-      if (state.finishedTasks.length > 20) state.finishedTasks.shift();
-      return true;
+      return applyFinishedTask(state, event);
     default: {
       const datapoint = ADDED_EVENT_DATAPOINT[event.type];
       if (datapoint) state.datapoints[datapoint] = 'RECEIVED';
       return datapoint !== undefined;
     }
   }
+}
+
+function applyFinishedTask(state: State, event: SmileEventRef): boolean {
+  const failed = event.status === 'FAILED';
+  const known = state.accounts.find((a) => a.accountId === event.accountId);
+  if (!known && !failed && event.accountId && event.type === 'TASK_FINISHED' && (state.pendingInvites ?? 0) > 0) {
+    // The account an invitation linked, named by its first sync.
+    state.pendingInvites! -= 1;
+    upsertAccount(state, {
+      accountId: event.accountId,
+      providerId: event.providerId ?? 'unknown',
+      status: 'CONNECTED',
+      sourceType: event.sourceType ?? 'ACCOUNT',
+      connectedAt: event.createdAt,
+    });
+  }
+  const account = state.accounts.find((a) => a.accountId === event.accountId);
+  if (account) {
+    account.sync = { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: event.createdAt };
+    if (event.sourceType) account.sourceType = event.sourceType;
+  }
+  if (failed) return true;
+  for (const datapoint of event.datapoints ?? []) markReceived(state, datapoint);
+  state.finishedTasks.push({
+    eventId: event.eventId,
+    accountId: event.accountId,
+    hasPayload: event.hasPayload,
+    epoch: state.connectionEpoch,
+  });
+  if (state.finishedTasks.length > 20) state.finishedTasks.shift();
+  return true;
 }
 
 export function markReceived(state: State, datapoint: string): void {

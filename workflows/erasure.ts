@@ -15,7 +15,7 @@ export interface ErasureResult extends ErasureCounts {
 }
 
 /**
- * Erases a user's personal data (SPEC §10), durably, in the order that leaves
+ * Erases a user's personal data, durably, in the order that leaves
  * nothing behind: end the monitor and the running verification first (and wait
  * for them to close, so neither writes again), revoke the user's accounts at
  * Smile (their data goes there too), then erase every stored copy here and

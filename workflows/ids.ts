@@ -1,6 +1,6 @@
 import type { CallbackType } from './types.js';
 
-/** What an `externalUserId` may contain (SPEC §3): safe in a workflow id, a URL and a log line. */
+/** What an `externalUserId` may contain: safe in a workflow id, a URL and a log line. */
 export const EXTERNAL_USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 const PREFIX = 'verification-';
@@ -22,14 +22,14 @@ export function externalUserIdOf(verificationId: string): string | undefined {
 
 const MONITOR_PREFIX = 'monitor-';
 
-/** A user's monitor (SPEC §6): one per user, so a user's monitors never overlap. */
+/** A user's monitor: one per user, so a user's monitors never overlap. */
 export function monitorWorkflowId(externalUserId: string): string {
   verificationWorkflowId(externalUserId); // the same rule for the user id
   return MONITOR_PREFIX + externalUserId;
 }
 
 /**
- * One result callback message of a run (SPEC §7). `verification.completed` keeps
+ * One result callback message of a run. `verification.completed` keeps
  * the names runs before message types used; `verification.review_required` is
  * one per run; `verification.updated` is numbered by the monitor's change (1, 2, …).
  */
@@ -75,7 +75,7 @@ export function runIdOfKycJob(jobId: string): string | undefined {
 const ERASURE_PREFIX = 'erasure-';
 
 /**
- * A user's erasure (SPEC §10): one at a time per user (a second request joins the
+ * A user's erasure: one at a time per user (a second request joins the
  * running one), and a closed one may run again (erasing twice is fine).
  */
 export function erasureWorkflowId(externalUserId: string): string {
@@ -83,5 +83,5 @@ export function erasureWorkflowId(externalUserId: string): string {
   return ERASURE_PREFIX + externalUserId;
 }
 
-/** The daily Temporal Schedule that starts the retention purge (SPEC §10). */
+/** The daily Temporal Schedule that starts the retention purge. */
 export const RETENTION_SCHEDULE_ID = 'data-retention';

@@ -1,6 +1,6 @@
 import type { KycStatus } from './types.js';
 
-/** Smile ID's published result codes (SPEC §5): which approve a job, which reject it. */
+/** Smile ID's published result codes: which approve a job, which reject it. */
 const APPROVED = new Set(['1012', '1020', '1021']);
 const REJECTED = new Set(['1013', '1022', '1023']);
 

@@ -24,7 +24,7 @@ export const linkTokenUpdate = defineUpdate<LinkTokenReply, [LinkTokenRequest]>(
 export const statusQuery = defineQuery<StatusDocument>('status');
 
 /**
- * A claim check for one Smile webhook held in the inbox (SPEC §4): enough to
+ * A claim check for one Smile webhook held in the inbox: enough to
  * route and decide what to wait for, never the data payload itself. Activities
  * read the payload from Postgres by `eventId`.
  */
@@ -83,7 +83,7 @@ export const smileEventsSignal = defineSignal<[SmileEventRef[]]>('smileEvents');
 /** The most references one `smileEvents` signal carries (each a few hundred bytes). */
 export const SMILE_EVENTS_PER_SIGNAL = 50;
 
-/** A Wink widget callback forwarded by the front end: a hint, never a decision (SPEC §3). */
+/** A Wink widget callback forwarded by the front end: a hint, never a decision. */
 export interface WidgetEventRef {
   callback: string;
   accountId?: string;
@@ -94,7 +94,7 @@ export interface WidgetEventRef {
 }
 export const widgetEventSignal = defineSignal<[WidgetEventRef]>('widgetEvent');
 
-/** A KYC job result reference (SPEC §5); the full result stays in Postgres. */
+/** A KYC job result reference; the full result stays in Postgres. */
 export interface KycResultRef {
   eventId: string;
   jobId: string;
@@ -103,7 +103,7 @@ export interface KycResultRef {
 }
 export const kycResultSignal = defineSignal<[KycResultRef]>('kycResult');
 
-/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a run `IN_REVIEW`. */
+/** `POST /v1/verifications/:id/review`: a reviewer's outcome for a run `IN_REVIEW`. */
 export interface ReviewRequest {
   outcome: ReviewOutcome;
   reviewer: string;
@@ -116,5 +116,5 @@ export interface ReviewRequest {
 /** An update: its validator refuses a run not `IN_REVIEW` before anything is written; it answers the closed document. */
 export const reviewUpdate = defineUpdate<StatusDocument, [ReviewRequest]>('review');
 
-/** Ends a user's monitor (SPEC §6): `DELETE …/monitor`, erasure, or a new verification. */
+/** Ends a user's monitor: `DELETE …/monitor`, erasure, or a new verification. */
 export const endMonitorSignal = defineSignal<[{ reason: MonitorEndReason }]>('endMonitor');

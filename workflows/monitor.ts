@@ -26,7 +26,7 @@ export interface MonitorInput {
   smileUserId: string;
   requestId: string;
   policy: Policy;
-  /** The run's accounts (SPEC §6): only their syncs count, and only their data is judged. */
+  /** The run's accounts: only their syncs count, and only their data is judged. */
   accounts: RunAccount[];
   /** The run's KYC result, judged again as it was. */
   kyc?: Pick<KycResult, 'status' | 'resultCode'>;
@@ -57,7 +57,7 @@ const CONTINUE_AFTER = 100;
 const SEEN_LIMIT = 200;
 
 /**
- * Keeps a completed verification current (SPEC §6): each successful
+ * Keeps a completed verification current: each successful
  * ACCOUNT_SYNC_TASK_FINISHED of the run's accounts stores the new data and
  * re-evaluates; a changed decision is recorded and sent as `verification.updated`.
  * Ends at `until`, when every account is disconnected, or on `endMonitorSignal`.

@@ -7,7 +7,7 @@ export { durationMs } from './duration.js';
 const DURATION = /^\d+(ms|s|m|h|d)$/;
 
 /**
- * A duration string such as `30s`, `10m`, `72h` or `2d`, within SPEC §6's bounds:
+ * A duration string such as `30s`, `10m`, `72h` or `2d`, within the policy bounds:
  * a policy can neither spin a run (`0s`) nor outgrow Temporal's history limits (`999d`).
  */
 function durationSchema(min: string, max: string) {
@@ -40,7 +40,7 @@ const kycSchema = z
 
 const REVIEW_DEFAULTS = { enabled: false, timeout: '7d' } as const;
 
-/** With review enabled, a REVIEW outcome waits up to `timeout` for a reviewer (SPEC §6). */
+/** With review enabled, a REVIEW outcome waits up to `timeout` for a reviewer. */
 const reviewSchema = z
   .object({
     enabled: z.boolean().default(REVIEW_DEFAULTS.enabled),
@@ -50,7 +50,7 @@ const reviewSchema = z
 
 const MONITOR_DEFAULTS = { enabled: false, duration: '90d' } as const;
 
-/** With monitoring enabled, a completed verification is kept current for `duration` (SPEC §6). */
+/** With monitoring enabled, a completed verification is kept current for `duration`. */
 const monitorSchema = z
   .object({
     enabled: z.boolean().default(MONITOR_DEFAULTS.enabled),

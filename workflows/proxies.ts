@@ -1,5 +1,5 @@
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities, SmileActivities } from '../activities/index.js';
 import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from './task-queues.js';
 
 /**
@@ -9,21 +9,9 @@ import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from './tas
  * the workflow then closes FAILED with a reason.
  */
 
-type SmileActivities = Pick<
-  Activities,
-  | 'issueLinkToken'
-  | 'refreshLinkToken'
-  | 'connectedAccounts'
-  | 'fetchAndStoreDatapoints'
-  | 'storeTaskPayload'
-  | 'submitKycJob'
-  | 'getKycJobStatus'
-  | 'kycJobResult'
->;
 type StoreActivities = Pick<
   Activities,
   | 'recordVerification'
-  | 'storeTaskPayload'
   | 'evaluateVerification'
   | 'recordCallbackOutcome'
   | 'reevaluateVerification'
@@ -87,38 +75,19 @@ const STORE_OPTIONS = {
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
-const remoteStore = proxyActivities<StoreActivities>(STORE_OPTIONS);
 const localStore = proxyLocalActivities<StoreActivities>(STORE_OPTIONS);
-
-const FEWER_EVENTS = 'fewer-history-events';
-
-/**
- * Whether this run writes the shorter history (`patched('fewer-history-events')`).
- * It guards four things at once, so a run pays for one marker:
- * - Postgres writes run as local activities (see `store`);
- * - search attributes are written with the next status change, in one upsert;
- * - one status document is stored per status, not one per step;
- * - the widget's onAccountConnected is confirmed with Smile's account list.
- * Runs started without the patch replay as they were recorded. Once no such run
- * is open (the namespace's retention has passed since the last of them closed),
- * `deprecatePatch(FEWER_EVENTS)` may replace this call, the branches for runs
- * without it go, and so do their histories in test/replay/histories/.
- */
-export function shortHistories(): boolean {
-  return patched(FEWER_EVENTS);
-}
 
 /**
  * Postgres writes run as local activities: a few milliseconds each, in the same
  * workflow task, recorded as one marker event instead of three events and a
  * further workflow task.
  */
-export const store = (): typeof localStore => (shortHistories() ? localStore : remoteStore);
+export const store = (): typeof localStore => localStore;
 
 /** The monitor's Postgres writes: local activities always (the monitor has no runs without them). */
 export const monitorStore = (): typeof localStore => localStore;
 
-/** The client's callback URL: exponential backoff for up to 24 hours (SPEC §7). */
+/** The client's callback URL: exponential backoff for up to 24 hours. */
 export const callbacks = proxyActivities<CallbackActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '24h',

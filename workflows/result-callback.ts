@@ -6,7 +6,7 @@ export interface ResultCallbackInput {
   runId: string;
   verificationId: string;
   callbackUrl?: string;
-  /** The message's type (SPEC §7); children started before types were `verification.completed`. */
+  /** The message's type; children started before types were `verification.completed`. */
   type?: CallbackType;
   /** The monitor's change number of a `verification.updated` message (workflows/ids.ts). */
   sequence?: number;

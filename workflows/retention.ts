@@ -15,7 +15,7 @@ const DEFAULT_BATCH = 100;
 const BATCHES_PER_RUN = 200;
 
 /**
- * The retention purge (SPEC §10), started daily by the `data-retention`
+ * The retention purge, started daily by the `data-retention`
  * Schedule: batch after batch of expired runs until none is left, its progress
  * in the workflow's current details (Temporal UI, `temporal workflow describe`).
  */

@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * The search attributes of SPEC §6. The dev server registers them at start
+ * The search attributes operators filter on. The dev server registers them at start
  * (`--search-attribute Name=Keyword`, see scripts/temporal-server.ts); a cluster
  * needs `temporal operator search-attribute create` once.
  */

@@ -36,16 +36,14 @@ export interface State {
   widgetHint?: string;
   kyc?: KycResult;
   decision?: Decision;
-  /** A REVIEW outcome's human review (SPEC §6), once resolved or expired. */
+  /** A REVIEW outcome's human review, once resolved or expired. */
   review?: ReviewResult;
   callback?: CallbackResult;
-  /** Set as a monitored run closes (SPEC §6); its monitor writes the later states to the stored document. */
+  /** Set as a monitored run closes; its monitor writes the later states to the stored document. */
   monitoring?: Monitoring;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
-  /** Events are read with the run-scoped rules (`runScopedDecisions()`); unset for runs without them. */
-  scoped?: boolean;
   /** INVITE_LINKED events (which carry no account id) whose account the next sync names. */
   pendingInvites?: number;
 }
@@ -89,16 +87,16 @@ export const isConnected = (state: State) => state.accounts.some(connected) || (
 
 /**
  * The sync this stage waits for: a finished task for a source connected in the
- * current epoch. With the run-scoped rules, only a sync of one of the run's
- * connected accounts counts (another account's continuous sync does not).
+ * current epoch. Only a sync of one of the run's connected accounts counts
+ * (another account's continuous sync does not).
  */
 export function currentSync(state: State): State['finishedTasks'][number] | undefined {
   const ours = (task: State['finishedTasks'][number]) =>
-    !state.scoped || state.accounts.some((a) => a.accountId === task.accountId && connected(a));
+    state.accounts.some((a) => a.accountId === task.accountId && connected(a));
   return state.finishedTasks.filter((task) => task.epoch === state.connectionEpoch && ours(task)).at(-1);
 }
 
-/** The accounts a decision judges (SPEC §6): connected, or confirmed connected, in this run and still connected. */
+/** The accounts a decision judges: connected, or confirmed connected, in this run and still connected. */
 export function runAccounts(state: State): RunAccount[] {
   return state.accounts.filter(connected).map((a) => ({
     accountId: a.accountId,

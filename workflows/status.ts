@@ -1,6 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { shortHistories, store } from './proxies.js';
+import { store } from './proxies.js';
 import { VerificationStatusKey } from './search-attributes.js';
 import { statusDocument, type State } from './state.js';
 import type { ReviewRequest, SmileEventRef } from './messages.js';
@@ -32,10 +32,9 @@ export interface Ctx {
   reviewRequest?: ReviewRequest;
 }
 
-/** A search attribute for the next status change (short histories), or at once (runs without them). */
+/** A search attribute for the next status change: written with it, in one upsert. */
 export function upsertWithNextStatus(ctx: Ctx, pair: SearchAttributeUpdatePair): void {
-  if (shortHistories()) (ctx.pendingAttributes ??= []).push(pair);
-  else upsertSearchAttributes([pair]);
+  (ctx.pendingAttributes ??= []).push(pair);
 }
 
 export const documentOf = (ctx: Ctx): StatusDocument => statusDocument(ctx.state, ctx.input, workflowInfo().workflowId);
@@ -76,7 +75,7 @@ export async function enter(ctx: Ctx, stage: string, status: VerificationStatus 
   ctx.pendingAttributes = undefined;
   if (attributes.length) upsertSearchAttributes(attributes);
   // A step within the same status (collectData → decide) shows in the UI's details; the stored document follows at the next status.
-  if (statusChanged || firstDocument || !shortHistories()) await record(ctx);
+  if (statusChanged || firstDocument) await record(ctx);
 }
 
 /** Stores the status document, which the API serves once the run has closed. */

@@ -27,15 +27,15 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 export const OUTCOMES = ['APPROVED', 'DECLINED', 'REVIEW'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** What a reviewer may decide (SPEC §3): REVIEW is the engine's word for "a person decides". */
+/** What a reviewer may decide: REVIEW is the engine's word for "a person decides". */
 export const REVIEW_OUTCOMES = ['APPROVED', 'DECLINED'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
-/** RESOLVED by a reviewer, EXPIRED when `policy.review.timeout` passed first (SPEC §6). */
+/** RESOLVED by a reviewer, EXPIRED when `policy.review.timeout` passed first. */
 export const REVIEW_STATUSES = ['RESOLVED', 'EXPIRED'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
-/** The `type` of each result callback message (SPEC §7). */
+/** The `type` of each result callback message. */
 export const CALLBACK_TYPES = [
   'verification.completed',
   'verification.review_required',
@@ -46,7 +46,7 @@ export type CallbackType = (typeof CALLBACK_TYPES)[number];
 export const MONITORING_STATUSES = ['ACTIVE', 'ENDED'] as const;
 export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
 
-/** Why a monitor ended (SPEC §6). */
+/** Why a monitor ended. */
 export const MONITOR_END_REASONS = [
   'DURATION_PASSED',
   'ALL_ACCOUNTS_DISCONNECTED',
@@ -85,7 +85,7 @@ export interface VerificationInput {
   callbackUrl?: string;
   /**
    * Whether a result callback URL applies (the request's, else RESULT_CALLBACK_URL):
-   * false starts no callback child (SPEC §7). Runs started without the field start it.
+   * false starts no callback child. Runs started without the field start it.
    */
   callbackConfigured?: boolean;
   partnerParams?: PartnerParams;
@@ -113,7 +113,7 @@ export const SYNC_STATUSES = ['SUCCEEDED', 'FAILED'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
 /**
- * An account a decision judges (SPEC §6): connected or confirmed in this run and
+ * An account a decision judges: connected or confirmed in this run and
  * still connected. Ids and times only: the decision activity reads the data.
  */
 export interface RunAccount {
@@ -130,7 +130,7 @@ export interface KycResult {
   resultCode?: string;
 }
 
-/** The result callback's delivery (SPEC §7). */
+/** The result callback's delivery. */
 export interface CallbackResult {
   status: CallbackStatus;
   error?: string;
@@ -144,14 +144,14 @@ export interface Decision {
   /** The rules that did not pass. */
   reasons: { code: string; result: ReasonResult; message: string }[];
   evaluatedAt: string;
-  /** sha256 (hex) of the canonical JSON of the decision's inputs (SPEC §6). */
+  /** sha256 (hex) of the canonical JSON of the decision's inputs. */
   evidenceHash: string;
   engineVersion: string;
-  /** The engine's outcome, when a reviewer's outcome replaced it (SPEC §3). */
+  /** The engine's outcome, when a reviewer's outcome replaced it. */
   automatedOutcome?: Outcome;
 }
 
-/** A review (SPEC §3, §6): resolved by a reviewer, or expired at `policy.review.timeout`. */
+/** A review: resolved by a reviewer, or expired at `policy.review.timeout`. */
 export interface ReviewResult {
   status: ReviewStatus;
   reviewer?: string;
@@ -163,7 +163,7 @@ export interface ReviewResult {
   keyName?: string;
 }
 
-/** One change a monitor saw (SPEC §6): the outcome before and after, and the codes whose result changed. */
+/** One change a monitor saw: the outcome before and after, and the codes whose result changed. */
 export interface MonitoringChange {
   at: string;
   from: Outcome;
@@ -171,7 +171,7 @@ export interface MonitoringChange {
   codes: string[];
 }
 
-/** The `monitoring` of a monitored verification's status document (SPEC §6). */
+/** The `monitoring` of a monitored verification's status document. */
 export interface Monitoring {
   status: MonitoringStatus;
   until: string;
@@ -181,7 +181,7 @@ export interface Monitoring {
   endedAt?: string;
 }
 
-/** The status document of SPEC §3, served by the API while running (query) and after close (Postgres). */
+/** The status document, served by the API while running (query) and after close (Postgres). */
 export interface StatusDocument {
   verificationId: string;
   externalUserId: string;

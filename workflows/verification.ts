@@ -6,7 +6,6 @@ import {
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
-import { kycStatusOf } from './kyc-codes.js';
 import {
   kycResultSignal,
   linkTokenUpdate,
@@ -18,21 +17,19 @@ import {
   type SmileEventRef,
 } from './messages.js';
 import { documentOf, showDetails, type Ctx } from './status.js';
-import { sideEffectsInMainFlow } from './patches.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
 import { close, collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
 import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
-import { runScopedDecisions } from './patches.js';
 import { firstSighting, initialState, isConnected, type State } from './state.js';
 import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './types.js';
 
 const EARLY_EVENTS_LIMIT = 100;
 
 /**
- * One user's verification (SPEC §6): issue a token, wait for a connected
+ * One user's verification: issue a token, wait for a connected
  * account, wait for its sync, collect the data, optionally run KYC, decide,
  * tell the client. `carried` is the state handed over by continue-as-new.
  */
@@ -41,7 +38,7 @@ export async function verificationWorkflow(input: VerificationInput, carried?: S
   registerHandlers(ctx);
   try {
     if (!carried) await issueToken(ctx);
-    return await run(ctx, carried?.stage === 'awaitSync' && sideEffectsInMainFlow());
+    return await run(ctx, carried?.stage === 'awaitSync');
   } catch (error) {
     // Cleanup must run even though the workflow is being cancelled; a run that has decided closes COMPLETED.
     if (isCancellation(error))
@@ -73,8 +70,7 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await collectData(ctx);
   if (ctx.input.policy.kyc.enabled) await runKyc(ctx);
   await decide(ctx);
-  // Runs started before policy.review existed have no `review` in their input: their command sequence is unchanged.
-  if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review?.enabled) await awaitReview(ctx);
+  if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review.enabled) await awaitReview(ctx);
   // Only a run that decided in its own course is monitored (a cancelled one closing COMPLETED is not).
   return close(ctx, 'COMPLETED', true);
 }
@@ -111,11 +107,11 @@ function registerHandlers(ctx: Ctx): void {
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
   const onSmileEvent = (event: SmileEventRef) => {
     // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
-    if (!state.smileUserId && sideEffectsInMainFlow()) {
+    if (!state.smileUserId) {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
-    if (applySmileEvent(state, event, runScopedDecisions())) showDetails(ctx);
+    if (applySmileEvent(state, event)) showDetails(ctx);
   };
   setHandler(smileEventSignal, onSmileEvent);
   // One signal for a user's events due together; the same handling, in their order.
@@ -126,17 +122,13 @@ function registerHandlers(ctx: Ctx): void {
     applyWidgetEvent(state, event);
     if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
-    if (event.callback !== 'onTokenExpired') return;
-    if (sideEffectsInMainFlow()) ctx.refreshRequested = true;
-    else return refreshToken(ctx, true); // runs recorded before the main flow refreshed
+    if (event.callback === 'onTokenExpired') ctx.refreshRequested = true;
   });
 
   setHandler(kycResultSignal, (result) => {
     if (!state.kyc || result.jobId !== state.kyc.jobId || !firstSighting(state, result.eventId)) return;
-    // Recorded for the KYC step to confirm with job_status; runs without that step take the callback's word.
-    if (ctx.kycCallback) return void (ctx.kycCallback.resultCode = result.resultCode);
-    const status = kycStatusOf(result.resultCode);
-    if (status) state.kyc = { ...state.kyc, status, resultCode: result.resultCode };
+    // Recorded for the KYC step, which confirms it with job_status.
+    if (ctx.kycCallback) ctx.kycCallback.resultCode = result.resultCode;
   });
 }
 

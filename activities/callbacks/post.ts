@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { hostVerdict, nonPublicKind } from '../../runtime/public-address.js';
 
-/** A callback URL's host is, or resolved to, an address callbacks may not reach (SPEC §7). */
+/** A callback URL's host is, or resolved to, an address callbacks may not reach. */
 export class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
 }

@@ -63,7 +63,7 @@ function activitySignal(): AbortSignal | undefined {
   }
 }
 
-/** The Smile ID style KYC job provider (SPEC §5). Job ids derive from the run: resubmitting is idempotent. */
+/** The Smile ID style KYC job provider. Job ids derive from the run: resubmitting is idempotent. */
 export function createKycActivities(config: KycConfig) {
   async function jobStatus(jobId: string, smileUserId?: string): Promise<{ complete: boolean; resultCode?: string }> {
     const body = { job_id: jobId, user_id: smileUserId };
@@ -98,19 +98,9 @@ export function createKycActivities(config: KycConfig) {
       return { jobId };
     },
 
-    async getKycJobStatus({
-      jobId,
-      smileUserId,
-    }: {
-      jobId: string;
-      smileUserId?: string;
-    }): Promise<{ complete: boolean; resultCode?: string }> {
-      return jobStatus(jobId, smileUserId);
-    },
-
     /**
      * The job's result as job_status states it: the one authority a callback's
-     * result counts by (SPEC §5). Until the job is complete with a known result
+     * result counts by. Until the job is complete with a known result
      * code it fails `KycJobPending`, and Temporal's retries (with backoff, up to the
      * policy's maxWait) are the polling: one activity, however long it takes.
      */

@@ -1,5 +1,5 @@
 /**
- * The demo onboarding page (SPEC §3): what an integrator's front end does, in
+ * The demo onboarding page: what an integrator's front end does, in
  * one file of plain HTML and JavaScript. It holds no API key: it starts a
  * verification through the demo's back end (api/routes/demo.ts, which plays the
  * integrator's server), opens the Wink widget with the link token, forwards

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
-/** `SMILE_WEBHOOK_ALLOWED_IPS` entries (validated by config/env.ts): addresses or CIDRs, IPv4 or IPv6 (SPEC §2). */
+/** `SMILE_WEBHOOK_ALLOWED_IPS` entries (validated by config/env.ts): addresses or CIDRs, IPv4 or IPv6. */
 export function allowListOf(entries: string[]): (ip: string) => boolean {
   const list = new BlockList();
   for (const entry of entries) {

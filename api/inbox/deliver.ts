@@ -132,7 +132,7 @@ async function deliverToWorkflow(
  * routes in one query, each workflow's events in order of arrival and its
  * signalled ones together (several workflows at once), the outcomes marked in one
  * statement. A user without a running verification has their Smile events go to
- * their running monitor (SPEC §4, §6). Unknown users, and closed runs without a
+ * their running monitor. Unknown users, and closed runs without a
  * monitor, leave an event an orphan (kept, visible, delivered if the user's
  * next verification starts). When Temporal fails a signal, that workflow's later
  * events are not tried: they and the failed one stay `pending`, in order, for the relay.

@@ -12,7 +12,7 @@ export const envelopeSchema = z.looseObject({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-/** A Smile ID job callback (SPEC §5): signed, correlated by `PartnerParams.job_id`. */
+/** A Smile ID job callback: signed, correlated by `PartnerParams.job_id`. */
 export const kycCallbackSchema = z.looseObject({
   signature: z.string().min(1).max(200),
   timestamp: z.string().min(1).max(64),
@@ -39,7 +39,7 @@ export const normaliseEventType = (type: string) => SPELLINGS[type.toUpperCase()
 
 const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
 
-/** `datapoints`, or `dataPoints` as Smile's own ACCOUNT_SYNC_TASK_FINISHED example spells it (SPEC §4). */
+/** `datapoints`, or `dataPoints` as Smile's own ACCOUNT_SYNC_TASK_FINISHED example spells it. */
 function datapointsOf(data: Record<string, unknown>): string[] | null {
   const list = Array.isArray(data.datapoints)
     ? data.datapoints

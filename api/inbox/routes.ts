@@ -31,7 +31,7 @@ function parseJson(raw: Buffer): unknown {
 }
 
 /**
- * Webhooks in (SPEC §4, §5): authenticate, parse once, commit to the inbox, answer,
+ * Webhooks in: authenticate, parse once, commit to the inbox, answer,
  * signal. The event is in Postgres before the 200; the signal follows the answer
  * (the signaller, best effort and bounded) and is guaranteed by the relay. No
  * bearer key: the signature authenticates.
@@ -106,7 +106,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     },
   );
 
-  // Served only where KYC is configured (SPEC §5): elsewhere no signature could be checked.
+  // Served only where KYC is configured: elsewhere no signature could be checked.
   if (smileId) {
     const { partnerId, apiKey } = smileId;
     app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
@@ -121,7 +121,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
         count('smile-id', 'KYC_RESULT', 'rejected_signature');
         throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
       }
-      // The signature covers only the timestamp: an old pair replayed is refused by its age (SPEC §5).
+      // The signature covers only the timestamp: an old pair replayed is refused by its age.
       if (!kycTimestampIsFresh(callback.data.timestamp)) {
         count('smile-id', 'KYC_RESULT', 'rejected_timestamp');
         throw new HttpProblem(401, 'Invalid signature', 'The callback timestamp is more than 5 minutes from now.');

@@ -16,7 +16,7 @@ export type Caller =
   | { kind: 'widget'; verificationId: string; runId: string }
   | { kind: 'anonymous' };
 
-/** What a route needs (SPEC §10): a scope, and whether its own verification's widget token also serves. */
+/** What a route needs: a scope, and whether its own verification's widget token also serves. */
 export interface RouteAuth {
   scope: ApiScope;
   widget?: boolean;
@@ -74,7 +74,7 @@ export function authorizationProblem(
     : new HttpProblem(403, 'Forbidden', `Key ${caller.name} lacks the scope ${auth.scope}.`);
 }
 
-/** Named, scoped bearer keys and widget tokens (SPEC §10). */
+/** Named, scoped bearer keys and widget tokens. */
 export default fp(
   async function auth(app: FastifyInstance, { keys, widgetTokenKey }: { keys: ApiKey[]; widgetTokenKey: Buffer }) {
     const known = keys.map((key) => ({ name: key.name, scopes: key.scopes, digest: digest(key.secret) }));

@@ -17,7 +17,7 @@ const table = (headers: string[], rows: unknown[][]) =>
         .join('')}</tbody></table>`;
 const yesNo = (value: boolean | null) => (value === null ? 'cannot judge' : value ? 'yes' : 'no');
 
-/** A monitored verification's changes since its first decision (SPEC §6). */
+/** A monitored verification's changes since its first decision. */
 function monitoringSection({ monitoring }: Report): string {
   if (!monitoring) return '';
   const ended = monitoring.endedReason

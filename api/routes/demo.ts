@@ -13,7 +13,7 @@ export const demoKeyOf = (keys: ApiKey[]) => keys.find((key) => DEMO_SCOPES.ever
 const DEMO_REVIEWER = 'demo';
 
 /**
- * `GET /demo` and its back end (SPEC §3), only where `config.demo.enabled`
+ * `GET /demo` and its back end, only where `config.demo.enabled`
  * (development and test; never production). The page holds no API key: these
  * routes act with the server's own key, the start for anyone (rate-limited by
  * address), the rest only for the holder of that verification's widget token;

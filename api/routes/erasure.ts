@@ -41,7 +41,7 @@ const isDeadline = (error: unknown): boolean =>
   (error instanceof Error && error.cause !== undefined && isDeadline(error.cause));
 
 /**
- * `DELETE /v1/verifications/:id/data` (SPEC §10): starts the user's erasure
+ * `DELETE /v1/verifications/:id/data`: starts the user's erasure
  * workflow (or joins the one running) and answers with what it removed.
  */
 const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client; taskQueue: string }> = async (

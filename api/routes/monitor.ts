@@ -13,7 +13,7 @@ import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
 
 /**
- * Ends a user's monitor (SPEC §6), if one is running, and waits up to `waitMs`
+ * Ends a user's monitor, if one is running, and waits up to `waitMs`
  * for it to close: its last write (`monitoring.status` ENDED) is then stored.
  * True when one was running. A monitor that does not close in time is left to
  * close on its own (it acts on the signal at its next workflow task).

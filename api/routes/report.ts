@@ -47,7 +47,7 @@ const sendDocument = (reply: FastifyReply, type: string, body: string | Buffer) 
 
 /**
  * The decided run behind a report or a simulation: 404 for an unknown id or
- * before a decision, 410 once the user's data was erased (SPEC §9).
+ * before a decision, 410 once the user's data was erased.
  */
 async function decidedRun(sql: Sql, id: string): Promise<DecidedRun & { evidence: DecisionEvidence }> {
   const run = externalUserIdOf(id) ? await latestDecidedRun(sql, id) : undefined;

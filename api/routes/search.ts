@@ -5,7 +5,7 @@ import { searchVerifications } from '../../db/search.js';
 import { problemResponses } from '../schemas/problem.js';
 import { decodeCursor, encodeCursor, searchQuery, searchReply } from '../schemas/search.js';
 
-/** `GET /v1/verifications` (SPEC §3): search, from Postgres only, newest first. */
+/** `GET /v1/verifications`: search, from Postgres only, newest first. */
 const searchRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
   app.get(
     '/verifications',

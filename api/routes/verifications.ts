@@ -25,7 +25,7 @@ export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
   client: Client;
   taskQueue: string;
-  /** RESULT_CALLBACK_URL: with it, or a request's callbackUrl, the run starts a result callback (SPEC §7). */
+  /** RESULT_CALLBACK_URL: with it, or a request's callbackUrl, the run starts a result callback. */
   defaultCallbackUrl?: string;
 }
 
@@ -90,7 +90,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
           }),
         );
       };
-      // A user's monitor and verification never both run (SPEC §6): the monitor ends first, and its end is stored.
+      // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
       await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
       let token: LinkTokenReply;
       try {
@@ -132,7 +132,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // Built only when needed: an Error captures a stack trace, which a hot read path should not pay for.
       const notFound = () => new HttpProblem(404, 'Not found', `No verification ${id}.`);
       if (!externalUserIdOf(id)) throw notFound();
-      // From Postgres only, where every status change writes the document (SPEC §3): a workflow query per
+      // From Postgres only, where every status change writes the document: a workflow query per
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();

@@ -30,7 +30,7 @@ function toRef({ callback, data }: WidgetEventBody): WidgetEventRef {
 
 /**
  * A widget token is for one run: once that run closed, or a newer run of the
- * same verification started, it authorizes nothing (SPEC §10).
+ * same verification started, it authorizes nothing.
  */
 async function assertTokenRunIsCurrent(sql: Sql, id: string, runId: string): Promise<void> {
   const current = await latestVerification(sql, id);
@@ -40,7 +40,7 @@ async function assertTokenRunIsCurrent(sql: Sql, id: string, runId: string): Pro
 }
 
 /**
- * Wink widget callbacks forwarded by the front end (SPEC §3): hints that move the
+ * Wink widget callbacks forwarded by the front end: hints that move the
  * visible stage, never a decision. A browser authorizes with the verification's
  * widget token; a back end may use a key with `verifications.write`.
  */

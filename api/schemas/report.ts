@@ -3,7 +3,7 @@ import { policySchema } from '../../workflows/policy.js';
 import { OUTCOMES, REASON_RESULTS } from '../../workflows/types.js';
 import { reviewResultSchema } from './verification.js';
 
-/** The verification report (SPEC §9): what the decision was made from, in one document a lender can keep. */
+/** The verification report: what the decision was made from, in one document a lender can keep. */
 
 const RULE_RESULTS = ['pass', ...REASON_RESULTS] as const;
 
@@ -84,7 +84,7 @@ export const reportSchema = z.object({
     longestGapMonths: z.number(),
   }),
   rules: z.array(ruleSchema),
-  /** A monitored verification (SPEC §6): this report is of the latest decision version; the changes that led to it. */
+  /** A monitored verification: this report is of the latest decision version; the changes that led to it. */
   monitoring: z
     .object({
       status: z.string(),
@@ -99,7 +99,7 @@ export const reportSchema = z.object({
 });
 export type Report = z.infer<typeof reportSchema>;
 
-/** `POST …/evaluate`: a policy as a start request gives it (partial overrides of the defaults, SPEC §6). */
+/** `POST …/evaluate`: a policy as a start request gives it (partial overrides of the defaults). */
 export const evaluateBody = z.object({ policy: policySchema }).strict();
 
 export const evaluateReply = z.object({

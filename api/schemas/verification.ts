@@ -29,7 +29,7 @@ export const applicantSchema = z
   })
   .strict() satisfies z.ZodType<Applicant>;
 
-/** At most 20 entries of bounded size (SPEC §3): they are echoed in every document and callback. */
+/** At most 20 entries of bounded size: they are echoed in every document and callback. */
 export const MAX_PARTNER_PARAMS = 20;
 export const partnerParamsSchema = z
   .record(z.string().min(1).max(64), z.union([z.string().max(1_000), z.number().finite()]))
@@ -49,7 +49,7 @@ export const startVerificationBody = z
 
 export const linkSchema = z.object({ userToken: z.string(), expiresAt: z.string() });
 
-/** Authorizes the browser's widget-events for this verification's run only (SPEC §10). */
+/** Authorizes the browser's widget-events for this verification's run only. */
 const widgetToken = z.string().describe("Bearer token for this verification's widget-events, nothing else");
 
 export const linkTokenReply = linkSchema.extend({ widgetToken });
@@ -64,7 +64,7 @@ export const startVerificationReply = z.object({
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });
 
-/** A REVIEW outcome's review (SPEC §3, §6): RESOLVED by a reviewer, or EXPIRED at the policy's timeout. */
+/** A REVIEW outcome's review: RESOLVED by a reviewer, or EXPIRED at the policy's timeout. */
 export const reviewResultSchema = z.object({
   status: z.enum(REVIEW_STATUSES),
   reviewer: z.string().optional(),
@@ -111,7 +111,7 @@ export const statusDocumentSchema = z.object({
     })
     .optional(),
   review: reviewResultSchema.optional(),
-  // Kept current by the user's monitor after the run closed (SPEC §6).
+  // Kept current by the user's monitor after the run closed.
   monitoring: z
     .object({
       status: z.enum(MONITORING_STATUSES),
@@ -127,7 +127,7 @@ export const statusDocumentSchema = z.object({
   partnerParams: partnerParamsSchema.optional(),
 });
 
-/** `POST /v1/verifications/:id/review` (SPEC §3): a reviewer's outcome for a verification IN_REVIEW. */
+/** `POST /v1/verifications/:id/review`: a reviewer's outcome for a verification IN_REVIEW. */
 export const reviewBody = z
   .object({
     outcome: z.enum(REVIEW_OUTCOMES),

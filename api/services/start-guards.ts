@@ -19,9 +19,9 @@ async function callbackUrlProblem(callbackUrl: string): Promise<string | undefin
 }
 
 export interface StartGuardOptions {
-  /** The SMILE_ID_* settings are present (SPEC §2): else a policy with KYC is refused. */
+  /** The SMILE_ID_* settings are present: else a policy with KYC is refused. */
   kycConfigured: boolean;
-  /** RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS (SPEC §7). */
+  /** RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS. */
   allowPrivateCallbacks: boolean;
 }
 

@@ -4,7 +4,7 @@ import { latestVerification } from '../../db/verifications.js';
 import { HttpProblem } from '../schemas/problem.js';
 
 /**
- * A widget token for the verification's current run (SPEC §10), returned with
+ * A widget token for the verification's current run, returned with
  * each link token. The run's row exists once the link-token update answered:
  * the workflow stores it before it answers.
  */

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Widget tokens (SPEC §10): what a browser holds instead of an API key. Each is
+ * Widget tokens: what a browser holds instead of an API key. Each is
  * bound to one verification id and the first run id of its run, expires with
  * the run (the widget-events route refuses it once that run closed or a newer
  * one started) and after 24 hours at the latest, and authorizes nothing but

@@ -2,7 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SandboxState } from '../state.js';
 
-/** Smile ID result codes the sandbox answers with (SPEC §5), and whether each approves. */
+/** Smile ID result codes the sandbox answers with, and whether each approves. */
 export const KYC_RESULT_CODES = {
   '1012': { approved: true, text: 'Valid ID / ID Number Validated' },
   '1020': { approved: true, text: 'Exact Match (Basic KYC and Enhanced KYC)' },

@@ -13,7 +13,7 @@ const submitBody = signedBody.extend({
 });
 const statusBody = signedBody.extend({ job_id: z.string().min(1), user_id: z.string().optional() });
 
-/** Smile ID style KYC jobs (SPEC §5): `POST /jobs`, `POST /job_status`. Requests are signed like callbacks. */
+/** Smile ID style KYC jobs: `POST /jobs`, `POST /job_status`. Requests are signed like callbacks. */
 const kycRoutes: FastifyPluginAsync<{ kyc: KycService; partnerId: string; apiKey: string }> = async (
   app,
   { kyc, partnerId, apiKey },

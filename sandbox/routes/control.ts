@@ -49,7 +49,7 @@ const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
     });
   });
 
-  /** Smile's continuous data sync of one account (SPEC §8): changes its data, emits ACCOUNT_SYNC_TASK_FINISHED. */
+  /** Smile's continuous data sync of one account: changes its data, emits ACCOUNT_SYNC_TASK_FINISHED. */
   app.post('/accounts/:accountId/sync', async (request, reply) => {
     const { accountId } = accountParams.parse(request.params);
     const changes = syncRequest.parse(request.body ?? {});

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { findGo, isExecutable, run, type Log } from '../temporal-binary.js';
 
 /**
- * The one place the cluster's versions are pinned (SPEC §2). docker-compose.yml uses the same
+ * The one place the cluster's versions are pinned. docker-compose.yml uses the same
  * server version (its images' tags; test/integration/compose.test.ts checks they agree).
  * None of the three modules has a replace directive, so `go install pkg@version` builds them.
  */

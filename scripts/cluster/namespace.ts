@@ -63,7 +63,7 @@ async function missingAttributes(connection: Connection, namespace: string) {
 }
 
 /**
- * The namespace and the search attributes of SPEC §6 on a cluster, idempotently: what exists is
+ * The namespace and the search attributes of the verification workflows on a cluster, idempotently: what exists is
  * left alone. Returns once the frontend lists every attribute (the history services read them
  * from the namespace registry, refreshed every 2 s).
  */

@@ -85,7 +85,7 @@ export interface Cluster {
 }
 
 /**
- * The production shape on one machine (SPEC §2): the Temporal server on Postgres as five
+ * The production shape on one machine: the Temporal server on Postgres as five
  * processes, the namespace and search attributes, the Web UI on the codec, then the sandbox,
  * two APIs and two workers. On any failure it stops what it started and rethrows.
  */

@@ -95,9 +95,9 @@ describe('applying Smile events', () => {
   });
 });
 
-describe('Smile states with the run-scoped rules (SPEC §6)', () => {
+describe('Smile states: failed syncs, invites and archives', () => {
   const scoped = (state: ReturnType<typeof fresh>, type: string, extra: Partial<SmileEventRef> = {}) =>
-    applySmileEvent(state, event(type, extra), true);
+    applySmileEvent(state, event(type, extra));
 
   it('a TASK_FINISHED with status FAILED is not a sync: the run keeps waiting', () => {
     const state = fresh();
@@ -146,14 +146,6 @@ describe('Smile states with the run-scoped rules (SPEC §6)', () => {
     scoped(state, 'ACCOUNT_CONNECTED', { accountId: 'a-new' });
     expect(currentSync(state)?.accountId).toBe('a-new');
     expect(runAccounts(state).map((a) => a.accountId)).toEqual(['a-new']);
-  });
-
-  it('without the rules, events read as recorded runs read them', () => {
-    const state = fresh();
-    applySmileEvent(state, event('ACCOUNT_CONNECTED'));
-    applySmileEvent(state, event('TASK_FINISHED', { status: 'FAILED' }));
-    expect(currentSync(state)?.accountId).toBe('a-1');
-    expect(applySmileEvent(state, event('ARCHIVE_FAILED'))).toBe(false);
   });
 });
 

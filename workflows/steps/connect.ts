@@ -1,8 +1,7 @@
 import { ActivityFailure } from '@temporalio/workflow';
-import { shortHistories, smile, smileCheck } from '../proxies.js';
+import { smile, smileCheck } from '../proxies.js';
 import { nextConnectionCheck } from '../connection-checks.js';
 import { durationMs } from '../duration.js';
-import { runScopedDecisions, sideEffectsInMainFlow } from '../patches.js';
 import { SmileUserIdKey } from '../search-attributes.js';
 import { applySmileEvent } from '../apply.js';
 import { currentSync, isConnected } from '../state.js';
@@ -11,16 +10,13 @@ import { waitFor } from '../wait.js';
 
 // From the start to synced data: the Smile user and its link token, a connected account, its first sync.
 
-/** A run whose policy predates `connectionCheckInterval` checks at its default pace. */
-const DEFAULT_CHECK_INTERVAL = '15m';
-
 export async function issueToken(ctx: Ctx): Promise<void> {
   const issued = await smile().issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
     { externalUserId: ctx.input.externalUserId },
   ]);
   ctx.state.smileUserId = issued.smileUserId;
   // Events that came while the Smile user was being created count now.
-  for (const event of ctx.earlyEvents?.splice(0) ?? []) applySmileEvent(ctx.state, event, runScopedDecisions());
+  for (const event of ctx.earlyEvents?.splice(0) ?? []) applySmileEvent(ctx.state, event);
   upsertWithNextStatus(ctx, { key: SmileUserIdKey, value: issued.smileUserId });
   ctx.state.deadlines.connect = Date.now() + durationMs(ctx.input.policy.connectTimeout);
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
@@ -34,11 +30,8 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
   const { state, input } = ctx;
   await enter(ctx, 'awaitConnection', 'AWAITING_CONNECTION');
   const tooManyFailures = () => state.failures >= input.policy.maxConnectAttempts;
-  // Runs without short histories never ask Smile; they replay as they were recorded.
-  const confirms = shortHistories();
-  const checks = sideEffectsInMainFlow();
-  const interval = durationMs(input.policy.connectionCheckInterval ?? DEFAULT_CHECK_INTERVAL);
-  const confirmWanted = () => confirms && ctx.confirmConnection === true && !isConnected(state);
+  const interval = durationMs(input.policy.connectionCheckInterval);
+  const confirmWanted = () => ctx.confirmConnection === true && !isConnected(state);
   state.deadlines.connect ??= Date.now() + durationMs(input.policy.connectTimeout);
   // Checks back off from when this wait began (kept across continue-as-new in the connect deadline).
   const deadline = state.deadlines.connect;
@@ -46,15 +39,15 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
   const schedule = (after: number) => nextConnectionCheck({ since, intervalMs: interval, deadline, after });
   let nextCheck = schedule(Date.now());
   for (;;) {
-    const until = checks ? Math.min(nextCheck, deadline) : deadline;
+    const until = Math.min(nextCheck, deadline);
     if (await waitFor(ctx, () => isConnected(state) || tooManyFailures() || confirmWanted(), until)) {
       if (!confirmWanted()) break;
       ctx.confirmConnection = false;
-      await confirmConnection(ctx, checks, "confirm the widget's connected account with Smile");
+      await confirmConnection(ctx, true, "confirm the widget's connected account with Smile");
       continue;
     }
     const now = Date.now();
-    if (checks && (now >= nextCheck || now >= deadline)) {
+    if (now >= nextCheck || now >= deadline) {
       // A lost ACCOUNT_CONNECTED never expires a connected user: Smile's account list decides, and once more at the end.
       await confirmConnection(ctx, true, 'ask Smile whether an account connected');
       nextCheck = schedule(Date.now());

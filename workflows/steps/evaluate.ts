@@ -9,10 +9,8 @@ import {
 import { smilePages, store } from '../proxies.js';
 import { callbackWorkflowId } from '../ids.js';
 import { startMonitor } from './monitor.js';
-import { sideEffectsInMainFlow } from '../patches.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
-import { runScopedDecisions } from '../patches.js';
 import { currentSync, runAccounts } from '../state.js';
 import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../types.js';
@@ -21,7 +19,7 @@ import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../typ
 
 /**
  * From the TASK_FINISHED payload in the inbox when there is one, else from the
- * Smile API; the run's other accounts from the API (run-scoped runs). The
+ * Smile API; the run's other accounts from the API. The
  * counts are of the run's accounts' data.
  */
 export async function collectData(ctx: Ctx): Promise<void> {
@@ -30,14 +28,13 @@ export async function collectData(ctx: Ctx): Promise<void> {
   const sync = currentSync(state);
   const accountIds = runAccounts(state).map((a) => a.accountId);
   const others = accountIds.filter((id) => id !== sync?.accountId);
-  if (sync?.hasPayload && others.length > 0 && runScopedDecisions())
+  if (sync?.hasPayload && others.length > 0)
     await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
       { smileUserId: state.smileUserId!, accountIds: others },
     ]);
   // The payload's capped lists are completed through the Smile API: a normal activity, on the Smile queue.
-  const payloadStore = sideEffectsInMainFlow() ? smilePages() : store();
   const counts = sync?.hasPayload
-    ? await payloadStore.storeTaskPayload.executeWithOptions(
+    ? await smilePages().storeTaskPayload.executeWithOptions(
         { summary: 'store the synced data from the webhook payload' },
         [{ eventId: sync.eventId, accountIds }],
       )
@@ -71,7 +68,7 @@ export async function decide(ctx: Ctx): Promise<void> {
  * Closes the verification, once: a second call (a cancel landing during a close)
  * gets the first one's result, so a decided run is never relabelled. The whole
  * close is non-cancellable, and it waits for running handlers, so an accepted
- * linkToken update completes. The result callback (SPEC §7) is delivered by a
+ * linkToken update completes. The result callback is delivered by a
  * child workflow that outlives this one (retries for up to 24 h), so a new
  * verification of the same user can start at once; the child records the
  * delivery's outcome in the stored status document. Without a callback URL
@@ -87,8 +84,7 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
   const { firstExecutionRunId, workflowId } = workflowInfo();
   const notify = input.callbackConfigured !== false;
   state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
-  // Runs started before monitoring have no `policy.monitor` in their input: their commands are unchanged.
-  if (monitor && status === 'COMPLETED' && input.policy.monitor?.enabled) await startMonitor(ctx);
+  if (monitor && status === 'COMPLETED' && input.policy.monitor.enabled) await startMonitor(ctx);
   await enter(ctx, 'done', status);
   ctx.closed = true;
   if (notify)
@@ -98,6 +94,6 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `Result callback of ${workflowId}`,
     });
-  if (sideEffectsInMainFlow()) await condition(allHandlersFinished);
+  await condition(allHandlersFinished);
   return documentOf(ctx);
 }

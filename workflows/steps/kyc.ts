@@ -1,18 +1,15 @@
-import { ActivityFailure, condition, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { smile } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import { kycJobId } from '../ids.js';
-import { kycStatusOf } from '../kyc-codes.js';
-import { sideEffectsInMainFlow } from '../patches.js';
 import { enter, type Ctx } from '../status.js';
 
-// The KYC job (SPEC §5): submitted once, its signed callback awaited, its result confirmed by job_status.
+// The KYC job: submitted once, its signed callback awaited, its result confirmed by job_status.
 
 /** job_status is asked at the callback timeout's pace, at most every 10 s at first, then backing off to a minute. */
 const KYC_MAX_POLL_INTERVAL_MS = 10_000;
 
 export async function runKyc(ctx: Ctx): Promise<void> {
-  if (!sideEffectsInMainFlow()) return runKycAsRecorded(ctx);
   const { state, input } = ctx;
   const giveUpAt = Date.now() + durationMs(input.policy.kyc.maxWait);
   // The job id is known before the job exists, so a callback in the same task as the submission is kept.
@@ -41,26 +38,4 @@ export async function runKyc(ctx: Ctx): Promise<void> {
     if (!(error instanceof ActivityFailure && error.cause instanceof TimeoutFailure)) throw error;
     state.kyc = { jobId, status: 'TIMED_OUT' };
   }
-}
-
-/** Runs without `sideEffectsInMainFlow`: the callback decides alone, and job_status is polled from the workflow. */
-async function runKycAsRecorded(ctx: Ctx): Promise<void> {
-  const { state, input } = ctx;
-  await enter(ctx, 'kyc');
-  const { jobId } = await smile().submitKycJob.executeWithOptions({ summary: 'submit the KYC job' }, [
-    { runId: workflowInfo().firstExecutionRunId, smileUserId: state.smileUserId!, jobType: input.policy.kyc.jobType },
-  ]);
-  const kyc = (state.kyc = { jobId, status: 'PENDING' as const });
-  const settled = () => state.kyc?.status !== 'PENDING';
-  if (await condition(settled, durationMs(input.policy.kyc.callbackTimeout))) return;
-  const giveUpAt = Date.now() + durationMs(input.policy.kyc.maxWait);
-  while (!settled() && Date.now() < giveUpAt) {
-    const result = await smile().getKycJobStatus.executeWithOptions({ summary: 'poll the KYC job status' }, [
-      { jobId, smileUserId: state.smileUserId },
-    ]);
-    const status = result.resultCode ? kycStatusOf(result.resultCode) : undefined;
-    if (result.complete && status) state.kyc = { ...kyc, status, resultCode: result.resultCode };
-    else await sleep(Math.min(KYC_MAX_POLL_INTERVAL_MS, durationMs(input.policy.kyc.callbackTimeout)));
-  }
-  if (!settled()) state.kyc = { ...kyc, status: 'TIMED_OUT' };
 }

@@ -8,7 +8,7 @@ import { runAccounts } from '../state.js';
 import type { Ctx } from '../status.js';
 
 /**
- * Starts the user's monitor as the run closes COMPLETED (SPEC §6): a child that
+ * Starts the user's monitor as the run closes COMPLETED: a child that
  * outlives the run (ABANDON), given ids and codes only. `monitoring` is set
  * first, so the closed document shows ACTIVE. The API ends a user's monitor
  * before it starts their next verification, so none should be running here;

@@ -8,7 +8,7 @@ import { DecisionKey } from '../search-attributes.js';
 import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
 import { REVIEW_OUTCOMES, type StatusDocument } from '../types.js';
 
-// Human review of a REVIEW outcome (SPEC §6): IN_REVIEW, a review_required callback, then a reviewer or the timeout.
+// Human review of a REVIEW outcome: IN_REVIEW, a review_required callback, then a reviewer or the timeout.
 
 /**
  * Waits up to `policy.review.timeout` for `reviewUpdate`. A reviewer's outcome
@@ -44,7 +44,7 @@ export async function awaitReview(ctx: Ctx): Promise<void> {
 }
 
 /**
- * `verification.review_required` (SPEC §7), by a child that outlives this run:
+ * `verification.review_required`, by a child that outlives this run:
  * starting it waits only for the start, never for the delivery. It sends the
  * IN_REVIEW document `enter` has just stored. Without a callback URL nothing is started.
  */
