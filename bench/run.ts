@@ -21,6 +21,7 @@ const SECTIONS: Record<string, () => Promise<(ctx: BenchContext) => Promise<Benc
   'end-to-end': async () => (await import('./end-to-end.js')).benchEndToEnd,
   scale: async () => (await import('./scale.js')).benchScale,
   history: async () => (await import('./history.js')).benchHistory,
+  cost: async () => (await import('./cost.js')).benchCost,
   cluster: async () => (await import('./cluster.js')).benchCluster,
 };
 
