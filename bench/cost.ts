@@ -5,6 +5,7 @@ import { nextConnectionCheck } from '../workflows/connection-checks.js';
 import { durationMs } from '../workflows/duration.js';
 import { monitorWorkflowId } from '../workflows/ids.js';
 import { idleCpu, measureCost, perOne, scaled, type Cost } from './cost-measure.js';
+import type { CostFigures } from './capacity.js';
 import type { CpuShare } from './cpu.js';
 import { api, pool, round, startBenchStack, type BenchStack } from './stack.js';
 import type { BenchContext, BenchSection } from './types.js';
@@ -141,6 +142,8 @@ export async function benchCost(ctx: BenchContext): Promise<BenchSection> {
     const shortChecks = checksIn('5s', '35s');
     const extra = defaultChecks - shortChecks;
     const happy = perOne(s.happy, n);
+    const abandoned = scaled(s.abandonedShort, s.abandonedLong, extra, n);
+    const review = perOne(s.review, n);
     const monitorMonth = scaled(s.happy, s.monitored, 1, n);
     const monitorOnly: Cost = {
       ...monitorMonth,
@@ -188,6 +191,7 @@ export async function benchCost(ctx: BenchContext): Promise<BenchSection> {
         row('a month of monitoring alone (start, one monthly sync, end)', monitorOnly),
       ],
       targets: [],
+      data: { happy, abandoned, review, monitoringMonth: monitorOnly } satisfies CostFigures,
       notes: [
         "CPU figures are small and noisy (two shared cores); the abandoned default row multiplies one check's difference by " +
           `${extra}, so its CPU is the least certain figure, its Smile calls (one per check plus the start) the most.`,

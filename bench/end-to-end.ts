@@ -18,15 +18,20 @@ const george = SANDBOX_USERS.george;
 /** One verification as a user does it: start, log in through the sandbox (webhooks follow), until decided. */
 export async function startAndConnect(stack: BenchStack, externalUserId: string): Promise<Run> {
   const startedAt = Date.now();
-  const started = await api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(
-    stack,
-    'POST',
-    '/v1/verifications',
-    {
-      externalUserId,
-      applicant: { fullName: george.fullName },
-    },
-  );
+  const start = () =>
+    api<{ verificationId: string; smileUserId: string; link: { userToken: string } }>(
+      stack,
+      'POST',
+      '/v1/verifications',
+      {
+        externalUserId,
+        applicant: { fullName: george.fullName },
+      },
+    );
+  let started = await start();
+  // A 503 says Temporal did not answer in time (a queue of starts on a loaded machine): retry, as a client would
+  // (starting and joining are idempotent); the wait counts in the start's latency.
+  for (let attempt = 1; started.status === 503 && attempt < 5; attempt++) started = await start();
   if (started.status >= 300) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
   const connected = await sandboxConnect(stack.sandboxUrl, started.body.link.userToken, george);
   if (connected.status >= 300) throw new Error(`connect: ${connected.status}`);

@@ -67,7 +67,6 @@ export const SLOT_MARGIN = 1.1;
 export const BACKGROUND_LEAD_SLOTS = 2;
 
 interface Waiter {
-  priority: Priority;
   deadline: number | undefined;
   resolve(slot: number): void;
   reject(error: unknown): void;
@@ -79,8 +78,10 @@ export type ObserveWait = (priority: Priority, seconds: number) => void;
 /**
  * Every worker process together under `requestsPerSecond` (SMILE_RATE_LIMIT_PER_SECOND
  * is the deployment's total): slots are handed out from one row in Postgres, so
- * two workers never send twice the rate. In each process one reservation is
- * asked at a time, for the first waiting user call, else the first background one.
+ * two workers never send twice the rate. A user's call reserves its slot at once;
+ * a process's background calls ask for theirs one at a time, each only within
+ * BACKGROUND_LEAD_SLOTS of now, and wait (retrying every slot) while the budget is
+ * taken further ahead than that.
  */
 export function createSharedLimiter(
   reserve: ReserveSlot,
@@ -88,49 +89,40 @@ export function createSharedLimiter(
   observeWait: ObserveWait = () => {},
 ): Limiter {
   const intervalMs = (1_000 * SLOT_MARGIN) / requestsPerSecond;
-  const waiting: Record<Priority, Waiter[]> = { user: [], background: [] };
+  const background: Waiter[] = [];
   let pumping = false;
-  let wake: (() => void) | undefined;
+  const timeLeft = (deadline: number | undefined) => (deadline ?? Date.now() + 60_000) - Date.now();
 
-  /** Reserves slots for the waiters, one at a time, until none waits. */
+  /** Reserves slots for the waiting background calls, in order, until none waits. */
   async function pump(): Promise<void> {
     pumping = true;
     try {
-      for (;;) {
-        const queue = waiting.user.length ? waiting.user : waiting.background;
-        const waiter = queue[0];
-        if (!waiter) return;
-        const left = (waiter.deadline ?? Date.now() + 60_000) - Date.now();
-        const maxWaitMs = waiter.priority === 'user' ? left : Math.min(left, BACKGROUND_LEAD_SLOTS * intervalMs);
+      for (let waiter = background[0]; waiter; waiter = background[0]) {
+        const left = timeLeft(waiter.deadline);
+        const maxWaitMs = Math.min(left, BACKGROUND_LEAD_SLOTS * intervalMs);
         const slot = left < 0 ? undefined : await reserve(intervalMs, maxWaitMs).catch((error: unknown) => error);
-        if (typeof slot === 'number') {
-          queue.shift()!.resolve(slot);
-        } else if (slot !== undefined || waiter.priority === 'user' || left < 0) {
-          queue.shift()!.reject(slot ?? rateLimited());
-        } else {
-          // The budget is taken further ahead than background may reserve: try again in a slot's time,
-          // or at once when a user's call arrives.
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, intervalMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
-        }
+        if (typeof slot === 'number') background.shift()!.resolve(slot);
+        else if (slot !== undefined || left < 0) background.shift()!.reject(slot ?? rateLimited());
+        // The budget is taken further ahead than background may reserve: try again a slot later.
+        else await sleep(intervalMs);
       }
     } finally {
       pumping = false;
     }
   }
 
-  const turn = (priority: Priority, deadline: number | undefined) =>
-    new Promise<number>((resolve, reject) => {
-      waiting[priority].push({ priority, deadline, resolve, reject });
-      if (priority === 'user') wake?.();
+  const turn = async (priority: Priority, deadline: number | undefined): Promise<number> => {
+    if (priority === 'user') {
+      const left = timeLeft(deadline);
+      const slot = left < 0 ? undefined : await reserve(intervalMs, left);
+      if (slot === undefined) throw rateLimited();
+      return slot;
+    }
+    return new Promise<number>((resolve, reject) => {
+      background.push({ deadline, resolve, reject });
       if (!pumping) void pump();
     });
+  };
 
   return async function take(deadline?: number, priority: Priority = 'user'): Promise<void> {
     const askedAt = Date.now();
