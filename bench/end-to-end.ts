@@ -71,11 +71,12 @@ export async function decided(
  * load, worker, Temporal, Postgres; not the rest of the machine) over the cores:
  * no schedule could finish the same work sooner.
  */
-function burstFloor(cpu: CpuShare): { cpuSeconds: number; seconds: number } {
+function burstFloor(cpu: CpuShare): { cpuSeconds: number; seconds: number; othersCores: number } {
   const used = Object.entries(cpu.cores)
     .filter(([name]) => name !== 'rest')
     .reduce((sum, [, cores]) => sum + cores * cpu.seconds, 0);
-  return { cpuSeconds: used, seconds: used / cpus().length };
+  // What the rest of the machine (other programs) took meanwhile: the floor assumes every core was the stack's.
+  return { cpuSeconds: used, seconds: used / cpus().length, othersCores: cpu.cores.rest ?? 0 };
 }
 
 /**
@@ -184,7 +185,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchSection> {
           )
             .filter(([name]) => name !== 'rest')
             .map(([name, cores]) => `${name} ${round(cores * cpu.seconds, 1)}`)
-            .join(', ')})`,
+            .join(', ')}; other programs took ${round(floor.othersCores, 2)} of the ${cpus().length} cores meanwhile)`,
           met: fromStartP50 <= 1.25 * floor.seconds * 1000,
         },
         {
