@@ -41,7 +41,11 @@ export function capacityReport(sections: BenchSection[]): string | undefined {
   if (!cost) return undefined;
   const cpu = (component: keyof Cost['cpuMs']) => monthly(cost, (c) => c.cpuMs[component]) / 1_000;
   const smileCalls = monthly(cost, (c) => c.smileCalls);
-  const smileAverage = smileCalls / MONTH_SECONDS;
+  // A start's calls come with the busiest hour; an abandoned run's connection checks spread over its 72 h and
+  // monitoring's over the month, so they come at the average rate.
+  const startCalls = VOLUME * (MIX.happy * cost.happy.smileCalls + MIX.review * cost.review.smileCalls + MIX.abandoned);
+  const smilePeak = (PEAK * startCalls + (smileCalls - startCalls)) / MONTH_SECONDS;
+  const smileShare = smilePeak / SMILE_RATE;
   const actions = monthly(cost, (c) => c.actions);
   const events = monthly(cost, (c) => c.events);
   const historyBytes = monthly(cost, (c) => c.historyBytes);
@@ -51,14 +55,19 @@ export function capacityReport(sections: BenchSection[]): string | undefined {
   const processes = (component: keyof Cost['cpuMs']) => Math.max(1, Math.ceil(cores(component) / CORES_PER_PROCESS));
   // How many verifications a month each resource allows, at the same mix and peak: the smallest is the first limit.
   const ceilings = [
-    { what: 'the Smile budget (20 requests/s, one account)', volume: (VOLUME * SMILE_RATE) / (smileAverage * PEAK) },
+    { what: 'the Smile budget (20 requests/s, one account)', volume: (VOLUME * SMILE_RATE) / smilePeak },
     ...(['worker', 'api', 'temporal', 'postgres'] as const).map((component) => ({
       what: `${component === 'api' ? 'API' : component === 'temporal' ? 'Temporal (dev server figures)' : component} CPU, one core`,
       volume: (VOLUME * 1) / cores(component),
     })),
   ].sort((a, b) => a.volume - b.volume);
+  const smileCeiling = (VOLUME * SMILE_RATE) / smilePeak;
   const oldChecks = 288;
-  const oldSmile = smileCalls + VOLUME * MIX.abandoned * (oldChecks - (cost.abandoned.smileCalls - 1));
+  const oldExtra = VOLUME * MIX.abandoned * (oldChecks - (cost.abandoned.smileCalls - 1));
+  const oldSmile = smileCalls + oldExtra;
+  const oldPeak = smilePeak + oldExtra / MONTH_SECONDS;
+  const eventsPeak = (events / MONTH_SECONDS) * PEAK;
+  const rowsPeak = (rows / MONTH_SECONDS) * PEAK;
   return [
     '# Capacity: one million verifications a month',
     '',
@@ -75,21 +84,23 @@ export function capacityReport(sections: BenchSection[]): string | undefined {
     '',
     '| resource | a month | at the busiest hour | from |',
     '|---|---|---|---|',
-    `| Smile requests | ${fmt(smileCalls)} | ${fmt(smileAverage * PEAK, 1)}/s of the ${SMILE_RATE}/s budget (${fmt(((smileAverage * PEAK) / SMILE_RATE) * 100)} %) | Smile calls |`,
+    `| Smile requests | ${fmt(smileCalls)} | ${fmt(smilePeak, 1)}/s of the ${SMILE_RATE}/s budget (${fmt(smileShare * 100)} %; connection checks and monitoring at their average rate) | Smile calls |`,
     `| Temporal actions | ${fmt(actions)} | ${fmt((actions / MONTH_SECONDS) * PEAK, 1)}/s | Temporal actions |`,
-    `| Temporal history events | ${fmt(events)} (${fmt(historyBytes / 2 ** 30, 1)} GiB of history) | ${fmt((events / MONTH_SECONDS) * PEAK, 1)}/s | history events, history KiB |`,
-    `| Postgres rows written | ${fmt(rows)} | ${fmt((rows / MONTH_SECONDS) * PEAK, 1)}/s | Postgres rows written |`,
+    `| Temporal history events | ${fmt(events)} (${fmt(historyBytes / 2 ** 30, 1)} GiB of history) | ${fmt(eventsPeak, 1)}/s | history events, history KiB |`,
+    `| Postgres rows written | ${fmt(rows)} | ${fmt(rowsPeak, 1)}/s | Postgres rows written |`,
     `| Postgres growth | ${fmt(bytes / 2 ** 30, 1)} GiB | | Postgres KiB stored |`,
     `| worker CPU | ${fmt(cpu('worker') / 3_600)} core-hours | ${fmt(cores('worker'), 2)} cores: ${processes('worker')} worker process(es) | CPU ms worker |`,
     `| API CPU | ${fmt(cpu('api') / 3_600)} core-hours | ${fmt(cores('api'), 2)} cores: ${processes('api')} API process(es) (with the sandbox's share: an upper bound) | CPU ms API |`,
     `| Temporal CPU | ${fmt(cpu('temporal') / 3_600)} core-hours | ${fmt(cores('temporal'), 2)} cores of the dev server | CPU ms Temporal |`,
     `| Postgres CPU | ${fmt(cpu('postgres') / 3_600)} core-hours | ${fmt(cores('postgres'), 2)} cores | CPU ms Postgres |`,
     '',
-    "- **Smile**: one account's 20 requests a second are enough; the alert at 80 % of it ([operations.md](operations.md#the-smile-budget)) fires long before starts wait, and starts and token refreshes go first anyway.",
-    `  Before connection checks backed off (one per 15 minutes for 72 h: ${oldChecks} per abandoned verification) the same month needed ${fmt(oldSmile)} requests, ${fmt(((oldSmile / MONTH_SECONDS) * PEAK) / SMILE_RATE, 1)}× the budget at the busiest hour: abandoned verifications alone would have been the first limit.`,
-    `- **Temporal**: ${fmt((events / MONTH_SECONDS) * PEAK, 1)} history events a second at the busiest hour is light work for a cluster; the compose file's 512 history shards (the default) leave each shard well under one event a second, so shards are sized for growth, not for this load (history shards cannot change after a cluster is created). On Temporal Cloud the month is about ${fmt(actions / 1e6, 1)} million actions.`,
-    `- **Postgres**: ${fmt((rows / MONTH_SECONDS) * PEAK, 1)} rows a second at the busiest hour, a few hundred IOPS at most with group commit; personal data is purged after \`DATA_RETENTION_DAYS\` (180), decisions and audit rows stay, so plan for about ${fmt((bytes / 2 ** 30) * 6, 0)} GiB after six months plus indexes' bloat.`,
-    '- **Workers and APIs**: two of each (for availability) have room to spare; a burst of starts is bounded by the Smile budget for starts (20 a second) before it is by CPU ([benchmarks.md](benchmarks.md#end-to-end-concurrent-verifications-as-george)).',
+    smileShare <= 0.8
+      ? `- **Smile**: one account's ${SMILE_RATE} requests a second are enough (${fmt(smileShare * 100)} % at the busiest hour); the alert at 80 % ([operations.md](operations.md#the-smile-budget)) has room, and starts and token refreshes go first.`
+      : `- **Smile**: at the busiest hour the month needs ${fmt(smileShare * 100)} % of one account's ${SMILE_RATE} requests a second, above the 80 % alert ([operations.md](operations.md#the-smile-budget)): starts and token refreshes still go first while connection checks and fetches wait; plan a second Smile account (or a higher rate from Smile), or a longer \`connectionCheckInterval\` (an abandoned verification's checks are ${fmt(cost.abandoned.smileCalls - 1)} of its ${fmt(cost.abandoned.smileCalls)} calls).`,
+    `  Before connection checks backed off (one per 15 minutes for 72 h: ${oldChecks} per abandoned verification) the same month needed ${fmt(oldSmile)} requests, ${fmt(oldPeak / SMILE_RATE, 1)}× the budget at the busiest hour: abandoned verifications alone were the first limit.`,
+    `- **Temporal**: ${fmt(eventsPeak, 1)} history events a second at the busiest hour; over the compose file's 512 history shards (the default) that is ${fmt(eventsPeak / 512, 2)} a shard a second, so shards are sized for growth, not for this load (their number cannot change after a cluster is created). On Temporal Cloud the month is about ${fmt(actions / 1e6, 1)} million actions.`,
+    `- **Postgres**: ${fmt(rowsPeak, 1)} rows written a second at the busiest hour: even at one WAL flush per row, a few hundred write IOPS, which any SSD-backed Postgres serves (group commit batches the webhooks' inserts). Personal data is purged after \`DATA_RETENTION_DAYS\` (180), so the database holds about ${fmt((bytes / 2 ** 30) * 6, 0)} GiB at steady state (six months), plus decisions and audit rows, which stay.`,
+    `- **Workers and APIs**: at the busiest hour ${fmt(cores('worker'), 2)} cores of worker and ${fmt(cores('api'), 2)} of API (which here includes the sandbox): two of each, for availability, leave room.`,
     '',
     '## Where the first limit is',
     '',
@@ -99,7 +110,7 @@ export function capacityReport(sections: BenchSection[]): string | undefined {
     '|---|---|',
     ...ceilings.map((c) => `| ${c.what} | ${fmt(c.volume)} |`),
     '',
-    `The first limit is **${ceilings[0]!.what}**, at about ${fmt(ceilings[0]!.volume / 1e6, 1)} million verifications a month; workers, APIs and Postgres scale out (or up) before then, the Smile budget only with a second Smile account or a higher rate from Smile.`,
+    `The first limit is **${ceilings[0]!.what}**, at about ${fmt(ceilings[0]!.volume / 1e6, 1)} million verifications a month. A CPU limit scales out: another worker or API process, a larger Postgres, a Temporal cluster of more hosts. The Smile budget does not: no process lifts it, and at this mix it allows about ${fmt(smileCeiling / 1e6, 1)} million verifications a month on one Smile account (then a second account, a higher rate from Smile, or a longer \`connectionCheckInterval\`).`,
     '',
   ].join('\n');
 }
