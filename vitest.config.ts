@@ -9,6 +9,7 @@ export default defineConfig({
     // The chaos suite brings its own processes and runs for minutes: `npm run test:chaos`.
     exclude: ['test/chaos/**', 'node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/file-database.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default', 'json'],

@@ -1,21 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { heartbeat, lastProgress } from '../smile/context.js';
-import { DATA_RESOURCES, type DataResource, type SmileClient } from '../smile/index.js';
+import { DATA_KINDS, DATA_RESOURCES, type DatapointCounts, type DataResource } from '../smile/kinds.js';
+import type { SmileClient } from '../smile/index.js';
 import type { SmileDataItem } from '../smile/schemas.js';
 import { countDatapoints, upsertDatapoints, type DataRow } from '../db/datapoints.js';
 import type { Sql } from '../db/client.js';
 import { loadTaskPayload } from '../db/inbox.js';
-
-export type DatapointCounts = Partial<Record<'identity' | 'employments' | 'contributions' | 'incomes', number>>;
-
-/** Where each kind sits in a TASK_FINISHED payload: the identity is an object, the rest are capped lists. */
-const PAYLOAD_KEY: Record<DataResource, string> = {
-  identities: 'identity',
-  employments: 'employments',
-  contributions: 'contributions',
-  incomes: 'incomes',
-  eincomes: 'eincomes',
-};
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -147,7 +137,7 @@ export function createDataActivities({ sql, smile }: { sql: Sql; smile: Pick<Smi
         return countsOf(smileUserId, accountIds);
       }
       for (const kind of DATA_RESOURCES) {
-        const { items, truncated } = sectionItems(kind, event.payload[PAYLOAD_KEY[kind]]);
+        const { items, truncated } = sectionItems(kind, event.payload[DATA_KINDS[kind].payloadKey]);
         if (truncated) await fetchKind(kind, smileUserId, accountId);
         else
           await upsertDatapoints(

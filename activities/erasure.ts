@@ -79,8 +79,9 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
       verificationId: string;
       keyName: string | null;
       accountsRevoked: number;
+      kind: 'request' | 'disconnect';
     }): Promise<ErasureCounts | undefined> {
-      return eraseUserData(sql, input.verificationId, { ...input, kind: 'request' });
+      return eraseUserData(sql, input.verificationId, input);
     },
 
     async purgeExpiredRuns(input: { retentionDays: number; limit: number }): Promise<RetentionBatch> {

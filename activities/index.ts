@@ -21,7 +21,7 @@ export interface ActivityDeps {
   sql: Sql;
   smile: Pick<
     SmileClient,
-    'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'dataPages' | 'revokeAccount'
+    'createUser' | 'createToken' | 'listAccounts' | 'getAccount' | 'iterateUsers' | 'dataPages' | 'revokeAccount'
   >;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };

@@ -9,7 +9,7 @@ import { findSmileUser, saveSmileUser } from '../db/users.js';
 /** The part of the Smile client these activities need. */
 export type SmileUsersApi = Pick<
   SmileClient,
-  'createUser' | 'createToken' | 'listAccounts' | 'iterateUsers' | 'revokeAccount'
+  'createUser' | 'createToken' | 'listAccounts' | 'getAccount' | 'iterateUsers' | 'revokeAccount'
 >;
 
 /** The externalMetadata key that names the intent a Smile user was created for. */
@@ -66,17 +66,25 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
 
     /**
      * The user's connected accounts, asked of Smile: confirms a connection whose
-     * ACCOUNT_CONNECTED webhook is late or was lost.
+     * ACCOUNT_CONNECTED webhook is late or was lost. Each with Smile's own
+     * `createdAt` (from the list, else `GET /accounts/{id}`; null when Smile gives
+     * none), which decides whether the account belongs to the asking run: the
+     * list holds every account the Smile user ever linked, an earlier run's too.
      */
     async connectedAccounts({
       smileUserId,
     }: {
       smileUserId: string;
-    }): Promise<{ accountId: string; providerId: string }[]> {
+    }): Promise<{ accountId: string; providerId: string; createdAt: string | null }[]> {
       const { items } = await smile.listAccounts({ userId: smileUserId });
-      return items
-        .filter((a) => a.connectionStatus === 'CONNECTED')
-        .map((a) => ({ accountId: a.id, providerId: a.providerId ?? 'unknown' }));
+      const connected = items.filter((a) => a.connectionStatus === 'CONNECTED');
+      return Promise.all(
+        connected.map(async (a) => ({
+          accountId: a.id,
+          providerId: a.providerId ?? 'unknown',
+          createdAt: a.createdAt ?? (await smile.getAccount(a.id)).createdAt ?? null,
+        })),
+      );
     },
 
     /** `DELETE /accounts/:id` at Smile; Smile's 404 (MISSING_RESOURCE) means it is gone already. */

@@ -38,15 +38,22 @@ export async function pingDatabase(sql: Sql, timeoutMs = 2_000): Promise<void> {
 }
 
 /** Connects to the server's maintenance database and creates `url`'s database when it is missing. */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+/**
+ * Creates the database of `url` if it does not exist; with `template`, as a
+ * copy of that database (which nobody may be connected to while it is copied).
+ */
+export async function ensureDatabase(url: string, template?: string): Promise<void> {
+  const name = databaseName(url);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const sql = postgres(admin.toString(), { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
-    if (!exists) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+    const from = template ? ` template ${quoted(databaseName(template))}` : '';
+    if (!exists) await sql.unsafe(`create database ${quoted(name)}${from}`);
   } catch (error) {
     // Two starts may race to create it; the loser's error is not a failure.
     if ((error as { code?: string }).code !== '42P04') throw error;
@@ -56,12 +63,12 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 export async function dropDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const name = databaseName(url);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
   try {
-    await sql.unsafe(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+    await sql.unsafe(`drop database if exists ${quoted(name)} with (force)`);
   } finally {
     await sql.end({ timeout: 1 });
   }

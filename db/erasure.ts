@@ -1,7 +1,7 @@
 import type { StatusDocument } from '../workflows/types.js';
 import { kycJobId } from '../workflows/ids.js';
 import type { Db } from './client.js';
-import { ERASED_MESSAGE, eraseDecisionEvidence, erasesOnDisconnect } from './decisions.js';
+import { ERASED_MESSAGE, eraseDecisionEvidence } from './decisions.js';
 import { scrubStatusDocuments } from './verifications.js';
 
 export interface ErasureCounts {
@@ -85,6 +85,21 @@ export async function eraseUserRows(
   return { datapoints: datapoints.count, eventPayloads: bodies.count, applicants: applicants.count };
 }
 
+/** What an erasure of some runs and their users' rows removed, in the `erasures` row's terms. */
+export function countsOf(
+  perRun: Awaited<ReturnType<typeof eraseRuns>>,
+  perUser: Awaited<ReturnType<typeof eraseUserRows>>,
+): Omit<ErasureCounts, 'accountsRevoked'> {
+  return {
+    datapoints: perUser.datapoints,
+    applicants: perRun.applicants + perUser.applicants,
+    eventPayloads: perUser.eventPayloads + perRun.kycBodies,
+    callbackMessages: perRun.callbackMessages,
+    decisionEvidence: perRun.decisionEvidence,
+    statusDocuments: perRun.statusDocuments,
+  };
+}
+
 export async function recordErasure(
   tx: Db,
   erasure: { verificationId: string; smileUserId: string | null; counts: ErasureCounts; keyName: string | null },
@@ -138,15 +153,7 @@ export async function eraseUserData(
       requestsOf: { externalUserId: latest.external_user_id },
     });
     await tx`update verifications set purged_at = now() where run_id = any(${runIds}) and purged_at is null`;
-    const counts: ErasureCounts = {
-      datapoints: perUser.datapoints,
-      applicants: perRun.applicants + perUser.applicants,
-      eventPayloads: perUser.eventPayloads + perRun.kycBodies,
-      callbackMessages: perRun.callbackMessages,
-      decisionEvidence: perRun.decisionEvidence,
-      statusDocuments: perRun.statusDocuments,
-      accountsRevoked,
-    };
+    const counts: ErasureCounts = { ...countsOf(perRun, perUser), accountsRevoked };
     await recordErasure(tx, { verificationId, smileUserId: latest.smile_user_id, counts, keyName }, kind);
     return counts;
   });
@@ -160,13 +167,4 @@ export async function accountsToRevoke(sql: Db, verificationId: string): Promise
     where v.verification_id = ${verificationId} and a->>'accountId' is not null
     order by 1`;
   return rows.map((row) => row.account_id);
-}
-
-/**
- * ACCOUNT_DISCONNECTED after a decision: erase the user's data when the decided
- * run's policy asked for it (`eraseOnDisconnect`). Before a decision the running
- * workflow handles the event (back to waiting).
- */
-export async function eraseIfDisconnectErases(sql: Db, verificationId: string): Promise<void> {
-  if (await erasesOnDisconnect(sql, verificationId)) await eraseUserData(sql, verificationId, { kind: 'disconnect' });
 }

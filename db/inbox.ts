@@ -1,4 +1,5 @@
 import type { Db, Sql } from './client.js';
+import { datapointsOf, normaliseEventType, type KycCallback, type WebhookEnvelope } from '../smile/webhooks.js';
 import { storableEvent, storableJson } from './json.js';
 
 export type EventSource = 'smile' | 'smile-id';
@@ -127,7 +128,10 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
 
 /**
  * What the relay should deliver, in order of arrival: pending events that are
- * due, and orphans whose user has a verification that started after they came.
+ * due, and orphans that came while their user's running verification was
+ * already running (Temporal could not find it at that moment). An event
+ * received before a run started is never delivered to it: it belongs to no run,
+ * and is kept for audit until it expires.
  */
 export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
   return sql<InboxEvent[]>`
@@ -140,7 +144,7 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
     where (e.state = 'pending' and e.next_attempt_at <= now())
        or (e.state = 'orphan' and exists (
              select 1 from verifications v
-             where v.smile_user_id = e.smile_user_id and v.closed_at is null and v.created_at > e.received_at - interval '1 second'))
+             where v.smile_user_id = e.smile_user_id and v.closed_at is null and e.received_at >= v.created_at))
     order by e.seq
     limit ${limit}
     -- Rows another transaction holds are left to it.
@@ -164,4 +168,50 @@ export async function inboxDepth(sql: Db): Promise<{ pending: number; lagSeconds
     select count(*)::int as pending, extract(epoch from now() - min(received_at))::float8 as "lagSeconds"
     from inbox_events where state = 'pending'`;
   return { pending: row?.pending ?? 0, lagSeconds: row?.lagSeconds ?? 0 };
+}
+
+const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+
+/** What the inbox keeps of a Smile webhook besides its body: parsed here, once, at the route. */
+export function smileInboxEvent(envelope: WebhookEnvelope): NewInboxEvent {
+  const data = envelope.data as Record<string, unknown>;
+  const providers = Array.isArray(data.providers) ? data.providers : [];
+  const payload = data.payload;
+  return {
+    id: envelope.id,
+    source: 'smile',
+    type: normaliseEventType(envelope.type),
+    smileUserId: str(data.userId),
+    accountId: str(data.accountId) ?? str(data.sourceId) ?? str(data.archiveId),
+    providerId: str(data.providerId) ?? str(providers[0]),
+    sourceType: str(data.sourceType),
+    errorCode: str(data.errorCode),
+    datapoints: datapointsOf(data),
+    taskStatus: str(data.status),
+    hasPayload: typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0,
+    eventCreatedAt: envelope.createdAt,
+    jobId: null,
+    resultCode: null,
+  };
+}
+
+/** A KYC callback's inbox columns; its id is unique per job and result, so a redelivery is a duplicate. */
+export function kycInboxEvent(callback: KycCallback): NewInboxEvent {
+  const jobId = callback.PartnerParams.job_id;
+  return {
+    id: `sid-${jobId}-${callback.ResultCode}`,
+    source: 'smile-id',
+    type: 'KYC_RESULT',
+    smileUserId: callback.PartnerParams.user_id ?? null,
+    accountId: null,
+    providerId: null,
+    sourceType: null,
+    errorCode: null,
+    datapoints: null,
+    taskStatus: null,
+    hasPayload: false,
+    eventCreatedAt: null,
+    jobId,
+    resultCode: callback.ResultCode,
+  };
 }

@@ -1,5 +1,5 @@
 import type { Db } from './client.js';
-import { eraseRuns, eraseUserRows, inTransaction, recordErasure, type ErasureCounts } from './erasure.js';
+import { countsOf, eraseRuns, eraseUserRows, inTransaction, recordErasure, type ErasureCounts } from './erasure.js';
 
 export interface RetentionBatch {
   /** Runs purged in this batch. */
@@ -72,14 +72,7 @@ export async function purgeExpiredRuns(
           });
       if (!needed) users++;
       await tx`update verifications set purged_at = now() where run_id = any(${runIds})`;
-      const runCounts = {
-        datapoints: perUser.datapoints,
-        applicants: perRun.applicants + perUser.applicants,
-        eventPayloads: perUser.eventPayloads + perRun.kycBodies,
-        callbackMessages: perRun.callbackMessages,
-        decisionEvidence: perRun.decisionEvidence,
-        statusDocuments: perRun.statusDocuments,
-      };
+      const runCounts = countsOf(perRun, perUser);
       await recordErasure(
         tx,
         {

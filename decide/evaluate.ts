@@ -1,61 +1,77 @@
+import { RESOURCES_OF } from '../smile/kinds.js';
 import type { Outcome } from '../workflows/types.js';
 import { emptyContributions, judgeContributions } from './contributions.js';
 import { employmentFindings, employmentRules, jobsOf } from './employment.js';
-import { dobRule, identityFinding, matchAccount, nameRule, type AccountMatch } from './identity.js';
+import { distinctItems, type ItemKind } from './distinct.js';
+import { dobRule, identityFinding, matchAccount, nameRule } from './identity.js';
 import { judgeIncome } from './income.js';
-import { monthOfDate } from './read.js';
-import type { AccountData, Evaluation, EvaluationInput, Item, Reason, Rule } from './types.js';
+import { decisionDay, monthOf } from './read.js';
+import type { Evaluation, EvaluationInput, Reason, Rule } from './types.js';
 import { HARD_RULES } from './version.js';
 
 export type * from './types.js';
 
 /**
  * The rules. A failed hard rule declines; a failed soft rule, or any
- * rule that cannot be judged, sends the verification to review.
+ * rule that cannot be judged, sends the verification to review. A rule on data
+ * the policy did not ask for is `not_applied` (reported, never a pass); a rule
+ * the policy asked for without its data cannot be judged.
  *
  * | code                       | hard | judged from                                            |
  * |----------------------------|------|--------------------------------------------------------|
  * | NAME_MISMATCH              | yes  | each account's identity name vs the applicant's        |
- * | NO_CURRENT_EMPLOYMENT      | yes  | matching accounts' employments without an end          |
+ * | NO_CURRENT_EMPLOYMENT      | yes  | matching accounts' employments not ended by today      |
  * | KYC_FAILED                 | yes  | the KYC job's result                                   |
  * | DOB_MISMATCH               | no   | matching accounts' identity dob vs the applicant's     |
- * | TENURE_TOO_SHORT           | no   | the current job's startDate                            |
+ * | TENURE_TOO_SHORT           | no   | whole months from the current job's startDate to today |
  * | INSUFFICIENT_CONTRIBUTIONS | no   | matching accounts' contribution months in the window   |
  * | CONTRIBUTION_GAP           | no   | longest run of months without one in the window        |
  * | INCOME_BELOW_MINIMUM       | no   | monthly income (income.ts) vs `minMonthlyIncome`       |
  * | MISSING_DATAPOINT          | no   | required datapoints no account shared                  |
  *
  * Employment, contributions and income count only from accounts whose identity
- * matched. Data that only accounts without a match shared cannot be judged.
+ * matched, each item once (distinct.ts). Data that only accounts without a match
+ * shared cannot be judged. "Today" is the decision's date where the provider is.
  */
 export function evaluate(input: EvaluationInput): Evaluation {
-  const now = monthOfDate(new Date(input.evaluatedAt));
   const { policy } = input;
+  const required = new Set(policy.requiredDatapoints);
   const matches = input.accounts.map((account) => matchAccount(account, input));
   const matched = matches.filter((m) => m.result === 'pass');
+  const accounts = matched.map((m) => m.account);
+  // Month windows end with the decision's month where the (first) provider is.
+  const windowProvider = [...input.accounts].map((a) => a.providerId).sort()[0] ?? '';
+  const now = monthOf(decisionDay(input.evaluatedAt, windowProvider))!;
   const rules: Rule[] = [missingRule(input)];
   rules.push(nameRule(matches, policy.nameMatchThreshold));
-  const dob = dobRule(matched, input.applicant.dateOfBirth);
-  if (dob) rules.push(dob);
+  rules.push(
+    dobRule(matched, input.applicant.dateOfBirth) ?? notApplied('DOB_MISMATCH', 'The applicant gave no date of birth.'),
+  );
 
-  const judged = (kind: 'employments' | 'contributions' | 'incomes' | 'eincomes') => itemsOf(matched, kind);
-  const unmatchedOnly = (kinds: ('employments' | 'contributions' | 'incomes' | 'eincomes')[], codes: string[]) =>
-    kinds.every((kind) => judged(kind).length === 0) && kinds.some((kind) => itemsOf(matches, kind).length > 0)
-      ? codes.map((code) => unmatchedRule(code))
+  const judged = (kind: ItemKind) => distinctItems(accounts, kind);
+  const shared = (kinds: ItemKind[]) => kinds.some((kind) => input.accounts.some((a) => a[kind].length > 0));
+  /** A rule's verdict when its data is missing: only unmatched accounts shared it, or nobody did. */
+  const without = (kinds: ItemKind[], codes: string[]) =>
+    kinds.every((kind) => judged(kind).length === 0)
+      ? codes.map((code) => (shared(kinds) ? unmatchedRule(code) : noDataRule(code)))
       : undefined;
 
   const jobs = jobsOf(judged('employments'));
+  const employmentCodes = ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'];
   rules.push(
-    ...(unmatchedOnly(['employments'], ['NO_CURRENT_EMPLOYMENT']) ??
-      (jobs.length > 0 ? employmentRules(jobs, policy.minTenureMonths, now) : [])),
+    ...(!required.has('employments')
+      ? employmentCodes.map((code) => notApplied(code, 'The policy did not ask for employment data.'))
+      : (without(['employments'], employmentCodes) ??
+        employmentRules(jobs, policy.minTenureMonths, input.evaluatedAt))),
   );
 
   const contributionItems = judged('contributions').map(({ item }) => item);
   const contributions = contributionItems.length > 0 ? judgeContributions(contributionItems, policy, now) : undefined;
+  const contributionCodes = ['INSUFFICIENT_CONTRIBUTIONS', 'CONTRIBUTION_GAP'];
   rules.push(
-    ...(unmatchedOnly(['contributions'], ['INSUFFICIENT_CONTRIBUTIONS', 'CONTRIBUTION_GAP']) ??
-      contributions?.rules ??
-      []),
+    ...(!required.has('contributions')
+      ? contributionCodes.map((code) => notApplied(code, 'The policy did not ask for contribution data.'))
+      : (without(['contributions'], contributionCodes) ?? contributions!.rules)),
   );
 
   const income = judgeIncome(
@@ -64,13 +80,16 @@ export function evaluate(input: EvaluationInput): Evaluation {
     policy,
     now,
   );
-  if (policy.minMonthlyIncome)
-    rules.push(...(unmatchedOnly(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM']) ?? [income.rule!]));
+  rules.push(
+    ...(!policy.minMonthlyIncome
+      ? [notApplied('INCOME_BELOW_MINIMUM', 'The policy sets no minimum monthly income.')]
+      : (without(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM']) ?? [income.rule!])),
+  );
 
-  if (input.kyc) rules.push(kycRule(input.kyc));
+  rules.push(input.kyc ? kycRule(input.kyc) : notApplied('KYC_FAILED', 'The policy ran no KYC job.'));
 
   const reasons: Reason[] = rules
-    .filter((rule) => rule.result !== 'pass')
+    .filter((rule) => rule.result === 'fail' || rule.result === 'cannot_judge')
     .map(({ code, result, message }) => ({ code, result: result as Reason['result'], message }));
   return {
     outcome: outcomeOf(rules),
@@ -83,7 +102,7 @@ export function evaluate(input: EvaluationInput): Evaluation {
         identityMatched: m.result === 'cannot_judge' ? null : m.result === 'pass',
       })),
       identity: identityFinding(matches, policy.nameMatchThreshold),
-      employments: employmentFindings(jobs, now),
+      employments: employmentFindings(jobs, input.evaluatedAt),
       income: income.finding,
       contributions: contributions?.finding ?? emptyContributions(policy),
     },
@@ -92,12 +111,23 @@ export function evaluate(input: EvaluationInput): Evaluation {
 
 export function outcomeOf(rules: Rule[]): Outcome {
   if (rules.some((r) => r.result === 'fail' && HARD_RULES.has(r.code))) return 'DECLINED';
-  return rules.some((r) => r.result !== 'pass') ? 'REVIEW' : 'APPROVED';
+  return rules.some((r) => r.result === 'fail' || r.result === 'cannot_judge') ? 'REVIEW' : 'APPROVED';
 }
 
-function itemsOf(matches: AccountMatch[], kind: keyof Omit<AccountData, 'accountId' | 'providerId'>) {
-  return matches.flatMap((m) => m.account[kind].map((item: Item) => ({ item, accountId: m.account.accountId })));
-}
+/** A rule on data the policy did not ask for: shown as such in the report, never as a pass. */
+const notApplied = (code: string, message: string): Rule => ({
+  code,
+  hard: HARD_RULES.has(code),
+  result: 'not_applied',
+  message,
+});
+
+const noDataRule = (code: string): Rule => ({
+  code,
+  hard: HARD_RULES.has(code),
+  result: 'cannot_judge',
+  message: 'No account of the run shared the data this rule needs.',
+});
 
 const unmatchedRule = (code: string): Rule => ({
   code,
@@ -106,17 +136,10 @@ const unmatchedRule = (code: string): Rule => ({
   message: 'Only accounts whose identity did not match the applicant shared this data, so it cannot count.',
 });
 
-const DATAPOINT_KINDS = {
-  identity: ['identities'],
-  employments: ['employments'],
-  contributions: ['contributions'],
-  incomes: ['incomes', 'eincomes'],
-} as const;
-
 /** MISSING_DATAPOINT: a required datapoint that no account of the run shared. */
 function missingRule(input: EvaluationInput): Rule {
   const missing = input.policy.requiredDatapoints.filter((datapoint) =>
-    input.accounts.every((account) => DATAPOINT_KINDS[datapoint].every((kind) => account[kind].length === 0)),
+    input.accounts.every((account) => RESOURCES_OF[datapoint].every((kind) => account[kind].length === 0)),
   );
   const rule = { code: 'MISSING_DATAPOINT', hard: false };
   return missing.length === 0

@@ -1,4 +1,4 @@
-import { nameSimilarity } from './names.js';
+import { identityName, nameScore } from './names.js';
 import { isoDay, text } from './read.js';
 import type { AccountData, EvaluationInput, IdentityFinding, Item, Rule, RuleResult } from './types.js';
 
@@ -17,14 +17,8 @@ export interface AccountMatch {
   message: string;
 }
 
-/** The name an identity item gives: `fullName`, else first and last name. */
-function nameOf(identity: Item | undefined): string | undefined {
-  if (!identity) return undefined;
-  const full = text(identity.fullName);
-  if (full) return full;
-  const parts = [identity.firstName, identity.middleName, identity.lastName].map(text);
-  return parts[0] && parts[2] ? parts.filter(Boolean).join(' ') : undefined;
-}
+/** The name an identity item gives, as shown: `fullName`, else first, middle and last name. */
+const nameOf = (identity: Item | undefined): string | undefined => identityName(identity)?.shown;
 
 export function matchAccount(account: AccountData, input: EvaluationInput): AccountMatch {
   const identity = account.identities.find((item) => nameOf(item) !== undefined) ?? account.identities[0];
@@ -38,9 +32,12 @@ export function matchAccount(account: AccountData, input: EvaluationInput): Acco
     return { ...base, result: 'cannot_judge', message: `Account ${account.accountId} shared no identity.` };
   if (!fullName)
     return { ...base, result: 'cannot_judge', message: `The identity of account ${account.accountId} has no name.` };
-  const score = Math.round(nameSimilarity(applicantName, fullName) * 100) / 100;
+  const score = Math.round(nameScore(applicantName, identity) * 100) / 100;
   const result = score >= threshold ? 'pass' : 'fail';
-  const message = `Account ${account.accountId}: name similarity ${score.toFixed(2)} (threshold ${threshold}).`;
+  const message =
+    score === 0
+      ? `Account ${account.accountId}: the applicant's name does not account for the identity's given and family names.`
+      : `Account ${account.accountId}: name similarity ${score.toFixed(2)} (threshold ${threshold}).`;
   return { ...base, score, result, message };
 }
 

@@ -21,6 +21,78 @@ export function monthOf(value: unknown): MonthIndex | undefined {
   return year * 12 + month - 1;
 }
 
+/**
+ * A provider's dates are local calendar dates, so a date string is read as its
+ * first ten characters (`2026-12-03T00:00:00+08:00` is 2026-12-03, never moved to
+ * another day by its offset) and must be a real day (no 2026-02-30).
+ */
+export function dayOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(value.trim());
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return `${match[1]}-${match[2]}-${match[3]}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Whole months from one day to a later one: a month is complete on the same day
+ * of the month, or on the last day of a shorter month (2026-01-31 to 2026-02-28
+ * is one month; 2024-02-29 to 2025-02-28 is twelve). Undefined for an unreadable
+ * day; negative when `to` is before `from`.
+ */
+export function wholeMonths(from: string, to: string): number | undefined {
+  const [a, b] = [dayOf(from), dayOf(to)];
+  if (!a || !b) return undefined;
+  if (b < a) return -1;
+  const [y1, m1, d1] = a.split('-').map(Number) as [number, number, number];
+  const [y2, m2, d2] = b.split('-').map(Number) as [number, number, number];
+  const months = (y2 - y1) * 12 + (m2 - m1);
+  const anniversary = Math.min(d1, daysInMonth(y2, m2));
+  return d2 >= anniversary ? months : months - 1;
+}
+
+/**
+ * UTC offsets (minutes) of providers' countries, by the country suffix of the
+ * provider id (`sss_ph`, `bpjs_tk_id`). A fixed table, not the runtime's time
+ * zone data, so a decision does not depend on the Node version; none of these
+ * countries keeps daylight saving time.
+ */
+const PROVIDER_UTC_OFFSETS: Record<string, number> = {
+  ph: 480,
+  sg: 480,
+  my: 480,
+  hk: 480,
+  cn: 480,
+  tw: 480,
+  bn: 480,
+  id: 420,
+  th: 420,
+  vn: 420,
+  kh: 420,
+  la: 420,
+  mm: 390,
+  in: 330,
+  bd: 360,
+  lk: 330,
+  pk: 300,
+  jp: 540,
+  kr: 540,
+};
+/** A provider whose country is unknown is judged in Smile's home zone (Manila, UTC+8). */
+const DEFAULT_UTC_OFFSET = 480;
+
+/** The decision's date where the provider is: the calendar day of `evaluatedAt` at the provider's UTC offset. */
+export function decisionDay(evaluatedAt: string, providerId: string): string {
+  const suffix = /_([a-z]{2})$/.exec(providerId.toLowerCase())?.[1];
+  const offset = (suffix ? PROVIDER_UTC_OFFSETS[suffix] : undefined) ?? DEFAULT_UTC_OFFSET;
+  return new Date(Date.parse(evaluatedAt) + offset * 60_000).toISOString().slice(0, 10);
+}
+
 /** `2026-03` for a month index. */
 export const monthLabel = (month: MonthIndex): string =>
   `${String(Math.floor(month / 12)).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;

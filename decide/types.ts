@@ -33,7 +33,8 @@ export interface EvaluationInput {
   kyc?: KycInput;
 }
 
-export type RuleResult = 'pass' | 'fail' | 'cannot_judge';
+/** `not_applied`: the policy did not ask for this rule's data (shown in the report, never counted as a pass). */
+export type RuleResult = 'pass' | 'fail' | 'cannot_judge' | 'not_applied';
 
 export interface Rule {
   code: string;
@@ -47,7 +48,7 @@ export interface Rule {
 /** A rule that did not pass, as the status document shows it. */
 export interface Reason {
   code: string;
-  result: Exclude<RuleResult, 'pass'>;
+  result: Exclude<RuleResult, 'pass' | 'not_applied'>;
   message: string;
 }
 

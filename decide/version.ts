@@ -4,7 +4,7 @@
  * Change it whenever a rule's logic changes, so an auditor re-running stored
  * inputs knows which engine judged them.
  */
-export const ENGINE_VERSION = '2.0.0';
+export const ENGINE_VERSION = '3.0.0';
 
 /** The rules whose failure declines; every other failure, and any rule that cannot be judged, sends to review. */
 export const HARD_RULES: ReadonlySet<string> = new Set(['NAME_MISMATCH', 'NO_CURRENT_EMPLOYMENT', 'KYC_FAILED']);

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/index.js';
-import { monitorWorkflowId } from '../workflows/ids.js';
+import type { erasureWorkflow, ErasureInput } from '../workflows/erasure.js';
+import { erasureWorkflowId, monitorWorkflowId } from '../workflows/ids.js';
 import { endMonitorSignal } from '../workflows/messages.js';
 import type { MonitorEndReason } from '../workflows/types.js';
 import { createEncryptionCodec } from './codec.js';
@@ -82,4 +88,29 @@ export async function signalEndMonitor(
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
+}
+
+const START_DEADLINE_MS = 10_000;
+
+/**
+ * Starts the user's erasure workflow, or joins the one running: a second
+ * request while one runs joins it; after it closed, a new one runs (erasing
+ * twice is fine). Used by `DELETE …/data` and by a disconnect under a policy
+ * with `eraseOnDisconnect`, so both erase the same way, durably.
+ */
+export function startErasure(
+  client: Client,
+  taskQueue: string,
+  input: ErasureInput,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof erasureWorkflow>> {
+  return client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+    client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
+      workflowId: erasureWorkflowId(input.externalUserId),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: `Erasure of ${input.externalUserId}'s personal data`,
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { SandboxError, smileId } from './envelope.js';
 import { personaData } from './persona-data.js';
-import { iso, monthEnd } from './persona-helpers.js';
+import { iso } from './persona-helpers.js';
 import {
   DATAPOINT_KINDS,
   DATAPOINTS,
@@ -179,8 +179,10 @@ export function accountOf(state: SandboxState, userId: string, accountId: string
 
 /** What a provider's monthly refresh changed (`POST /sandbox/v1/accounts/:id/sync`). */
 export interface RefreshChanges {
-  /** The current employment ended: its endDate becomes the last day of last month, so it is no longer current. */
+  /** The current employment ended: its endDate becomes yesterday (the provider's day), so it is no longer current. */
   endEmployment?: boolean | undefined;
+  /** The provider corrected when the current employment began (`YYYY-MM-DD`). */
+  employmentStartDate?: string | undefined;
   /** Every paid and estimated income's gross and net amount multiplied by this. */
   incomeFactor?: number | undefined;
 }
@@ -196,12 +198,16 @@ export function refresh(state: SandboxState, record: AccountRecord, changes: Ref
   const { account } = record;
   if (account.connectionStatus !== 'CONNECTED')
     throw new SandboxError('INVALID_PARAMETERS', `Account is ${account.connectionStatus}, not connected`);
-  // The engine counts a job ending this month as current: an ended one ended last month.
-  const lastMonthEnd = iso(monthEnd(state.now(), 1));
+  // A job is current through its endDate, by the provider's local day (Manila, UTC+8): an ended one ended yesterday.
+  const yesterday = iso(new Date(state.now().getTime() + 8 * 3_600_000 - 86_400_000));
   const touch = (r: DataRecord) => (r.metadata = { ...r.metadata, createdAt: state.nowIso() });
+  const open = (job: DataRecord) => job.endDate === null || job.endDate === undefined;
+  if (changes.employmentStartDate)
+    for (const job of state.recordsOf('employments', account.id))
+      if (open(job)) touch(Object.assign(job, { startDate: changes.employmentStartDate }));
   if (changes.endEmployment)
     for (const job of state.recordsOf('employments', account.id))
-      if (job.endDate === null || job.endDate === undefined) touch(Object.assign(job, { endDate: lastMonthEnd }));
+      if (open(job)) touch(Object.assign(job, { endDate: yesterday }));
   if (changes.incomeFactor !== undefined && changes.incomeFactor !== 1)
     for (const kind of ['incomes', 'eincomes'] as const)
       for (const item of state.recordsOf(kind, account.id)) {

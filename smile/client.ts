@@ -6,7 +6,7 @@ import {
   accountSchema,
   createUserDataSchema,
   dataItemSchema,
-  envelopeSchema,
+  apiEnvelopeSchema,
   errorEnvelopeSchema,
   pageSchema,
   tokenSchema,
@@ -41,8 +41,8 @@ export interface CallContext {
   priority?: Priority;
 }
 
-export const DATA_RESOURCES = ['identities', 'employments', 'contributions', 'incomes', 'eincomes'] as const;
-export type DataResource = (typeof DATA_RESOURCES)[number];
+export { DATA_RESOURCES, type DataResource } from './kinds.js';
+import type { DataResource } from './kinds.js';
 
 export interface DataFilter {
   userId: string;
@@ -121,7 +121,7 @@ export function createSmileClient({
       if (!error.success) throw smileFailure(`HTTP_${response.status}`, response.status);
       throw smileFailure(error.data.code, response.status, error.data.requestId ?? undefined);
     }
-    const parsed = envelopeSchema(data).safeParse(json);
+    const parsed = apiEnvelopeSchema(data).safeParse(json);
     if (!parsed.success) throw invalidResponse(path.split('?')[0]!);
     return (parsed.data as { data: z.infer<T> }).data;
   }
@@ -175,6 +175,7 @@ export function createSmileClient({
     /** `DELETE /accounts/:id`: Smile revokes the account and removes its data (a 404 means it is already gone). */
     revokeAccount: (accountId: string) =>
       call('DELETE', `/accounts/${encodeURIComponent(accountId)}`, z.unknown().optional()),
+    getAccount: (accountId: string) => call('GET', `/accounts/${encodeURIComponent(accountId)}`, accountSchema),
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
     listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * Smile adds, so raw JSON can be stored as received.
  */
 
-export const envelopeSchema = <T extends z.ZodType>(data: T) =>
+/** Smile API answers: `{ code, message, requestId, data }`. */
+export const apiEnvelopeSchema = <T extends z.ZodType>(data: T) =>
   z.object({ code: z.string(), message: z.string().nullish(), requestId: z.string().nullish(), data });
 
 export const errorEnvelopeSchema = z.object({

@@ -1,21 +1,10 @@
+import { admit, ofRun, type AdmissionPath } from './admission.js';
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
 import { firstSighting, type State } from './state.js';
-import { DATAPOINTS, type AccountView, type Datapoint } from './types.js';
+import { DATAPOINT_OF_EVENT, datapointNamed } from '../smile/kinds.js';
+import type { AccountView } from './types.js';
 
 /** How each message changes the state: pure functions (no Temporal API), unit-tested directly. */
-
-/** The datapoint events of the spec's RefWebhookEventType (the inbox normalises the seed's singular spellings). */
-const ADDED_EVENT_DATAPOINT: Record<string, Datapoint> = {
-  IDENTITY_ADDED: 'identity',
-  EMPLOYMENTS_ADDED: 'employments',
-  EMPLOYMENTS_UPDATED: 'employments',
-  CONTRIBUTIONS_ADDED: 'contributions',
-  CONTRIBUTIONS_UPDATED: 'contributions',
-  INCOMES_ADDED: 'incomes',
-  INCOMES_UPDATED: 'incomes',
-  EINCOMES_ADDED: 'incomes',
-  EINCOMES_UPDATED: 'incomes',
-};
 
 export function upsertAccount(state: State, account: AccountView): void {
   const existing = state.accounts.find((a) => a.accountId === account.accountId);
@@ -44,48 +33,83 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
     event.accountId &&
     upsertAccount(state, { accountId: event.accountId, providerId: event.providerId ?? 'unknown', ...fields });
   const connectedAt = existing?.connectedAt ?? event.createdAt;
+  // The run's accounts and attempts are only those Smile made at or after the run started.
+  const admitted = (via: AdmissionPath = 'webhook') =>
+    admit(state.createdAt, { createdAt: event.createdAt, via }).admitted;
+  const ours = ofRun(state.accounts, event.accountId);
 
   switch (event.type) {
     case 'ACCOUNT_CREATED':
+      if (!admitted()) return false;
       if (!existing) account({ status: 'CREATED' });
       return true;
     case 'ACCOUNT_CONNECTED':
     case 'INVITE_LINKED':
+      if (!ours && !admitted(event.type === 'INVITE_LINKED' ? 'invite' : 'webhook')) return false;
       if (!event.accountId) state.pendingInvites = (state.pendingInvites ?? 0) + 1;
       else account({ status: 'CONNECTED', connectedAt, sourceType: existing?.sourceType ?? 'ACCOUNT' });
       return true;
     case 'ACCOUNT_FAILED':
     case 'ARCHIVE_FAILED':
+      // A failed attempt before the run started is not an attempt of this run.
+      if (!admitted(event.type === 'ARCHIVE_FAILED' ? 'upload' : 'webhook')) return false;
       account({ status: 'FAILED', errorCode: event.errorCode ?? 'UNKNOWN' });
       state.failures += 1;
       return true;
     case 'ACCOUNT_DISCONNECTED':
     case 'ARCHIVE_REVOKED':
+      if (!ours) return false; // a disconnect of an account outside the run changes nothing
       account({ status: 'DISCONNECTED' });
       if (!state.decision) state.connectionEpoch += 1;
       return true;
     case 'ARCHIVE_ANALYZED':
+      if (!ours && !admitted('upload')) return false;
       account({ status: 'UPLOADED', connectedAt, sourceType: existing?.sourceType ?? 'ARCHIVE' });
       return true;
     case 'TASK_FINISHED':
     case 'ACCOUNT_SYNC_TASK_FINISHED':
       return applyFinishedTask(state, event);
     default: {
-      const datapoint = ADDED_EVENT_DATAPOINT[event.type];
-      if (datapoint) state.datapoints[datapoint] = 'RECEIVED';
-      return datapoint !== undefined;
+      const datapoint = DATAPOINT_OF_EVENT[event.type];
+      if (datapoint && ours) state.datapoints[datapoint] = 'RECEIVED';
+      return datapoint !== undefined && ours;
     }
   }
+}
+
+/**
+ * An account Smile's account list shows connected: it joins the run only when
+ * its own `createdAt` (Smile's, never the time of the check) is at or after the
+ * run's start; an account of the run that was disconnected and shows connected
+ * again is connected again. Returns whether anything changed.
+ */
+export function applyListedAccount(
+  state: State,
+  listed: { accountId: string; providerId: string; createdAt: string | null },
+): boolean {
+  const existing = state.accounts.find((a) => a.accountId === listed.accountId);
+  if (existing?.status === 'CONNECTED') return false;
+  if (!existing && !admit(state.createdAt, { createdAt: listed.createdAt, via: 'account-list' }).admitted) return false;
+  upsertAccount(state, {
+    accountId: listed.accountId,
+    providerId: existing?.providerId ?? listed.providerId,
+    status: 'CONNECTED',
+    connectedAt: existing?.connectedAt ?? listed.createdAt!,
+    sourceType: existing?.sourceType ?? 'ACCOUNT',
+  });
+  return true;
 }
 
 function applyFinishedTask(state: State, event: SmileEventRef): boolean {
   const failed = event.status === 'FAILED';
   const known = state.accounts.find((a) => a.accountId === event.accountId);
-  if (!known && !failed && event.accountId && event.type === 'TASK_FINISHED' && (state.pendingInvites ?? 0) > 0) {
+  const named =
+    !known && !failed && event.accountId && event.type === 'TASK_FINISHED' && (state.pendingInvites ?? 0) > 0;
+  if (named && admit(state.createdAt, { createdAt: event.createdAt, via: 'invite' }).admitted) {
     // The account an invitation linked, named by its first sync.
     state.pendingInvites! -= 1;
     upsertAccount(state, {
-      accountId: event.accountId,
+      accountId: event.accountId!,
       providerId: event.providerId ?? 'unknown',
       status: 'CONNECTED',
       sourceType: event.sourceType ?? 'ACCOUNT',
@@ -97,8 +121,9 @@ function applyFinishedTask(state: State, event: SmileEventRef): boolean {
     account.sync = { status: failed ? 'FAILED' : 'SUCCEEDED', finishedAt: event.createdAt };
     if (event.sourceType) account.sourceType = event.sourceType;
   }
-  if (failed) return true;
-  for (const datapoint of event.datapoints ?? []) markReceived(state, datapoint);
+  if (failed) return account !== undefined;
+  // Kept even before its account is the run's (events come reordered); `currentSync` counts only the run's.
+  if (account) for (const datapoint of event.datapoints ?? []) markReceived(state, datapoint);
   state.finishedTasks.push({
     eventId: event.eventId,
     accountId: event.accountId,
@@ -110,8 +135,7 @@ function applyFinishedTask(state: State, event: SmileEventRef): boolean {
 }
 
 export function markReceived(state: State, datapoint: string): void {
-  const normalised = datapoint.toLowerCase();
-  const match = DATAPOINTS.find((d) => d === normalised || (d === 'identity' && normalised === 'identities'));
+  const match = datapointNamed(datapoint);
   if (match) state.datapoints[match] = 'RECEIVED';
 }
 

@@ -7,6 +7,8 @@ export interface ErasureInput {
   externalUserId: string;
   /** The API key's name (never its secret) that asked, for the erasures and audit rows. */
   keyName: string | null;
+  /** Why: a client's request (`DELETE …/data`), or a disconnect under a policy with `eraseOnDisconnect`. */
+  reason?: 'request' | 'disconnect';
 }
 
 export interface ErasureResult extends ErasureCounts {
@@ -21,7 +23,11 @@ export interface ErasureResult extends ErasureCounts {
  * Smile (their data goes there too), then erase every stored copy here and
  * record what went. Ids and counts only in history.
  */
-export async function erasureWorkflow({ externalUserId, keyName }: ErasureInput): Promise<ErasureResult> {
+export async function erasureWorkflow({
+  externalUserId,
+  keyName,
+  reason = 'request',
+}: ErasureInput): Promise<ErasureResult> {
   const stop = stopWorkflows();
   const store = purge();
   const verificationId = verificationWorkflowId(externalUserId);
@@ -37,6 +43,7 @@ export async function erasureWorkflow({ externalUserId, keyName }: ErasureInput)
     verificationId,
     keyName,
     accountsRevoked: revoked.filter((r) => r.revoked).length,
+    kind: reason,
   });
   if (!counts) throw ApplicationFailure.nonRetryable(`no verification ${verificationId}`, 'UnknownVerification');
   setCurrentDetails('done');

@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { monitorStore, smilePages } from './proxies.js';
+import { ofRun } from './admission.js';
 import { callbackWorkflowId } from './ids.js';
 import { endMonitorSignal, smileEventSignal, smileEventsSignal, type SmileEventRef } from './messages.js';
 import type { Policy } from './policy.js';
@@ -106,11 +107,12 @@ export async function monitorWorkflow(input: MonitorInput, carried?: MonitorStat
   }
 }
 
-const ofRun = (input: MonitorInput, accountId?: string) => input.accounts.some((a) => a.accountId === accountId);
+/** Only the accounts the run admitted and judged count for its monitor. */
+const ofRunAccounts = (input: MonitorInput, accountId?: string) => ofRun(input.accounts, accountId);
 
 /** A disconnect marks the account; a successful sync of a connected one is judged again. Others are ignored. */
 async function handle(input: MonitorInput, state: MonitorState, event: SmileEventRef): Promise<void> {
-  if (!ofRun(input, event.accountId) || state.disconnected.includes(event.accountId!)) return;
+  if (!ofRunAccounts(input, event.accountId) || state.disconnected.includes(event.accountId!)) return;
   if (event.type === 'ACCOUNT_DISCONNECTED' || event.type === 'ARCHIVE_REVOKED') {
     state.disconnected.push(event.accountId!);
     return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from './duration.js';
-import { DATAPOINTS } from './types.js';
+import { DATAPOINTS } from '../smile/kinds.js';
 
 export { durationMs } from './duration.js';
 
@@ -19,8 +19,9 @@ function durationSchema(min: string, max: string) {
 }
 
 const contributionMonthsSchema = z
-  .object({ required: z.number().int().min(0).max(120), window: z.number().int().min(1).max(120) })
-  .refine((value) => value.required <= value.window, 'required must not exceed window');
+  .object({ required: z.number().int().min(0).max(60), window: z.number().int().min(1).max(60) })
+  .strict()
+  .refine((value) => value.required <= value.window, { message: 'must not exceed window', path: ['required'] });
 
 const KYC_DEFAULTS = { enabled: false, jobType: 5, callbackTimeout: '10m', maxWait: '24h' } as const;
 
@@ -62,12 +63,15 @@ const monitorSchema = z
 export const policySchema = z
   .object({
     requiredDatapoints: z.array(z.enum(DATAPOINTS)).default(['identity', 'employments', 'contributions']),
-    nameMatchThreshold: z.number().min(0).max(1).default(0.85),
-    minTenureMonths: z.number().int().min(0).default(3),
+    /** Below 0.5 a single shared word would match: no policy can switch the name rule off by a value. */
+    nameMatchThreshold: z.number().min(0.5).max(1).default(0.85),
+    minTenureMonths: z.number().int().min(0).max(600).default(3),
     contributionMonths: contributionMonthsSchema.default({ required: 6, window: 12 }),
-    maxContributionGapMonths: z.number().int().min(0).default(2),
+    maxContributionGapMonths: z.number().int().min(0).max(60).default(2),
     /** Minimum estimated monthly income per ISO currency, e.g. `{ "PHP": 20000 }`. */
-    minMonthlyIncome: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().nonnegative()).optional(),
+    minMonthlyIncome: z
+      .record(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code'), z.number().nonnegative().max(1e12))
+      .optional(),
     /** How many full months (not the current one) the monthly income is averaged over. */
     incomeMonths: z.number().int().min(1).max(24).default(3),
     connectTimeout: durationSchema('1s', '30d').default('72h'),

@@ -57,8 +57,8 @@ export const MONITOR_END_REASONS = [
 export type MonitorEndReason = (typeof MONITOR_END_REASONS)[number];
 
 /** The datapoints a policy can require. */
-export const DATAPOINTS = ['identity', 'employments', 'contributions', 'incomes'] as const;
-export type Datapoint = (typeof DATAPOINTS)[number];
+export { DATAPOINTS, type Datapoint } from '../smile/kinds.js';
+import type { Datapoint } from '../smile/kinds.js';
 
 export const DATAPOINT_STATES = ['PENDING', 'RECEIVED', 'MISSING'] as const;
 export type DatapointState = (typeof DATAPOINT_STATES)[number];

@@ -1,7 +1,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Db } from '../../db/client.js';
-import { eraseIfDisconnectErases } from '../../db/erasure.js';
-import { markEvents, type EventMark, type InboxEvent } from '../../db/inbox.js';
+import type { Db, Sql } from '../../db/client.js';
+import { erasesOnDisconnect } from '../../db/decisions.js';
+import {
+  FAST_PATH_GRACE_SECONDS,
+  markEvents,
+  releaseToRelay,
+  type EventMark,
+  type InboxEvent,
+} from '../../db/inbox.js';
 import { externalUsersOf } from '../../db/users.js';
 import { verificationsOfRuns } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
@@ -10,9 +16,38 @@ import {
   SIGNALLED_SMILE_EVENTS,
   SMILE_EVENTS_PER_SIGNAL,
   smileEventsSignal,
+  type KycResultRef,
   type SmileEventRef,
 } from '../../workflows/messages.js';
-import { kycResultRef, smileEventRef } from './envelope.js';
+import { startErasure } from '../../runtime/temporal.js';
+
+/** The claim check the workflow receives: what happened to whom, never the data itself. */
+export function smileEventRef(event: InboxEvent): SmileEventRef | undefined {
+  if (!event.smileUserId) return undefined;
+  return {
+    eventId: event.id,
+    type: event.type,
+    smileUserId: event.smileUserId,
+    hasPayload: event.hasPayload,
+    createdAt: event.eventCreatedAt ?? event.receivedAt.toISOString(),
+    ...(event.accountId ? { accountId: event.accountId } : {}),
+    ...(event.providerId ? { providerId: event.providerId } : {}),
+    ...(event.errorCode ? { errorCode: event.errorCode } : {}),
+    ...(event.sourceType ? { sourceType: event.sourceType } : {}),
+    ...(event.datapoints ? { datapoints: event.datapoints } : {}),
+    ...(event.taskStatus ? { status: event.taskStatus } : {}),
+  };
+}
+
+export function kycResultRef(event: InboxEvent): KycResultRef | undefined {
+  if (!event.jobId || event.resultCode === null) return undefined;
+  return {
+    eventId: event.id,
+    jobId: event.jobId,
+    resultCode: event.resultCode,
+    receivedAt: event.receivedAt.toISOString(),
+  };
+}
 
 const SIGNAL_DEADLINE_MS = 5_000;
 /** Workflows signalled at the same time; each one's own events go one after another. */
@@ -36,6 +71,24 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
     if (workflowId) targets.set(event.id, workflowId);
   }
   return targets;
+}
+
+/**
+ * ACCOUNT_DISCONNECTED after a decision, under a policy with `eraseOnDisconnect`:
+ * the user's erasure workflow starts (on the closed run's task queue), the same
+ * durable erasure as `DELETE …/data`, which ends the monitor first. Answers the
+ * failure to start it (the event then stays pending for the relay), else nothing.
+ */
+async function eraseOnDisconnect(sql: Db, client: Client, workflowId: string): Promise<Error | undefined> {
+  const externalUserId = externalUserIdOf(workflowId);
+  if (!externalUserId || !(await erasesOnDisconnect(sql, workflowId))) return undefined;
+  try {
+    const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
+    await startErasure(client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 /** One signal's outcome: sent, no such running workflow, or Temporal's failure. */
@@ -82,11 +135,9 @@ async function deliverToWorkflow(
     signal: (workflowId: string) => Promise<void>,
     toMonitor = false,
   ): Promise<boolean> {
-    const signalled = await trySignal(client, () => signal(workflowId));
-    if (signalled === 'not-found') {
-      for (const event of items)
-        if (event.type === 'ACCOUNT_DISCONNECTED') await eraseIfDisconnectErases(sql, workflowId);
-    }
+    let signalled = await trySignal(client, () => signal(workflowId));
+    if (signalled === 'not-found' && items.some((event) => event.type === 'ACCOUNT_DISCONNECTED'))
+      signalled = (await eraseOnDisconnect(sql, client, workflowId)) ?? signalled;
     const outcome =
       signalled === 'not-found' && toMonitor
         ? await trySignal(client, () => signal(monitorWorkflowId(externalUserIdOf(workflowId)!)))
@@ -162,4 +213,91 @@ export async function deliverEvents(
   await markEvents(sql, marks);
   for (const mark of marks) outcomes.set(mark.id, mark.state as Delivery);
   return outcomes;
+}
+
+/** After Temporal failed to answer, the relay alone signals for this long: the events are safe in the inbox. */
+const BREAKER_MS = 5_000;
+/** An event that waited this long here goes to the relay instead, well inside the relay's grace for fresh events. */
+const MAX_WAIT_MS = (FAST_PATH_GRACE_SECONDS * 1_000) / 4;
+
+export interface Signaller {
+  /** Signals a freshly stored inbox event soon, without making the webhook's answer wait for it. */
+  offer(event: InboxEvent): void;
+  /** Waits for the batches in flight and hands the queued events to the relay (at shutdown). */
+  drain(): Promise<void>;
+}
+
+/**
+ * The fast path from inbox to workflow. Smile gets its 200 once the event is
+ * committed; the signal follows here: what arrived meanwhile goes as one batch
+ * (routed in one query, marked in one statement, each workflow's events in
+ * order), at most `maxInFlight` batches at a time. The relay leaves fresh events
+ * alone for `FAST_PATH_GRACE_SECONDS`, so the two never signal the same event;
+ * whatever this path gives up on (a full queue, Temporal failing, the process
+ * dying) the relay delivers, in order of arrival.
+ */
+export function createSignaller({
+  sql,
+  client,
+  maxInFlight = 2,
+  maxBatch = 200,
+  maxQueued = 2_000,
+}: {
+  sql: Sql;
+  client: Client;
+  maxInFlight?: number;
+  maxBatch?: number;
+  maxQueued?: number;
+}): Signaller {
+  let queue: { event: InboxEvent; at: number }[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let temporalDownUntil = 0;
+
+  /** Hands events to the relay now; if even that fails, the relay takes them after the grace. */
+  const release = (events: InboxEvent[]): Promise<void> =>
+    releaseToRelay(
+      sql,
+      events.map((e) => e.id),
+    ).catch(() => {});
+
+  async function deliver(batch: { event: InboxEvent; at: number }[]): Promise<void> {
+    const now = Date.now();
+    // While Temporal is down, and for events that waited too long here, the relay takes over.
+    const toRelay = ({ at }: { at: number }) => now < temporalDownUntil || now - at > MAX_WAIT_MS;
+    const stale = batch.filter(toRelay).map((q) => q.event);
+    const fresh = batch.filter((q) => !toRelay(q)).map((q) => q.event);
+    const outcomes = await deliverEvents({ sql, client }, fresh).catch(() => undefined);
+    const undelivered = fresh.filter((event) => (outcomes?.get(event.id) ?? 'pending') === 'pending');
+    if (undelivered.length > 0) temporalDownUntil = Date.now() + BREAKER_MS;
+    await release([...stale, ...undelivered]);
+  }
+
+  function pump(): void {
+    while (inFlight.size < maxInFlight && queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      const running: Promise<void> = deliver(batch).finally(() => {
+        inFlight.delete(running);
+        pump();
+      });
+      inFlight.add(running);
+    }
+  }
+
+  return {
+    offer(event) {
+      if (queue.length >= maxQueued || Date.now() < temporalDownUntil) {
+        void release([event]);
+        return;
+      }
+      queue.push({ event, at: Date.now() });
+      // Idle: deliver at once. Busy: what arrives meanwhile waits and goes as the next batch.
+      pump();
+    },
+    async drain() {
+      const queued = queue.map((q) => q.event);
+      queue = [];
+      await Promise.all([...inFlight, release(queued)]);
+    },
+  };
 }

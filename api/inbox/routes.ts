@@ -5,10 +5,11 @@ import type { NewInboxEvent } from '../../db/inbox.js';
 import { storableEvent } from '../../db/json.js';
 import { HttpProblem } from '../schemas/problem.js';
 import { allowListOf } from './allow-list.js';
-import { envelopeSchema, kycCallbackSchema, kycInboxEvent, smileInboxEvent } from './envelope.js';
+import { kycInboxEvent, smileInboxEvent } from '../../db/inbox.js';
+import { webhookEnvelopeSchema, kycCallbackSchema } from '../../smile/webhooks.js';
 import { createGroupCommit } from './group-commit.js';
 import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from '../../smile/signatures.js';
-import { createSignaller } from './signaller.js';
+import { createSignaller } from './deliver.js';
 import fp from 'fastify-plugin';
 
 export interface WebhookRoutesOptions {
@@ -96,7 +97,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
       } catch (error) {
         throw reject('json', error as HttpProblem);
       }
-      const envelope = envelopeSchema.safeParse(json);
+      const envelope = webhookEnvelopeSchema.safeParse(json);
       if (!envelope.success)
         throw reject(
           'envelope',

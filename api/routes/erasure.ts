@@ -4,10 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import fp from 'fastify-plugin';
 import type { Sql } from '../../db/client.js';
 import { latestVerification } from '../../db/verifications.js';
-import type { erasureWorkflow } from '../../workflows/erasure.js';
+import { startErasure } from '../../runtime/temporal.js';
 import { erasureWorkflowId, externalUserIdOf } from '../../workflows/ids.js';
 import { keyNameOf } from '../plugins/auth.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 
 const count = z.number().int();
@@ -34,7 +34,6 @@ const erasedReply = z.object({
 
 /** How long the request waits for the erasure (cancelling a run waits for its cleanup) within the 30 s request limit. */
 const RESULT_WAIT_MS = 20_000;
-const START_DEADLINE_MS = 10_000;
 
 const isDeadline = (error: unknown): boolean =>
   (isGrpcServiceError(error) && error.code === 4) ||
@@ -62,20 +61,9 @@ const erasureRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client; taskQueue
     async (request, reply) => {
       const { id } = request.params;
       const externalUserId = externalUserIdOf(id);
-      if (!externalUserId || !(await latestVerification(sql, id)))
-        throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserId || !(await latestVerification(sql, id))) throw verificationNotFound(id);
       const erasureId = erasureWorkflowId(externalUserId);
-      const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-        client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
-          workflowId: erasureId,
-          taskQueue,
-          args: [{ externalUserId, keyName: keyNameOf(request) }],
-          // A second request while one runs joins it; after it closed, a new one runs (erasing twice is fine).
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          staticSummary: `Erasure of ${externalUserId}'s personal data`,
-        }),
-      );
+      const handle = await startErasure(client, taskQueue, { externalUserId, keyName: keyNameOf(request) });
       try {
         const erased = await client.withDeadline(Date.now() + RESULT_WAIT_MS, () => handle.result());
         return reply.code(202).send({ verificationId: id, erasureId, status: 'ERASED' as const, erased });

@@ -7,7 +7,7 @@ import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, monitorWorkflowId } from '../../workflows/ids.js';
 import { signalEndMonitor } from '../../runtime/temporal.js';
 import type { MonitorEndReason } from '../../workflows/types.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
@@ -48,8 +48,7 @@ const monitorRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async
     async (request, reply) => {
       const { id } = request.params;
       const externalUserId = externalUserIdOf(id);
-      if (!externalUserId || !(await latestVerification(sql, id)))
-        throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserId || !(await latestVerification(sql, id))) throw verificationNotFound(id);
       const running = await endUserMonitor(client, externalUserId, 'STOPPED');
       if (running) await recordAudit(sql, { action: 'stop-monitor', verificationId: id, keyName: keyNameOf(request) });
       return reply.code(202).send({ verificationId: id, monitor: running ? 'ENDING' : 'NOT_RUNNING' });

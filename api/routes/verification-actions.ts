@@ -7,7 +7,7 @@ import { recordAudit } from '../../db/audit.js';
 import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { linkTokenUpdate, reviewUpdate } from '../../workflows/messages.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { linkTokenReply, reviewBody, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
@@ -20,13 +20,13 @@ async function closedOrUnknown(sql: Sql, id: string): Promise<HttpProblem> {
   const stored = externalUserIdOf(id) ? await latestVerification(sql, id) : undefined;
   return stored
     ? new HttpProblem(409, 'Conflict', `Verification ${id} is ${stored.status}; start a new one.`)
-    : new HttpProblem(404, 'Not found', `No verification ${id}.`);
+    : verificationNotFound(id);
 }
 
 /** 404 for an id we never saw, 409 for one that is not IN_REVIEW (or whose review is already in). */
 async function notInReview(sql: Sql, id: string): Promise<HttpProblem> {
   const stored = externalUserIdOf(id) ? await latestVerification(sql, id) : undefined;
-  if (!stored) return new HttpProblem(404, 'Not found', `No verification ${id}.`);
+  if (!stored) return verificationNotFound(id);
   return stored.status === 'IN_REVIEW'
     ? new HttpProblem(409, 'Conflict', `Verification ${id} has already been reviewed.`)
     : new HttpProblem(409, 'Conflict', `Verification ${id} is ${stored.status}; only one IN_REVIEW can be reviewed.`);
@@ -47,7 +47,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
     },
     async (request) => {
       const { id } = request.params;
-      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw verificationNotFound(id);
       try {
         const reply = await client.withDeadline(Date.now() + DEADLINE_MS, () =>
           client.workflow.getHandle(id).executeUpdate(linkTokenUpdate, { args: [{ requestId: randomUUID() }] }),
@@ -82,7 +82,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
     },
     async (request) => {
       const { id } = request.params;
-      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw verificationNotFound(id);
       try {
         // The update answers once the run has closed with the reviewer's outcome (and its audit row is written).
         return await client.withDeadline(Date.now() + DEADLINE_MS, () =>
@@ -115,7 +115,7 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw verificationNotFound(id);
       const handle = client.workflow.getHandle(id);
       try {
         const { status } = await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.describe());

@@ -9,7 +9,7 @@ import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.j
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { problemResponses, verificationNotFound } from '../schemas/problem.js';
 import {
   startVerificationBody,
   startVerificationReply,
@@ -130,7 +130,7 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     async (request) => {
       const { id } = request.params;
       // Built only when needed: an Error captures a stack trace, which a hot read path should not pay for.
-      const notFound = () => new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      const notFound = () => verificationNotFound(id);
       if (!externalUserIdOf(id)) throw notFound();
       // From Postgres only, where every status change writes the document: a workflow query per
       // read would replay the run on a worker whenever it is not in that worker's cache.

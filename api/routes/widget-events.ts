@@ -5,7 +5,7 @@ import type { Sql } from '../../db/client.js';
 import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { widgetEventSignal, type WidgetEventRef } from '../../workflows/messages.js';
-import { HttpProblem, problemResponses } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import { widgetEventBody, type WidgetEventBody } from '../schemas/widget-events.js';
 import fp from 'fastify-plugin';
@@ -62,7 +62,7 @@ const widgetEventRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = a
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!externalUserIdOf(id)) throw new HttpProblem(404, 'Not found', `No verification ${id}.`);
+      if (!externalUserIdOf(id)) throw verificationNotFound(id);
       if (request.caller.kind === 'widget') await assertTokenRunIsCurrent(sql, id, request.caller.runId);
       try {
         await client.withDeadline(Date.now() + DEADLINE_MS, () =>

@@ -26,6 +26,10 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The one answer for a verification id this service never started (or whose user it does not know). */
+export const verificationNotFound = (id: string): HttpProblem =>
+  new HttpProblem(404, 'Not found', `No verification ${id}.`);
+
 /** The problem responses a route may declare, so /openapi.json shows the errors too. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, problemSchema.describe(`Problem (${status})`)]));

@@ -5,7 +5,7 @@ import { reviewResultSchema } from './verification.js';
 
 /** The verification report: what the decision was made from, in one document a lender can keep. */
 
-const RULE_RESULTS = ['pass', ...REASON_RESULTS] as const;
+const RULE_RESULTS = ['pass', ...REASON_RESULTS, 'not_applied'] as const;
 
 export const reasonSchema = z.object({ code: z.string(), result: z.enum(REASON_RESULTS), message: z.string() });
 

@@ -4,7 +4,8 @@ import { createSql, dropDatabase, ensureDatabase } from '../../db/client.js';
 import { insertEvents } from '../../db/inbox.js';
 import { migrate } from '../../db/migrate.js';
 import { createGroupCommit } from '../../api/inbox/group-commit.js';
-import { smileInboxEvent, type Envelope } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The bare servers' Postgres pool: the API's size. */
 const POOL_SIZE = 10;
@@ -49,11 +50,11 @@ export async function startBaselines(serverUrl: string, secret: string): Promise
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     /** A route that answers 401 to a bad signature, else what `then` makes of the parsed envelope. */
-    const route = (path: string, then: (envelope: Envelope) => Promise<boolean>) =>
+    const route = (path: string, then: (envelope: WebhookEnvelope) => Promise<boolean>) =>
       app.post(path, async (request, reply) => {
         const raw = request.body as Buffer;
         if (!validHmac(secret, raw, request.headers['smile-signature'])) return reply.code(401).send();
-        const duplicate = await then(JSON.parse(raw.toString('utf8')) as Envelope);
+        const duplicate = await then(JSON.parse(raw.toString('utf8')) as WebhookEnvelope);
         return reply.code(200).send({ received: true, duplicate });
       });
     app.post('/hmac', async (request, reply) => {

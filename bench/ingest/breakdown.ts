@@ -1,6 +1,7 @@
 import { insertEvents } from '../../db/inbox.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { validSmileSignature } from '../../smile/signatures.js';
 import { smileEventSignal } from '../../workflows/messages.js';
 import { signedEvent } from './load/events.js';
@@ -38,7 +39,7 @@ export async function breakdown(stack: IngestStack, targets: Waiting[], samples:
     if (!validSmileSignature(raw, signature, INGEST_WEBHOOK_SECRET)) throw new Error('breakdown: bad signature');
     phases.signature.push(performance.now() - t);
     t = performance.now();
-    const envelope = envelopeSchema.parse(JSON.parse(raw.toString('utf8')));
+    const envelope = webhookEnvelopeSchema.parse(JSON.parse(raw.toString('utf8')));
     phases.parse.push(performance.now() - t);
     t = performance.now();
     const event = smileInboxEvent(envelope);

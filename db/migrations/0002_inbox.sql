@@ -1,4 +1,4 @@
--- The inbox (SPEC §4): every webhook and callback is committed here before it is
+-- The inbox: every webhook and callback is committed here before it is
 -- acknowledged, unique by event id, then signalled to its workflow (by the API at
 -- once, or later by the relay). The workflow receives only a reference; activities
 -- read `body` from here (a claim check).

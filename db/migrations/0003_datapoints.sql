@@ -24,7 +24,7 @@ create table decisions (
 );
 create index decisions_smile_user_id_idx on decisions (smile_user_id);
 
--- Each attempt to deliver a result callback (SPEC §7).
+-- Each attempt to deliver a result callback.
 create table callback_deliveries (
   id          bigserial primary key,
   run_id      text not null,

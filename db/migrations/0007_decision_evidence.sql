@@ -1,4 +1,4 @@
--- Decisions keep what they were made from (SPEC §6, §9): the engine version, the
+-- Decisions keep what they were made from: the engine version, the
 -- evidence hash, the exact inputs (to re-run them: evaluate, the report) and
 -- what was judged. `inputs` and `findings` hold personal data and are erased
 -- with the user's data; the outcome, reasons, rules and hash stay.
@@ -17,7 +17,7 @@ set account_id = coalesce(raw->'metadata'->>'sourceId', raw->'metadata'->>'accou
 where account_id is null and coalesce(raw->'metadata'->>'sourceId', raw->'metadata'->>'accountId') is not null;
 create index datapoints_smile_user_id_account_id_idx on datapoints (smile_user_id, account_id);
 
--- TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED carry data.status: a FAILED sync is not data (SPEC §6).
+-- TASK_FINISHED / ACCOUNT_SYNC_TASK_FINISHED carry data.status: a FAILED sync is not data.
 alter table inbox_events add column task_status text;
 update inbox_events set task_status = nullif(body->'data'->>'status', '')
 where source = 'smile' and body is not null and type in ('TASK_FINISHED', 'ACCOUNT_SYNC_TASK_FINISHED');

@@ -1,4 +1,4 @@
--- Audit and poison data (SPEC §4, §10).
+-- Audit and poison data.
 
 -- The API key (its name, never its secret) behind each erasure.
 alter table erasures add column key_name text;

@@ -1,4 +1,4 @@
--- Result callback messages (SPEC §7): each message, with its own webhook-id, is
+-- Result callback messages: each message, with its own webhook-id, is
 -- the body it was first sent with, so every retry sends the same bytes' content
 -- (a later change of the status document is a later message). `body` is the
 -- status document plus `type`: personal data, nulled by erasure and retention.

@@ -1,4 +1,4 @@
--- Search (SPEC §3 GET /v1/verifications) and retention (SPEC §10).
+-- Search (GET /v1/verifications) and retention.
 
 -- The run's decision outcome as a column, so search filters on it with an index
 -- (written by recordVerification from status_document.decision.outcome).

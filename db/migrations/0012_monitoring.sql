@@ -1,4 +1,4 @@
--- Continuous monitoring (SPEC §6): a run's decision may be re-judged by its monitor.
+-- Continuous monitoring: a run's decision may be re-judged by its monitor.
 
 -- Every decision of a run is kept: version 1 is the engine's first, each later one a
 -- monitor's re-evaluation whose outcome or rule results changed. `trigger_event_id`

@@ -19,7 +19,11 @@ const connectRequest = z.object({
 
 /** A monthly refresh's changes: both optional (an empty body refreshes with nothing changed). */
 const syncRequest = z
-  .object({ endEmployment: z.boolean().optional(), incomeFactor: z.number().positive().max(100).optional() })
+  .object({
+    endEmployment: z.boolean().optional(),
+    employmentStartDate: z.iso.date().optional(),
+    incomeFactor: z.number().positive().max(100).optional(),
+  })
   .strict();
 const accountParams = z.object({ accountId: z.string().min(1).max(200) });
 

@@ -4,7 +4,7 @@ import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { freePort } from '../../scripts/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 
 /**
@@ -46,15 +46,15 @@ afterAll(async () => {
 
 describe('the Temporal Web UI', () => {
   it('finds a completed verification by VerificationStatus and shows its decoded input', async () => {
-    const done = uniqueUser('ui-done');
-    const waiting = uniqueUser('ui-waiting');
-    const completed = await startVerification(stack, {
+    const done = journey.uniqueUser('ui-done');
+    const waiting = journey.uniqueUser('ui-waiting');
+    const completed = await journey.startVerification(stack, {
       externalUserId: done,
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
     });
-    const open = await startVerification(stack, { externalUserId: waiting });
-    await connect(stack, completed.link.userToken, SANDBOX_USERS.george);
-    expect(await waitUntilClosed(stack, completed.verificationId)).toMatchObject({ status: 'COMPLETED' });
+    const open = await journey.startVerification(stack, { externalUserId: waiting });
+    await journey.connect(stack, completed.link.userToken, journey.SANDBOX_USERS.george);
+    expect(await journey.waitUntilClosed(stack, completed.verificationId)).toMatchObject({ status: 'COMPLETED' });
 
     const page = await browser.newPage();
     await page.goto(
@@ -85,7 +85,7 @@ describe('the Temporal Web UI', () => {
     expect(text).toContain(`"externalUserId": "${done}"`);
     expect(text).toContain('"nameMatchThreshold"');
     expect(text).not.toContain('binary/encrypted');
-    expect(await page.getByText('Codec Server could not connect').count()).toBe(0);
+    expect(await page.getByText('Codec Server could not journey.connect').count()).toBe(0);
     await screenshot(page, 'temporal-ui-decoded-input');
   });
 });

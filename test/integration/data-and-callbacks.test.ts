@@ -3,20 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createDataActivities } from '../../activities/datapoints.js';
 import { createNotifyActivities } from '../../activities/notify.js';
 import { recordCallbackOutcome } from '../../db/verifications.js';
 import type { DataFilter, DataResource, Page, SmileDataItem } from '../../smile/index.js';
 import { createSql, type Sql } from '../../db/client.js';
+import { testDatabaseUrl } from '../support/stack.js';
 import { eraseUserData } from '../../db/erasure.js';
 import { insertEvents } from '../../db/inbox.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 
 const SECRET = 'whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=';
 let sql: Sql;
 beforeAll(() => {
-  sql = createSql(inject('databaseUrl'), { max: 2 });
+  sql = createSql(testDatabaseUrl(), { max: 2 });
 });
 afterAll(() => sql.end({ timeout: 1 }));
 
@@ -49,7 +50,7 @@ async function taskFinished(userId: string) {
     createdAt: '2026-01-01T00:00:00Z',
     data: { userId, sourceId: 'a-1', payload },
   };
-  await insertEvents(sql, [{ event: smileInboxEvent(envelopeSchema.parse(body)), body }]);
+  await insertEvents(sql, [{ event: smileInboxEvent(webhookEnvelopeSchema.parse(body)), body }]);
   return id;
 }
 

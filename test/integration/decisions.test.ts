@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../decide/evaluate.js';
 import { evidenceHash } from '../../decide/evidence.js';
 import type { EvaluationInput } from '../../decide/types.js';
@@ -6,23 +6,12 @@ import type { Report } from '../../api/schemas/report.js';
 import { SANDBOX_PERSONAS, type SandboxPersona } from '../../sandbox/users.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  setFaults,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { pdfText } from '../support/pdf-text.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
 /** What a decision judges (SPEC §6), its evidence, and the report that shows it (SPEC §9), end to end. */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 const reasons = (doc: StatusDocument) => doc.decision?.reasons.map((r) => `${r.code}:${r.result}`) ?? [];
@@ -33,9 +22,13 @@ async function run(
   applicant: Record<string, unknown> = { fullName: persona.fullName },
   overrides: Record<string, unknown> = {},
 ) {
-  const started = await startVerification(stack, { externalUserId, applicant, policy: { ...policy, ...overrides } });
-  expect((await connect(stack, started.link.userToken, persona)).status).toBeLessThan(300);
-  return waitUntilClosed(stack, started.verificationId);
+  const started = await journey.startVerification(stack, {
+    externalUserId,
+    applicant,
+    policy: { ...policy, ...overrides },
+  });
+  expect((await journey.connect(stack, started.link.userToken, persona)).status).toBeLessThan(300);
+  return journey.waitUntilClosed(stack, started.verificationId);
 }
 
 const report = async (id: string, accept = 'application/json') =>
@@ -43,10 +36,10 @@ const report = async (id: string, accept = 'application/json') =>
 
 describe('a returning user: only the accounts of this run count', () => {
   it("George, then Christina on the same externalUserId: the second run is DECLINED and judges only Christina's account", async () => {
-    const user = uniqueUser('george-then-christina');
-    const george = { fullName: SANDBOX_USERS.george.fullName };
-    expect((await run(user, SANDBOX_USERS.george, george)).decision?.outcome).toBe('APPROVED');
-    const second = await run(user, SANDBOX_USERS.christina, george);
+    const user = journey.uniqueUser('george-then-christina');
+    const george = { fullName: journey.SANDBOX_USERS.george.fullName };
+    expect((await run(user, journey.SANDBOX_USERS.george, george)).decision?.outcome).toBe('APPROVED');
+    const second = await run(user, journey.SANDBOX_USERS.christina, george);
     expect(second.decision?.outcome).toBe('DECLINED');
     expect(reasons(second)).toContain('NAME_MISMATCH:fail');
     const body = (await report(second.verificationId)).json() as Report;
@@ -58,10 +51,10 @@ describe('a returning user: only the accounts of this run count', () => {
   });
 
   it("Christina, then George: the second run is APPROVED with only George's account", async () => {
-    const user = uniqueUser('christina-then-george');
-    const first = await run(user, SANDBOX_USERS.christina);
+    const user = journey.uniqueUser('christina-then-george');
+    const first = await run(user, journey.SANDBOX_USERS.christina);
     expect(first.decision?.outcome).toBe('DECLINED');
-    const second = await run(user, SANDBOX_USERS.george);
+    const second = await run(user, journey.SANDBOX_USERS.george);
     expect(second.decision?.outcome).toBe('APPROVED');
     const body = (await report(second.verificationId)).json() as Report;
     expect(body.accounts).toEqual([expect.objectContaining({ providerId: 'sss_ph', identityMatched: true })]);
@@ -70,7 +63,7 @@ describe('a returning user: only the accounts of this run count', () => {
   });
 
   it('George without an applicant name: REVIEW, NAME_MISMATCH cannot be judged', async () => {
-    const doc = await run(uniqueUser('george-nameless'), SANDBOX_USERS.george, {});
+    const doc = await run(journey.uniqueUser('george-nameless'), journey.SANDBOX_USERS.george, {});
     expect(doc.decision?.outcome).toBe('REVIEW');
     expect(doc.decision?.reasons).toContainEqual(
       expect.objectContaining({ code: 'NAME_MISMATCH', result: 'cannot_judge' }),
@@ -80,7 +73,9 @@ describe('a returning user: only the accounts of this run count', () => {
 
 describe('income and Smile states', () => {
   it('Maria (semi-monthly pay) with minMonthlyIncome PHP 20,000: APPROVED; the report shows 25,000 gross / 21,600 net', async () => {
-    const doc = await run(uniqueUser('maria'), SANDBOX_USERS.maria, undefined, { minMonthlyIncome: { PHP: 20_000 } });
+    const doc = await run(journey.uniqueUser('maria'), journey.SANDBOX_USERS.maria, undefined, {
+      minMonthlyIncome: { PHP: 20_000 },
+    });
     expect(doc.decision?.outcome).toBe('APPROVED');
     const { income, rules } = (await report(doc.verificationId)).json() as Report;
     expect(income).toMatchObject({
@@ -95,23 +90,25 @@ describe('income and Smile states', () => {
   });
 
   it('failSyncs: a FAILED sync is not data; at dataTimeout the run fetches, finds nothing and ends REVIEW', async () => {
-    await setFaults(stack, { failSyncs: true });
+    await journey.setFaults(stack, { failSyncs: true });
     try {
-      const doc = await run(uniqueUser('failed-sync'), SANDBOX_USERS.george, undefined, { dataTimeout: '5s' });
+      const doc = await run(journey.uniqueUser('failed-sync'), journey.SANDBOX_USERS.george, undefined, {
+        dataTimeout: '5s',
+      });
       expect(doc.status).toBe('COMPLETED');
       expect(doc.decision?.outcome).toBe('REVIEW');
       expect(reasons(doc)).toContain('MISSING_DATAPOINT:fail');
       expect(doc.accounts[0]).toMatchObject({ status: 'CONNECTED', sync: { status: 'FAILED' } });
       await saveHistory('failed-sync', stack.client.workflow.getHandle(doc.verificationId));
     } finally {
-      await setFaults(stack, null);
+      await journey.setFaults(stack, null);
     }
   });
 });
 
 describe('evidence', () => {
   it('re-running evaluate on the stored inputs gives the same outcome and hash, for every persona', async () => {
-    const docs = await Promise.all(SANDBOX_PERSONAS.map((p) => run(uniqueUser(`evidence-${p.key}`), p)));
+    const docs = await Promise.all(SANDBOX_PERSONAS.map((p) => run(journey.uniqueUser(`evidence-${p.key}`), p)));
     for (const [i, persona] of SANDBOX_PERSONAS.entries()) {
       const doc = docs[i]!;
       expect(doc.decision?.outcome, persona.key).toBe(persona.expected.outcome);
@@ -130,7 +127,7 @@ describe('evidence', () => {
 describe('the report (SPEC §9)', () => {
   let george: StatusDocument;
   beforeAll(async () => {
-    george = await run(uniqueUser('report'), SANDBOX_USERS.george);
+    george = await run(journey.uniqueUser('report'), journey.SANDBOX_USERS.george);
   });
 
   it('answers JSON, a printable HTML page and a PDF that name the employer and the outcome', async () => {
@@ -186,7 +183,7 @@ describe('the report (SPEC §9)', () => {
 
   it('is 404 for an unknown id and before a decision, 410 after erasure (the status document keeps the decision)', async () => {
     expect((await report('verification-nobody-here')).statusCode).toBe(404);
-    const waiting = await startVerification(stack, { externalUserId: uniqueUser('undecided'), policy });
+    const waiting = await journey.startVerification(stack, { externalUserId: journey.uniqueUser('undecided'), policy });
     const early = await report(waiting.verificationId);
     expect(early.statusCode).toBe(404);
     expect(early.headers['content-type']).toMatch(/^application\/problem\+json/);

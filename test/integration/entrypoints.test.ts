@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { testDatabaseUrl } from '../support/stack.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ describe('the entrypoints', () => {
       join(await mkdtemp(join(tmpdir(), 'smile-verify-bundle-')), 'workflow-bundle.js'),
     );
     const env = {
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: testDatabaseUrl(),
       DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `entrypoints-${port}`,

@@ -4,14 +4,7 @@ import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  getStatus,
-  SANDBOX_USERS,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { API_KEY, auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /** DELETE /v1/verifications/:id/data (SPEC §10) end to end, in a database of its own (every table is scanned). */
@@ -38,16 +31,18 @@ const erase = (id: string) =>
 
 describe('erasure', () => {
   it("George's monitored verification: monitor ended, account revoked at Smile, no copy of his name anywhere, the decision kept", async () => {
-    const externalUserId = uniqueUser('erase-george');
-    const started = await startVerification(stack, {
+    const externalUserId = journey.uniqueUser('erase-george');
+    const started = await journey.startVerification(stack, {
       externalUserId,
-      applicant: { fullName: SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName, email: 'george.palomero@example.com' },
       policy: { connectTimeout: '30s', dataTimeout: '20s', monitor: { enabled: true } },
       callbackUrl: hook.url,
       partnerParams: { contact: 'george.palomero@example.com' },
     });
-    expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);
-    const decided = await waitUntilClosed(stack, started.verificationId);
+    expect((await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george)).status).toBeLessThan(
+      300,
+    );
+    const decided = await journey.waitUntilClosed(stack, started.verificationId);
     expect(decided.decision?.outcome).toBe('APPROVED');
     expect(decided.monitoring?.status).toBe('ACTIVE');
     const monitor = stack.client.workflow.getHandle(monitorWorkflowId(externalUserId));
@@ -83,7 +78,7 @@ describe('erasure', () => {
     expect(response.json().erased.datapoints).toBeGreaterThan(0);
     // The monitor ended first (it would judge data that is gone), and said why.
     expect((await monitor.describe()).status.name).toBe('COMPLETED');
-    expect((await getStatus(stack, started.verificationId)).monitoring).toMatchObject({
+    expect((await journey.getStatus(stack, started.verificationId)).monitoring).toMatchObject({
       status: 'ENDED',
       endedReason: 'ERASED',
     });
@@ -99,7 +94,7 @@ describe('erasure', () => {
 
     expect(await rowsContaining(stack.sql, 'palomero')).toEqual({});
     // The decision stays: in the status document and its row, with the evidence hash.
-    const doc = await getStatus(stack, started.verificationId);
+    const doc = await journey.getStatus(stack, started.verificationId);
     expect(doc.decision).toMatchObject({ outcome: 'APPROVED', evidenceHash: decided.decision!.evidenceHash });
     expect(doc.partnerParams).toBeUndefined();
     const [row] = await stack.sql`select outcome, evidence_hash, inputs from decisions where run_id =
@@ -134,8 +129,8 @@ describe('erasure', () => {
   });
 
   it('cancels a running verification and waits for it to close before erasing', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('erase-running'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('erase-running'),
       applicant: { fullName: 'Erin Running-Erasure' },
       policy: { connectTimeout: '5m' },
     });
@@ -147,7 +142,7 @@ describe('erasure', () => {
     });
     const description = await stack.client.workflow.getHandle(started.verificationId).describe();
     expect(description.status.name).not.toBe('RUNNING');
-    expect((await getStatus(stack, started.verificationId)).status).toBe('CANCELLED');
+    expect((await journey.getStatus(stack, started.verificationId)).status).toBe('CANCELLED');
     expect(await rowsContaining(stack.sql, 'running-erasure')).toEqual({});
     await saveHistory('erasure-running', stack.client.workflow.getHandle(response.json().erasureId));
   });
@@ -166,7 +161,7 @@ describe('erasure', () => {
 /** The result callback of a closed run stores its message body (callback_messages) on its first attempt. */
 async function waitForCallbackMessage(verificationId: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const doc: StatusDocument = await getStatus(stack, verificationId);
+    const doc: StatusDocument = await journey.getStatus(stack, verificationId);
     if (doc.callback?.status === 'DELIVERED') return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -4,7 +4,7 @@ import proto from '@temporalio/proto';
 import { saveHistory } from '../support/history.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 
 /**
  * Operators may read history; nobody should find personal data in it. A George
@@ -58,14 +58,14 @@ async function rawHistoryBytes(workflowId: string): Promise<Buffer> {
 
 describe('Temporal history', () => {
   it('holds no personal data in plain text, in any field, for a completed verification', async () => {
-    const externalUserId = uniqueUser('privacy');
-    const { verificationId, link } = await startVerification(stack, {
+    const externalUserId = journey.uniqueUser('privacy');
+    const { verificationId, link } = await journey.startVerification(stack, {
       externalUserId,
       applicant: { fullName: 'George Palomero Jr.', email: 'george.palomero@example.com', dateOfBirth: '1970-08-24' },
       callbackUrl,
     });
-    await connect(stack, link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, verificationId);
+    await journey.connect(stack, link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
 
     const { runId } = await stack.client.workflow.getHandle(verificationId).describe();
@@ -88,13 +88,13 @@ describe('Temporal history', () => {
   });
 
   it('holds no failure message in plain text for a run that failed', async () => {
-    const { verificationId, link } = await startVerification(stack, {
-      externalUserId: uniqueUser('privacy-failed'),
+    const { verificationId, link } = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('privacy-failed'),
       applicant: { fullName: 'George Palomero Jr.' },
       policy: { kyc: { enabled: true } },
     });
-    await connect(stack, link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, verificationId);
+    await journey.connect(stack, link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'FAILED', failure: { code: 'KycRejectedRequest' } });
     expect(doc.failure?.message).toContain('KYC provider rejected the request');
 

@@ -8,15 +8,7 @@ import type { MonitorInput } from '../../workflows/monitor.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 import type { Monitoring, StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  getStatus,
-  SANDBOX_USERS,
-  startVerification,
-  uniqueUser,
-  waitForStatus,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** Continuous monitoring (SPEC §6, §7, §8): a completed verification kept current from Smile's data sync. */
@@ -38,14 +30,14 @@ const handle = (id: string, runId?: string) => stack.client.workflow.getHandle(i
 
 /** A George verification that closed COMPLETED: its document and its one account. */
 async function completedGeorge(externalUserId: string, policy: Record<string, unknown> = monitored) {
-  const started = await startVerification(stack, {
+  const started = await journey.startVerification(stack, {
     externalUserId,
     applicant: george,
     policy,
     callbackUrl: receiver.url,
   });
-  await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-  const doc = await waitUntilClosed(stack, started.verificationId);
+  await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+  const doc = await journey.waitUntilClosed(stack, started.verificationId);
   return { ...started, doc, accountId: doc.accounts[0]!.accountId };
 }
 
@@ -80,7 +72,7 @@ const stopMonitor = (id: string) =>
 
 describe('the monitor', () => {
   it('re-judges a sync that ends the employment: a new decision version, the document and a verification.updated', async () => {
-    const externalUserId = uniqueUser('monitored');
+    const externalUserId = journey.uniqueUser('monitored');
     const george = await completedGeorge(externalUserId);
     expect(george.doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     expect(george.doc.monitoring).toMatchObject({ status: 'ACTIVE', changes: [] });
@@ -93,12 +85,16 @@ describe('the monitor', () => {
 
     // A refresh that changes nothing: the sync is recorded, no version, no message.
     await sync(george.accountId, { incomeFactor: 1 });
-    const synced = await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.lastSyncAt !== undefined);
+    const synced = await journey.waitForStatus(
+      stack,
+      george.verificationId,
+      (d) => d.monitoring?.lastSyncAt !== undefined,
+    );
     expect(synced.monitoring).toMatchObject({ status: 'ACTIVE', changes: [] });
     expect(await versions(runId)).toEqual([{ version: 1, outcome: 'APPROVED' }]);
 
     await sync(george.accountId, { endEmployment: true });
-    const updated = await waitForStatus(stack, george.verificationId, () =>
+    const updated = await journey.waitForStatus(stack, george.verificationId, () =>
       messages().some((m) => m.type === 'verification.updated' && m.verificationId === george.verificationId),
     );
     const message = messages().find(
@@ -133,7 +129,7 @@ describe('the monitor', () => {
       requestId: trigger!.request_id,
       smileUserId: george.smileUserId,
       policy: resolvePolicy(monitored),
-      accounts: [{ accountId: george.accountId, providerId: SANDBOX_USERS.george.providerId }],
+      accounts: [{ accountId: george.accountId, providerId: journey.SANDBOX_USERS.george.providerId }],
     };
     expect(await reevaluateVerification({ ...again, eventId: trigger!.id })).toMatchObject({
       changed: true,
@@ -174,7 +170,7 @@ describe('the monitor', () => {
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${george.accountId}`);
     const ended = (await handle(monitorWorkflowId(externalUserId)).result()) as Monitoring;
     expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'ALL_ACCOUNTS_DISCONNECTED' });
-    expect((await getStatus(stack, george.verificationId)).monitoring).toMatchObject({
+    expect((await journey.getStatus(stack, george.verificationId)).monitoring).toMatchObject({
       status: 'ENDED',
       endedReason: 'ALL_ACCOUNTS_DISCONNECTED',
       changes: [{ from: 'APPROVED', to: 'DECLINED' }],
@@ -184,14 +180,14 @@ describe('the monitor', () => {
   });
 
   it("measures a reviewed run against the engine's outcome; a change replaces the reviewer's decision, the review stays", async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('reviewed'),
-      applicant: { fullName: SANDBOX_USERS.ryan.fullName },
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('reviewed'),
+      applicant: { fullName: journey.SANDBOX_USERS.ryan.fullName },
       policy: { ...monitored, review: { enabled: true, timeout: '1h' } },
     });
     const id = started.verificationId;
-    await connect(stack, started.link.userToken, SANDBOX_USERS.ryan);
-    await waitForStatus(stack, id, (d) => d.status === 'IN_REVIEW');
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.ryan);
+    await journey.waitForStatus(stack, id, (d) => d.status === 'IN_REVIEW');
     const reviewed = await stack.app.inject({
       method: 'POST',
       url: `/v1/verifications/${id}/review`,
@@ -199,14 +195,14 @@ describe('the monitor', () => {
       payload: { outcome: 'APPROVED', reviewer: 'ops@example.com' },
     });
     expect(reviewed.statusCode).toBe(200);
-    const closed = await waitUntilClosed(stack, id);
+    const closed = await journey.waitUntilClosed(stack, id);
     expect(closed).toMatchObject({
       status: 'COMPLETED',
       decision: { outcome: 'APPROVED', automatedOutcome: 'REVIEW' },
       monitoring: { status: 'ACTIVE' },
     });
     await sync(closed.accounts[0]!.accountId, { endEmployment: true });
-    const updated = await waitForStatus(stack, id, (d) => (d.monitoring?.changes.length ?? 0) > 0);
+    const updated = await journey.waitForStatus(stack, id, (d) => (d.monitoring?.changes.length ?? 0) > 0);
     expect(updated.monitoring?.changes).toEqual([
       { at: expect.any(String), from: 'REVIEW', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
     ]);
@@ -217,11 +213,11 @@ describe('the monitor', () => {
   });
 
   it('ends when a new verification of the user starts, before that run starts', async () => {
-    const externalUserId = uniqueUser('renewed');
+    const externalUserId = journey.uniqueUser('renewed');
     const first = await completedGeorge(externalUserId);
     expect(first.doc.monitoring?.status).toBe('ACTIVE');
     const { runId: firstRunId } = await handle(first.verificationId).describe();
-    await startVerification(stack, { externalUserId, applicant: george, policy: monitored });
+    await journey.startVerification(stack, { externalUserId, applicant: george, policy: monitored });
     const monitor = await handle(monitorWorkflowId(externalUserId)).describe();
     expect(monitor.status.name).toBe('COMPLETED');
     expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'NEW_VERIFICATION' });
@@ -235,13 +231,13 @@ describe('the monitor', () => {
   });
 
   it('DELETE …/monitor ends it (STOPPED); again, or with none running, 202; an unknown verification 404', async () => {
-    const externalUserId = uniqueUser('stopped');
+    const externalUserId = journey.uniqueUser('stopped');
     const george = await completedGeorge(externalUserId);
     const stop = await stopMonitor(george.verificationId);
     expect(stop.statusCode).toBe(202);
     expect(stop.json()).toEqual({ verificationId: george.verificationId, monitor: 'ENDING' });
     expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'STOPPED' });
-    const doc = await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ENDED');
+    const doc = await journey.waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ENDED');
     expect(doc.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'STOPPED' });
     expect((await stopMonitor(george.verificationId)).json()).toMatchObject({ monitor: 'NOT_RUNNING' });
     const audit = await stack.sql`
@@ -260,7 +256,7 @@ describe('the monitor', () => {
   });
 
   it("ends on erasure of the user's data (ERASED)", async () => {
-    const externalUserId = uniqueUser('erased');
+    const externalUserId = journey.uniqueUser('erased');
     const george = await completedGeorge(externalUserId);
     const erased = await stack.app.inject({
       method: 'DELETE',
@@ -272,7 +268,7 @@ describe('the monitor', () => {
   });
 
   it('continues as new after the configured number of events, carrying its state', async () => {
-    const externalUserId = uniqueUser('continued');
+    const externalUserId = journey.uniqueUser('continued');
     // Not monitored by the run: the monitor is started here with a small continue-as-new threshold.
     const george = await completedGeorge(externalUserId, { connectTimeout: '5m', dataTimeout: '1m' });
     const { runId } = await handle(george.verificationId).describe();
@@ -286,7 +282,7 @@ describe('the monitor', () => {
         select request_id from verifications where run_id = ${runId}`
       )[0]!.request_id,
       policy: resolvePolicy({}),
-      accounts: [{ accountId: george.accountId, providerId: SANDBOX_USERS.george.providerId }],
+      accounts: [{ accountId: george.accountId, providerId: journey.SANDBOX_USERS.george.providerId }],
       until: new Date(Date.now() + 86_400_000).toISOString(),
       callbackConfigured: false,
       decision: { outcome: 'APPROVED', reasons: [] },
@@ -297,13 +293,17 @@ describe('the monitor', () => {
       taskQueue: stack.config.temporal.taskQueue,
       args: [input],
     });
-    await waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ACTIVE');
+    await journey.waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ACTIVE');
     await sync(george.accountId, { incomeFactor: 1 });
     const first = handle(monitorWorkflowId(externalUserId), started.firstExecutionRunId);
     const status = () => first.describe().then((d) => d.status.name);
     expect(await eventually(status, (s) => s !== 'RUNNING')).toBe('CONTINUED_AS_NEW');
     await sync(george.accountId, { endEmployment: true });
-    const changed = await waitForStatus(stack, george.verificationId, (d) => (d.monitoring?.changes.length ?? 0) > 0);
+    const changed = await journey.waitForStatus(
+      stack,
+      george.verificationId,
+      (d) => (d.monitoring?.changes.length ?? 0) > 0,
+    );
     expect(changed.monitoring).toMatchObject({ status: 'ACTIVE', changes: [{ from: 'APPROVED', to: 'DECLINED' }] });
     expect(changed.monitoring?.lastSyncAt).toBeDefined();
     const latest = await handle(monitorWorkflowId(externalUserId)).describe();

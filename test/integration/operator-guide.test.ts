@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { connect, SANDBOX_USERS, startVerification, waitUntilClosed } from '../support/journeys.js';
+import { startStack, type Stack, testDatabaseUrl } from '../support/stack.js';
+import * as journey from '../support/journeys.js';
 
 /**
  * The operator guide, run as written: every command line in the ```sh blocks of
@@ -29,14 +29,14 @@ beforeAll(async () => {
     PATH: `${dirname(binary)}:${process.env.PATH}`,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: testDatabaseUrl(),
   };
-  const { verificationId, link } = await startVerification(stack, {
+  const { verificationId, link } = await journey.startVerification(stack, {
     externalUserId: 'u1',
-    applicant: { fullName: SANDBOX_USERS.george.fullName },
+    applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
   });
-  await connect(stack, link.userToken, SANDBOX_USERS.george);
-  expect(await waitUntilClosed(stack, verificationId)).toMatchObject({
+  await journey.connect(stack, link.userToken, journey.SANDBOX_USERS.george);
+  expect(await journey.waitUntilClosed(stack, verificationId)).toMatchObject({
     status: 'COMPLETED',
     decision: { outcome: 'APPROVED' },
   });

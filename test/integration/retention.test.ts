@@ -5,7 +5,7 @@ import type { retentionWorkflow } from '../../workflows/retention.js';
 import { ensureRetentionSchedule } from '../../worker/schedule.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** DATA_RETENTION_DAYS (SPEC §10): the purge workflow and its Schedule, in a database of its own. */
@@ -23,13 +23,13 @@ afterAll(async () => {
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 
 async function georgeDecided(externalUserId: string) {
-  const started = await startVerification(stack, {
+  const started = await journey.startVerification(stack, {
     externalUserId,
-    applicant: { fullName: SANDBOX_USERS.george.fullName },
+    applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
     policy,
   });
-  expect((await connect(stack, started.link.userToken, SANDBOX_USERS.george)).status).toBeLessThan(300);
-  const doc = await waitUntilClosed(stack, started.verificationId);
+  expect((await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george)).status).toBeLessThan(300);
+  const doc = await journey.waitUntilClosed(stack, started.verificationId);
   expect(doc.decision?.outcome).toBe('APPROVED');
   return doc;
 }
@@ -50,11 +50,11 @@ const datapointsOf = async (smileUserId: string) =>
 
 describe('retention', () => {
   it("purges closed runs in batches, keeps data a user's open run still needs, keeps decisions", async () => {
-    const externalUserId = uniqueUser('retain-george');
+    const externalUserId = journey.uniqueUser('retain-george');
     const first = await georgeDecided(externalUserId);
-    const other = await georgeDecided(uniqueUser('retain-other'));
+    const other = await georgeDecided(journey.uniqueUser('retain-other'));
     // George's next verification is open: his accounts' data may be what it judges.
-    const second = await startVerification(stack, {
+    const second = await journey.startVerification(stack, {
       externalUserId,
       applicant: { fullName: 'George Open-Run' },
       policy: { connectTimeout: '5m' },
@@ -81,7 +81,7 @@ describe('retention', () => {
     // Nothing is purged twice; once the open run has closed, the shared data goes too.
     expect(await purge(10)).toEqual({ runs: 0 });
     await stack.client.workflow.getHandle(second.verificationId).cancel();
-    await waitUntilClosed(stack, second.verificationId);
+    await journey.waitUntilClosed(stack, second.verificationId);
     expect(await purge(10)).toEqual({ runs: 1 });
     expect(await datapointsOf(first.smileUserId!)).toBe(0);
     expect(await rowsContaining(stack.sql, 'palomero')).toEqual({});

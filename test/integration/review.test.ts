@@ -4,14 +4,7 @@ import { startCallbackReceiver, type CallbackReceiver } from '../support/callbac
 import { createActivities } from '../../activities/index.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  startVerification,
-  uniqueUser,
-  waitForStatus,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { API_KEY, auth, startStack, type Stack } from '../support/stack.js';
 
 /** Human review of REVIEW outcomes (SPEC §3 `POST …/review`, §6 Review), on the real stack. */
@@ -39,13 +32,13 @@ const review = (id: string, payload: Record<string, unknown>, headers = reviewer
 const approval = { outcome: 'APPROVED', reviewer: 'ops@example.com', note: 'payslips seen', reasonCode: 'DOCS_OK' };
 
 async function ryanInReview(timeout: string) {
-  const started = await startVerification(stack, {
-    externalUserId: uniqueUser('review-ryan'),
-    applicant: { fullName: SANDBOX_USERS.ryan.fullName },
+  const started = await journey.startVerification(stack, {
+    externalUserId: journey.uniqueUser('review-ryan'),
+    applicant: { fullName: journey.SANDBOX_USERS.ryan.fullName },
     policy: policy(timeout),
     callbackUrl: receiver.url,
   });
-  await connect(stack, started.link.userToken, SANDBOX_USERS.ryan);
+  await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.ryan);
   return started.verificationId;
 }
 
@@ -67,7 +60,7 @@ async function visibleWith(query: string): Promise<string[]> {
 describe('a REVIEW outcome with policy.review.enabled', () => {
   it('waits IN_REVIEW, then closes COMPLETED with the reviewer outcome, engine reasons kept, audited', async () => {
     const id = await ryanInReview('1h');
-    const inReview = await waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
+    const inReview = await journey.waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
     expect(inReview).toMatchObject({ status: 'IN_REVIEW', stage: 'review', decision: { outcome: 'REVIEW' } });
     expect(inReview.review).toBeUndefined();
     // What `temporal workflow list --query 'VerificationStatus="IN_REVIEW"'` shows an operator.
@@ -88,7 +81,7 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
     expect(doc.review).toMatchObject({ note: 'payslips seen', reasonCode: 'DOCS_OK', reviewedAt: expect.any(String) });
     expect(doc.decision!.reasons.map((r) => r.code)).toEqual(['CONTRIBUTION_GAP']);
     // The stored document (what GET serves) is the same closed one.
-    const stored = await waitUntilClosed(stack, id);
+    const stored = await journey.waitUntilClosed(stack, id);
     expect(stored).toMatchObject({ status: 'COMPLETED', review: doc.review, decision: doc.decision });
     expect(
       await visibleWith(`VerificationStatus = "COMPLETED" AND Decision = "APPROVED" AND WorkflowId = "${id}"`),
@@ -120,14 +113,14 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
     const again = await review(id, { outcome: 'DECLINED', reviewer: 'someone-else' });
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect((await waitUntilClosed(stack, id)).decision?.outcome).toBe('APPROVED');
+    expect((await journey.waitUntilClosed(stack, id)).decision?.outcome).toBe('APPROVED');
     await saveHistory('review-resolved', handle(id));
   });
 
   it('closes COMPLETED with outcome REVIEW and review EXPIRED when nobody reviews in time', async () => {
     const id = await ryanInReview('5s');
-    await waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
-    const doc = await waitUntilClosed(stack, id, 60_000);
+    await journey.waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
+    const doc = await journey.waitUntilClosed(stack, id, 60_000);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' }, review: { status: 'EXPIRED' } });
     expect(doc.decision?.automatedOutcome).toBeUndefined();
     expect((await review(id, approval)).statusCode).toBe(409);
@@ -146,11 +139,11 @@ describe('a REVIEW outcome with policy.review.enabled', () => {
 describe('a cancel while IN_REVIEW', () => {
   it('closes COMPLETED with the engine outcome (a decided run is never relabelled), then refuses a review', async () => {
     const id = await ryanInReview('1h');
-    await waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
+    await journey.waitForStatus(stack, id, (doc) => doc.status === 'IN_REVIEW');
     const cancel = await stack.app.inject({ method: 'POST', url: `/v1/verifications/${id}/cancel`, headers: auth });
     expect(cancel.statusCode).toBe(202);
     expect(await handle(id).result()).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' } });
-    const doc = await waitUntilClosed(stack, id);
+    const doc = await journey.waitUntilClosed(stack, id);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'REVIEW' } });
     expect(doc.review).toBeUndefined();
     expect((await review(id, approval)).statusCode).toBe(409);
@@ -166,7 +159,7 @@ describe('the review audit activity', () => {
       kyc: {} as never,
       callback: { secret: stack.config.resultCallback.secret, allowPrivateNetworks: true },
     });
-    const row = { runId: `run-${uniqueUser('audit')}`, verificationId: 'verification-audit', keyName: 'ops' };
+    const row = { runId: `run-${journey.uniqueUser('audit')}`, verificationId: 'verification-audit', keyName: 'ops' };
     await recordReviewAudit({ ...row, outcome: 'DECLINED' });
     await recordReviewAudit({ ...row, outcome: 'DECLINED' });
     const rows = await stack.sql`select action, key_name, details from audit_events where run_id = ${row.runId}`;
@@ -176,21 +169,21 @@ describe('the review audit activity', () => {
 
 describe('POST /v1/verifications/:id/review refuses', () => {
   it('409 for a verification that never needed review (George, COMPLETED APPROVED)', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('review-george'),
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('review-george'),
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
       policy: policy('1h'),
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    expect(await waitUntilClosed(stack, started.verificationId)).toMatchObject({ status: 'COMPLETED' });
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    expect(await journey.waitUntilClosed(stack, started.verificationId)).toMatchObject({ status: 'COMPLETED' });
     const response = await review(started.verificationId, approval);
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ status: 409, detail: expect.stringContaining('COMPLETED') });
   });
 
   it('409 while the verification is still waiting for data', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('review-early'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('review-early'),
       policy: policy('1h'),
     });
     const response = await review(started.verificationId, approval);
@@ -216,7 +209,7 @@ describe('POST /v1/verifications/:id/review refuses', () => {
   });
 
   it('404 for an unknown verification', async () => {
-    expect((await review(`verification-${uniqueUser('nobody')}`, approval)).statusCode).toBe(404);
+    expect((await review(`verification-${journey.uniqueUser('nobody')}`, approval)).statusCode).toBe(404);
   });
 
   it('401 without a key, 403 for a key without reviews.write', async () => {

@@ -254,7 +254,7 @@ describe('continuous data sync (POST /sandbox/v1/accounts/:accountId/sync)', () 
       status: 'SUCCEEDED',
       dataPoints: expect.arrayContaining(['IDENTITIES', 'EMPLOYMENTS', 'INCOMES']),
     });
-    // The job that was open now ended last month; every income halved.
+    // The job that was open now ended yesterday; every income halved.
     const open = items(first.data.payload, 'employments').filter((e) => e.endDate === null);
     expect(open.length).toBeGreaterThan(0);
     const after = new Map(items(sync.data.payload, 'employments').map((e) => [e.id, e]));

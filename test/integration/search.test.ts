@@ -3,7 +3,7 @@ import type { SearchKey } from '../../db/search.js';
 import { encodeCursor } from '../../api/schemas/search.js';
 import type { SandboxPersona } from '../../sandbox/users.js';
 import { ownDatabase } from '../support/database.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** GET /v1/verifications (SPEC §3): keyset pages, filters, bad input; in a database of its own. */
@@ -15,7 +15,7 @@ beforeAll(async () => {
   stack = await startStack({ DATABASE_URL: database.url });
 });
 afterAll(async () => {
-  // The runs left waiting for a connection end here, not at their connect timeout.
+  // The runs left waiting for a connection end here, not at their journey.connect timeout.
   await Promise.all(
     started.map((id) =>
       stack.client.workflow
@@ -54,7 +54,10 @@ async function page(query: Record<string, string>): Promise<Page> {
 const policy = { connectTimeout: '5m', dataTimeout: '20s' };
 
 async function start(name: string): Promise<string> {
-  const { verificationId } = await startVerification(stack, { externalUserId: uniqueUser(name), policy });
+  const { verificationId } = await journey.startVerification(stack, {
+    externalUserId: journey.uniqueUser(name),
+    policy,
+  });
   started.push(verificationId);
   return verificationId;
 }
@@ -94,17 +97,17 @@ describe('search', () => {
   it('filters by decision, status, externalUserId and creation time', async () => {
     const from = new Date().toISOString();
     const decide = async (persona: SandboxPersona) => {
-      const externalUserId = uniqueUser(`search-${persona.key}`);
-      const run = await startVerification(stack, {
+      const externalUserId = journey.uniqueUser(`search-${persona.key}`);
+      const run = await journey.startVerification(stack, {
         externalUserId,
-        applicant: { fullName: SANDBOX_USERS.george.fullName },
+        applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
         policy: { connectTimeout: '30s', dataTimeout: '20s' },
       });
-      expect((await connect(stack, run.link.userToken, persona)).status).toBeLessThan(300);
-      return { externalUserId, doc: await waitUntilClosed(stack, run.verificationId) };
+      expect((await journey.connect(stack, run.link.userToken, persona)).status).toBeLessThan(300);
+      return { externalUserId, doc: await journey.waitUntilClosed(stack, run.verificationId) };
     };
-    const george = await decide(SANDBOX_USERS.george);
-    const christina = await decide(SANDBOX_USERS.christina);
+    const george = await decide(journey.SANDBOX_USERS.george);
+    const christina = await decide(journey.SANDBOX_USERS.christina);
     expect([george.doc.decision?.outcome, christina.doc.decision?.outcome]).toEqual(['APPROVED', 'DECLINED']);
     const until = new Date().toISOString();
     const waiting = await start('search-after');

@@ -1,15 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runEntrypoint, until } from '../support/entrypoint.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  setFaults,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
-import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import * as journey from '../support/journeys.js';
+import { smileSandboxRequest, startStack, type Stack, testDatabaseUrl } from '../support/stack.js';
 import { freePort } from '../../scripts/ports.js';
 
 /**
@@ -32,7 +25,7 @@ beforeAll(async () => {
     { externalSandboxUrl: `http://127.0.0.1:${port}` },
   );
   const worker = runEntrypoint('worker/main.ts', {
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: testDatabaseUrl(),
     DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
@@ -74,19 +67,19 @@ async function activityWorkers(ids: string[]): Promise<Set<string>> {
 
 describe('the Smile rate limit across workers', () => {
   it(`two workers together keep to ${RATE} requests a second`, async () => {
-    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
     const policy = { connectTimeout: '5m', dataTimeout: '1s' };
-    const applicant = { fullName: SANDBOX_USERS.george.fullName };
+    const applicant = { fullName: journey.SANDBOX_USERS.george.fullName };
     // Each start creates a Smile user; each connected run fetches five kinds of data from the Smile API.
     const started = await Promise.all(
       Array.from({ length: 16 }, () =>
-        startVerification(stack, { externalUserId: uniqueUser('rate'), applicant, policy }),
+        journey.startVerification(stack, { externalUserId: journey.uniqueUser('rate'), applicant, policy }),
       ),
     );
     const linked = started.slice(0, 8);
-    for (const run of linked) await connect(stack, run.link.userToken, SANDBOX_USERS.george);
+    for (const run of linked) await journey.connect(stack, run.link.userToken, journey.SANDBOX_USERS.george);
     for (const run of linked) {
-      const doc = await waitUntilClosed(stack, run.verificationId, 120_000);
+      const doc = await journey.waitUntilClosed(stack, run.verificationId, 120_000);
       expect(doc.decision?.outcome).toBe('APPROVED');
     }
     // The Smile API the workers called; not the test's own webhook registration.

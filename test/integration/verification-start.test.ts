@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExternalUserIdKey, SmileUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const start = (body: unknown, headers: Record<string, string> = auth) =>
   stack.app.inject({ method: 'POST', url: '/v1/verifications', headers, payload: body as object });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 
 const spec = parse(
@@ -12,11 +12,7 @@ const spec = parse(
 };
 const SPEC_EVENT_TYPES = spec.components.schemas.RefWebhookEventType.enum;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const storedType = async (id: string) =>
   (await stack.sql<{ type: string }[]>`select type from inbox_events where id = ${id}`)[0]?.type;

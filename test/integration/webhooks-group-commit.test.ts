@@ -1,3 +1,4 @@
+import { testDatabaseUrl } from '../support/stack.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,7 +55,7 @@ describe('group commit in the inbox', () => {
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
         PORT: String(port),
-        DATABASE_URL: inject('databaseUrl'),
+        DATABASE_URL: testDatabaseUrl(),
         DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
         TEMPORAL_ADDRESS: inject('temporalAddress'),
       },

@@ -1,16 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { smileEventSignals } from '../support/history.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 import { postWebhook, settledState, smileEvent } from '../support/webhooks.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 async function smileSignals(workflowId: string, eventId: string): Promise<number> {
   const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();

@@ -1,16 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KycResultRef } from '../../workflows/messages.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 import { settledState } from '../support/webhooks.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const sign = (timestamp: string, key = 'sandbox-smile-id-key') =>
   createHmac('sha256', key)

@@ -1,27 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { createSql } from '../../db/client.js';
 import { deliverPending } from '../../api/inbox/relay.js';
 import { deliverEvents } from '../../api/inbox/deliver.js';
-import { envelopeSchema, smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { insertEvents } from '../../db/inbox.js';
 import { statusQuery } from '../../workflows/messages.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { verificationWorkflowId } from '../../workflows/ids.js';
 import { freePort } from '../../scripts/ports.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, testConfig, type Stack } from '../support/stack.js';
+import { smileSandboxRequest, useStack, testConfig } from '../support/stack.js';
 import { postWebhook, settledState, smileEvent, smileSignature } from '../support/webhooks.js';
 import { saveHistory, smileEventSignals } from '../support/history.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const rows = async (id: string) => (await stack.sql`select id, state from inbox_events where id = ${id}`).length;
 /** How many times the workflow was signalled with this event (in a `smileEvents` or a `smileEvent` signal). */
@@ -139,7 +136,7 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     expect(await signalCount(started.verificationId, event.id)).toBe(1);
   });
 
-  it('keeps events of unknown users as orphans and delivers them when the user starts', async () => {
+  it('keeps an event received before a run started an orphan: never delivered to that run', async () => {
     const external = uniqueUser('late');
     const { user } = (await smileSandboxRequest(stack.sandboxUrl, 'POST', '/v1/users', {})) as { user: { id: string } };
     const smileUserId = user.id;
@@ -149,8 +146,16 @@ describe('POST /webhooks/smile accepts and delivers', () => {
     await stack.sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
     const started = await startVerification(stack, { externalUserId: external });
     expect(started.smileUserId).toBe(smileUserId);
-    expect(await relayUntilDelivered(event.id)).toBe('delivered');
-    expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(1);
+    for (let i = 0; i < 5; i++) await deliverPending({ sql: stack.sql, client: stack.client });
+    expect((await stack.sql`select state from inbox_events where id = ${event.id}`)[0]!.state).toBe('orphan');
+    expect(await signalCount(verificationWorkflowId(external), event.id)).toBe(0);
+
+    // An orphan that came while the run was running (Temporal could not be reached then) is still delivered.
+    const during = smileEvent('ACCOUNT_CREATED', { userId: smileUserId });
+    await insertEvents(stack.sql, [{ event: smileInboxEvent(webhookEnvelopeSchema.parse(during)), body: during }]);
+    await stack.sql`update inbox_events set state = 'orphan' where id = ${during.id}`;
+    expect(await relayUntilDelivered(during.id)).toBe('delivered');
+    expect(await signalCount(verificationWorkflowId(external), during.id)).toBe(1);
   });
 });
 
@@ -190,7 +195,7 @@ describe('events due together', () => {
       smileEvent('ACCOUNT_CONNECTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('TASK_STARTED', { ...data, accountId: 'a-burst-1' }),
       smileEvent('ACCOUNT_CREATED', { ...data, accountId: 'a-burst-2' }),
-    ].map((body) => ({ event: { ...smileInboxEvent(envelopeSchema.parse(body)) }, body }));
+    ].map((body) => ({ event: { ...smileInboxEvent(webhookEnvelopeSchema.parse(body)) }, body }));
     await insertEvents(stack.sql, burst);
     const now = new Date();
     const outcomes = await deliverEvents(

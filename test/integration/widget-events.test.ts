@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Payload } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WidgetEventRef } from '../../workflows/messages.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const post = (id: string, body: unknown, headers: Record<string, string> = auth) =>
   stack.app.inject({ method: 'POST', url: `/v1/verifications/${id}/widget-events`, headers, payload: body as object });

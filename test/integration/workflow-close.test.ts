@@ -4,14 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { callbackWorkflowId } from '../../workflows/ids.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  startVerification,
-  uniqueUser,
-  waitForStatus,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
 /** Closing (SPEC §6, §7): once, uninterruptible, with a callback child only when there is a URL to call. */
@@ -26,7 +19,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const george = { fullName: SANDBOX_USERS.george.fullName };
+const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const policy = { connectTimeout: '5m', dataTimeout: '1m' };
 const handle = (id: string) => stack.client.workflow.getHandle(id);
 
@@ -40,8 +33,8 @@ async function blockedRecords(): Promise<number> {
 
 describe('a cancel that lands while a decided verification closes', () => {
   it('changes nothing: the run closes COMPLETED with its decision, once', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('cancel-in-close'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('cancel-in-close'),
       applicant: george,
       policy,
     });
@@ -49,8 +42,8 @@ describe('a cancel that lands while a decided verification closes', () => {
     const decisions = await stack.sql.reserve();
     await decisions`begin`;
     await decisions`lock table decisions in share mode`;
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    await waitForStatus(stack, started.verificationId, (doc) => doc.status === 'EVALUATING');
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    await journey.waitForStatus(stack, started.verificationId, (doc) => doc.status === 'EVALUATING');
     const row = await stack.sql.reserve();
     await row`begin`;
     await row`select 1 from verifications where verification_id = ${started.verificationId} for update`;
@@ -72,7 +65,7 @@ describe('a cancel that lands while a decided verification closes', () => {
 
     const result = await handle(started.verificationId).result();
     expect(result).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     await saveHistory('cancel-during-close', handle(started.verificationId));
   });
@@ -80,33 +73,34 @@ describe('a cancel that lands while a decided verification closes', () => {
 
 describe('the result callback child', () => {
   it('is not started when no callback URL is set', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('no-callback'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('no-callback'),
       applicant: george,
       policy,
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', callback: { status: 'NOT_CONFIGURED' } });
     const { runId } = await handle(started.verificationId).describe();
     await expect(handle(callbackWorkflowId(runId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('delivers to the callback URL when one is set', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('callback'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('callback'),
       applicant: george,
       policy,
       callbackUrl: receiver.url,
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    await journey.waitUntilClosed(stack, started.verificationId);
     // The document is stored before the close starts the child: the run's own end follows the child's start.
     await handle(started.verificationId).result();
     const { runId } = await handle(started.verificationId).describe();
     expect(await handle(callbackWorkflowId(runId)).result()).toBe('DELIVERED');
     expect(
-      (await waitForStatus(stack, started.verificationId, (doc) => doc.callback?.status === 'DELIVERED')).callback,
+      (await journey.waitForStatus(stack, started.verificationId, (doc) => doc.callback?.status === 'DELIVERED'))
+        .callback,
     ).toEqual({
       status: 'DELIVERED',
     });
@@ -117,9 +111,12 @@ describe('the result callback child', () => {
 
 describe('GET /v1/verifications/:id', () => {
   it('answers the document as stored in Postgres, never from a workflow query', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('stored-read'), policy });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('stored-read'),
+      policy,
+    });
     // A failed attempt changes the running workflow's state; the stored document follows at the next status.
-    await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: 'wrong' });
+    await journey.connect(stack, started.link.userToken, { ...journey.SANDBOX_USERS.george, password: 'wrong' });
     for (let i = 0; i < 40; i++, await sleep(250)) {
       const live = await handle(started.verificationId).query('status');
       if ((live as { accounts: unknown[] }).accounts.length > 0) break;

@@ -2,14 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { delayingProxy } from '../support/delaying-proxy.js';
 import { saveHistory } from '../support/history.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  setFaults,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
+import * as journey from '../support/journeys.js';
 import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -36,14 +29,14 @@ afterEach(async () => {
   held = undefined;
   holdMs = 6_000;
   holdOnce = false;
-  await setFaults(stack, null);
+  await journey.setFaults(stack, null);
 });
 afterAll(async () => {
   await stack?.close();
   await proxy.close();
 });
 
-const george = { fullName: SANDBOX_USERS.george.fullName };
+const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const handle = (id: string) => stack.client.workflow.getHandle(id);
 const post = (url: string, payload?: object) => stack.app.inject({ method: 'POST', url, headers: auth, payload });
 
@@ -59,13 +52,13 @@ async function untilHistory(id: string, found: (event: Record<string, unknown>) 
 
 describe('a token refresh that Smile refuses', () => {
   it('asked by onTokenExpired: the run keeps going, link-token is a 502, and it completes once Smile issues tokens again', async () => {
-    await setFaults(stack, { tokenTtlSeconds: 120 });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('refused-refresh'),
+    await journey.setFaults(stack, { tokenTtlSeconds: 120 });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('refused-refresh'),
       applicant: george,
       policy: { connectTimeout: '5m', dataTimeout: '1m' },
     });
-    await setFaults(stack, { failTokenRefresh: true });
+    await journey.setFaults(stack, { failTokenRefresh: true });
     const widget = await post(`/v1/verifications/${started.verificationId}/widget-events`, {
       callback: 'onTokenExpired',
       data: {},
@@ -84,11 +77,11 @@ describe('a token refresh that Smile refuses', () => {
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect((await handle(started.verificationId).describe()).status.name).toBe('RUNNING');
 
-    await setFaults(stack, null);
+    await journey.setFaults(stack, null);
     const fresh = await post(`/v1/verifications/${started.verificationId}/link-token`);
     expect(fresh.statusCode).toBe(200);
-    await connect(stack, fresh.json().userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, fresh.json().userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     await saveHistory('token-refresh-refused', handle(started.verificationId));
   });
@@ -97,8 +90,8 @@ describe('a token refresh that Smile refuses', () => {
 describe('messages that come early', () => {
   it('a KYC callback that arrives while the job is being submitted counts (once job_status confirms it)', async () => {
     held = 'POST /smile-id/v1/jobs';
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('early-kyc'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('early-kyc'),
       applicant: george,
       // Were the callback lost, the run would wait the whole callbackTimeout.
       policy: {
@@ -107,24 +100,24 @@ describe('messages that come early', () => {
         kyc: { enabled: true, callbackTimeout: '10m', maxWait: '20m' },
       },
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', kyc: { status: 'APPROVED', resultCode: '1012' } });
     expect(doc.decision?.outcome).toBe('APPROVED');
     await saveHistory('kyc-early-callback', handle(started.verificationId));
   });
 
   it('Smile events that arrive before the run knows its Smile user count once it does', async () => {
-    const externalUserId = uniqueUser('early-events');
+    const externalUserId = journey.uniqueUser('early-events');
     // A first verification makes the Smile user; its link token stays valid after that run ends.
-    const first = await startVerification(stack, { externalUserId, policy: { connectTimeout: '5m' } });
+    const first = await journey.startVerification(stack, { externalUserId, policy: { connectTimeout: '5m' } });
     await post(`/v1/verifications/${first.verificationId}/cancel`);
     await handle(first.verificationId).result();
     const { runId: firstRunId } = await handle(first.verificationId).describe();
 
     // The second run asks Smile for a token for that user; while it waits for the answer, the user links.
     held = 'POST /v1/tokens';
-    const second = startVerification(stack, {
+    const second = journey.startVerification(stack, {
       externalUserId,
       applicant: george,
       policy: { connectTimeout: '10m', dataTimeout: '10m' },
@@ -141,9 +134,9 @@ describe('messages that come early', () => {
       },
       runId,
     );
-    await connect(stack, first.link.userToken, SANDBOX_USERS.george);
+    await journey.connect(stack, first.link.userToken, journey.SANDBOX_USERS.george);
     const { verificationId } = await second;
-    const doc = await waitUntilClosed(stack, verificationId);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
   });
 });
@@ -157,8 +150,8 @@ describe('creating the Smile user', () => {
     held = 'POST /v1/users';
     holdMs = 10_500;
     holdOnce = true;
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('create-once'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('create-once'),
       policy: { connectTimeout: '5m' },
     });
     expect(await users()).toBe(before + 1);

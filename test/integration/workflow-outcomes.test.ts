@@ -1,31 +1,34 @@
+import { erasureWorkflowId } from '../../workflows/ids.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveHistory } from '../support/history.js';
-import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
-import { smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
+import * as journeys from '../support/journeys.js';
+import { smileSandboxRequest, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
+const stack = useStack();
 
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 const codes = (doc: { decision?: { reasons: { code: string }[] } }) => doc.decision?.reasons.map((r) => r.code) ?? [];
 
 /** One user's journey: start, log in through the sandbox, wait for the end. */
 async function journey(name: string, user: { username: string; password: string; mfaCode?: string }, applicant = {}) {
-  const started = await startVerification(stack, { externalUserId: uniqueUser(name), applicant, policy });
-  const connected = await connect(stack, started.link.userToken, user);
+  const started = await journeys.startVerification(stack, {
+    externalUserId: journeys.uniqueUser(name),
+    applicant,
+    policy,
+  });
+  const connected = await journeys.connect(stack, started.link.userToken, user);
   expect(connected.status).toBeLessThan(300);
-  const doc = await waitUntilClosed(stack, started.verificationId);
+  const doc = await journeys.waitUntilClosed(stack, started.verificationId);
   await saveHistory(name, stack.client.workflow.getHandle(started.verificationId));
   return doc;
 }
 
 describe('the sandbox users reach the outcomes of SPEC §8', () => {
   it('George → COMPLETED / APPROVED', async () => {
-    const doc = await journey('george', SANDBOX_USERS.george, { fullName: SANDBOX_USERS.george.fullName });
+    const doc = await journey('george', journeys.SANDBOX_USERS.george, {
+      fullName: journeys.SANDBOX_USERS.george.fullName,
+    });
     expect(doc.status).toBe('COMPLETED');
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'RECEIVED', contributions: 'RECEIVED' });
@@ -41,20 +44,24 @@ describe('the sandbox users reach the outcomes of SPEC §8', () => {
   });
 
   it('Ryan → REVIEW (contribution gaps)', async () => {
-    const doc = await journey('ryan', SANDBOX_USERS.ryan, { fullName: SANDBOX_USERS.ryan.fullName });
+    const doc = await journey('ryan', journeys.SANDBOX_USERS.ryan, { fullName: journeys.SANDBOX_USERS.ryan.fullName });
     expect(doc.decision?.outcome).toBe('REVIEW');
     expect(codes(doc)).toEqual(['CONTRIBUTION_GAP']);
   });
 
   it('Christina → DECLINED (employment ended long ago)', async () => {
-    const doc = await journey('christina', SANDBOX_USERS.christina, { fullName: SANDBOX_USERS.christina.fullName });
+    const doc = await journey('christina', journeys.SANDBOX_USERS.christina, {
+      fullName: journeys.SANDBOX_USERS.christina.fullName,
+    });
     expect(doc.decision?.outcome).toBe('DECLINED');
     expect(codes(doc)).toContain('NO_CURRENT_EMPLOYMENT');
     expect(doc.decision?.reasons[0]).toMatchObject({ code: 'NO_CURRENT_EMPLOYMENT', result: 'fail' });
   });
 
   it('Anisha → REVIEW with MISSING_DATAPOINT (identity only)', async () => {
-    const doc = await journey('anisha', SANDBOX_USERS.anisha, { fullName: SANDBOX_USERS.anisha.fullName });
+    const doc = await journey('anisha', journeys.SANDBOX_USERS.anisha, {
+      fullName: journeys.SANDBOX_USERS.anisha.fullName,
+    });
     expect(doc.decision?.outcome).toBe('REVIEW');
     expect(codes(doc)).toContain('MISSING_DATAPOINT');
     expect(doc.datapoints).toMatchObject({ identity: 'RECEIVED', employments: 'MISSING' });
@@ -63,27 +70,30 @@ describe('the sandbox users reach the outcomes of SPEC §8', () => {
 
 describe('connection attempts', () => {
   it('a wrong password, then the right one → APPROVED', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('retry'),
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+    const started = await journeys.startVerification(stack, {
+      externalUserId: journeys.uniqueUser('retry'),
+      applicant: { fullName: journeys.SANDBOX_USERS.george.fullName },
       policy,
     });
-    const wrong = await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: 'nope' });
+    const wrong = await journeys.connect(stack, started.link.userToken, {
+      ...journeys.SANDBOX_USERS.george,
+      password: 'nope',
+    });
     expect(wrong.status).toBeLessThan(500);
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journeys.connect(stack, started.link.userToken, journeys.SANDBOX_USERS.george);
+    const doc = await journeys.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.accounts.some((a) => a.status === 'FAILED' && a.errorCode === 'INVALID_CREDENTIALS')).toBe(true);
   });
 
   it('too many failures → FAILED with a reason', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('failing'),
+    const started = await journeys.startVerification(stack, {
+      externalUserId: journeys.uniqueUser('failing'),
       policy: { ...policy, maxConnectAttempts: 2 },
     });
     for (let i = 0; i < 2; i++)
-      await connect(stack, started.link.userToken, { ...SANDBOX_USERS.george, password: `bad-${i}` });
-    const doc = await waitUntilClosed(stack, started.verificationId);
+      await journeys.connect(stack, started.link.userToken, { ...journeys.SANDBOX_USERS.george, password: `bad-${i}` });
+    const doc = await journeys.waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('FAILED');
     expect(doc.failure?.code).toBe('TOO_MANY_ACCOUNT_FAILURES');
     expect(doc.decision).toBeUndefined();
@@ -91,11 +101,11 @@ describe('connection attempts', () => {
   });
 
   it('no connection before connectTimeout → EXPIRED', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('idle'),
+    const started = await journeys.startVerification(stack, {
+      externalUserId: journeys.uniqueUser('idle'),
       policy: { connectTimeout: '2s' },
     });
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    const doc = await journeys.waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('EXPIRED');
     await saveHistory('expired', stack.client.workflow.getHandle(started.verificationId));
   });
@@ -103,13 +113,14 @@ describe('connection attempts', () => {
 
 describe('after a decision', () => {
   it('ACCOUNT_DISCONNECTED erases the data when the policy says eraseOnDisconnect', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('erase-on-disconnect'),
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+    const externalUserId = journeys.uniqueUser('erase-on-disconnect');
+    const started = await journeys.startVerification(stack, {
+      externalUserId,
+      applicant: { fullName: journeys.SANDBOX_USERS.george.fullName },
       policy: { ...policy, eraseOnDisconnect: true },
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journeys.connect(stack, started.link.userToken, journeys.SANDBOX_USERS.george);
+    const doc = await journeys.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     await stack.client.workflow.getHandle(started.verificationId).result();
     const stored = async () =>
@@ -121,6 +132,10 @@ describe('after a decision', () => {
     let left = await stored();
     for (let i = 0; i < 40 && left > 0; i++, await sleep(250)) left = await stored();
     expect(left).toBe(0);
+    // The same durable erasure as DELETE …/data ran it, not the API's delivery loop.
+    const erasure = stack.client.workflow.getHandle(erasureWorkflowId(externalUserId));
+    expect((await erasure.result()).datapoints).toBeGreaterThan(0);
+    expect((await erasure.describe()).status.name).toBe('COMPLETED');
     expect(
       (
         await stack.sql`select outcome from decisions d join verifications v using (run_id) where v.verification_id = ${started.verificationId}`

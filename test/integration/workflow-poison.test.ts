@@ -1,37 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { taskPayload } from '../../sandbox/webhooks/payload.js';
-import {
-  connect,
-  SANDBOX_USERS,
-  setFaults,
-  startVerification,
-  uniqueUser,
-  waitForStatus,
-  waitUntilClosed,
-} from '../support/journeys.js';
-import { startStack, type Stack } from '../support/stack.js';
+import * as journey from '../support/journeys.js';
+import { useStack } from '../support/stack.js';
 import { postWebhook, smileEvent } from '../support/webhooks.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(() => setFaults(stack, null));
-afterAll(() => stack?.close());
+const stack = useStack();
+afterEach(() => journey.setFaults(stack, null));
 
 type Section = { nextCursor: string | null; items: { id: string }[] };
 
 describe('a TASK_FINISHED payload repeating an item id (SPEC §4)', () => {
   it('is stored and decided: the repeated item counts once', async () => {
     // The sandbox's own TASK_FINISHED is dropped; this test sends the same one with a repeated item.
-    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('duplicated-ids'),
-      applicant: { fullName: SANDBOX_USERS.george.fullName },
+    await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('duplicated-ids'),
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
       policy: { connectTimeout: '2m', dataTimeout: '10m' },
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const connected = await waitForStatus(stack, started.verificationId, (doc) => doc.accounts.length > 0);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const connected = await journey.waitForStatus(stack, started.verificationId, (doc) => doc.accounts.length > 0);
     const account = connected.accounts[0]!;
 
     const payload = taskPayload(stack.sandbox.sandboxState, account.accountId);
@@ -51,7 +39,7 @@ describe('a TASK_FINISHED payload repeating an item id (SPEC §4)', () => {
     });
     expect((await postWebhook(stack.app, event)).statusCode).toBe(200);
 
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     const employments = (payload.employments as Section).items;
     const [row] = await stack.sql<{ n: number }[]>`

@@ -1,25 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connect,
-  getStatus,
-  SANDBOX_USERS,
-  setFaults,
-  startVerification,
-  uniqueUser,
-  waitUntilClosed,
-} from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as journey from '../support/journeys.js';
+import { auth, useStack } from '../support/stack.js';
 import { activityTypes, saveHistory } from '../support/history.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(() => setFaults(stack, null));
-afterAll(() => stack?.close());
+const stack = useStack();
+afterEach(() => journey.setFaults(stack, null));
 
-const george = { fullName: SANDBOX_USERS.george.fullName };
+const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 
 async function activityCount(id: string, activityType: string): Promise<number> {
@@ -29,28 +17,28 @@ async function activityCount(id: string, activityType: string): Promise<number> 
 
 describe('when webhooks misbehave', () => {
   it('TASK_FINISHED dropped → decided from the Smile API after dataTimeout', async () => {
-    await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('dropped'),
+    await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('dropped'),
       applicant: george,
       policy: { ...policy, dataTimeout: '3s' },
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(await activityCount(started.verificationId, 'fetchAndStoreDatapoints')).toBe(1);
     await saveHistory('polling-fallback', stack.client.workflow.getHandle(started.verificationId));
   });
 
   it('events duplicated and reordered → the same outcome, one effect each', async () => {
-    await setFaults(stack, { duplicateEvents: true, reorderEvents: true });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('shuffled'),
+    await journey.setFaults(stack, { duplicateEvents: true, reorderEvents: true });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('shuffled'),
       applicant: george,
       policy,
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.accounts).toHaveLength(1);
     expect(await activityCount(started.verificationId, 'evaluateVerification')).toBe(1);
@@ -63,17 +51,17 @@ describe('when webhooks misbehave', () => {
 
 describe('a lost ACCOUNT_CONNECTED', () => {
   it("the widget says connected → confirmed with Smile's account list → decided", async () => {
-    await setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED'] });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('confirmed'),
+    await journey.setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED'] });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('confirmed'),
       applicant: george,
       policy,
     });
-    const connected = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const connected = await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     expect(connected.status).toBe(200);
     // TASK_FINISHED arrived, but without ACCOUNT_CONNECTED the workflow still waits for a connection.
     await sleep(500);
-    expect((await getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
+    expect((await journey.getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
 
     // The front end forwards the widget's callback, as the demo page does.
     const { account } = (connected.body as { data: { account: { id: string; providerId: string } } }).data;
@@ -84,7 +72,7 @@ describe('a lost ACCOUNT_CONNECTED', () => {
       payload: { callback: 'onAccountConnected', data: { accountId: account.id, providerId: account.providerId } },
     });
     expect(widget.statusCode).toBe(202);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     expect(doc.accounts).toEqual([expect.objectContaining({ accountId: account.id, status: 'CONNECTED' })]);
     expect(await activityCount(started.verificationId, 'connectedAccounts')).toBe(1);
@@ -94,10 +82,10 @@ describe('a lost ACCOUNT_CONNECTED', () => {
 
 describe('link tokens', () => {
   it('an expired token → link-token returns a fresh one; onTokenExpired refreshes', async () => {
-    await setFaults(stack, { tokenTtlSeconds: 1 });
-    const started = await startVerification(stack, { externalUserId: uniqueUser('token'), policy });
+    await journey.setFaults(stack, { tokenTtlSeconds: 1 });
+    const started = await journey.startVerification(stack, { externalUserId: journey.uniqueUser('token'), policy });
     await sleep(1_500);
-    const expired = await connect(stack, started.link.userToken, SANDBOX_USERS.george);
+    const expired = await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     expect(expired.status).toBe(401);
 
     const beforeRoute = await activityCount(started.verificationId, 'refreshLinkToken');
@@ -132,14 +120,14 @@ describe('link tokens', () => {
 
 describe('cancellation', () => {
   it('cancel → CANCELLED after cleanup; a second cancel → 409', async () => {
-    const started = await startVerification(stack, { externalUserId: uniqueUser('cancel'), policy });
+    const started = await journey.startVerification(stack, { externalUserId: journey.uniqueUser('cancel'), policy });
     const cancel = await stack.app.inject({
       method: 'POST',
       url: `/v1/verifications/${started.verificationId}/cancel`,
       headers: auth,
     });
     expect(cancel.statusCode).toBe(202);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.status).toBe('CANCELLED');
     await stack.client.workflow.getHandle(started.verificationId).result();
     const again = await stack.app.inject({
@@ -154,26 +142,15 @@ describe('cancellation', () => {
 
 describe('a storm of widget events', () => {
   it('3,000 UI events keep every run history under 4,096 events', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('storm'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('storm'),
       policy: { connectTimeout: '10m' },
     });
-    for (let batch = 0; batch < 60; batch++) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          stack.app.inject({
-            method: 'POST',
-            url: `/v1/verifications/${started.verificationId}/widget-events`,
-            headers: auth,
-            payload: { callback: 'onUIEvent', data: { eventName: 'SEARCH', metadata: { n: batch * 50 + i } } },
-          }),
-        ),
-      );
-    }
-    expect((await getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
-    // Every run of the chain, each with its own history (visibility may lag a moment).
+    await journey.widgetEventStorm(stack, started.verificationId, 3000);
+    expect((await journey.getStatus(stack, started.verificationId)).status).toBe('AWAITING_CONNECTION');
+    // Every run of the chain, each with its own history (visibility may lag, more so on a loaded machine).
     let runs: { runId: string; status: string }[] = [];
-    for (let i = 0; i < 40 && runs.length < 2; i++, await sleep(250)) {
+    for (let i = 0; i < 120 && runs.length < 2; i++, await sleep(250)) {
       runs = [];
       for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${started.verificationId}"` })) {
         runs.push({ runId: run.runId, status: run.status.name });
@@ -192,13 +169,13 @@ describe('KYC jobs', () => {
   const kycPolicy = (kyc: Record<string, unknown>) => ({ ...policy, kyc: { enabled: true, ...kyc } });
 
   it('takes the result from the signed callback', async () => {
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('kyc-callback'),
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('kyc-callback'),
       applicant: george,
       policy: kycPolicy({ callbackTimeout: '30s' }),
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.kyc).toMatchObject({ status: 'APPROVED', resultCode: '1012' });
     expect(doc.decision?.outcome).toBe('APPROVED');
     // The callback counts once job_status confirms it: one request.
@@ -207,14 +184,14 @@ describe('KYC jobs', () => {
   });
 
   it('polls job_status when the callback never comes, and a rejection declines', async () => {
-    await setFaults(stack, { dropKycCallbacks: true, kycResultCode: '1022' });
-    const started = await startVerification(stack, {
-      externalUserId: uniqueUser('kyc-polling'),
+    await journey.setFaults(stack, { dropKycCallbacks: true, kycResultCode: '1022' });
+    const started = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('kyc-polling'),
       applicant: george,
       policy: kycPolicy({ callbackTimeout: '2s', maxWait: '1m' }),
     });
-    await connect(stack, started.link.userToken, SANDBOX_USERS.george);
-    const doc = await waitUntilClosed(stack, started.verificationId);
+    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.kyc).toMatchObject({ status: 'REJECTED', resultCode: '1022' });
     expect(doc.decision?.outcome).toBe('DECLINED');
     expect(doc.decision?.reasons.map((r) => r.code)).toContain('KYC_FAILED');

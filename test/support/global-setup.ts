@@ -15,17 +15,19 @@ declare module 'vitest' {
     temporalAddress: string;
     databaseUrl: string;
     databasePoolSize: number;
+    /** Whether `databaseUrl` is a template each test file copies into a database of its own. */
+    databaseIsTemplate: boolean;
   }
 }
 
-/** A fresh database on the local server (dropped afterwards), else embedded PGlite. */
+/** A migrated template database on the local server (dropped afterwards), else embedded PGlite (shared). */
 async function testDatabase(log: (line: string) => void) {
   const base = new URL(process.env.DATABASE_URL ?? LOCAL_DATABASE_URL);
-  base.pathname = `/smile_verify_test_${randomBytes(4).toString('hex')}`;
+  base.pathname = `/smile_verify_template_${randomBytes(4).toString('hex')}`;
   const url = base.toString();
   try {
     await ensureDatabase(url);
-    return { url, poolSize: 5, stop: () => dropDatabase(url) };
+    return { url, poolSize: 5, template: true, stop: () => dropDatabase(url) };
   } catch (error) {
     log(`no Postgres for tests (${(error as Error).message}); using embedded PGlite`);
     const dir = await mkdtemp(join(tmpdir(), 'smile-verify-pglite-'));
@@ -33,12 +35,13 @@ async function testDatabase(log: (line: string) => void) {
     return {
       url: embedded.url,
       poolSize: 1,
+      template: false,
       stop: async () => (await embedded.stop(), await rm(dir, { recursive: true })),
     };
   }
 }
 
-/** One Temporal dev server (in memory, headless) and one migrated database for the whole run. */
+/** One Temporal dev server (in memory, headless) and one migrated template database for the whole run. */
 export default async function setup(project: TestProject) {
   const log = (line: string) => console.log(`[test setup] ${line}`);
   const binary = await resolveTemporalBinary(log);
@@ -53,6 +56,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporal.address);
   project.provide('databaseUrl', database.url);
   project.provide('databasePoolSize', database.poolSize);
+  project.provide('databaseIsTemplate', database.template);
 
   return async () => {
     await temporal.stop();

@@ -58,3 +58,19 @@ export async function setFaults(stack: Stack, faults: Record<string, unknown> | 
     body: faults ? JSON.stringify(faults) : undefined,
   });
 }
+
+/** `count` onUIEvent widget callbacks, 50 at a time: a storm from a looping browser. */
+export async function widgetEventStorm(stack: Stack, verificationId: string, count: number): Promise<void> {
+  for (let sent = 0; sent < count; sent += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - sent) }, (_, i) =>
+        stack.app.inject({
+          method: 'POST',
+          url: `/v1/verifications/${verificationId}/widget-events`,
+          headers: auth,
+          payload: { callback: 'onUIEvent', data: { eventName: 'SEARCH', metadata: { n: sent + i } } },
+        }),
+      ),
+    );
+  }
+}

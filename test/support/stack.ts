@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createSql, type Sql } from '../../db/client.js';
@@ -11,18 +11,22 @@ import type { WorkerMetrics } from '../../worker/metrics.js';
 import { createWorkerSmileClient } from '../../worker/smile.js';
 import { freePort } from '../../scripts/ports.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
+import { FILE_DATABASE_ENV } from './env.js';
 
 export const API_KEY = 'test-api-key-0123';
 export const auth = { authorization: `Bearer ${API_KEY}` };
 
-/** Config for one test file: its own task queue, the shared dev server and database. */
+/** This test file's own database (a copy of the migrated template), else the shared one. */
+export const testDatabaseUrl = (): string => process.env[FILE_DATABASE_ENV] ?? inject('databaseUrl');
+
+/** Config for one test file: its own task queue and database, the shared dev server. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     API_KEYS: API_KEY,
     API_RATE_LIMIT_PER_MINUTE: '1000000',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: testDatabaseUrl(),
     DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
@@ -86,6 +90,24 @@ export async function startStack(
       await sql.end({ timeout: 1 });
     },
   };
+}
+
+/**
+ * The stack of one test file: started before its tests, closed after them.
+ * The answer forwards to the running stack, so tests write `stack.app` as usual.
+ */
+export function useStack(...args: Parameters<typeof startStack>): Stack {
+  let running: Stack | undefined;
+  beforeAll(async () => {
+    running = await startStack(...args);
+  });
+  afterAll(() => running?.close());
+  return new Proxy({} as Stack, {
+    get(_, key) {
+      if (!running) throw new Error('the stack starts in beforeAll');
+      return running[key as keyof Stack];
+    },
+  });
 }
 
 export { smileSandboxRequest };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.js';
-import { smileInboxEvent } from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
 import { createGroupCommit } from '../../api/inbox/group-commit.js';
 
 /** A stand-in for postgres.js that records each insert statement and inserts ids it has not seen. */

@@ -6,7 +6,7 @@ import {
   accountSchema,
   createUserDataSchema,
   dataItemSchema,
-  envelopeSchema,
+  apiEnvelopeSchema,
   pageSchema,
   tokenSchema,
   userSchema,
@@ -45,7 +45,7 @@ describe("the Smile schemas parse the spec's own examples", () => {
   it.each(cases)('%s %s %s', (path, method, status, data) => {
     const values = examples(path, method, status);
     expect(values.length, `${method} ${path} has examples`).toBeGreaterThan(0);
-    for (const value of values) expect(envelopeSchema(data).safeParse(value).error).toBeUndefined();
+    for (const value of values) expect(apiEnvelopeSchema(data).safeParse(value).error).toBeUndefined();
   });
 
   it('parses a create-user answer shaped as the spec describes it', () => {

@@ -2,16 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import {
-  envelopeSchema,
-  normaliseEventType,
-  smileEventRef,
-  smileInboxEvent,
-  type Envelope,
-} from '../../api/inbox/envelope.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { smileEventRef } from '../../api/inbox/deliver.js';
+import { webhookEnvelopeSchema, normaliseEventType, type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */
-const toEventRef = (envelope: Envelope) => smileEventRef({ ...smileInboxEvent(envelope), receivedAt: new Date() });
+const toEventRef = (envelope: WebhookEnvelope) =>
+  smileEventRef({ ...smileInboxEvent(envelope), receivedAt: new Date() });
 
 /** RefWebhookEventType from Smile's OpenAPI spec (the repository's copy of openapi-v1.yaml). */
 const spec = parse(
@@ -47,7 +44,7 @@ describe('webhook event types', () => {
   });
 
   it('accepts an unknown future type in the envelope, kept as sent (upper-cased)', () => {
-    const envelope = envelopeSchema.parse({
+    const envelope = webhookEnvelopeSchema.parse({
       id: 'et-1',
       version: 1,
       type: 'SOMETHING_NEW',
@@ -58,7 +55,7 @@ describe('webhook event types', () => {
   });
 
   it('builds a claim check: ids, codes and datapoints, never the payload', () => {
-    const envelope = envelopeSchema.parse({
+    const envelope = webhookEnvelopeSchema.parse({
       id: 'et-2',
       version: 1,
       type: 'EMPLOYMENT_ADDED',
@@ -87,16 +84,16 @@ describe('webhook event types', () => {
       createdAt: '2025-01-01T00:00:00Z',
     });
     expect(JSON.stringify(ref)).not.toContain('Secret Corp');
-    expect(toEventRef(envelopeSchema.parse({ ...envelope, data: { userId: 'u-1', payload: {} } }))?.hasPayload).toBe(
-      false,
-    );
-    expect(toEventRef(envelopeSchema.parse({ ...envelope, data: {} }))).toBeUndefined();
+    expect(
+      toEventRef(webhookEnvelopeSchema.parse({ ...envelope, data: { userId: 'u-1', payload: {} } }))?.hasPayload,
+    ).toBe(false);
+    expect(toEventRef(webhookEnvelopeSchema.parse({ ...envelope, data: {} }))).toBeUndefined();
   });
 
   it("reads both spellings of the datapoints list, and a task's status", () => {
     const sync = (data: Record<string, unknown>) =>
       toEventRef(
-        envelopeSchema.parse({
+        webhookEnvelopeSchema.parse({
           id: 'et-3',
           type: 'ACCOUNT_SYNC_TASK_FINISHED',
           createdAt: '2025-01-01T00:00:00Z',

@@ -3,7 +3,7 @@ import { smile, smileCheck } from '../proxies.js';
 import { nextConnectionCheck } from '../connection-checks.js';
 import { durationMs } from '../duration.js';
 import { SmileUserIdKey } from '../search-attributes.js';
-import { applySmileEvent } from '../apply.js';
+import { applyListedAccount, applySmileEvent } from '../apply.js';
 import { currentSync, isConnected } from '../state.js';
 import { enter, showDetails, upsertWithNextStatus, type Ctx } from '../status.js';
 import { waitFor } from '../wait.js';
@@ -60,12 +60,14 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
 
 /**
  * No ACCOUNT_CONNECTED arrived (late, or lost while the API was down): Smile's
- * account list decides. A connected account counts as that webhook would have.
+ * account list decides, but only for accounts Smile created since this run
+ * started (admission.ts): an earlier run's account, still connected at Smile,
+ * never becomes a connection of this run. A widget hint only brings this check forward.
  * With `tolerant`, a check Smile could not answer leaves the wait going on.
  */
 async function confirmConnection(ctx: Ctx, tolerant: boolean, summary: string): Promise<void> {
   const { state } = ctx;
-  let accounts: { accountId: string; providerId: string }[];
+  let accounts: { accountId: string; providerId: string; createdAt: string | null }[];
   try {
     const proxy = tolerant ? smileCheck() : smile();
     accounts = await proxy.connectedAccounts.executeWithOptions({ summary }, [{ smileUserId: state.smileUserId! }]);
@@ -73,17 +75,7 @@ async function confirmConnection(ctx: Ctx, tolerant: boolean, summary: string): 
     if (tolerant && error instanceof ActivityFailure) return;
     throw error;
   }
-  for (const { accountId, providerId } of accounts) {
-    applySmileEvent(state, {
-      eventId: `confirmed-${accountId}-${state.connectionEpoch}`,
-      type: 'ACCOUNT_CONNECTED',
-      smileUserId: state.smileUserId!,
-      accountId,
-      providerId,
-      hasPayload: false,
-      createdAt: new Date().toISOString(),
-    });
-  }
+  for (const account of accounts) applyListedAccount(state, account);
   showDetails(ctx);
 }
 
