@@ -78,7 +78,7 @@ export function capacityReport(sections: BenchSection[]): string | undefined {
     '',
     `- ${fmt(VOLUME)} verifications started in 30 days: ${fmt(MIX.happy * 100)} % complete without review (row "happy path"), ${fmt(MIX.review * 100)} % go to a reviewer (row "review"), ${fmt(MIX.abandoned * 100)} % are abandoned and expire after the default \`connectTimeout\` of 72 h (row "abandoned, default policy").`,
     `- Every completed verification is monitored for the default 90 days: ${MONITOR_MONTHS} months of row "a month of monitoring alone" each (an upper bound: monitoring is opt-in).`,
-    `- The busiest hour runs at ${PEAK}× the month's average rate (${fmt((VOLUME / MONTH_SECONDS) * PEAK, 2)} starts a second against an average of ${fmt(VOLUME / MONTH_SECONDS, 2)}).`,
+    `- The busiest hour runs at ${PEAK}× the month's average rate (${fmt((VOLUME / MONTH_SECONDS) * PEAK, 2)} starts a second against an average of ${fmt(VOLUME / MONTH_SECONDS, 2)}). Smile requests at that hour count a start's calls at that rate and connection checks and monitoring at their average; CPU, Temporal and Postgres count everything at that rate, an upper bound (an abandoned verification's checks spread over 72 h).`,
     '',
     '## What it needs',
     '',
