@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.dev/', 'coverage/', 'test-results/', 'docs/'] },
+  { ignores: ['node_modules/', '.dev/', 'coverage/', 'test-results/', 'docs/', 'dist/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -2,9 +2,10 @@ import type { Policy } from '../workflows/policy.js';
 import type { Decision, MonitoringChange, RunAccount } from '../workflows/types.js';
 import { evaluate } from '../decide/evaluate.js';
 import { evidenceHash } from '../decide/evidence.js';
-import type { EvaluationInput, KycInput } from '../decide/types.js';
+import type { DocumentData, EvaluationInput, KycInput } from '../decide/types.js';
 import { ENGINE_VERSION } from '../decide/version.js';
-import { loadAccountData } from '../db/datapoints.js';
+import { loadAccountData, loadDocuments } from '../db/datapoints.js';
+import { isUpload } from '../workflows/state.js';
 import type { Sql } from '../db/client.js';
 import { decisionVersion, findDecision, insertDecision, latestVersion, type DecisionVersion } from '../db/decisions.js';
 import { loadApplicant } from '../db/users.js';
@@ -59,17 +60,31 @@ export function createEvaluationActivities({ sql }: { sql: Sql }) {
       .map(({ accountId, providerId }) => ({ accountId, providerId }));
   }
 
+  /** The run's uploads as stored, in id order; one not fetched (past those judged) has no extraction. */
+  async function documentsOf(smileUserId: string, archiveIds: string[]): Promise<DocumentData[]> {
+    const stored = new Map((await loadDocuments(sql, smileUserId, archiveIds)).map((d) => [d.archiveId, d]));
+    return [...archiveIds]
+      .sort()
+      .map((archiveId) => stored.get(archiveId) ?? { archiveId, status: 'NOT_FETCHED', prediction: {} });
+  }
+
   /** Judges the run's accounts' stored data now; nothing is written. */
   async function judge(input: EvaluateVerificationInput) {
     const accounts = [...(await accountsOf(input))].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    const uploads = accounts.filter(isUpload).map((a) => a.accountId);
     const { fullName, dateOfBirth } = await loadApplicant(sql, input.requestId);
     const inputs: EvaluationInput = {
       engineVersion: ENGINE_VERSION,
       evaluatedAt: new Date().toISOString(),
       applicant: { ...(fullName ? { fullName } : {}), ...(dateOfBirth ? { dateOfBirth } : {}) },
       policy: input.policy,
-      accounts: await loadAccountData(sql, input.smileUserId, accounts),
+      accounts: await loadAccountData(
+        sql,
+        input.smileUserId,
+        accounts.filter((a) => !isUpload(a)),
+      ),
       ...(input.kyc ? { kyc: input.kyc } : {}),
+      ...(uploads.length > 0 ? { documents: await documentsOf(input.smileUserId, uploads) } : {}),
     };
     const evaluation = evaluate(inputs);
     const decision: Decision = {

@@ -1,3 +1,4 @@
+import { activeTraceparent } from '../runtime/tracing.js';
 import type { Client } from '@temporalio/client';
 import type { ReviewOutcome, StatusDocument } from '../workflows/types.js';
 import { recordRunAudit } from '../db/audit.js';
@@ -12,6 +13,8 @@ import { failDeterministicDatabaseErrors } from './database-errors.js';
 import { createDataActivities } from './datapoints.js';
 import { createErasureActivities } from './erasure.js';
 import { createEvaluationActivities } from './evaluation.js';
+import { createDocumentActivities } from './documents.js';
+import { createInviteActivities } from './invites.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
 import type { SmileClient } from '../smile/index.js';
@@ -21,8 +24,20 @@ export interface ActivityDeps {
   sql: Sql;
   smile: Pick<
     SmileClient,
-    'createUser' | 'createToken' | 'listAccounts' | 'getAccount' | 'iterateUsers' | 'dataPages' | 'revokeAccount'
+    | 'createUser'
+    | 'createToken'
+    | 'listAccounts'
+    | 'getAccount'
+    | 'iterateUsers'
+    | 'dataPages'
+    | 'revokeAccount'
+    | 'createInvite'
+    | 'iterateInvites'
+    | 'getArchive'
+    | 'payslipPrediction'
   >;
+  /** SMILE_INVITE_TEMPLATE_ID: the template of the invites runs ask Smile for. */
+  inviteTemplateId?: string | undefined;
   kyc: KycConfig;
   callback: { defaultUrl?: string; secret: string; publicUrl?: string; allowPrivateNetworks: boolean };
   /** The worker's own client: the erasure signals and cancels the user's workflows with it. */
@@ -34,9 +49,11 @@ export interface ActivityDeps {
  * them on the Smile task queue, rate-limited for every worker together; the
  * workflows' Smile proxies are typed with exactly these.
  */
-export function createSmileActivities({ sql, smile, kyc }: ActivityDeps) {
+export function createSmileActivities({ sql, smile, kyc, inviteTemplateId }: ActivityDeps) {
   return failDeterministicDatabaseErrors({
     ...createTokenActivities({ sql, smile }),
+    ...createInviteActivities({ sql, smile, templateId: inviteTemplateId }),
+    ...createDocumentActivities({ sql, smile }),
     ...createDataActivities({ sql, smile }),
     ...createKycActivities(kyc),
   });
@@ -50,7 +67,8 @@ export function createStoreActivities({ sql, callback, temporal }: ActivityDeps)
     ...createErasureActivities({ sql, temporal }),
 
     async recordVerification(input: { runId: string; requestId: string; document: StatusDocument }): Promise<void> {
-      await recordVerification(sql, input);
+      // This activity runs in the verification's trace: webhook deliveries link to it.
+      await recordVerification(sql, { ...input, traceParent: activeTraceparent() ?? null });
     },
 
     /** A reviewer's outcome: one audit row per run, however often the activity runs. */

@@ -1,3 +1,4 @@
+import { startTracing } from '../runtime/tracing.js';
 import type { Client, Connection } from '@temporalio/client';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,14 +15,14 @@ import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import codecRoutes from './routes/codec.js';
 import demoRoutes from './routes/demo.js';
-import type { Relay } from './inbox/relay.js';
+import type { Relay } from './webhooks/relay.js';
 import erasureRoutes from './routes/erasure.js';
 import monitorRoutes from './routes/monitor.js';
 import reportRoutes from './routes/report.js';
 import searchRoutes from './routes/search.js';
 import verificationActionRoutes from './routes/verification-actions.js';
 import verificationRoutes from './routes/verifications.js';
-import webhookRoutes from './inbox/routes.js';
+import webhookRoutes from './webhooks/routes.js';
 import widgetEventRoutes from './routes/widget-events.js';
 
 export interface AppDeps {
@@ -65,6 +66,9 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
     ...(config.api.trustedProxies ? { trustProxy: config.api.trustedProxies } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; flushed when the app closes.
+  const tracing = startTracing(config, 'smile-verify-api');
+  app.addHook('onClose', () => tracing.shutdown());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -96,6 +100,7 @@ export async function buildApp({ config, sql, temporal, logger = false, relay }:
         taskQueue: config.temporal.taskQueue,
         kycConfigured: config.smileId.enabled,
         allowPrivateCallbacks: config.resultCallback.allowPrivateNetworks,
+        inviteConfigured: config.smile.inviteTemplateId !== undefined,
         defaultCallbackUrl: config.resultCallback.url,
       });
       await v1.register(verificationActionRoutes, { sql, client: temporal.client });

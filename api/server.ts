@@ -4,7 +4,7 @@ import { openDatabase } from '../runtime/database.js';
 import { createLogger, loggerOptions } from '../runtime/logger.js';
 import { createTemporalClient } from '../runtime/temporal.js';
 import { buildApp } from './app.js';
-import { startRelay } from './inbox/relay.js';
+import { startRelay } from './webhooks/relay.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config, 'api');

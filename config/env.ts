@@ -98,6 +98,8 @@ export const envSchema = z.object({
   /** Workflows kept in the worker's sticky cache: each costs about half a megabyte; evicted ones replay on their next task. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
   /** Personal data of verifications closed longer ago than this is purged by the daily retention Schedule. */
+  /** OpenTelemetry traces over OTLP/HTTP to this endpoint (`<endpoint>/v1/traces`); unset: off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
@@ -117,6 +119,10 @@ export const envSchema = z.object({
   SMILE_WEBHOOK_ALLOWED_IPS: list
     .pipe(z.array(z.string().refine(isAddressOrCidr, 'each entry is an IP address or a CIDR (10.0.0.0/8)')))
     .optional(),
+  /** Wrong webhook signatures in a row from one source address before it is answered 429 unread. */
+  SMILE_WEBHOOK_SIGNATURE_FAILURES: z.coerce.number().int().min(1).default(20),
+  /** How long such an address is answered 429. */
+  SMILE_WEBHOOK_SIGNATURE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Proxies in front of the API whose X-Forwarded-For is believed (addresses or CIDRs), for the allow-list. */
   TRUSTED_PROXIES: list.optional(),
   RESULT_CALLBACK_URL: httpUrl.optional(),
@@ -126,6 +132,8 @@ export const envSchema = z.object({
     .default('whsec_ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ='),
   /** Result callbacks to loopback and private addresses: default on in development and test only. */
   RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS: z.stringbool().optional(),
+  /** The Smile invite template of `invite`; outside production the sandbox's `tpl-sandbox` when unset. */
+  SMILE_INVITE_TEMPLATE_ID: z.string().min(1).max(64).optional(),
   SMILE_ID_URL: httpUrl.default('http://127.0.0.1:3100/smile-id/v1'),
   SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),
   SMILE_ID_API_KEY: z.string().min(1).default('sandbox-smile-id-key'),

@@ -45,7 +45,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const env = parsed.data;
   const refused = productionIssues(present, env);
   if (refused.length > 0) throw new ConfigError(refused);
-  const isDevKey = env.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY;
+  // By its bytes: another base64 spelling of the dev key is the dev key.
+  const isDevKey = Buffer.from(env.PAYLOAD_ENCRYPTION_KEY, 'base64').equals(
+    Buffer.from(DEV_PAYLOAD_ENCRYPTION_KEY, 'base64'),
+  );
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     const missing = env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
     throw new ConfigError([
@@ -85,6 +88,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     },
     retention: { days: env.DATA_RETENTION_DAYS },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },
     demo: { enabled: env.NODE_ENV !== 'production' && (env.DEMO_ENABLED ?? true), ...widgetOf(env) },
     smile: {
       apiUrl: env.SMILE_API_URL,
@@ -92,7 +96,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       apiSecret: env.SMILE_API_SECRET,
       webhookSecret: env.SMILE_WEBHOOK_SECRET,
       webhookAllowedIps: env.SMILE_WEBHOOK_ALLOWED_IPS,
+      signatureThrottle: {
+        failures: env.SMILE_WEBHOOK_SIGNATURE_FAILURES,
+        blockSeconds: env.SMILE_WEBHOOK_SIGNATURE_BLOCK_SECONDS,
+      },
       requestsPerSecond: env.SMILE_RATE_LIMIT_PER_SECOND,
+      // Production has no default template: without one, a request with `invite` is refused.
+      inviteTemplateId: env.SMILE_INVITE_TEMPLATE_ID ?? (env.NODE_ENV === 'production' ? undefined : 'tpl-sandbox'),
     },
     resultCallback: {
       url: env.RESULT_CALLBACK_URL,

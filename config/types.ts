@@ -47,6 +47,8 @@ export interface Config {
   };
   /** DATA_RETENTION_DAYS: the daily purge removes personal data of runs closed longer ago. */
   retention: { days: number };
+  /** OpenTelemetry: `endpoint` set, traces are exported there over OTLP/HTTP; unset, off. */
+  tracing: { endpoint: string | undefined };
   demo: { enabled: boolean; widgetScriptUrl: string; linkApiHost: string };
   smile: {
     apiUrl: string;
@@ -54,7 +56,11 @@ export interface Config {
     apiSecret: string;
     webhookSecret: string;
     webhookAllowedIps: string[] | undefined;
+    /** `failures` wrong signatures in a row from one address: 429 unread for `blockSeconds`. */
+    signatureThrottle: { failures: number; blockSeconds: number };
     requestsPerSecond: number;
+    /** SMILE_INVITE_TEMPLATE_ID; undefined in production when unset (invites are then refused). */
+    inviteTemplateId: string | undefined;
   };
   resultCallback: { url: string | undefined; secret: string; allowPrivateNetworks: boolean };
   /** `enabled` is false in production without the `SMILE_ID_*` settings: KYC policies are then refused. */

@@ -5,7 +5,7 @@ import { storableJson, storableText } from './json.js';
 
 export interface DataRow {
   id: string;
-  kind: DataResource;
+  kind: DataResource | 'payslips';
   accountId?: string | null;
   raw: Record<string, unknown>;
 }
@@ -49,7 +49,8 @@ export async function loadAccountData(
   const rows = ids.length
     ? await sql<{ kind: DataResource; account_id: string; raw: Record<string, unknown> }[]>`
         select kind, account_id, raw from datapoints
-        where smile_user_id = ${smileUserId} and account_id = any(${ids}) order by id`
+        where smile_user_id = ${smileUserId} and account_id = any(${ids}) and kind = any(${[...DATA_RESOURCES]})
+        order by id`
     : [];
   return accounts.map(({ accountId, providerId }) => {
     const data: AccountData = { accountId, providerId, ...emptyKinds() };
@@ -63,6 +64,26 @@ const emptyKinds = () =>
     DataResource,
     Record<string, unknown>[]
   >;
+
+/** The stored payslips of the given archives (an archive not stored is left out). */
+export async function loadDocuments(
+  sql: Db,
+  smileUserId: string,
+  archiveIds: string[],
+): Promise<{ archiveId: string; status: string; prediction: Record<string, unknown> }[]> {
+  if (archiveIds.length === 0) return [];
+  const rows = await sql<{ id: string; raw: { status?: unknown; prediction?: unknown } }[]>`
+    select id, raw from datapoints
+    where smile_user_id = ${smileUserId} and kind = 'payslips' and id = any(${archiveIds}) order by id`;
+  return rows.map((row) => ({
+    archiveId: row.id,
+    status: typeof row.raw.status === 'string' ? row.raw.status : 'UNKNOWN',
+    prediction:
+      typeof row.raw.prediction === 'object' && row.raw.prediction !== null && !Array.isArray(row.raw.prediction)
+        ? (row.raw.prediction as Record<string, unknown>)
+        : {},
+  }));
+}
 
 /** How many items of each kind are stored for a Smile user (for the given accounts only, when given), counted in Postgres. */
 export async function countDatapoints(

@@ -53,8 +53,8 @@ export async function eraseRuns(tx: Db, runIds: string[]) {
     update callback_messages set body = null where run_id = any(${runIds}) and body is not null`;
   const statusDocuments = await scrubStatusDocuments(tx, runIds, withoutPersonalData);
   const applicants = await tx`
-    update verification_requests set applicant = null
-    where request_id in (select request_id from verifications where run_id = any(${runIds})) and applicant is not null`;
+    update verification_requests set applicant = null, invite = null
+    where request_id in (select request_id from verifications where run_id = any(${runIds})) and (applicant is not null or invite is not null)`;
   const kycBodies = await tx`
     update inbox_events set body = null, raw_body = null
     where job_id = any(${runIds.map(kycJobId)}) and (body is not null or raw_body is not null)`;
@@ -79,8 +79,8 @@ export async function eraseUserRows(
       and (body is not null or raw_body is not null)`;
   const { externalUserId, before } = user.requestsOf;
   const applicants = await tx`
-    update verification_requests set applicant = null
-    where external_user_id = ${externalUserId} and applicant is not null
+    update verification_requests set applicant = null, invite = null
+    where external_user_id = ${externalUserId} and (applicant is not null or invite is not null)
       ${before ? tx`and created_at < ${before}` : tx``}`;
   return { datapoints: datapoints.count, eventPayloads: bodies.count, applicants: applicants.count };
 }

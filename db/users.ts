@@ -1,14 +1,16 @@
 import type { Applicant } from '../workflows/types.js';
 import type { Db } from './client.js';
+import type { InviteContact } from './invites.js';
 
 /** Stores a start request's personal data under its id: the workflow only ever sees the id. */
 export async function saveRequest(
   sql: Db,
-  request: { requestId: string; externalUserId: string; applicant?: Applicant },
+  request: { requestId: string; externalUserId: string; applicant?: Applicant; invite?: InviteContact },
 ): Promise<void> {
   await sql`
-    insert into verification_requests (request_id, external_user_id, applicant)
-    values (${request.requestId}, ${request.externalUserId}, ${request.applicant ? sql.json(request.applicant as never) : null})
+    insert into verification_requests (request_id, external_user_id, applicant, invite)
+    values (${request.requestId}, ${request.externalUserId}, ${request.applicant ? sql.json(request.applicant as never) : null},
+            ${request.invite ? sql.json(request.invite as never) : null})
     on conflict (request_id) do nothing`;
 }
 
@@ -28,8 +30,11 @@ export async function findSmileUser(sql: Db, externalUserId: string): Promise<st
 /** The external users the given Smile users belong to (those any verification ever started for). */
 export async function externalUsersOf(sql: Db, smileUserIds: string[]): Promise<Map<string, string>> {
   if (smileUserIds.length === 0) return new Map();
+  // An invite's Smile user belongs to the external user whose run created the invite.
   const rows = await sql<{ smile_user_id: string; external_user_id: string }[]>`
-    select smile_user_id, external_user_id from smile_users where smile_user_id = any(${smileUserIds})`;
+    select smile_user_id, external_user_id from smile_users where smile_user_id = any(${smileUserIds})
+    union all
+    select smile_user_id, external_user_id from invites where smile_user_id = any(${smileUserIds})`;
   return new Map(rows.map((row) => [row.smile_user_id, row.external_user_id]));
 }
 

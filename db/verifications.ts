@@ -14,16 +14,22 @@ import type { Db, Sql } from './client.js';
  */
 export async function recordVerification(
   sql: Db,
-  { runId, requestId, document }: { runId: string; requestId: string; document: StatusDocument },
+  {
+    runId,
+    requestId,
+    document,
+    traceParent = null,
+  }: { runId: string; requestId: string; document: StatusDocument; traceParent?: string | null },
 ): Promise<void> {
   const closedAt = CLOSED_STATUSES.includes(document.status) ? document.updatedAt : null;
   await sql`
     insert into verifications (run_id, verification_id, external_user_id, request_id, smile_user_id,
-                               status, decision, status_document, created_at, updated_at, closed_at)
+                               status, decision, status_document, created_at, updated_at, closed_at, trace_parent)
     values (${runId}, ${document.verificationId}, ${document.externalUserId}, ${requestId}, ${document.smileUserId},
             ${document.status}, ${document.decision?.outcome ?? null}, ${sql.json(document as never)},
-            ${document.createdAt}, ${document.updatedAt}, ${closedAt})
+            ${document.createdAt}, ${document.updatedAt}, ${closedAt}, ${traceParent})
     on conflict (run_id) do update set
+      trace_parent = coalesce(verifications.trace_parent, excluded.trace_parent),
       smile_user_id = excluded.smile_user_id,
       status = excluded.status,
       decision = excluded.decision,
@@ -31,6 +37,14 @@ export async function recordVerification(
       updated_at = excluded.updated_at,
       closed_at = excluded.closed_at
     where verifications.updated_at <= excluded.updated_at`;
+}
+
+/** The trace the newest run of a verification runs in (its `traceparent`), when tracing recorded one. */
+export async function traceParentOf(sql: Db, verificationId: string): Promise<string | undefined> {
+  const [row] = await sql<{ trace_parent: string | null }[]>`
+    select trace_parent from verifications where verification_id = ${verificationId}
+    order by created_at desc limit 1`;
+  return row?.trace_parent ?? undefined;
 }
 
 export interface StoredVerification {

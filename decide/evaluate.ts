@@ -4,8 +4,9 @@ import { emptyContributions, judgeContributions } from './contributions.js';
 import { employmentFindings, employmentRules, jobsOf } from './employment.js';
 import { distinctItems, type ItemKind } from './distinct.js';
 import { dobRule, identityFinding, matchAccount, nameRule } from './identity.js';
+import { judgeDocuments } from './documents.js';
 import { judgeIncome } from './income.js';
-import { decisionDay, monthOf } from './read.js';
+import { decisionDay, monthOf, text } from './read.js';
 import type { Evaluation, EvaluationInput, Reason, Rule } from './types.js';
 import { HARD_RULES } from './version.js';
 
@@ -28,6 +29,9 @@ export type * from './types.js';
  * | CONTRIBUTION_GAP           | no   | longest run of months without one in the window        |
  * | INCOME_BELOW_MINIMUM       | no   | monthly income (income.ts) vs `minMonthlyIncome`       |
  * | MISSING_DATAPOINT          | no   | required datapoints no account shared                  |
+ * | DOCUMENT_INVALID           | no   | an uploaded file Smile says is no payslip              |
+ * | DOCUMENT_INCONSISTENT      | no   | a payslip vs the applicant, employments, accounts' pay |
+ * | DATA_UNREADABLE            | no   | a payslip whose amounts, dates or currency are bad     |
  *
  * Employment, contributions and income count only from accounts whose identity
  * matched, each item once (distinct.ts). Data that only accounts without a match
@@ -42,13 +46,28 @@ export function evaluate(input: EvaluationInput): Evaluation {
   // Month windows end with the decision's month where the (first) provider is.
   const windowProvider = [...input.accounts].map((a) => a.providerId).sort()[0] ?? '';
   const now = monthOf(decisionDay(input.evaluatedAt, windowProvider))!;
-  const rules: Rule[] = [missingRule(input)];
+  const judged = (kind: ItemKind) => distinctItems(accounts, kind);
+  const jobs = jobsOf(judged('employments'));
+  // Uploaded payslips, judged against the matched accounts' pay and employments (documents.ts).
+  const documents = input.documents?.length
+    ? judgeDocuments(input.documents, {
+        applicantName: input.applicant.fullName,
+        policy,
+        accountIncomes: judged('incomes').map(({ item }) => item),
+        employers: jobs.map((job) => text(job.item.employer)).filter((e): e is string => e !== undefined),
+      })
+    : undefined;
+  // With acceptPayslipsAsIncome, valid consistent payslips are the income when no account shared any.
+  const payslipIncomes =
+    policy.acceptPayslipsAsIncome && judged('incomes').length === 0 && judged('eincomes').length === 0
+      ? (documents?.consistentIncomes ?? [])
+      : [];
+  const rules: Rule[] = [missingRule(input, payslipIncomes.length > 0)];
   rules.push(nameRule(matches, policy.nameMatchThreshold));
   rules.push(
     dobRule(matched, input.applicant.dateOfBirth) ?? notApplied('DOB_MISMATCH', 'The applicant gave no date of birth.'),
   );
 
-  const judged = (kind: ItemKind) => distinctItems(accounts, kind);
   const shared = (kinds: ItemKind[]) => kinds.some((kind) => input.accounts.some((a) => a[kind].length > 0));
   /** A rule's verdict when its data is missing: only unmatched accounts shared it, or nobody did. */
   const without = (kinds: ItemKind[], codes: string[]) =>
@@ -56,7 +75,6 @@ export function evaluate(input: EvaluationInput): Evaluation {
       ? codes.map((code) => (shared(kinds) ? unmatchedRule(code) : noDataRule(code)))
       : undefined;
 
-  const jobs = jobsOf(judged('employments'));
   const employmentCodes = ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'];
   rules.push(
     ...(!required.has('employments')
@@ -74,17 +92,23 @@ export function evaluate(input: EvaluationInput): Evaluation {
       : (without(['contributions'], contributionCodes) ?? contributions!.rules)),
   );
 
-  const income = judgeIncome(
-    judged('incomes').map(({ item }) => item),
-    judged('eincomes').map(({ item }) => item),
-    policy,
-    now,
-  );
+  const income =
+    payslipIncomes.length > 0
+      ? judgeIncome(payslipIncomes, [], policy, now, 'payslips')
+      : judgeIncome(
+          judged('incomes').map(({ item }) => item),
+          judged('eincomes').map(({ item }) => item),
+          policy,
+          now,
+        );
   rules.push(
     ...(!policy.minMonthlyIncome
       ? [notApplied('INCOME_BELOW_MINIMUM', 'The policy sets no minimum monthly income.')]
-      : (without(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM']) ?? [income.rule!])),
+      : ((payslipIncomes.length > 0 ? undefined : without(['incomes', 'eincomes'], ['INCOME_BELOW_MINIMUM'])) ?? [
+          income.rule!,
+        ])),
   );
+  if (documents) rules.push(...documents.rules);
 
   rules.push(input.kyc ? kycRule(input.kyc) : notApplied('KYC_FAILED', 'The policy ran no KYC job.'));
 
@@ -105,6 +129,12 @@ export function evaluate(input: EvaluationInput): Evaluation {
       employments: employmentFindings(jobs, input.evaluatedAt),
       income: income.finding,
       contributions: contributions?.finding ?? emptyContributions(policy),
+      ...(documents
+        ? {
+            documents: documents.findings,
+            ...(documents.notJudged > 0 ? { documentsNotJudged: documents.notJudged } : {}),
+          }
+        : {}),
     },
   };
 }
@@ -136,10 +166,12 @@ const unmatchedRule = (code: string): Rule => ({
   message: 'Only accounts whose identity did not match the applicant shared this data, so it cannot count.',
 });
 
-/** MISSING_DATAPOINT: a required datapoint that no account of the run shared. */
-function missingRule(input: EvaluationInput): Rule {
-  const missing = input.policy.requiredDatapoints.filter((datapoint) =>
-    input.accounts.every((account) => RESOURCES_OF[datapoint].every((kind) => account[kind].length === 0)),
+/** MISSING_DATAPOINT: a required datapoint that no account of the run shared (incomes: or payslips standing in). */
+function missingRule(input: EvaluationInput, payslipIncome: boolean): Rule {
+  const missing = input.policy.requiredDatapoints.filter(
+    (datapoint) =>
+      !(datapoint === 'incomes' && payslipIncome) &&
+      input.accounts.every((account) => RESOURCES_OF[datapoint].every((kind) => account[kind].length === 0)),
   );
   const rule = { code: 'MISSING_DATAPOINT', hard: false };
   return missing.length === 0

@@ -83,12 +83,20 @@ export interface IncomeJudged {
   finding: IncomeFinding;
 }
 
-export function judgeIncome(incomes: Item[], eincomes: Item[], policy: Policy, now: MonthIndex): IncomeJudged {
-  const source = incomes.length > 0 ? 'incomes' : eincomes.length > 0 ? 'eincomes' : null;
+/** `paidSource`: what the paid items are (the accounts' `incomes`, or payslips standing in for them). */
+export function judgeIncome(
+  incomes: Item[],
+  eincomes: Item[],
+  policy: Policy,
+  now: MonthIndex,
+  paidSource: 'incomes' | 'payslips' = 'incomes',
+): IncomeJudged {
+  const read = incomes.length > 0 ? 'incomes' : eincomes.length > 0 ? 'eincomes' : null;
+  const source = read === 'incomes' ? paidSource : read;
   const span = policy.incomeMonths ?? DEFAULT_INCOME_MONTHS;
   const first = now - span;
-  const { entries, problems } = source
-    ? readItems(source, source === 'incomes' ? incomes : eincomes, first, now)
+  const { entries, problems } = read
+    ? readItems(read, read === 'incomes' ? incomes : eincomes, first, now)
     : { entries: [], problems: [] };
   const inWindow = entries.filter((e) => e.month >= first && e.month < now);
   const currencies = [...new Set(entries.map((e) => e.currency))].sort();
@@ -103,7 +111,7 @@ export function judgeIncome(incomes: Item[], eincomes: Item[], policy: Policy, n
   const judgedCurrency = passing ?? candidates[0];
   const shown = judgedCurrency ?? [...currencies].sort((a, b) => totals.get(b)! - totals.get(a)!)[0] ?? null;
 
-  const months = shown ? monthsOf(entries, shown, first, now, source === 'incomes') : [];
+  const months = shown ? monthsOf(entries, shown, first, now, read === 'incomes') : [];
   const nets = months.map((m) => m.net);
   const finding: IncomeFinding = {
     source,
@@ -113,7 +121,7 @@ export function judgeIncome(incomes: Item[], eincomes: Item[], policy: Policy, n
     averageMonthlyNet:
       shown && nets.every((n) => n !== null) ? round2(nets.reduce((s, n) => s! + n!, 0)! / span) : null,
     frequency:
-      source === 'incomes' ? mostCommon(inWindow.filter((e) => e.currency === shown).map((e) => e.frequency)) : null,
+      read === 'incomes' ? mostCommon(inWindow.filter((e) => e.currency === shown).map((e) => e.frequency)) : null,
   };
   if (!minimum) return { finding };
 

@@ -44,6 +44,8 @@ export function buildReport(run: DecidedRun & { evidence: DecisionEvidence }, ge
     income: evidence.findings.income,
     contributions: evidence.findings.contributions,
     rules: evidence.rules,
+    ...(evidence.findings.documents ? { documents: evidence.findings.documents } : {}),
+    ...(evidence.findings.documentsNotJudged ? { documentsNotJudged: evidence.findings.documentsNotJudged } : {}),
     ...(document.monitoring ? { monitoring: { ...document.monitoring, decisionVersion: run.version } } : {}),
   };
 }

@@ -15,6 +15,13 @@ export interface AccountData {
   eincomes: Item[];
 }
 
+/** An uploaded document the run judges: Smile's archive id, its status, and Smile's extraction as received. */
+export interface DocumentData {
+  archiveId: string;
+  status: string;
+  prediction: Item;
+}
+
 /** The KYC job's result, when the policy ran one. */
 export type KycInput = Pick<KycResult, 'status' | 'resultCode'>;
 
@@ -31,6 +38,8 @@ export interface EvaluationInput {
   policy: Policy;
   accounts: AccountData[];
   kyc?: KycInput;
+  /** The run's uploaded payslips; absent when it has none. */
+  documents?: DocumentData[];
 }
 
 /** `not_applied`: the policy did not ask for this rule's data (shown in the report, never counted as a pass). */
@@ -70,7 +79,7 @@ export interface EmploymentFinding {
 }
 
 export interface IncomeFinding {
-  source: 'incomes' | 'eincomes' | null;
+  source: 'incomes' | 'eincomes' | 'payslips' | null;
   currency: string | null;
   months: { month: string; gross: number; net: number | null }[];
   averageMonthlyGross: number | null;
@@ -85,6 +94,23 @@ export interface ContributionFinding {
   longestGapMonths: number;
 }
 
+/** One judged payslip, for the report. */
+export interface DocumentFinding {
+  archiveId: string;
+  type: 'PAYSLIP';
+  /** Smile's verdict on whether the file is a payslip; null when it gave none. */
+  validFile: boolean | null;
+  period: { start: string; end: string } | null;
+  employer: string | null;
+  employeeName: string | null;
+  nameMatch: { score: number | null; threshold: number; result: RuleResult };
+  gross: number | null;
+  net: number | null;
+  currency: string | null;
+  /** What it was compared with (the accounts' pay for its period, the run's employments), the relative gross difference, and the verdict. */
+  consistency: { comparedWith: string | null; difference: number | null; result: RuleResult };
+}
+
 /** What the decision judged, for the report: only data of accounts whose identity matched. */
 export interface Findings {
   accounts: { accountId: string; providerId: string; identityMatched: boolean | null }[];
@@ -92,6 +118,10 @@ export interface Findings {
   employments: EmploymentFinding[];
   income: IncomeFinding;
   contributions: ContributionFinding;
+  /** The run's uploaded payslips, when it has any. */
+  documents?: DocumentFinding[];
+  /** Payslips past the number one decision judges (the report says so). */
+  documentsNotJudged?: number;
 }
 
 export interface Evaluation {

@@ -1,3 +1,4 @@
+import { clientInterceptors } from './tracing.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -65,6 +66,7 @@ export function createTemporalClient(config: Config): { client: Client; connecti
     connection,
     namespace: config.temporal.namespace,
     dataConverter: dataConverterOf(config),
+    interceptors: clientInterceptors(),
   });
   return { client, connection };
 }

@@ -6,8 +6,10 @@ import { indexPage } from './index-page.js';
 import { KycService } from './kyc/jobs.js';
 import kycRoutes from './kyc/routes.js';
 import accountRoutes from './routes/accounts.js';
+import archiveRoutes from './routes/archives.js';
 import controlRoutes from './routes/control.js';
 import datapointRoutes from './routes/datapoints.js';
+import inviteRoutes from './routes/invites.js';
 import userRoutes from './routes/users.js';
 import webhookRoutes from './routes/webhooks.js';
 import { SandboxState } from './state.js';
@@ -113,6 +115,8 @@ export async function buildSandbox(options: SandboxOptions) {
       await v1.register(userRoutes, { state, dispatcher });
       await v1.register(accountRoutes, { state, dispatcher });
       await v1.register(datapointRoutes, { state });
+      await v1.register(inviteRoutes, { state, dispatcher });
+      await v1.register(archiveRoutes, { state });
       await v1.register(webhookRoutes, { state, webhookSecret: settings.webhookSecret });
     },
     { prefix: '/v1' },

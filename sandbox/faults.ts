@@ -25,6 +25,8 @@ export const faultsSchema = z.strictObject({
   failSyncs: z.boolean().default(false),
   /** `POST /v1/tokens` answers 404 MISSING_RESOURCE: Smile cannot issue a token (POST /users still returns its first one). */
   failTokenRefresh: z.boolean().default(false),
+  /** Payslips a persona uploads claim 60 % more gross and net than its payroll (12,500 becomes 20,000). */
+  inconsistentPayslips: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof faultsSchema>;
 

@@ -38,6 +38,26 @@ export function indexPage(o: {
     ],
     ['GET / DELETE', '/v1/webhooks/:id', 'one registration'],
     [
+      'POST / GET',
+      '/v1/invites, /v1/invites/:id, /v1/invites?userId=',
+      '{fullName, email, templateId}: an invited user (USER_CREATED, INVITE_INVITED) and its landing page <code>/invite/:id</code>, which opens the widget',
+    ],
+    [
+      'GET',
+      '/v1/archives/:id, /v1/archives/-/payslips/queryPrediction?archiveId=',
+      'an uploaded PAYSLIP archive, and Smile’s extraction of it (with validFile)',
+    ],
+    [
+      'POST',
+      '/sandbox/v1/invites/:inviteId/link',
+      '{username, password, mfaCode?}: links through the invite: ACCOUNT_CREATED, ACCOUNT_CONNECTED, INVITE_LINKED, then the data',
+    ],
+    [
+      'POST',
+      '/sandbox/v1/uploads',
+      '{userToken, payslips: [{employer, employeeName, periodStart, periodEnd, currency, gross, net, payDate, validFile?}]} or {userToken, persona, count?} or {userToken, notAPayslip: true} or {userToken, unreadableFile: true} (ARCHIVE_FAILED): PAYSLIP archives; ARCHIVE_STARTED and ARCHIVE_ANALYZED for each, then TASK_STARTED and TASK_FINISHED (sourceType ARCHIVE)',
+    ],
+    [
       'POST',
       '/sandbox/v1/connect',
       '{userToken, username, password, mfaCode?, providerId?}: links an account as the widget would; answers {account, callbacks, events}',
@@ -45,7 +65,7 @@ export function indexPage(o: {
     [
       'POST / DELETE',
       '/sandbox/v1/faults',
-      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?, failSyncs?, failTokenRefresh?} / reset',
+      '{tokenTtlSeconds?, dropEventTypes?, duplicateEvents?, reorderEvents?, deliveryDelayMs?, failDeliveriesFirstN?, kycResultCode?, dropKycCallbacks?, failSyncs?, failTokenRefresh?, inconsistentPayslips?} / reset',
     ],
     [
       'GET',

@@ -1,4 +1,5 @@
 import { SandboxError, smileId } from './envelope.js';
+import { inviteLinked } from './invites.js';
 import { personaData } from './persona-data.js';
 import { iso } from './persona-helpers.js';
 import {
@@ -107,6 +108,9 @@ export function verifyMfa(state: SandboxState, record: AccountRecord, code: stri
   const user = state.users.get(record.account.userId);
   if (user && !user.providers.includes(record.account.providerId)) user.providers.push(record.account.providerId);
   burst.push({ type: 'ACCOUNT_CONNECTED', data: { ...accountData(record), loginName: record.loginName } });
+  // A user who came by an invite has now linked through it: INVITE_LINKED, then the data events.
+  for (const invite of state.invites.values())
+    if (invite.userId === record.account.userId) inviteLinked(state, invite, burst);
   sync(state, record, burst);
 }
 

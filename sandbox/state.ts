@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SandboxError, smileId } from './envelope.js';
 import { NO_FAULTS, type Faults } from './faults.js';
+import type { SandboxInvite } from './invites.js';
 import type { KycJob } from './kyc/jobs.js';
+import type { ArchiveRecord } from './uploads.js';
 
 export interface SandboxUser {
   id: string;
@@ -120,6 +122,9 @@ export class SandboxState {
   /** When each authenticated Smile API request arrived (epoch ms), and for which `userId` query, the last REQUEST_LOG_LIMIT of them. */
   readonly requests: { at: number; method: string; path: string; userId?: string }[] = [];
   readonly kycJobs = new Map<string, KycJob>();
+  readonly invites = new Map<string, SandboxInvite>();
+  /** Uploaded documents (`PAYSLIP` archives) and Smile's extraction of each. */
+  readonly archives = new Map<string, ArchiveRecord>();
   faults: Faults = { ...NO_FAULTS };
 
   constructor(public now: () => Date = () => new Date()) {}

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../runtime/temporal.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../runtime/tracing.js';
 import { WORKFLOWS_PATH } from '../worker/create.js';
 
 /** The production bundle's code: the workflows and the failure converter the worker is configured with. */
@@ -14,6 +15,8 @@ export async function bundleWorkflows(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    // OpenTelemetry's workflow interceptors, always in: they cost nothing while tracing is off.
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   return code;

@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '../runtime/tracing.js';
 import { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
 import { createLimiter, type Limiter, type Priority } from './limiter.js';
@@ -9,6 +10,9 @@ import {
   apiEnvelopeSchema,
   errorEnvelopeSchema,
   pageSchema,
+  inviteSchema,
+  archiveSchema,
+  payslipPredictionSchema,
   tokenSchema,
   userSchema,
   type Page,
@@ -72,7 +76,22 @@ export function createSmileClient({
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
   const takeSlot = limiter ?? createLimiter(requestsPerSecond);
 
-  async function call<T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> {
+  /** Each call is a client span in the activity's trace (runtime/tracing.ts); the path without its query. */
+  const call = <T extends z.ZodType>(method: string, path: string, data: T, body?: unknown): Promise<z.infer<T>> =>
+    inSpan(
+      `smile ${method} ${path.split('?')[0]!.replace(/\/(tenantId|a|et|i|e|con|inc|einc|tpl|j)-[^/]+/g, '/:id')}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } },
+      (span) => counted(method, path, data, body, (status) => span.setAttribute('http.response.status_code', status)),
+    );
+
+  /** Waits for the request's turn (by its priority), sends it, and tells the observer how it ended. */
+  async function counted<T extends z.ZodType>(
+    method: string,
+    path: string,
+    data: T,
+    body: unknown,
+    onStatus: (status: number) => void,
+  ): Promise<z.infer<T>> {
     const endpoint = endpointOf(method, path);
     let sent = false;
     try {
@@ -82,7 +101,7 @@ export function createSmileClient({
       signal?.throwIfAborted();
       sent = true;
       observer.sent(endpoint);
-      const answer = await send(method, path, data, body, signal);
+      const answer = await send(method, path, data, body, signal, onStatus);
       observer.ended(endpoint, 'ok', sent);
       return answer;
     } catch (error) {
@@ -97,6 +116,7 @@ export function createSmileClient({
     data: T,
     body: unknown,
     signal: AbortSignal | undefined,
+    onStatus: (status: number) => void,
   ): Promise<z.infer<T>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
@@ -115,6 +135,7 @@ export function createSmileClient({
       if (signal?.aborted) throw signal.reason;
       throw networkFailure(error);
     }
+    onStatus(response.status);
     const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const error = errorEnvelopeSchema.safeParse(json);
@@ -166,7 +187,21 @@ export function createSmileClient({
     for await (const page of pages(path, userSchema)) yield* page.items;
   }
 
+  /** Every invite, oldest first (Smile's list has no filter). */
+  async function* iterateInvites(): AsyncGenerator<z.infer<typeof inviteSchema>> {
+    const path = (cursor?: Cursor) => `/invites${query({ size: MAX_PAGE_SIZE, cursor })}`;
+    for await (const page of pages(path, inviteSchema)) yield* page.items;
+  }
+
   return {
+    /** `POST /invites`: Smile creates the invited user and emails the landing page link. */
+    createInvite: (body: { fullName: string; email: string; templateId: string }) =>
+      call('POST', '/invites', inviteSchema, body),
+    iterateInvites,
+    getArchive: (id: string) => call('GET', `/archives/${encodeURIComponent(id)}`, archiveSchema),
+    /** Smile's extraction of a payslip archive. */
+    payslipPrediction: (archiveId: string) =>
+      call('GET', `/archives/-/payslips/queryPrediction${query({ archiveId })}`, payslipPredictionSchema),
     createUser: (externalMetadata?: Record<string, string>) =>
       call('POST', '/users', createUserDataSchema, externalMetadata ? { externalMetadata } : {}),
     createToken: (userId: string) => call('POST', `/tokens${query({ userId })}`, tokenSchema),

@@ -51,6 +51,27 @@ export const dataItemSchema = z.looseObject({
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.union([z.string(), z.number()]).nullish() });
 
+/** Smile's Invite (openapi `Invite`): what a run keeps of it. */
+export const inviteSchema = z.looseObject({
+  id: z.string().min(1),
+  userId: z.string().min(1),
+  email: z.string(),
+  fullName: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  inviteLandingPageUrl: z.string().nullish(),
+});
+
+/** Smile's Archive (an upload): its id and state; the rest is kept as received. */
+export const archiveSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().nullish(),
+  state: z.looseObject({ status: z.string().nullish() }).nullish(),
+});
+
+/** Smile's payslip extraction (`ArchivePayslipPredictionQueryResponseData`): stored raw, read by the engine, never trusted here. */
+export const payslipPredictionSchema = z.looseObject({});
+
 export const webhookSchema = z.looseObject({
   id: z.string().min(1),
   url: z.string(),
@@ -58,5 +79,6 @@ export const webhookSchema = z.looseObject({
 });
 
 export type SmileToken = z.infer<typeof tokenSchema>;
+export type SmileInvite = z.infer<typeof inviteSchema>;
 export type SmileDataItem = z.infer<typeof dataItemSchema>;
 export type Page<T> = { items: T[]; nextCursor?: string | number | null };

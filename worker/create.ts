@@ -3,12 +3,16 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { dataConverterOf } from '../runtime/temporal.js';
+import { clientInterceptors, startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../runtime/tracing.js';
 import { createSmileActivities, createStoreActivities } from '../activities/index.js';
 import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
 import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from '../workflows/task-queues.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflow code beside this module: `.ts` from the sources, `.js` in the compiled `dist/`. */
+export const WORKFLOWS_PATH = fileURLToPath(
+  new URL(`../workflows/index${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`, import.meta.url),
+);
 
 export interface WorkerDeps {
   config: Config;
@@ -48,12 +52,16 @@ export async function createWorker({
     connection,
     namespace: config.temporal.namespace,
     dataConverter: dataConverterOf(config),
+    interceptors: clientInterceptors(),
   });
+  const tracing = startTracing(config, 'smile-verify-worker');
+  const traced = tracing.workerOptions();
   const deps = {
     temporal: client,
     sql,
     smile,
     kyc: { ...config.smileId, callbackUrl: `${config.api.publicUrl}/webhooks/smile-id` },
+    inviteTemplateId: config.smile.inviteTemplateId,
     callback: {
       defaultUrl: config.resultCallback.url,
       secret: config.resultCallback.secret,
@@ -76,11 +84,18 @@ export async function createWorker({
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     activities,
+    sinks: traced.sinks,
+    // The prebuilt bundle has the workflow interceptors in it already (scripts/build-workflows.ts).
+    interceptors: {
+      ...traced.interceptors,
+      ...(workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
   });
   const smileWorker = await Worker.create({
     ...common,
     taskQueue: smileTaskQueue(config.temporal.taskQueue),
     activities: smileActivities,
+    interceptors: traced.interceptors,
     // Server-side, for every worker polling this queue; each request still takes a turn of the shared limiter.
     maxTaskQueueActivitiesPerSecond: config.smile.requestsPerSecond,
   });
@@ -98,7 +113,10 @@ export async function createWorker({
       const stopOthers = () => all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
       await Promise.all(all.map((w) => w.run().finally(stopOthers)));
     },
-    shutdown: () => all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
+    shutdown: () => {
+      all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
+      void tracing.shutdown();
+    },
     getState: () => main.getState(),
     client,
   };

@@ -4,7 +4,7 @@
  * account-list check, a widget hint, an invite, an upload, the monitor).
  *
  * An account (or upload) belongs to a run only if Smile created it at or after
- * the run started (to the second, Smile's resolution), and it is still connected when the run decides (the second
+ * the run started (see `earliest` for the second it started in), and it is still connected when the run decides (the second
  * half is `runAccounts` in state.ts: a disconnected account is never judged).
  * The proof of when Smile created it is
  * - for a signed webhook (delivered at once or by the relay): the time of its
@@ -40,11 +40,23 @@ export type Admission =
 export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
   if (claim.via === 'widget') return { admitted: false, reason: 'HINT_ONLY' };
   const created = typeof claim.createdAt === 'string' ? Date.parse(claim.createdAt) : Number.NaN;
-  // Smile writes its times to the second (`2026-12-03T06:13:18Z`): the run's start is compared at that resolution,
-  // so an account made in the second the run started belongs to it.
-  const started = Math.floor(Date.parse(runStartedAt) / 1_000) * 1_000;
-  if (!Number.isFinite(created) || !Number.isFinite(started)) return { admitted: false, reason: 'UNDATED' };
-  return created >= started ? { admitted: true } : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
+  const start = Date.parse(runStartedAt);
+  if (!Number.isFinite(created) || !Number.isFinite(start)) return { admitted: false, reason: 'UNDATED' };
+  return created >= earliest(start, created, claim.via)
+    ? { admitted: true }
+    : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
+}
+
+/**
+ * Smile writes its times to the second (`2026-12-03T06:13:18Z`), so within the
+ * second the run started "before" and "after" cannot be told apart. A signed
+ * event of that second is admitted: the inbox delivered it because it was
+ * received after the run started (one received before never is). An account
+ * found only by asking Smile is not: nothing else shows it came after the start.
+ */
+function earliest(start: number, created: number, via: AdmissionPath): number {
+  if (created % 1_000 !== 0) return start;
+  return via === 'account-list' ? Math.ceil(start / 1_000) * 1_000 : Math.floor(start / 1_000) * 1_000;
 }
 
 /** Whether an account is one of those a run admitted (the monitor judges exactly those, never another). */

@@ -1,6 +1,6 @@
 import { admit, ofRun, type AdmissionPath } from './admission.js';
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
-import { firstSighting, type State } from './state.js';
+import { firstSighting, WIDGET_SCREENS_LIMIT, type State } from './state.js';
 import { DATAPOINT_OF_EVENT, datapointNamed } from '../smile/kinds.js';
 import type { AccountView } from './types.js';
 
@@ -43,9 +43,13 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
       if (!admitted()) return false;
       if (!existing) account({ status: 'CREATED' });
       return true;
+    case 'INVITE_INVITED':
+      // Smile sent the invite: the status it was created with.
+      return state.invite !== undefined;
     case 'ACCOUNT_CONNECTED':
     case 'INVITE_LINKED':
       if (!ours && !admitted(event.type === 'INVITE_LINKED' ? 'invite' : 'webhook')) return false;
+      if (event.type === 'INVITE_LINKED' && state.invite) state.invite.status = 'LINKED';
       if (!event.accountId) state.pendingInvites = (state.pendingInvites ?? 0) + 1;
       else account({ status: 'CONNECTED', connectedAt, sourceType: existing?.sourceType ?? 'ACCOUNT' });
       return true;
@@ -142,4 +146,15 @@ export function markReceived(state: State, datapoint: string): void {
 /** Widget callbacks are hints: they move the visible stage, never the decision. */
 export function applyWidgetEvent(state: State, event: WidgetEventRef): void {
   state.widgetHint = event.callback === 'onUIEvent' ? `onUIEvent:${event.eventName ?? ''}` : event.callback;
+  if (event.callback === 'onUIEvent' && event.eventName) recordScreen(state, event.eventName, event.receivedAt);
+}
+
+/**
+ * Where the user is in the widget: each onUIEvent screen's name and when it was
+ * shown (names and times only), the newest WIDGET_SCREENS_LIMIT kept, so a lender
+ * sees where a user stopped.
+ */
+export function recordScreen(state: State, name: string, at: string): void {
+  const screens = [...(state.widget?.screens ?? []), { name, at }].slice(-WIDGET_SCREENS_LIMIT);
+  state.widget = { lastScreen: name, screens };
 }

@@ -1,5 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LinkToken, MonitorEndReason, ReviewOutcome, StatusDocument, VerificationStatus } from './types.js';
+import type {
+  InviteView,
+  LinkToken,
+  MonitorEndReason,
+  ReviewOutcome,
+  StatusDocument,
+  VerificationStatus,
+} from './types.js';
 
 /**
  * The verification workflow's messages, defined once here and imported by the API:
@@ -14,8 +21,11 @@ export interface LinkTokenRequest {
 export interface LinkTokenReply extends LinkToken {
   smileUserId: string;
   status: VerificationStatus;
+  /** The run's first run id, which names it in the status document. */
+  runId: string;
   /** True when the request that sent this update also started the run (the API answers 201). */
   startedByRequest: boolean;
+  invite?: InviteView;
 }
 
 /** An update, not a signal: an update handler may return a value (the token) to its caller. */

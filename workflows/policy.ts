@@ -81,6 +81,10 @@ export const policySchema = z
     tokenRefreshMargin: durationSchema('0s', '4h').default('10m'),
     maxConnectAttempts: z.number().int().min(1).max(20).default(3),
     eraseOnDisconnect: z.boolean().default(false),
+    /** How far a payslip's gross may differ from the account's income for the same pay period (0.1: 10 %). */
+    documentTolerance: z.number().min(0).max(1).default(0.1),
+    /** Valid payslips consistent with the run's data may stand in for `incomes` when no account shared any. */
+    acceptPayslipsAsIncome: z.boolean().default(false),
     kyc: kycSchema.default(KYC_DEFAULTS),
     review: reviewSchema.default(REVIEW_DEFAULTS),
     monitor: monitorSchema.default(MONITOR_DEFAULTS),

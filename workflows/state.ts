@@ -2,6 +2,8 @@ import type { Datapoint, DatapointState, LinkToken, StatusDocument } from './typ
 import type {
   AccountView,
   CallbackResult,
+  InviteView,
+  WidgetTrail,
   Decision,
   KycResult,
   Monitoring,
@@ -46,7 +48,14 @@ export interface State {
   deadlines: { connect?: number; data?: number };
   /** INVITE_LINKED events (which carry no account id) whose account the next sync names. */
   pendingInvites?: number;
+  /** The run's hosted invite, when it was started with one. */
+  invite?: InviteView;
+  /** The widget screens seen (onUIEvent), at most WIDGET_SCREENS_LIMIT, the newest kept. */
+  widget?: WidgetTrail;
 }
+
+/** How many widget screens a run remembers: enough for a funnel, bounded against a chatty browser. */
+export const WIDGET_SCREENS_LIMIT = 50;
 
 export const SEEN_EVENT_IDS_LIMIT = 1_000;
 
@@ -96,6 +105,10 @@ export function currentSync(state: State): State['finishedTasks'][number] | unde
   return state.finishedTasks.filter((task) => task.epoch === state.connectionEpoch && ours(task)).at(-1);
 }
 
+/** An upload (a Smile archive) rather than a linked account. */
+export const isUpload = (account: { sourceType?: string }) =>
+  account.sourceType === 'ARCHIVE' || account.sourceType === 'UPLOAD';
+
 /** The accounts a decision judges: connected, or confirmed connected, in this run and still connected. */
 export function runAccounts(state: State): RunAccount[] {
   return state.accounts.filter(connected).map((a) => ({
@@ -107,9 +120,15 @@ export function runAccounts(state: State): RunAccount[] {
   }));
 }
 
-export function statusDocument(state: State, input: VerificationInput, verificationId: string): StatusDocument {
+export function statusDocument(
+  state: State,
+  input: VerificationInput,
+  verificationId: string,
+  runId: string,
+): StatusDocument {
   return {
     verificationId,
+    runId,
     externalUserId: input.externalUserId,
     smileUserId: state.smileUserId ?? null,
     status: state.status,
@@ -125,5 +144,12 @@ export function statusDocument(state: State, input: VerificationInput, verificat
     ...(state.callback ? { callback: { ...state.callback } } : {}),
     ...(state.failure ? { failure: { ...state.failure } } : {}),
     ...(input.partnerParams ? { partnerParams: input.partnerParams } : {}),
+    ...(state.invite ? { invite: { ...state.invite } } : {}),
+    ...(state.accounts.some(isUpload)
+      ? {
+          documents: state.accounts.filter(isUpload).map((a) => ({ archiveId: a.accountId, status: a.status })),
+        }
+      : {}),
+    ...(state.widget ? { widget: { lastScreen: state.widget.lastScreen, screens: [...state.widget.screens] } } : {}),
   };
 }

@@ -89,6 +89,17 @@ export interface VerificationInput {
    */
   callbackConfigured?: boolean;
   partnerParams?: PartnerParams;
+  /** Whether Smile sends the applicant a hosted invite (the contact stays in Postgres under `requestId`). */
+  invite?: boolean;
+}
+
+/** The hosted invite of a run started with `invite`: Smile's id, its landing page, and how far the user got. */
+export const INVITE_STATUSES = ['INVITED', 'LINKED', 'EXPIRED'] as const;
+export type InviteStatus = (typeof INVITE_STATUSES)[number];
+export interface InviteView {
+  inviteId: string;
+  url: string;
+  status: InviteStatus;
 }
 
 export interface LinkToken {
@@ -184,6 +195,8 @@ export interface Monitoring {
 /** The status document, served by the API while running (query) and after close (Postgres). */
 export interface StatusDocument {
   verificationId: string;
+  /** The run's first run id (the same across continue-as-new): which run of the user's verifications this is. */
+  runId: string;
   externalUserId: string;
   smileUserId: string | null;
   status: VerificationStatus;
@@ -201,4 +214,14 @@ export interface StatusDocument {
   /** Why a verification FAILED. */
   failure?: { code: string; message: string };
   partnerParams?: PartnerParams;
+  invite?: InviteView;
+  widget?: WidgetTrail;
+  /** The run's uploads (Smile archives) and where each is. */
+  documents?: { archiveId: string; status: string }[];
+}
+
+/** The widget screens the user saw (onUIEvent names and times, nothing else), oldest first. */
+export interface WidgetTrail {
+  lastScreen: string;
+  screens: { name: string; at: string }[];
 }

@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   kycResultSignal,
@@ -16,9 +17,11 @@ import {
   type LinkTokenReply,
   type SmileEventRef,
 } from './messages.js';
-import { documentOf, showDetails, type Ctx } from './status.js';
+import type { Ctx } from './context.js';
+import { documentOf, showDetails } from './status.js';
 import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
-import { close, collectData, decide } from './steps/evaluate.js';
+import { close } from './steps/close.js';
+import { collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
 import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
@@ -85,19 +88,25 @@ function registerHandlers(ctx: Ctx): void {
     async ({ requestId }): Promise<LinkTokenReply> => {
       await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
       // A handler may throw: the caller gets the failure, the workflow carries on.
+      // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
+      if (!state.link && state.failure?.code.startsWith('Smile'))
+        throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
       if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       await refreshToken(ctx);
       return {
         ...state.link!,
         smileUserId: state.smileUserId!,
         status: state.status,
+        runId: workflowInfo().firstExecutionRunId,
         startedByRequest: requestId === input.requestId,
+        ...(state.invite ? { invite: { ...state.invite } } : {}),
       };
     },
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
-        if (CLOSED_STATUSES.includes(state.status)) throw new Error(`verification is ${state.status}`);
+        if (CLOSED_STATUSES.includes(state.status))
+          throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
       },
     },
   );
@@ -111,7 +120,9 @@ function registerHandlers(ctx: Ctx): void {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);
       return;
     }
+    const inviteBefore = state.invite?.status;
     if (applySmileEvent(state, event)) showDetails(ctx);
+    if (state.invite?.status !== inviteBefore) ctx.documentChanged = true;
   };
   setHandler(smileEventSignal, onSmileEvent);
   // One signal for a user's events due together; the same handling, in their order.
@@ -120,6 +131,7 @@ function registerHandlers(ctx: Ctx): void {
   // Widget callbacks are hints from a browser: they may ask for a token refresh, never decide.
   setHandler(widgetEventSignal, (event) => {
     applyWidgetEvent(state, event);
+    if (event.callback === 'onUIEvent' && event.eventName) ctx.documentChanged = true;
     if (event.callback === 'onAccountConnected' && !isConnected(state)) ctx.confirmConnection = true;
     showDetails(ctx);
     if (event.callback === 'onTokenExpired') ctx.refreshRequested = true;

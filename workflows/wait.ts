@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { State } from './state.js';
-import type { Ctx } from './status.js';
+import type { Ctx } from './context.js';
+import { record } from './status.js';
 import { refreshAllowedAt, refreshDue, serveRefreshRequest } from './steps/token.js';
 import type { StatusDocument, VerificationInput } from './types.js';
 
@@ -19,8 +20,9 @@ export async function waitFor(ctx: Ctx, done: () => boolean, deadline: number): 
   const until = requested ? Math.min(deadline, Math.max(refreshAllowedAt(ctx), Date.now())) : deadline;
   // A request recorded during the wait ends it too, so the next wait's deadline includes the request's turn.
   const newRequest = () => !requested && ctx.refreshRequested === true;
+  const changed = () => ctx.documentChanged === true;
   const met = await condition(
-    () => done() || tooLong() || refreshDue(ctx) || newRequest(),
+    () => done() || tooLong() || refreshDue(ctx) || newRequest() || changed(),
     Math.max(until - Date.now(), 1),
   );
   if (done()) return true;
@@ -29,6 +31,12 @@ export async function waitFor(ctx: Ctx, done: () => boolean, deadline: number): 
     return false;
   }
   if (newRequest()) return false;
+  if (changed()) {
+    // A new widget screen or invite status shows in the stored document while the run waits.
+    ctx.documentChanged = false;
+    await record(ctx);
+    return false;
+  }
   if (met && tooLong()) {
     await condition(allHandlersFinished);
     await continueAsNew<(input: VerificationInput, carried?: State) => Promise<StatusDocument>>(ctx.input, ctx.state);

@@ -1,3 +1,4 @@
+import { traceHeaders } from '../../runtime/tracing.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -65,7 +66,8 @@ export function postJson(url: string, { headers, body, timeoutMs, allowPrivateNe
       target,
       {
         method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        // `traceparent`: the receiver's spans can join the verification's trace.
+        headers: { ...headers, ...traceHeaders(), 'content-length': Buffer.byteLength(body) },
         signal: AbortSignal.timeout(timeoutMs),
         ...(allowPrivateNetworks ? {} : { lookup: publicOnlyLookup(resolve) }),
       },

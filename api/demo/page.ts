@@ -44,6 +44,7 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
   <label>Your user id (externalUserId) <input id="external-user-id" required pattern="[A-Za-z0-9._:@\\-]{1,128}"></label>
   <label>Applicant's full name <input id="full-name" value="${escapeHtml(applicant.fullName)}"></label>
   <label><input id="review-enabled" type="checkbox">Review REVIEW outcomes (policy.review.enabled: a person approves or declines; try <code>ryan1234@smileapi.io</code> / <code>654321</code> as Ryan Ng)</label>
+  <label><input id="invite-enabled" type="checkbox">Invite by email: Smile sends the applicant a hosted link (the sandbox shows its landing page below) <input id="invite-email" type="email" placeholder="applicant@example.com" value="gpalomero1234@smileapi.io"></label>
   <button id="start" type="submit">Start verification</button>
   <button id="link" type="button" disabled>Link your account</button>
   <button id="cancel" type="button" disabled>Cancel</button>
@@ -54,7 +55,10 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
   <dt>Id</dt><dd id="verification-id">–</dd>
   <dt>Status</dt><dd><span id="status" class="badge">–</span></dd>
   <dt>Step</dt><dd id="stage">–</dd>
+  <dt>Invite</dt><dd id="invite">–</dd>
   <dt>Accounts</dt><dd id="accounts">–</dd>
+  <dt>Uploads</dt><dd id="documents">–</dd>
+  <dt>Widget screens</dt><dd id="widget-screens">–</dd>
   <dt>Data</dt><dd id="datapoints">–</dd>
   <dt>Decision</dt><dd><span id="decision" class="badge">–</span></dd>
   <dt>Reasons</dt><dd><ul id="reasons"></ul></dd>
@@ -106,6 +110,16 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
     }
     $('review').textContent = doc.review ? (doc.review.status === 'RESOLVED' ? doc.review.outcome + ' by ' + doc.review.reviewer + ' (engine: ' + doc.decision.automatedOutcome + ')' : 'EXPIRED: nobody reviewed in time') : doc.status === 'IN_REVIEW' ? 'waiting for a reviewer' : '–';
     $('review-actions').hidden = doc.status !== 'IN_REVIEW';
+    if (doc.invite) {
+      var anchor = document.createElement('a');
+      anchor.id = 'invite-link';
+      anchor.href = doc.invite.url;
+      anchor.target = '_blank';
+      anchor.textContent = 'landing page';
+      $('invite').replaceChildren(document.createTextNode(doc.invite.status + ' · '), anchor);
+    }
+    $('documents').textContent = doc.documents && doc.documents.length ? doc.documents.length + ' uploaded (' + doc.documents.map(function (d) { return d.status; }).join(', ') + ')' : '–';
+    $('widget-screens').textContent = doc.widget ? doc.widget.screens.map(function (s) { return s.name; }).join(' → ') + ' (last: ' + doc.widget.lastScreen + ')' : '–';
     var done = TERMINAL.indexOf(doc.status) >= 0;
     $('link').disabled = done;
     $('cancel').disabled = done;
@@ -139,7 +153,8 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
   }
   function freshToken() { return api('POST', mine('/link-token')).then(function (l) { link = l; widgetToken = l.widgetToken; }); }
   function openWidget() {
-    var options = { apiHost: LINK_API_HOST, userToken: link.userToken, companyName: 'smile-verify demo', topProviders: [] };
+    // The upload path too: a user without a linkable account may upload payslips instead.
+    var options = { apiHost: LINK_API_HOST, userToken: link.userToken, companyName: 'smile-verify demo', topProviders: [], enableUpload: true };
     CALLBACKS.forEach(function (name) { options[name] = forward(name); });
     modal = new SmileLinkModal(options);
     modal.open();
@@ -150,7 +165,8 @@ export function demoPage({ widgetScriptUrl, linkApiHost, applicant }: DemoPageOp
     problem();
     var fullName = $('full-name').value.trim();
     var policy = $('review-enabled').checked ? { review: { enabled: true } } : undefined;
-    api('POST', '/demo/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined, policy: policy }).then(function (started) {
+    var invite = $('invite-enabled').checked ? { email: $('invite-email').value.trim() } : undefined;
+    api('POST', '/demo/verifications', { externalUserId: $('external-user-id').value, applicant: fullName ? { fullName: fullName } : undefined, policy: policy, invite: invite }).then(function (started) {
       verification = started.verificationId;
       widgetToken = started.widgetToken;
       link = started.link;

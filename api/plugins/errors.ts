@@ -1,5 +1,9 @@
+import { STATUS_CODES } from 'node:http';
 import {
+  ActivityFailure,
+  ApplicationFailure,
   isGrpcServiceError,
+  TimeoutFailure,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -24,6 +28,39 @@ function isTemporalUnavailable(error: unknown): boolean {
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && DB_UNAVAILABLE.test(code);
+}
+
+/**
+ * Why a workflow update failed, read from its cause: the run is closed (the handler or its validator
+ * refused with `VerificationClosed`, or the run ended before the update did); an activity the update
+ * waited on failed at Smile, or the run failed at Smile before it held a token (`SmileFailed`), which
+ * is `smile`; an activity could not reach Smile (`smile-unreachable`: a network failure, a timeout, or
+ * Smile saying it is unavailable); anything else is a fault of ours.
+ */
+export type UpdateRefusal = 'closed' | 'smile' | 'smile-unreachable' | 'other';
+const SMILE_UNREACHABLE = new Set(['SmileUnreachable', 'SmileTimeout', 'SmileServerUnavailable']);
+
+export function updateRefusal(error: WorkflowUpdateFailedError): UpdateRefusal {
+  const cause = error.cause;
+  if (cause instanceof ActivityFailure) {
+    const inner = cause.cause;
+    if (inner instanceof TimeoutFailure) return 'smile-unreachable';
+    return inner instanceof ApplicationFailure && SMILE_UNREACHABLE.has(inner.type ?? '')
+      ? 'smile-unreachable'
+      : 'smile';
+  }
+  if (cause instanceof ApplicationFailure && cause.type === 'VerificationClosed') return 'closed';
+  // The run ended before it held a token because Smile refused (the user, the token): Smile's failure, not a conflict.
+  if (cause instanceof ApplicationFailure && cause.type === 'SmileFailed') return 'smile';
+  // The server's own refusal when the run completed while the update was waiting.
+  if (cause && /workflow (execution )?(already )?completed/i.test(cause.message)) return 'closed';
+  return 'other';
+}
+
+/** A 4xx title in words ("Payload too large"), from the status code, never a framework's error code. */
+function titleOf(status: number): string {
+  const words = STATUS_CODES[status] ?? 'Bad request';
+  return words.charAt(0) + words.slice(1).toLowerCase();
 }
 
 /** Maps any error to a problem document. Only 4xx carry details; 5xx never show internals. */
@@ -52,12 +89,33 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof WorkflowNotFoundError) return { type: 'about:blank', title: 'Not found', status: 404 };
   if (error instanceof WorkflowUpdateFailedError) {
-    return {
-      type: 'about:blank',
-      title: 'Conflict',
-      status: 409,
-      detail: 'The verification is closed; start a new one.',
-    };
+    switch (updateRefusal(error)) {
+      case 'closed':
+        return {
+          type: 'about:blank',
+          title: 'Conflict',
+          status: 409,
+          detail: 'The verification is closed; start a new one.',
+        };
+      case 'smile':
+        return {
+          type: 'about:blank',
+          title: 'Bad gateway',
+          status: 502,
+          detail: error.cause?.message.startsWith('Smile failed')
+            ? `${error.cause.message}: it could not create the user or issue a link token; start again later.`
+            : 'Smile could not issue a link token or create the user; the verification keeps running, try again later.',
+        };
+      case 'smile-unreachable':
+        return {
+          type: 'about:blank',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'Smile is unreachable; the verification keeps running, try again later.',
+        };
+      case 'other':
+        break;
+    }
   }
   // An update whose call timed out may or may not have run: the caller retries (starting and joining are idempotent).
   if (isTemporalUnavailable(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
@@ -80,7 +138,7 @@ export function toProblem(error: unknown): Problem {
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return {
       type: 'about:blank',
-      title: fastifyError.code ?? 'Bad request',
+      title: titleOf(fastifyError.statusCode),
       status: fastifyError.statusCode,
       detail: fastifyError.message,
     };

@@ -17,8 +17,9 @@ export function rateLimitKey(request: FastifyRequest): string {
  * Security headers; rate limits for the routes that opt in (/v1, /metrics,
  * /readyz, /codec, the demo): per verified key, and per address for everyone
  * else, so neither a missing nor a made-up key escapes the limit. The webhook
- * routes are not limited (Smile must always get through; their allow-list and
- * signature come first). Load shedding with 503 when the event loop falls
+ * routes are not limited here (Smile must always get through): their allow-list
+ * comes first, and an address that keeps failing the signature check is answered
+ * 429 unread (api/inbox/throttle.ts). Load shedding with 503 when the event loop falls
  * behind, or the heap or resident memory pass their limits.
  */
 export default fp(

@@ -8,7 +8,22 @@ export interface ApiMetrics {
   registry: Registry;
   webhooks: Counter<'source' | 'type' | 'outcome'>;
   requests: Histogram<'method' | 'route' | 'status'>;
+  widgetScreens: Counter<'screen'>;
 }
+
+/** The Wink screens counted by name (wink-widget.md's onUIEvent names); any other name counts as `other`. */
+export const WIDGET_SCREENS = new Set([
+  'ConsentPageOpened',
+  'ProviderListPageOpened',
+  'LoginPageOpened',
+  'MfaPageOpened',
+  'ConnectSuccessPageOpened',
+  'AccountRevokePageOpened',
+  'FileTypeListPageOpened',
+  'FileTypePageOpened',
+  'ArchiveSuccessPageOpened',
+  'RevokeArchivePageOpened',
+]);
 
 /** One registry per app (tests build several apps in one process). */
 export function createApiMetrics(): ApiMetrics {
@@ -20,6 +35,12 @@ export function createApiMetrics(): ApiMetrics {
       name: 'smile_verify_webhooks_received_total',
       help: 'Webhooks received, by source, type and outcome (accepted, duplicate, rejected_<reason>)',
       labelNames: ['source', 'type', 'outcome'],
+      registers: [registry],
+    }),
+    widgetScreens: new Counter({
+      name: 'smile_verify_widget_screens_total',
+      help: 'Wink widget screens shown to users (onUIEvent), by screen: the drop-off funnel',
+      labelNames: ['screen'],
       registers: [registry],
     }),
     requests: new Histogram({

@@ -1,4 +1,5 @@
 import type { Report } from '../schemas/report.js';
+import { chartSvg, contributionsChart, incomeChart } from './charts.js';
 
 /**
  * The report as a printable HTML page: the same content as the JSON, one
@@ -46,6 +47,41 @@ function reviewRows(review: Report['decision']['review']): string {
   <dt>Reviewed at</dt><dd>${escape(review.reviewedAt)}</dd>${why ? `\n  <dt>Reviewer's reason</dt><dd>${why}</dd>` : ''}`;
 }
 
+/** The run's uploaded payslips as judged, and how many were past the number a decision judges. */
+function documentsSection({ documents, documentsNotJudged }: Report): string {
+  if (!documents) return '';
+  const rest = documentsNotJudged
+    ? `<p id="documents-not-judged">${escape(documentsNotJudged)} more payslips were uploaded and not judged.</p>`
+    : '';
+  return `<h2 id="documents">Uploaded payslips</h2>
+${table(
+  [
+    'Archive',
+    'Payslip?',
+    'Period',
+    'Employer',
+    'Employee (match)',
+    'Gross',
+    'Net',
+    'Compared with',
+    'Difference',
+    'Consistent',
+  ],
+  documents.map((d) => [
+    d.archiveId,
+    yesNo(d.validFile),
+    d.period ? `${d.period.start} – ${d.period.end}` : null,
+    d.employer,
+    d.employeeName ? `${d.employeeName} (${d.nameMatch.result.replace('_', ' ')})` : null,
+    amount(d.gross, d.currency),
+    amount(d.net, d.currency),
+    d.consistency.comparedWith,
+    d.consistency.difference === null ? null : `${Math.round(d.consistency.difference * 100)} %`,
+    d.consistency.result.replace('_', ' '),
+  ]),
+)}${rest}`;
+}
+
 export function reportHtml(report: Report): string {
   const { decision, income, contributions } = report;
   return `<!doctype html>
@@ -62,7 +98,8 @@ export function reportHtml(report: Report): string {
   .outcome { display: inline-block; padding: .1rem .6rem; border-radius: .3rem; font-weight: 700; background: #e8ecf3; }
   .APPROVED { background: #d5f5df; } .DECLINED { background: #fbd9d9; } .REVIEW { background: #fdf0cc; }
   .fail { color: #a11; font-weight: 600; } .cannot_judge { color: #8a5a00; font-weight: 600; } .hash { font: 9pt ui-monospace, monospace; word-break: break-all; }
-  .none { color: #5b6475; font-style: italic; } h2, table { break-inside: avoid; }
+  .none { color: #5b6475; font-style: italic; } h2, table, figure { break-inside: avoid; }
+  figure.chart { margin: .4rem 0 .6rem; } figcaption { color: #5b6475; font-size: 9pt; font-style: italic; }
 </style>
 </head>
 <body>
@@ -125,16 +162,19 @@ ${table(
 <p>Source: ${escape(income.source ?? 'none')}${income.frequency ? `, paid ${escape(income.frequency)}` : ''}. Average a month: ${escape(
     amount(income.averageMonthlyGross, income.currency),
   )} gross, ${escape(amount(income.averageMonthlyNet, income.currency))} net.</p>
+${chartSvg(incomeChart(report))}
 ${table(
   ['Month', 'Gross', 'Net'],
   income.months.map((m) => [m.month, amount(m.gross, income.currency), amount(m.net, income.currency)]),
 )}
 <h2>Contributions (last ${escape(contributions.window)} full months)</h2>
 <p>${escape(contributions.monthsWithContribution)} months with a contribution; longest gap ${escape(contributions.longestGapMonths)} months.</p>
+${chartSvg(contributionsChart(report))}
 ${table(
   ['Month', 'Amount'],
   contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
 )}
+${documentsSection(report)}
 ${monitoringSection(report)}
 <p class="none">Generated ${escape(report.generatedAt)}. Only the data this decision judged is shown.</p>
 </body>

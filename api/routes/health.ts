@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pingDatabase, type Sql } from '../../db/client.js';
 import { sendProblem } from '../plugins/errors.js';
-import type { Relay } from '../inbox/relay.js';
+import type { Relay } from '../webhooks/relay.js';
 
 const checks = z.object({
   postgres: z.enum(['ok', 'unreachable']),

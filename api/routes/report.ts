@@ -8,7 +8,7 @@ import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf } from '../../workflows/ids.js';
 import { buildReport } from '../../decide/report.js';
 import { reportHtml } from '../report/html.js';
-import { chromiumPdfRenderer, PdfUnavailable, type PdfRenderer } from '../report/pdf.js';
+import { reportPdf } from '../report/pdf.js';
 import { HttpProblem, problemResponses } from '../schemas/problem.js';
 import { evaluateBody, evaluateReply, reportSchema } from '../schemas/report.js';
 import { verificationParams } from '../schemas/verification.js';
@@ -66,10 +66,7 @@ async function decidedRun(sql: Sql, id: string): Promise<DecidedRun & { evidence
 }
 
 /** `GET /v1/verifications/:id/report` (JSON, HTML, PDF) and `POST /v1/verifications/:id/evaluate` (a dry run). */
-const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql; pdf?: PdfRenderer }> = async (app, { sql, pdf }) => {
-  const renderer = pdf ?? chromiumPdfRenderer();
-  app.addHook('onClose', () => renderer.close());
-
+const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
   app.get(
     '/verifications/:id/report',
     {
@@ -77,8 +74,8 @@ const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql; pdf?: PdfRenderer }> = asy
       schema: {
         summary: 'The verification report: what the decision was made from (JSON, or HTML / PDF by Accept)',
         description:
-          'JSON by default; `Accept: text/html` answers a printable page, `Accept: application/pdf` that page as a PDF ' +
-          '(503 where the server has no PDF renderer). 404 before a decision, 410 after erasure.',
+          'JSON by default; `Accept: text/html` answers a printable page, `Accept: application/pdf` the same content as ' +
+          'a PDF, both with the monthly income and contributions charted. 404 before a decision, 410 after erasure.',
         security: [{ bearer: [] }],
         params: verificationParams,
         produces: [...MEDIA_TYPES],
@@ -91,17 +88,9 @@ const reportRoutes: FastifyPluginAsyncZod<{ sql: Sql; pdf?: PdfRenderer }> = asy
       const report = buildReport(await decidedRun(sql, request.params.id), new Date());
       reply.header('vary', 'accept').header('cache-control', 'no-store');
       if (type === 'application/json') return report;
-      const html = reportHtml(report);
-      if (type === 'text/html') return sendDocument(reply, 'text/html; charset=utf-8', html);
-      try {
-        const file = await renderer.render(html);
-        reply.header('content-disposition', `inline; filename="${report.verificationId}-report.pdf"`);
-        return sendDocument(reply, 'application/pdf', file);
-      } catch (error) {
-        if (!(error instanceof PdfUnavailable)) throw error;
-        request.log.warn({ reason: error.message }, 'no PDF renderer');
-        throw new HttpProblem(503, 'PDF unavailable', 'This server cannot render PDFs; ask for JSON or text/html.');
-      }
+      if (type === 'text/html') return sendDocument(reply, 'text/html; charset=utf-8', reportHtml(report));
+      reply.header('content-disposition', `inline; filename="${report.verificationId}-report.pdf"`);
+      return sendDocument(reply, 'application/pdf', await reportPdf(report));
     },
   );
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ActivityFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
@@ -11,6 +11,7 @@ import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/
 import { linkTokenReply, reviewBody, statusDocumentSchema, verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
+import { updateRefusal } from '../plugins/errors.js';
 import { widgetTokenOf } from '../services/widget-token-of.js';
 
 const DEADLINE_MS = 15_000;
@@ -58,10 +59,9 @@ const verificationActionRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client
           widgetToken: await widgetTokenOf(app, sql, id),
         };
       } catch (error) {
-        // Smile could not issue a token (the refresh activity failed): the verification keeps running.
-        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure)
-          throw new HttpProblem(502, 'Bad gateway', 'Smile could not issue a link token; try again later.');
-        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
+        // Smile could not issue a token (502, or 503 when unreachable: api/plugins/errors.ts); the verification keeps running.
+        if (error instanceof WorkflowNotFoundError) throw await closedOrUnknown(sql, id);
+        if (error instanceof WorkflowUpdateFailedError && updateRefusal(error) === 'closed')
           throw await closedOrUnknown(sql, id);
         throw error;
       }

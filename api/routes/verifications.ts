@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { inSpan, SpanKind } from '../../runtime/tracing.js';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
@@ -9,6 +13,7 @@ import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.j
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
+import { updateRefusal } from '../plugins/errors.js';
 import { problemResponses, verificationNotFound } from '../schemas/problem.js';
 import {
   startVerificationBody,
@@ -20,6 +25,8 @@ import fp from 'fastify-plugin';
 import { endUserMonitor } from './monitor.js';
 import { startVerificationGuard, type StartGuardOptions } from '../services/start-guards.js';
 import { widgetTokenOf } from '../services/widget-token-of.js';
+
+type StartBody = z.output<typeof startVerificationBody>;
 
 export interface VerificationRoutesOptions extends StartGuardOptions {
   sql: Sql;
@@ -49,72 +56,83 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         response: {
           200: startVerificationReply,
           201: startVerificationReply,
-          ...problemResponses(400, 401, 403, 409, 503),
+          ...problemResponses(400, 401, 403, 409, 415, 502, 503),
         },
       },
     },
-    async (request, reply) => {
-      const { externalUserId, applicant, policy, callbackUrl, partnerParams } = request.body;
-      const requestId = randomUUID();
-      // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-      await saveRequest(sql, { requestId, externalUserId, applicant });
-
-      const workflowId = verificationWorkflowId(externalUserId);
-      const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
-      const input: VerificationInput = {
-        externalUserId,
-        requestId,
-        policy,
-        callbackUrl,
-        callbackConfigured,
-        partnerParams,
-      };
-      const startOrJoin = () => {
-        const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [input],
-          // One request starts the user's workflow or joins the running one: never two.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `Verification of ${externalUserId}`,
-          staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
-          typedSearchAttributes: [
-            { key: ExternalUserIdKey, value: externalUserId },
-            { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
-          ],
-        });
-        return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-          client.workflow.executeUpdateWithStart(linkTokenUpdate, {
-            args: [{ requestId }],
-            startWorkflowOperation: start,
-          }),
-        );
-      };
-      // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
-      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-      let token: LinkTokenReply;
-      try {
-        token = await startOrJoin();
-      } catch (error) {
-        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
-        // The running verification was just closing: once it has ended, this request starts the next one.
-        await client
-          .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
-          .catch(() => undefined);
-        // That run may have started its monitor as it closed.
-        await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-        token = await startOrJoin();
-      }
-      reply.code(token.startedByRequest ? 201 : 200);
-      return {
-        verificationId: workflowId,
-        status: token.status,
-        smileUserId: token.smileUserId,
-        link: { userToken: token.userToken, expiresAt: token.expiresAt },
-        widgetToken: await widgetTokenOf(app, sql, workflowId),
-      };
-    },
+    // One trace per verification starts here: the client's start carries it into the workflow's headers.
+    (request, reply) =>
+      inSpan('POST /v1/verifications', { kind: SpanKind.SERVER }, (span) =>
+        startVerification(request.body, reply, span),
+      ),
   );
+
+  async function startVerification(body: StartBody, reply: FastifyReply, span: Span) {
+    const { externalUserId, applicant, policy, callbackUrl, partnerParams, invite } = body;
+    span.setAttribute('verification.id', verificationWorkflowId(externalUserId));
+    const requestId = randomUUID();
+    // The claim check: personal data goes to Postgres, the workflow gets only requestId.
+    await saveRequest(sql, { requestId, externalUserId, applicant, invite });
+
+    const workflowId = verificationWorkflowId(externalUserId);
+    const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
+    const input: VerificationInput = {
+      externalUserId,
+      requestId,
+      policy,
+      callbackUrl,
+      callbackConfigured,
+      partnerParams,
+      ...(invite ? { invite: true } : {}),
+    };
+    const startOrJoin = () => {
+      const start = new WithStartWorkflowOperation<typeof verificationWorkflow>('verificationWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        // One request starts the user's workflow or joins the running one: never two.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `Verification of ${externalUserId}`,
+        staticDetails: `required data: ${policy.requiredDatapoints.join(', ')}; KYC ${policy.kyc.enabled ? 'on' : 'off'}; connect within ${policy.connectTimeout}`,
+        typedSearchAttributes: [
+          { key: ExternalUserIdKey, value: externalUserId },
+          { key: VerificationStatusKey, value: 'AWAITING_CONNECTION' },
+        ],
+      });
+      return client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+        client.workflow.executeUpdateWithStart(linkTokenUpdate, {
+          args: [{ requestId }],
+          startWorkflowOperation: start,
+        }),
+      );
+    };
+    // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
+    await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
+    let token: LinkTokenReply;
+    try {
+      token = await startOrJoin();
+    } catch (error) {
+      // Only a closed run is waited out; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
+      if (!(error instanceof WorkflowUpdateFailedError) || updateRefusal(error) !== 'closed') throw error;
+      // The running verification was just closing: once it has ended, this request starts the next one.
+      await client
+        .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
+        .catch(() => undefined);
+      // That run may have started its monitor as it closed.
+      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
+      token = await startOrJoin();
+    }
+    reply.code(token.startedByRequest ? 201 : 200);
+    return {
+      verificationId: workflowId,
+      runId: token.runId,
+      status: token.status,
+      smileUserId: token.smileUserId,
+      link: { userToken: token.userToken, expiresAt: token.expiresAt },
+      widgetToken: await widgetTokenOf(app, sql, workflowId),
+      ...(token.invite ? { invite: token.invite } : {}),
+    };
+  }
 
   app.get(
     '/verifications/:id',
@@ -136,7 +154,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();
-      return stored.document;
+      // The row's run id names the run even in a document stored before it carried one.
+      return { ...stored.document, runId: stored.runId };
     },
   );
 };

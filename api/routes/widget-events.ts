@@ -9,6 +9,7 @@ import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/
 import { verificationParams } from '../schemas/verification.js';
 import { widgetEventBody, type WidgetEventBody } from '../schemas/widget-events.js';
 import fp from 'fastify-plugin';
+import { WIDGET_SCREENS } from '../plugins/metrics.js';
 
 const DEADLINE_MS = 5_000;
 
@@ -72,6 +73,10 @@ const widgetEventRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = a
         if (error instanceof WorkflowNotFoundError)
           throw new HttpProblem(409, 'Conflict', `Verification ${id} is not running.`);
         throw error;
+      }
+      if (request.body.callback === 'onUIEvent') {
+        const name = request.body.data.eventName;
+        app.metrics.widgetScreens.inc({ screen: WIDGET_SCREENS.has(name) ? name : 'other' });
       }
       return reply.code(202).send({ accepted: true as const });
     },

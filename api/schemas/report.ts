@@ -70,7 +70,8 @@ export const reportSchema = z.object({
     }),
   ),
   income: z.object({
-    source: z.enum(['incomes', 'eincomes']).nullable(),
+    /** `payslips`: no account shared income and the policy let valid, consistent payslips stand in. */
+    source: z.enum(['incomes', 'eincomes', 'payslips']).nullable(),
     currency: nullableString,
     months: z.array(z.object({ month: z.string(), gross: z.number(), net: z.number().nullable() })),
     averageMonthlyGross: z.number().nullable(),
@@ -84,6 +85,30 @@ export const reportSchema = z.object({
     longestGapMonths: z.number(),
   }),
   rules: z.array(ruleSchema),
+  /** The run's uploaded payslips as judged; absent when it has none. */
+  documents: z
+    .array(
+      z.object({
+        archiveId: z.string(),
+        type: z.literal('PAYSLIP'),
+        validFile: z.boolean().nullable(),
+        period: z.object({ start: z.string(), end: z.string() }).nullable(),
+        employer: nullableString,
+        employeeName: nullableString,
+        nameMatch: z.object({ score: z.number().nullable(), threshold: z.number(), result: z.enum(RULE_RESULTS) }),
+        gross: z.number().nullable(),
+        net: z.number().nullable(),
+        currency: nullableString,
+        consistency: z.object({
+          comparedWith: nullableString,
+          difference: z.number().nullable(),
+          result: z.enum(RULE_RESULTS),
+        }),
+      }),
+    )
+    .optional(),
+  /** Payslips beyond the number one decision judges: not judged. */
+  documentsNotJudged: z.number().optional(),
   /** A monitored verification: this report is of the latest decision version; the changes that led to it. */
   monitoring: z
     .object({

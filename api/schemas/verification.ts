@@ -12,6 +12,7 @@ import {
   REASON_RESULTS,
   REVIEW_OUTCOMES,
   REVIEW_STATUSES,
+  INVITE_STATUSES,
   STATUSES,
   SYNC_STATUSES,
   type Applicant,
@@ -37,15 +38,32 @@ export const partnerParamsSchema = z
     message: `at most ${MAX_PARTNER_PARAMS} entries`,
   });
 
+/** `invite`: Smile emails the applicant a hosted link (the contact is personal data, kept like the applicant). */
+export const inviteRequestSchema = z
+  .object({ email: z.email().max(200), phone: z.string().min(3).max(40).optional() })
+  .strict();
+
 export const startVerificationBody = z
   .object({
     externalUserId: z.string().regex(EXTERNAL_USER_ID_PATTERN, 'must be 1-128 characters of [A-Za-z0-9._:@-]'),
     applicant: applicantSchema.optional(),
+    invite: inviteRequestSchema.optional(),
     policy: policySchema.default(policySchema.parse({})),
     callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     partnerParams: partnerParamsSchema.optional(),
   })
-  .strict();
+  .strict()
+  // Smile's invite greets the user by name: no invite without one.
+  .refine((body) => !body.invite || body.applicant?.fullName !== undefined, {
+    message: 'applicant.fullName is required with invite',
+    path: ['applicant', 'fullName'],
+  });
+
+export const inviteSchema = z.object({ inviteId: z.string(), url: z.string(), status: z.enum(INVITE_STATUSES) });
+export const widgetTrailSchema = z.object({
+  lastScreen: z.string(),
+  screens: z.array(z.object({ name: z.string(), at: z.string() })),
+});
 
 export const linkSchema = z.object({ userToken: z.string(), expiresAt: z.string() });
 
@@ -56,10 +74,12 @@ export const linkTokenReply = linkSchema.extend({ widgetToken });
 
 export const startVerificationReply = z.object({
   verificationId: z.string(),
+  runId: z.string(),
   status: z.enum(STATUSES),
   smileUserId: z.string(),
   link: linkSchema,
   widgetToken,
+  invite: inviteSchema.optional(),
 });
 
 export const verificationParams = z.object({ id: z.string().min(1).max(200) });
@@ -77,6 +97,7 @@ export const reviewResultSchema = z.object({
 
 export const statusDocumentSchema = z.object({
   verificationId: z.string(),
+  runId: z.string(),
   externalUserId: z.string(),
   smileUserId: z.string().nullable(),
   status: z.enum(STATUSES),
@@ -125,6 +146,9 @@ export const statusDocumentSchema = z.object({
     })
     .optional(),
   partnerParams: partnerParamsSchema.optional(),
+  invite: inviteSchema.optional(),
+  widget: widgetTrailSchema.optional(),
+  documents: z.array(z.object({ archiveId: z.string(), status: z.string() })).optional(),
 });
 
 /** `POST /v1/verifications/:id/review`: a reviewer's outcome for a verification IN_REVIEW. */

@@ -27,7 +27,8 @@ export const widgetEventBody = z.discriminatedUnion('callback', [
   z.object({
     callback: z.literal('onUIEvent'),
     data: z.looseObject({
-      eventName: z.string().min(1).max(100),
+      // A screen's name, as Wink sends it (ConsentPageOpened): it is recorded and counted, so it is a name, not text.
+      eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a screen name'),
       eventTime: z.string().max(64).optional(),
       mode: z.string().max(32).optional(),
     }),

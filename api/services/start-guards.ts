@@ -23,15 +23,26 @@ export interface StartGuardOptions {
   kycConfigured: boolean;
   /** RESULT_CALLBACK_ALLOW_PRIVATE_NETWORKS. */
   allowPrivateCallbacks: boolean;
+  /** SMILE_INVITE_TEMPLATE_ID is set (always outside production): else `invite` is refused. */
+  inviteConfigured?: boolean;
 }
 
-type StartBody = { callbackUrl?: string; policy: { kyc: { enabled: boolean } } };
+type StartBody = { callbackUrl?: string; policy: { kyc: { enabled: boolean } }; invite?: unknown };
 
 /** preHandler of `POST /v1/verifications`: what the body schema cannot know (configuration, DNS) as 400 problems. */
-export function startVerificationGuard({ kycConfigured, allowPrivateCallbacks }: StartGuardOptions) {
+export function startVerificationGuard({
+  kycConfigured,
+  allowPrivateCallbacks,
+  inviteConfigured = true,
+}: StartGuardOptions) {
   return async (request: FastifyRequest) => {
-    const { callbackUrl, policy } = request.body as StartBody;
+    const { callbackUrl, policy, invite } = request.body as StartBody;
     const errors: { path: string; message: string }[] = [];
+    if (invite !== undefined && !inviteConfigured)
+      errors.push({
+        path: 'body.invite',
+        message: 'invites are not configured on this deployment (SMILE_INVITE_TEMPLATE_ID)',
+      });
     if (policy.kyc.enabled && !kycConfigured)
       errors.push({
         path: 'body.policy.kyc.enabled',

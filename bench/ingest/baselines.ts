@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { createSql, dropDatabase, ensureDatabase } from '../../db/client.js';
 import { insertEvents } from '../../db/inbox.js';
 import { migrate } from '../../db/migrate.js';
-import { createGroupCommit } from '../../api/inbox/group-commit.js';
+import { createGroupCommit } from '../../api/webhooks/group-commit.js';
 import { smileInboxEvent } from '../../db/inbox.js';
 import { type WebhookEnvelope } from '../../smile/webhooks.js';
 

@@ -1,5 +1,5 @@
 import { insertEvents } from '../../db/inbox.js';
-import { deliverEvents } from '../../api/inbox/deliver.js';
+import { deliverEvents } from '../../api/webhooks/deliver.js';
 import { smileInboxEvent } from '../../db/inbox.js';
 import { webhookEnvelopeSchema } from '../../smile/webhooks.js';
 import { validSmileSignature } from '../../smile/signatures.js';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startRelay } from '../../api/inbox/relay.js';
+import { startRelay } from '../../api/webhooks/relay.js';
 import { buildApp } from '../../api/app.js';
 import { createSql, type Sql } from '../../db/client.js';
 import { migrate } from '../../db/migrate.js';

@@ -86,12 +86,17 @@ export const WINK_PAGE_SCRIPT = String.raw`(function () {
   };
   $('upload-start').onclick = function () { show('file-types', 'FileTypeListPageOpened'); };
   document.querySelectorAll('[data-file-type]').forEach(function (b) {
-    b.onclick = function () { $('file-type').value = b.dataset.fileType; show('file-upload', 'FileTypePageOpened'); };
+    b.onclick = function () {
+      $('file-type').value = b.dataset.fileType;
+      $('sample-label').hidden = b.dataset.fileType !== 'PAYSLIP';
+      show('file-upload', 'FileTypePageOpened');
+    };
   });
   $('upload-form').onsubmit = function (e) {
     e.preventDefault();
     var file = $('file').files[0];
-    api('POST', '/uploads', { fileType: $('file-type').value, fileName: file ? file.name : 'document.pdf' }).then(function (d) {
+    api('POST', '/uploads', { fileType: $('file-type').value, fileName: file ? file.name : 'document.pdf',
+      sample: $('file-type').value === 'PAYSLIP' ? $('sample').value : undefined }).then(function (d) {
       uploads = d.uploads;
       show('archive-success', 'ArchiveSuccessPageOpened');
     }).catch(function (err) { if (err.message !== 'token expired') fail(err.message); });
@@ -108,6 +113,7 @@ export const WINK_PAGE_SCRIPT = String.raw`(function () {
     if (r.status === 401) { emit('onTokenExpired'); show('expired'); return; }
     return r.json().then(function (json) {
       session = json.data;
+      if (session.sample) $('sample').value = session.sample;
       if (q.get('enableConsentPage') === 'false' && only.length === 1) return providerList();
       show('consent', 'ConsentPageOpened');
     });

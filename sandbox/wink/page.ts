@@ -13,7 +13,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:1.25rem;color:#0f172a}
 header{display:flex;justify-content:space-between;align-items:center;margin-bottom:1rem}
 header b{color:#e11d48}#close{border:0;background:none;font-size:1.5rem;cursor:pointer}
 button,input,select{font:inherit}section button,input[type=submit]{display:block;width:100%;margin:.4rem 0;padding:.6rem;border-radius:8px;border:1px solid #cbd5e1;background:#f8fafc;cursor:pointer}
-input[type=text],input[type=password],input[type=email]{box-sizing:border-box;width:100%;padding:.55rem;margin:.25rem 0 .75rem;border:1px solid #cbd5e1;border-radius:8px}
+select{display:block;width:100%;padding:.5rem;margin:.25rem 0 .75rem}#sample-label{display:block;margin-top:.75rem}input[type=text],input[type=password],input[type=email]{box-sizing:border-box;width:100%;padding:.55rem;margin:.25rem 0 .75rem;border:1px solid #cbd5e1;border-radius:8px}
 .primary,input[type=submit]{background:#e11d48;color:#fff;border-color:#e11d48}small{color:#64748b}
 </style></head>
 <body>
@@ -34,7 +34,9 @@ input[type=text],input[type=password],input[type=email]{box-sizing:border-box;wi
 <section id="expired" hidden><h2>Session expired</h2><p>Please start again.</p></section>
 <section id="file-types" hidden><h2>What will you upload?</h2>
 <button data-file-type="PAYSLIP">Payslip</button><button data-file-type="SSS_RECORD">SSS contribution record</button><button data-file-type="EMPLOYMENT_CERTIFICATE">Certificate of employment</button></section>
-<section id="file-upload" hidden><h2>Upload</h2><form id="upload-form"><input id="file-type" type="hidden"><input id="file" type="file"><input id="upload-submit" type="submit" value="Submit"></form></section>
+<section id="file-upload" hidden><h2>Upload</h2><form id="upload-form"><input id="file-type" type="hidden"><input id="file" type="file">
+<label id="sample-label">Sandbox file holds<select id="sample"><option value="maria">Maria Clara Santos's last six payslips</option><option value="george">George Palomero's payslips</option><option value="not-a-payslip">something that is no payslip</option></select></label>
+<input id="upload-submit" type="submit" value="Submit"></form><small>In the sandbox the file's contents are chosen above; Smile reads them from the file.</small></section>
 <section id="archive-success" hidden><h2>Uploaded</h2><p>We are analysing your document.</p><button id="archive-done" class="primary">Done</button><button id="upload-remove">Remove upload</button></section>
 <section id="archive-revoke" hidden><h2>Remove upload?</h2><button id="upload-remove-confirm">Remove</button></section>
 <script>${WINK_PAGE_SCRIPT}</script>

@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { ok, SandboxError, smileId } from '../envelope.js';
 import { accountOf, login, revoke, verifyMfa } from '../link.js';
 import type { SandboxState } from '../state.js';
-import { SANDBOX_PROVIDERS } from '../users.js';
+import { advanceInvite } from '../invites.js';
+import { notAPayslip, personaPayslips, revokeArchive, uploadPayslips } from '../uploads.js';
+import { findPersona, SANDBOX_PERSONAS, SANDBOX_PROVIDERS } from '../users.js';
 import type { PendingEvent, WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { linkCallbacks, type WidgetCallback } from './callbacks.js';
+import { invitePage } from './invite-page.js';
 import { winkPage } from './page.js';
 import { SMILE_LINK_SDK } from './sdk.js';
 
@@ -17,7 +20,14 @@ const loginBody = withToken.extend({
 });
 const mfaBody = withToken.extend({ accountId: z.string().min(1), code: z.string().max(20) });
 const revokeBody = withToken.extend({ accountId: z.string().min(1) });
-const uploadBody = withToken.extend({ fileType: z.string().min(1).max(50), fileName: z.string().min(1).max(200) });
+const uploadBody = withToken.extend({
+  fileType: z.string().min(1).max(50),
+  fileName: z.string().min(1).max(200),
+  /** Which sandbox payslips the file holds: a persona's (agreeing with its payroll) or a file that is no payslip. */
+  sample: z.string().max(50).optional(),
+});
+/** How many payslips one upload of a persona's holds (Maria: three months of half-month pay). */
+const PAYSLIPS_PER_UPLOAD = 6;
 const removeUploadsBody = withToken.extend({ uploadIds: z.array(z.string()).min(1) });
 
 /**
@@ -44,9 +54,35 @@ const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
     app.get(path, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(SMILE_LINK_SDK));
   }
 
+  /** The sandbox persona whose payslips a user uploads by default: the invitee's, or the one they linked, else Maria. */
+  const defaultSample = (userId: string): string => {
+    const invite = [...state.invites.values()].find((i) => i.userId === userId);
+    const linked = [...state.accounts.values()].find((r) => r.account.userId === userId && r.personaKey);
+    return findPersona(invite?.email ?? '')?.key ?? linked?.personaKey ?? 'maria';
+  };
+
   app.get('/wink/api/session', async (request) => {
     const token = state.validToken((request.query as { userToken?: unknown }).userToken);
-    return ok({ userId: token.userId, mode: token.mode, expiresAt: token.expiresAt, providers: SANDBOX_PROVIDERS });
+    return ok({
+      userId: token.userId,
+      mode: token.mode,
+      expiresAt: token.expiresAt,
+      providers: SANDBOX_PROVIDERS,
+      sample: defaultSample(token.userId),
+    });
+  });
+
+  /** The hosted invite landing page: a fresh link token for the invited user and the widget. */
+  app.get('/invite/:id', async (request, reply) => {
+    const invite = state.invites.get((request.params as { id: string }).id);
+    if (!invite || invite.status === 'REVOKED')
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Not found</title><p>This invite does not exist.</p>');
+    advanceInvite(state, invite, 'LANDING_PAGE_OPENED');
+    const token = state.issueToken(invite.userId);
+    return reply.type('text/html; charset=utf-8').send(invitePage(invite, token.accessToken));
   });
 
   app.post('/wink/api/login', async (request) => {
@@ -87,6 +123,26 @@ const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
   app.post('/wink/api/uploads', async (request) => {
     const body = uploadBody.parse(request.body);
     const token = state.validToken(body.userToken);
+    if (body.fileType === 'PAYSLIP') {
+      const sample = body.sample ?? defaultSample(token.userId);
+      const persona = SANDBOX_PERSONAS.find((p) => p.key === sample);
+      if (!persona && sample !== 'not-a-payslip') throw new SandboxError('INVALID_PARAMETERS', 'sample is unknown');
+      const payslips = persona ? personaPayslips(state, persona, PAYSLIPS_PER_UPLOAD) : [notAPayslip(state)];
+      if (payslips.length === 0) throw new SandboxError('INVALID_PARAMETERS', `${sample} has no payslips`);
+      const burst: PendingEvent[] = [];
+      const created = uploadPayslips(state, token.userId, payslips, burst, body.fileName).map(({ archive }) => ({
+        id: archive.id,
+        userId: archive.userId,
+        fileType: archive.type,
+        fileName: archive.rawFiles[0]!.name,
+        createdAt: archive.createdAt,
+      }));
+      publish(token.userId, burst);
+      const callbacks: WidgetCallback[] = [
+        { callback: 'onUploadsCreated', data: { uploads: created, userId: token.userId } },
+      ];
+      return ok({ uploads: created, callbacks });
+    }
     const upload = {
       id: smileId('u'),
       userId: token.userId,
@@ -109,16 +165,21 @@ const winkRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookD
   app.post('/wink/api/uploads/remove', async (request) => {
     const body = removeUploadsBody.parse(request.body);
     const token = state.validToken(body.userToken);
+    const burst: PendingEvent[] = [];
     const removed = body.uploadIds.map((id) => {
+      const archive = state.archives.get(id);
+      if (archive && archive.archive.userId === token.userId) {
+        revokeArchive(state, archive, burst);
+        const { archive: a } = archive;
+        return { id: a.id, userId: a.userId, fileType: a.type, fileName: a.rawFiles[0]!.name, createdAt: a.createdAt };
+      }
       const upload = uploads.get(id);
       if (!upload || upload.userId !== token.userId) throw new SandboxError('MISSING_RESOURCE', 'Upload not found');
       uploads.delete(id);
+      burst.push({ type: 'ARCHIVE_REVOKED', data: { userId: token.userId, archiveId: upload.id } });
       return upload;
     });
-    publish(
-      token.userId,
-      removed.map((u) => ({ type: 'ARCHIVE_REVOKED', data: { userId: token.userId, archiveId: u.id } })),
-    );
+    publish(token.userId, burst);
     return ok({
       uploads: removed,
       callbacks: [{ callback: 'onUploadsRemoved', data: { uploads: removed, userId: token.userId } }],

@@ -156,3 +156,133 @@ describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
     for (const { body } of withPayload) expectValid('AllDatapointPayload', body.data.payload);
   });
 });
+
+describe('invites and payslip uploads in the shapes of Smile’s OpenAPI spec', () => {
+  let own: TestSandbox;
+  let hook: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    own = await startSandbox();
+    hook = await startReceiver();
+    await own.call('POST', '/v1/webhooks', { url: hook.url, includePayload: true });
+  });
+  afterAll(async () => {
+    await own?.close();
+    await hook?.close();
+  });
+
+  it('an invite: created, read, listed by user, linked through the landing page’s route', async () => {
+    const created = await own.call<{ id: string; userId: string; inviteLandingPageUrl: string; status: string }>(
+      'POST',
+      '/v1/invites',
+      { fullName: 'George Cimafranca Palomero, Jr', email: 'gpalomero1234@smileapi.io', templateId: 'tpl-sandbox' },
+    );
+    expect(created.status).toBe(201);
+    expectValid('InvitePostResponse', created.body);
+    const invite = created.body.data;
+    expect(invite.status).toBe('INVITED');
+    expect(new URL(invite.inviteLandingPageUrl).pathname).toBe(`/invite/${invite.id}`);
+    expectValid('InviteGetResponse', (await own.call('GET', `/v1/invites/${invite.id}`)).body);
+    const listed = await own.call<{ items: { id: string }[] }>('GET', `/v1/invites?userId=${invite.userId}`);
+    expectValid('InviteListResponse', listed.body);
+    expect(listed.body.data.items.map((i) => i.id)).toEqual([invite.id]);
+    const landing = await fetch(new URL(`/invite/${invite.id}`, own.url));
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toContain('/wink?userToken=');
+    const linked = await own.call<{ events: { type: string }[] }>('POST', `/sandbox/v1/invites/${invite.id}/link`, {
+      username: 'gpalomero1234@smileapi.io',
+      password: '123456',
+    });
+    expect(linked.body.data.events.map((e) => e.type).slice(0, 4)).toEqual([
+      'ACCOUNT_CREATED',
+      'ACCOUNT_CONNECTED',
+      'INVITE_LINKED',
+      'TASK_STARTED',
+    ]);
+    const read = await own.call<{ status: string }>('GET', `/v1/invites/${invite.id}`);
+    expect(read.body.data.status).toBe('LINKED');
+    const bad = await own.call('POST', '/v1/invites', { fullName: 'X', email: 'not-an-email', templateId: 't' });
+    expect(bad.status).toBe(400);
+    expectValid(STANDARD_ERROR, bad.body);
+  });
+
+  it('payslip uploads: archives, predictions, and the events in order', async () => {
+    const { userToken } = await own.createUser();
+    const uploaded = await own.call<{ archives: { id: string }[]; events: { type: string }[] }>(
+      'POST',
+      '/sandbox/v1/uploads',
+      { userToken, persona: 'maria', count: 2 },
+    );
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body.data.events.map((e) => e.type)).toEqual([
+      'ARCHIVE_STARTED',
+      'ARCHIVE_ANALYZED',
+      'ARCHIVE_STARTED',
+      'ARCHIVE_ANALYZED',
+      'TASK_STARTED',
+      'TASK_FINISHED',
+      'TASK_STARTED',
+      'TASK_FINISHED',
+    ]);
+    for (const { id } of uploaded.body.data.archives) {
+      expectValid('ArchiveGetResponse', (await own.call('GET', `/v1/archives/${id}`)).body);
+      const prediction = await own.call<Record<string, unknown>>(
+        'GET',
+        `/v1/archives/-/payslips/queryPrediction?archiveId=${id}`,
+      );
+      expectValid('ArchivePayslipPredictionQueryResponse', prediction.body);
+      expect(prediction.body.data).toMatchObject({
+        grossAmount: 12_500,
+        currency: 'PHP',
+        employerName: 'Luzon Harbor Logistics Inc.',
+        employeeName: 'Maria Clara Santos',
+        validFile: true,
+      });
+    }
+    await own.call('POST', '/sandbox/v1/faults', { inconsistentPayslips: true });
+    const inconsistent = await own.call<{ archives: { id: string }[] }>('POST', '/sandbox/v1/uploads', {
+      userToken,
+      persona: 'maria',
+      count: 1,
+    });
+    const claimed = await own.call<{ grossAmount: number }>(
+      'GET',
+      `/v1/archives/-/payslips/queryPrediction?archiveId=${inconsistent.body.data.archives[0]!.id}`,
+    );
+    expect(claimed.body.data.grossAmount).toBe(20_000);
+    await own.call('DELETE', '/sandbox/v1/faults');
+    const invalid = await own.call<{ archives: { id: string }[] }>('POST', '/sandbox/v1/uploads', {
+      userToken,
+      notAPayslip: true,
+    });
+    const notPayslip = await own.call<{ validFile: boolean }>(
+      'GET',
+      `/v1/archives/-/payslips/queryPrediction?archiveId=${invalid.body.data.archives[0]!.id}`,
+    );
+    expectValid('ArchivePayslipPredictionQueryResponse', notPayslip.body);
+    expect(notPayslip.body.data.validFile).toBe(false);
+    expect((await own.call('GET', '/v1/archives/archive-0000')).status).toBe(404);
+    const failed = await own.call<{ archives: { id: string }[]; events: { type: string }[] }>(
+      'POST',
+      '/sandbox/v1/uploads',
+      { userToken, unreadableFile: true },
+    );
+    expect(failed.body.data.events.map((e) => e.type)).toEqual(['ARCHIVE_STARTED', 'ARCHIVE_FAILED']);
+    expectValid('ArchiveGetResponse', (await own.call('GET', `/v1/archives/${failed.body.data.archives[0]!.id}`)).body);
+  });
+
+  it('every invite and archive event validates', async () => {
+    await own.sandbox.sandboxWebhooks.idle();
+    const schemas: Record<string, string> = {
+      ...EVENT_SCHEMAS,
+      INVITE_INVITED: 'InviteInvitedEvent',
+      INVITE_LINKED: 'InviteLinkedEvent',
+      ARCHIVE_STARTED: 'ArchiveStartedEvent',
+      ARCHIVE_ANALYZED: 'ArchiveAnalyzedEvent',
+      ARCHIVE_FAILED: 'ArchiveFailedEvent',
+    };
+    const types = new Set(hook.types());
+    for (const type of ['INVITE_INVITED', 'INVITE_LINKED', 'ARCHIVE_STARTED', 'ARCHIVE_ANALYZED', 'ARCHIVE_FAILED'])
+      expect(types).toContain(type);
+    for (const { body } of hook.received) expectValid(schemas[body.type]!, body);
+  });
+});

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEADERS_TIMEOUT_MS, SERVER_TIMEOUTS } from '../../api/app.js';
+import { SERVER_TIMEOUTS } from '../../api/app.js';
 import erasureRoutes from '../../api/routes/erasure.js';
 import { buildTestApp } from '../support/app.js';
 import { auth } from '../support/stack.js';
@@ -29,14 +29,29 @@ describe('API hardening', () => {
       expect((await postWebhook(app, smileEvent('USER_CREATED', { userId: 'tenantId-rl' }))).statusCode).toBe(200);
   });
 
-  it('sets the server timeouts in one place', async () => {
+  it('titles every problem in words, never a framework code: empty JSON body, too large, wrong media type, bad JSON', async () => {
     const app = await appWith();
-    expect(app.initialConfig.connectionTimeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
-    expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
-    expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
-    expect(app.server.headersTimeout).toBe(HEADERS_TIMEOUT_MS);
-    // A socket is never cut before the request's own deadline: a slow start gets its answer.
-    expect(SERVER_TIMEOUTS.connectionTimeout).toBeGreaterThanOrEqual(SERVER_TIMEOUTS.requestTimeout);
+    const json = { ...auth, 'content-type': 'application/json' };
+    const cases = [
+      { url: '/v1/verifications', headers: json, payload: '', status: 400 },
+      { url: '/v1/verifications', headers: json, payload: '{"externalUserId":', status: 400 },
+      {
+        url: '/v1/verifications',
+        headers: { ...auth, 'content-type': 'application/xml' },
+        payload: '<a/>',
+        status: 415,
+      },
+      { url: '/webhooks/smile', headers: json, payload: `{"a":"${'x'.repeat(11 * 1024 * 1024)}"}`, status: 413 },
+    ];
+    for (const { url, headers, payload, status } of cases) {
+      const response = await app.inject({ method: 'POST', url, headers, payload });
+      expect(response.statusCode, `${url} ${payload.slice(0, 20)}`).toBe(status);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      const problem = response.json<{ title: string; detail: string }>();
+      expect(problem.title).not.toMatch(/FST_|ERR_|^[A-Z_]+$/);
+      expect(problem.title).toMatch(/^[A-Z][a-z]+( [a-z]+)*$/);
+      expect(problem.detail).not.toMatch(/FST_ERR/);
+    }
   });
 
   it('answers a request whose handler is silent for longer than 10 s (a start waiting for its workflow)', async () => {

@@ -93,7 +93,7 @@ describe('docker-compose.yml: the Temporal server', () => {
       TEMPORAL_DISABLE_WRITE_ACTIONS: 'true',
     });
     expect(envOf(services.api!).TEMPORAL_UI_PORT).toBe('8080'); // the UI's origin passes /codec's CORS
-    expect(ui.ports).toEqual(['127.0.0.1:8080:8080/tcp']);
+    expect(ui.ports).toEqual(['127.0.0.1:8080:8080']);
     expect(services.temporal!.ports).toBeUndefined();
   });
 

@@ -5,8 +5,8 @@ import { DEV_API_KEY, DEV_PAYLOAD_ENCRYPTION_KEY, loadConfig } from '../../confi
 import { composeConfig, envOf, ROOT, SANDBOX_ENV } from '../support/compose.js';
 
 /**
- * No Docker engine runs here, but Debian's docker-compose 1.29 (scripts/install-compose.sh) reads,
- * interpolates and validates the file against the Compose schema with `config`; the test then
+ * No Docker engine or compose binary runs here: test/support/compose.ts reads, interpolates and
+ * validates the file against the Compose Specification's JSON schema, as `docker compose config` would; the test then
  * checks the stack SPEC §2 asks for in what it resolved, and that the resolved environment is one
  * config/index.ts accepts in production. The images themselves are not built. The Temporal
  * services are checked in compose-temporal.test.ts.
@@ -119,9 +119,24 @@ describe('docker-compose.yml', () => {
     expect(loadConfig(api).smile.apiUrl).toBe('http://sandbox:3100/v1');
   });
 
+  it('has a tracing profile: Jaeger takes OTLP/HTTP from the API and workers when OTEL_EXPORTER_OTLP_ENDPOINT points at it', async () => {
+    const services = await composeConfig(['--env-file', SANDBOX_ENV, '--profile', 'tracing'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+    });
+    expect(services.jaeger!.profiles).toEqual(['tracing']);
+    expect(services.jaeger!.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(envOf(services.jaeger!).COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services.jaeger!.ports).toEqual(['127.0.0.1:16686:16686']);
+    for (const name of ['api', 'worker'])
+      expect(loadConfig(envOf(services[name]!)).tracing).toEqual({ endpoint: 'http://jaeger:4318' });
+    // Without the variable, nothing is exported.
+    const off = await composeConfig(['--env-file', SANDBOX_ENV], {});
+    expect(loadConfig(envOf(off.api!)).tracing).toEqual({ endpoint: undefined });
+  });
+
   it('resolves a production environment (no sandbox) into configurations the API and workers accept', async () => {
     const services = await composeConfig([], production);
-    // docker-compose 1.29's `config` prints profiled services too; `up` without the profile starts these.
+    // Without a profile, `up` starts these.
     const started = Object.keys(services).filter((name) => !services[name]!.profiles);
     expect(started.sort()).toEqual([
       'api',
@@ -163,6 +178,22 @@ describe('docker-compose.yml', () => {
     expect(envOf(services['temporal-schema']!).POSTGRES_PWD).toBe(production.POSTGRES_PASSWORD);
   });
 
+  it('refuses a file the Compose Specification does not allow, and a dependency on no service', async () => {
+    const file = await readFile(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const misspelled = file.replace(
+      "    healthcheck:\n      test: ['CMD-SHELL', 'pg_isready",
+      "    healthcheck:\n      tset: ['CMD-SHELL', 'pg_isready",
+    );
+    expect(misspelled).not.toBe(file);
+    await expect(composeConfig([], production, misspelled)).rejects.toThrow(/invalid.*tset/);
+    const dangling = file.replace(
+      'temporal-schema: { condition: service_completed_successfully }',
+      'temporal-schemas: { condition: service_completed_successfully }',
+    );
+    expect(dangling).not.toBe(file);
+    await expect(composeConfig([], production, dangling)).rejects.toThrow(/undefined service temporal-schemas/);
+  });
+
   it.each(REQUIRED)('refuses to resolve without %s (no default for a secret)', async (name) => {
     const rest = Object.fromEntries(Object.entries(production).filter(([key]) => key !== name));
     await expect(composeConfig([], rest)).rejects.toThrow(new RegExp(`set ${name}\\b`));
@@ -190,12 +221,12 @@ describe('Dockerfile', () => {
       });
   };
 
-  it('builds api, worker and sandbox targets on a glibc base, as a non-root user, with tsx entrypoints', async () => {
+  it('builds api, worker and sandbox targets on Node 24 (glibc), as a non-root user, starting compiled code', async () => {
     const all = await stages();
     const byName = new Map(all.map((stage) => [stage.name, stage]));
     expect(all.map(({ base }) => base).filter((base) => !byName.has(base))).toEqual([
-      'node:20-bookworm-slim',
-      'node:20-bookworm-slim',
+      'node:24-bookworm-slim',
+      'node:24-bookworm-slim',
     ]);
     expect(all.some(({ base }) => /alpine|musl/.test(base))).toBe(false);
     /** A stage's instructions with those of the stages it is built on. */
@@ -203,23 +234,32 @@ describe('Dockerfile', () => {
       const stage = byName.get(name)!;
       return (byName.has(stage.base) ? lineage(stage.base) : '') + stage.body;
     };
-    const entrypoints = { api: 'api/server.ts', worker: 'worker/main.ts', sandbox: 'sandbox/server.ts' };
+    const entrypoints = { api: 'dist/api/server.js', worker: 'dist/worker/main.js', sandbox: 'dist/sandbox/server.js' };
     for (const [target, entry] of Object.entries(entrypoints)) {
       expect(byName.has(target), `FROM ... AS ${target}`).toBe(true);
       const instructions = lineage(target);
-      expect(instructions).toContain(`CMD ["node", "--import", "tsx", "${entry}"]`);
+      expect(instructions).toContain(`CMD ["node", "${entry}"]`);
+      expect(instructions).not.toMatch(/tsx/);
       expect(instructions).toMatch(/^USER node$/m);
       expect(instructions).toMatch(/^HEALTHCHECK /m);
     }
   });
 
-  it('installs from the lockfile and prebuilds the workflow bundle the worker loads', async () => {
+  it('installs from the lockfile, compiles with npm run build (the workflow bundle included), and ships no dev dependency', async () => {
     const build = (await stages()).find(({ name }) => name === 'build')!;
     expect(build.body).toContain('COPY package.json package-lock.json ./');
-    expect(build.body).toMatch(/^RUN npm ci .*--omit=dev/m);
-    expect(build.body).toMatch(/^RUN npm run build:workflows/m);
-    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['build:workflows']).toBeDefined();
+    expect(build.body).toMatch(/^RUN npm ci /m);
+    expect(build.body).toMatch(/^RUN npm run build && test -s dist\/workflow-bundle.js/m);
+    expect(build.body).toMatch(/^RUN npm prune --omit=dev/m);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json');
+    // No browser in production: the PDF is drawn by a library.
+    expect(Object.keys(pkg.dependencies).filter((name) => /playwright|puppeteer|chromium/.test(name))).toEqual([]);
+    const runtime = (await stages()).find(({ name }) => name === 'runtime')!;
+    expect(runtime.body).toContain('COPY --from=build /app/dist ./dist');
     const worker = (await stages()).find(({ name }) => name === 'worker')!;
     expect(worker.body).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
   });

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../decide/evaluate.js';
 import { evidenceHash } from '../../decide/evidence.js';
@@ -7,7 +8,7 @@ import { SANDBOX_PERSONAS, type SandboxPersona } from '../../sandbox/users.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
 import * as journey from '../support/journeys.js';
-import { pdfText } from '../support/pdf-text.js';
+import { pdfInfo, pdfText } from '../support/pdf-text.js';
 import { auth, useStack } from '../support/stack.js';
 
 /** What a decision judges (SPEC §6), its evidence, and the report that shows it (SPEC §9), end to end. */
@@ -141,13 +142,25 @@ describe('the report (SPEC §9)', () => {
     const html = await report(george.verificationId, 'text/html');
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.body).toContain('ABC Corporation');
+    // Both charts, as inline SVG: a bar for each month with income, and the contribution window.
+    expect(html.body.match(/<figure class="chart"><svg /g)).toHaveLength(2);
+    expect(html.body).toContain('<figcaption>Monthly income</figcaption>');
+    expect(html.body).toMatch(/<figcaption>Contributions, last \d+ full months<\/figcaption>/);
     const pdf = await report(george.verificationId, 'application/pdf');
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
+    // Kept beside the screenshots, to look at (`pdftoppm -png test-results/report-george.pdf`).
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/report-george.pdf', pdf.rawPayload);
+    // Drawn by a library, not printed by a browser.
+    expect(await pdfInfo(pdf.rawPayload)).toMatchObject({ producer: 'PDFKit' });
     // Table cells wrap: a name may span lines.
-    const text = pdfText(pdf.rawPayload).replace(/\s+/g, ' ');
+    const text = (await pdfText(pdf.rawPayload)).replace(/\s+/g, ' ');
     expect(text).toContain('ABC Corporation');
     expect(text).toContain('APPROVED');
+    expect(text).toContain(george.decision!.evidenceHash);
+    expect(text).toContain('Monthly income');
+    expect(text).toMatch(/Contributions, last \d+ full months/);
     expect((await report(george.verificationId, 'image/png')).statusCode).toBe(406);
 
     // The OpenAPI document describes the report, its three media types, and evaluate.

@@ -1,16 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 import { testDatabaseUrl } from '../support/stack.js';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../../scripts/ports.js';
-import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
-import { runEntrypoint, until } from '../support/entrypoint.js';
+import { buildDist, runEntrypoint, ROOT, until } from '../support/entrypoint.js';
+
+let dist: string;
+beforeAll(async () => {
+  await mkdir(join(ROOT, 'test-results'), { recursive: true });
+  dist = await buildDist();
+}, 180_000);
 
 const started: ChildProcess[] = [];
-afterAll(() => started.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+afterAll(async () => {
+  started.forEach((child) => child.exitCode === null && child.kill('SIGKILL'));
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
 
 function run(entry: string, env: Record<string, string>) {
   const process = runEntrypoint(entry, env);
@@ -19,11 +26,9 @@ function run(entry: string, env: Record<string, string>) {
 }
 
 describe('the entrypoints', () => {
-  it('start under plain Node, serve, and stop cleanly on SIGTERM; the worker runs the prebuilt bundle and serves metrics', async () => {
+  it('start compiled (npm run build) under plain Node, serve, and stop cleanly on SIGTERM; the worker runs the prebuilt bundle and serves metrics', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const bundle = await buildWorkflowBundle(
-      join(await mkdtemp(join(tmpdir(), 'smile-verify-bundle-')), 'workflow-bundle.js'),
-    );
+    const bundle = join(dist, 'workflow-bundle.js');
     const env = {
       DATABASE_URL: testDatabaseUrl(),
       DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
@@ -31,8 +36,8 @@ describe('the entrypoints', () => {
       TEMPORAL_TASK_QUEUE: `entrypoints-${port}`,
       PORT: String(port),
     };
-    const api = run('api/server.ts', env);
-    const worker = run('worker/main.ts', {
+    const api = run(join(dist, 'api/server.js'), env);
+    const worker = run(join(dist, 'worker/main.js'), {
       ...env,
       WORKFLOW_BUNDLE_PATH: bundle,
       WORKER_METRICS_PORT: String(metricsPort),
@@ -71,7 +76,7 @@ describe('the entrypoints', () => {
   });
 
   it('refuses an invalid configuration with a message naming the variable', async () => {
-    const api = run('api/server.ts', { PORT: 'eighty' });
+    const api = run(join(dist, 'api/server.js'), { PORT: 'eighty' });
     expect(await api.exited).toBe(1);
     expect(api.output()).toContain('PORT');
   });

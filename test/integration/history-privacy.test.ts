@@ -87,6 +87,36 @@ describe('Temporal history', () => {
     expect(decoded).toContain(Buffer.from('binary/encrypted').toString('base64'));
   });
 
+  it('holds no personal data in plain text for a run by invite with uploaded payslips', async () => {
+    const maria = journey.SANDBOX_USERS.maria;
+    const { verificationId, link } = await journey.startVerification(stack, {
+      externalUserId: journey.uniqueUser('privacy-invite'),
+      applicant: { fullName: maria.fullName },
+      invite: { email: 'maria.invited@example.com', phone: '+639171234567' },
+      policy: { requiredDatapoints: ['incomes'], acceptPayslipsAsIncome: true },
+    });
+    const uploaded = await fetch(`${stack.sandboxUrl}/sandbox/v1/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userToken: link.userToken, persona: 'maria', count: 2 }),
+    });
+    expect(uploaded.status).toBe(200);
+    const doc = await journey.waitUntilClosed(stack, verificationId);
+    expect(doc.status).toBe('COMPLETED');
+    expect(doc.documents).toHaveLength(2);
+    const text = (await rawHistoryBytes(verificationId)).toString('latin1').toLowerCase();
+    for (const secret of [
+      'maria.invited@example.com',
+      '+639171234567',
+      'Maria Clara Santos',
+      'Luzon Harbor',
+      '10800',
+    ]) {
+      expect(text, `"${secret}" in history`).not.toContain(secret.toLowerCase());
+      expect(text).not.toContain(Buffer.from(secret).toString('base64').slice(0, 12).toLowerCase());
+    }
+  });
+
   it('holds no failure message in plain text for a run that failed', async () => {
     const { verificationId, link } = await journey.startVerification(stack, {
       externalUserId: journey.uniqueUser('privacy-failed'),

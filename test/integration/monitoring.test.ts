@@ -104,7 +104,12 @@ describe('the monitor', () => {
     expect(message.decision?.reasons.map((r) => r.code)).toContain('NO_CURRENT_EMPLOYMENT');
     expect(updated.decision?.outcome).toBe('DECLINED');
     expect(updated.monitoring?.changes).toEqual([
-      { at: updated.decision!.evaluatedAt, from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+      {
+        at: updated.decision!.evaluatedAt,
+        from: 'APPROVED',
+        to: 'DECLINED',
+        codes: ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'],
+      },
     ]);
     expect(await versions(runId)).toEqual([
       { version: 1, outcome: 'APPROVED' },
@@ -134,7 +139,7 @@ describe('the monitor', () => {
     expect(await reevaluateVerification({ ...again, eventId: trigger!.id })).toMatchObject({
       changed: true,
       version: 2,
-      change: { from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+      change: { from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'] },
     });
     expect(await reevaluateVerification({ ...again, eventId: 'et-another' })).toEqual({ changed: false });
     expect(await versions(runId)).toHaveLength(2);
@@ -204,7 +209,7 @@ describe('the monitor', () => {
     await sync(closed.accounts[0]!.accountId, { endEmployment: true });
     const updated = await journey.waitForStatus(stack, id, (d) => (d.monitoring?.changes.length ?? 0) > 0);
     expect(updated.monitoring?.changes).toEqual([
-      { at: expect.any(String), from: 'REVIEW', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] },
+      { at: expect.any(String), from: 'REVIEW', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'] },
     ]);
     expect(updated.decision?.outcome).toBe('DECLINED');
     expect(updated.decision).not.toHaveProperty('automatedOutcome');
@@ -312,7 +317,7 @@ describe('the monitor', () => {
     expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({
       status: 'ENDED',
       endedReason: 'STOPPED',
-      changes: [{ from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT'] }],
+      changes: [{ from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'] }],
     });
     await saveHistory('monitor-continued', first);
   });

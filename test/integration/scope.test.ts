@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverPending } from '../../api/inbox/relay.js';
+import { deliverPending } from '../../api/webhooks/relay.js';
 import type { Report } from '../../api/schemas/report.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { activityTypes } from '../support/history.js';
@@ -14,7 +14,7 @@ import {
   waitForStatus,
   waitUntilClosed,
 } from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
 /**
  * What a decision judges, tried as a new user would on the dev server and the
@@ -24,15 +24,9 @@ import { auth, startStack, type Stack } from '../support/stack.js';
  * `dataTimeout` (or on a later sync), and the same login can be linked twice
  * before its first sync finished.
  */
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-  await setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-});
-afterAll(async () => {
-  if (stack) await setFaults(stack, null);
-  await stack?.close();
-});
+const stack = useStack();
+beforeAll(() => setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] }));
+afterAll(() => setFaults(stack, null));
 
 const policy = { connectTimeout: '5m', dataTimeout: '8s', connectionCheckInterval: '5s' };
 const george = { fullName: 'George Palomero' };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { buildApp } from '../../api/app.js';
-import { startRelay } from '../../api/inbox/relay.js';
+import { startRelay } from '../../api/webhooks/relay.js';
 import { createSql, type Sql } from '../../db/client.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { freePort } from '../../scripts/ports.js';

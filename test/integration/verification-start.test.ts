@@ -28,6 +28,9 @@ describe('starting a verification', () => {
     expect(body.verificationId).toBe(`verification-${user}`);
     expect(body.status).toBe('AWAITING_CONNECTION');
     expect(body.smileUserId).toMatch(/^tenantId-[0-9a-f]{32}$/);
+    // The run this request started, the same the status document names.
+    expect(body.runId).toBe((await stack.client.workflow.getHandle(body.verificationId).describe()).runId);
+    expect((await get(body.verificationId)).json().runId).toBe(body.runId);
     expect(body.link.userToken.length).toBeGreaterThan(20);
     const hoursLeft = (Date.parse(body.link.expiresAt) - Date.now()) / 3_600_000;
     expect(hoursLeft).toBeGreaterThan(4.9);

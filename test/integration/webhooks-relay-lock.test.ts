@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { deliverPending } from '../../api/inbox/relay.js';
+import { deliverPending } from '../../api/webhooks/relay.js';
 import { smileEventSignals } from '../support/history.js';
 import { startVerification, uniqueUser } from '../support/journeys.js';
 import { useStack } from '../support/stack.js';

@@ -51,6 +51,26 @@ async function untilHistory(id: string, found: (event: Record<string, unknown>) 
 }
 
 describe('a token refresh that Smile refuses', () => {
+  it("on a new user's start (the user's token lives 3 s): 201 with that token, or a 502 that says Smile failed; never 409, and the run goes on", async () => {
+    await journey.setFaults(stack, { tokenTtlSeconds: 3, failTokenRefresh: true });
+    const externalUserId = journey.uniqueUser('refused-start');
+    const response = await post('/v1/verifications', { externalUserId, applicant: george });
+    expect(response.statusCode, response.body).not.toBe(409);
+    if (response.statusCode === 201) {
+      expect(response.json()).toMatchObject({ verificationId: `verification-${externalUserId}`, link: {} });
+    } else {
+      expect(response.statusCode).toBe(502);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({
+        status: 502,
+        title: 'Bad gateway',
+        detail: expect.stringMatching(/Smile/),
+      });
+    }
+    expect((await handle(`verification-${externalUserId}`).describe()).status.name).toBe('RUNNING');
+    await handle(`verification-${externalUserId}`).cancel();
+  });
+
   it('asked by onTokenExpired: the run keeps going, link-token is a 502, and it completes once Smile issues tokens again', async () => {
     await journey.setFaults(stack, { tokenTtlSeconds: 120 });
     const started = await journey.startVerification(stack, {

@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import chromiumPackage from '@sparticuz/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
- * Debian's Chromium (scripts/install-chromium.sh), driven by playwright-core:
- * never Playwright's own downloads. Screenshots land in test-results/screenshots
- * as CI artifacts.
+ * Chromium driven by playwright-core, never Playwright's own downloads: `CHROMIUM_PATH` or Debian's
+ * `chromium` when one is installed, else the headless build from the `@sparticuz/chromium` dev
+ * dependency (unpacked into the temp folder on first use, so `npm ci` is all a fresh clone needs).
+ * Screenshots land in test-results/screenshots as CI artifacts.
  */
 const CHROMIUM_ARGS = [
   '--headless',
@@ -15,9 +17,17 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+export async function chromiumExecutable(): Promise<string> {
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  return chromiumPackage.executablePath();
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = await chromiumExecutable();
+  const args = executablePath === SYSTEM_CHROMIUM ? CHROMIUM_ARGS : [...CHROMIUM_ARGS, '--no-zygote'];
+  return chromium.launch({ executablePath, args });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

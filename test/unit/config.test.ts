@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_SCOPES, ConfigError, DEV_API_KEY, loadConfig as loadAnyConfig } from '../../config/index.js';
+import {
+  API_SCOPES,
+  ConfigError,
+  DEV_API_KEY,
+  DEV_PAYLOAD_ENCRYPTION_KEY,
+  loadConfig as loadAnyConfig,
+} from '../../config/index.js';
 import { connectionOptionsOf } from '../../runtime/temporal.js';
 
 /** Development unless the case says otherwise: production, the default, has its own cases below. */
@@ -225,6 +231,42 @@ describe('config in production (fails closed, SPEC §2)', () => {
     const kyc = { SMILE_ID_URL: 'https://kyc.example.com/v1', SMILE_ID_PARTNER_ID: 'p-1', SMILE_ID_API_KEY: 'kyc-key' };
     const env = name.startsWith('SMILE_ID_') ? { ...PRODUCTION, ...kyc } : PRODUCTION;
     expect(refusedVariables({ ...env, [name]: value })).toEqual([name]);
+  });
+
+  /** The same bytes in another spelling: the last base64 digit's unused bits set. */
+  const respelled = (base64: string) => {
+    const [, body, last, padding] = /^(.*)([^=])(=+)$/.exec(base64)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const other = body! + alphabet[alphabet.indexOf(last!) + 1]! + padding!;
+    expect(other).not.toBe(base64);
+    expect(Buffer.from(other, 'base64')).toEqual(Buffer.from(base64, 'base64'));
+    return other;
+  };
+
+  it.each([
+    ['PAYLOAD_ENCRYPTION_KEY', respelled(DEV_PAYLOAD_ENCRYPTION_KEY)],
+    ['RESULT_CALLBACK_SECRET', `whsec_${respelled('ZGV2LXJlc3VsdC1jYWxsYmFjay1zZWNyZXQ=')}`],
+    // deploy/sandbox.env's public values are defaults too.
+    ['PAYLOAD_ENCRYPTION_KEY', 'C+wtPYK8ExGqvPXq7UCFSE7FROSsIKkajsd1xthKQek='],
+    ['PAYLOAD_ENCRYPTION_KEY', respelled('C+wtPYK8ExGqvPXq7UCFSE7FROSsIKkajsd1xthKQek=')],
+    ['RESULT_CALLBACK_SECRET', 'whsec_c2FuZGJveC1jb21wb3NlLWNhbGxiYWNrLXNlY3JldA=='],
+    ['RESULT_CALLBACK_SECRET', `whsec_${respelled('c2FuZGJveC1jb21wb3NlLWNhbGxiYWNrLXNlY3JldA==')}`],
+    ['API_KEYS', 'sandbox-compose-api-key'],
+  ])('refuses %s spelled differently with the same bytes as a dev or sandbox value (%s)', (name, value) => {
+    expect(refusedVariables({ ...PRODUCTION, [name]: value })).toEqual([name]);
+  });
+
+  it('knows every public value of deploy/sandbox.env', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const file = await readFile(new URL('../../deploy/sandbox.env', import.meta.url), 'utf8');
+    const kyc = { SMILE_ID_URL: 'https://kyc.example.com/v1', SMILE_ID_PARTNER_ID: 'p-1', SMILE_ID_API_KEY: 'kyc-key' };
+    // Every secret and Smile endpoint of the file (NODE_ENV, the Postgres password and PUBLIC_URL are not ours to refuse).
+    const checked = [...file.matchAll(/^([A-Z_]+)=(.*)$/gm)].filter(
+      ([, name]) => !['NODE_ENV', 'POSTGRES_PASSWORD', 'PUBLIC_URL'].includes(name!),
+    );
+    expect(checked.length).toBe(10);
+    for (const [, name, value] of checked)
+      expect(refusedVariables({ ...PRODUCTION, ...kyc, [name!]: value! }), `${name}=${value}`).toEqual([name]);
   });
 
   it('enables KYC only with all three SMILE_ID_* settings', () => {

@@ -5,6 +5,7 @@ import type { StatusDocument } from '../../workflows/types.js';
 
 const document: StatusDocument = {
   verificationId: 'verification-u1',
+  runId: 'run-1',
   externalUserId: 'u1',
   smileUserId: 'tenantId-1',
   status: 'COMPLETED',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { smileInboxEvent } from '../../db/inbox.js';
-import { smileEventRef } from '../../api/inbox/deliver.js';
+import { smileEventRef } from '../../api/webhooks/deliver.js';
 import { webhookEnvelopeSchema, normaliseEventType, type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */

@@ -163,7 +163,7 @@ describe('the status document', () => {
   it('carries partner params and no applicant data', () => {
     const state = fresh();
     const input = { externalUserId: 'u1', requestId: 'r', policy: resolvePolicy(), partnerParams: { loan: 'L-1' } };
-    const doc = statusDocument(state, input, 'verification-u1');
+    const doc = statusDocument(state, input, 'verification-u1', 'run-1');
     expect(doc).toMatchObject({
       verificationId: 'verification-u1',
       externalUserId: 'u1',

@@ -5,15 +5,25 @@ import { durationMs } from '../duration.js';
 import { SmileUserIdKey } from '../search-attributes.js';
 import { applyListedAccount, applySmileEvent } from '../apply.js';
 import { currentSync, isConnected } from '../state.js';
-import { enter, showDetails, upsertWithNextStatus, type Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
+import { enter, showDetails, upsertWithNextStatus } from '../status.js';
+import type { InviteView, LinkToken } from '../types.js';
 import { waitFor } from '../wait.js';
 
 // From the start to synced data: the Smile user and its link token, a connected account, its first sync.
 
 export async function issueToken(ctx: Ctx): Promise<void> {
-  const issued = await smile().issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
-    { externalUserId: ctx.input.externalUserId },
-  ]);
+  const { externalUserId, requestId } = ctx.input;
+  // With `invite`, Smile invites the applicant and the invite's Smile user is the run's.
+  const issued: { smileUserId: string; link: LinkToken; invite?: InviteView } = ctx.input.invite
+    ? await smile().issueInviteLinkToken.executeWithOptions(
+        { summary: 'invite the applicant through Smile, and a link token for the invited user' },
+        [{ externalUserId, requestId }],
+      )
+    : await smile().issueLinkToken.executeWithOptions({ summary: 'create the Smile user and link token' }, [
+        { externalUserId },
+      ]);
+  if (issued.invite) ctx.state.invite = issued.invite;
   ctx.state.smileUserId = issued.smileUserId;
   // Events that came while the Smile user was being created count now.
   for (const event of ctx.earlyEvents?.splice(0) ?? []) applySmileEvent(ctx.state, event);

@@ -1,21 +1,12 @@
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  ParentClosePolicy,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { smilePages, store } from '../proxies.js';
-import { callbackWorkflowId } from '../ids.js';
-import { startMonitor } from './monitor.js';
-import { resultCallbackWorkflow } from '../result-callback.js';
+import { workflowInfo } from '@temporalio/workflow';
+import type { Ctx } from '../context.js';
+import { smile, smilePages, store } from '../proxies.js';
 import { DecisionKey } from '../search-attributes.js';
-import { currentSync, runAccounts } from '../state.js';
-import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
-import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../types.js';
+import { currentSync, isUpload, runAccounts } from '../state.js';
+import { enter, upsertWithNextStatus } from '../status.js';
+import { DATAPOINTS } from '../types.js';
 
-// From synced data to the result: collect it, decide, close (KYC, when the policy asks, is in kyc.ts).
+// From synced data to a decision: collect the data, decide (KYC, when the policy asks, is in kyc.ts; closing in close.ts).
 
 /**
  * From the TASK_FINISHED payload in the inbox when there is one, else from the
@@ -25,8 +16,12 @@ import { DATAPOINTS, type StatusDocument, type VerificationStatus } from '../typ
 export async function collectData(ctx: Ctx): Promise<void> {
   const { state } = ctx;
   await enter(ctx, 'collectData', 'EVALUATING');
-  const sync = currentSync(state);
-  const accountIds = runAccounts(state).map((a) => a.accountId);
+  const run = runAccounts(state);
+  // Uploads are fetched as documents (archive and extraction), not as an account's datapoints.
+  const archiveIds = run.filter(isUpload).map((a) => a.accountId);
+  const accountIds = run.filter((a) => !isUpload(a)).map((a) => a.accountId);
+  const synced = currentSync(state);
+  const sync = synced && !archiveIds.includes(synced.accountId ?? '') ? synced : undefined;
   const others = accountIds.filter((id) => id !== sync?.accountId);
   if (sync?.hasPayload && others.length > 0)
     await smilePages().fetchAndStoreDatapoints.executeWithOptions({ summary: "fetch the run's other accounts' data" }, [
@@ -43,6 +38,11 @@ export async function collectData(ctx: Ctx): Promise<void> {
       ]);
   for (const datapoint of DATAPOINTS)
     state.datapoints[datapoint] = (counts[datapoint] ?? 0) > 0 ? 'RECEIVED' : 'MISSING';
+  if (archiveIds.length > 0)
+    await smile().fetchAndStoreDocuments.executeWithOptions(
+      { summary: "fetch the uploaded payslips and Smile's extraction of each" },
+      [{ smileUserId: state.smileUserId!, archiveIds }],
+    );
 }
 
 export async function decide(ctx: Ctx): Promise<void> {
@@ -62,38 +62,4 @@ export async function decide(ctx: Ctx): Promise<void> {
     ],
   );
   upsertWithNextStatus(ctx, { key: DecisionKey, value: state.decision!.outcome });
-}
-
-/**
- * Closes the verification, once: a second call (a cancel landing during a close)
- * gets the first one's result, so a decided run is never relabelled. The whole
- * close is non-cancellable, and it waits for running handlers, so an accepted
- * linkToken update completes. The result callback is delivered by a
- * child workflow that outlives this one (retries for up to 24 h), so a new
- * verification of the same user can start at once; the child records the
- * delivery's outcome in the stored status document. Without a callback URL
- * nothing is started.
- */
-export function close(ctx: Ctx, status: VerificationStatus, monitor = false): Promise<StatusDocument> {
-  ctx.closing ??= CancellationScope.nonCancellable(() => closeOnce(ctx, status, monitor));
-  return ctx.closing;
-}
-
-async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean): Promise<StatusDocument> {
-  const { state, input } = ctx;
-  const { firstExecutionRunId, workflowId } = workflowInfo();
-  const notify = input.callbackConfigured !== false;
-  state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
-  if (monitor && status === 'COMPLETED' && input.policy.monitor.enabled) await startMonitor(ctx);
-  await enter(ctx, 'done', status);
-  ctx.closed = true;
-  if (notify)
-    await startChild(resultCallbackWorkflow, {
-      workflowId: callbackWorkflowId(firstExecutionRunId),
-      args: [{ runId: firstExecutionRunId, verificationId: workflowId, callbackUrl: input.callbackUrl }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      staticSummary: `Result callback of ${workflowId}`,
-    });
-  await condition(allHandlersFinished);
-  return documentOf(ctx);
 }

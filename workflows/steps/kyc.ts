@@ -2,7 +2,8 @@ import { ActivityFailure, condition, TimeoutFailure, workflowInfo } from '@tempo
 import { smile } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import { kycJobId } from '../ids.js';
-import { enter, type Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
+import { enter } from '../status.js';
 
 // The KYC job: submitted once, its signed callback awaited, its result confirmed by job_status.
 

@@ -5,7 +5,7 @@ import { monitorWorkflowId } from '../ids.js';
 import { monitorWorkflow } from '../monitor.js';
 import { ExternalUserIdKey, SmileUserIdKey } from '../search-attributes.js';
 import { runAccounts } from '../state.js';
-import type { Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
 
 /**
  * Starts the user's monitor as the run closes COMPLETED: a child that

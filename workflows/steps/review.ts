@@ -5,7 +5,8 @@ import { callbackWorkflowId } from '../ids.js';
 import { reviewUpdate, type ReviewRequest } from '../messages.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
-import { documentOf, enter, upsertWithNextStatus, type Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
+import { documentOf, enter, upsertWithNextStatus } from '../status.js';
 import { REVIEW_OUTCOMES, type StatusDocument } from '../types.js';
 
 // Human review of a REVIEW outcome: IN_REVIEW, a review_required callback, then a reviewer or the timeout.

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { smile } from '../proxies.js';
 import { durationMs } from '../duration.js';
-import type { Ctx } from '../status.js';
+import type { Ctx } from '../context.js';
 
 // The link token after the first: refreshed for the linkToken update, and for onTokenExpired from the main flow.
 

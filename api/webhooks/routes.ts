@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Sql } from '../../db/client.js';
 import type { NewInboxEvent } from '../../db/inbox.js';
 import { storableEvent } from '../../db/json.js';
@@ -10,12 +10,17 @@ import { webhookEnvelopeSchema, kycCallbackSchema } from '../../smile/webhooks.j
 import { createGroupCommit } from './group-commit.js';
 import { kycTimestampIsFresh, validKycSignature, validSmileSignature } from '../../smile/signatures.js';
 import { createSignaller } from './deliver.js';
+import { createSignatureThrottle } from './throttle.js';
 import fp from 'fastify-plugin';
 
 export interface WebhookRoutesOptions {
   sql: Sql;
   client: Client;
-  smile: { webhookSecret: string; webhookAllowedIps: string[] | undefined };
+  smile: {
+    webhookSecret: string;
+    webhookAllowedIps: string[] | undefined;
+    signatureThrottle: { failures: number; blockSeconds: number };
+  };
   /** Undefined when KYC is not configured: then /webhooks/smile-id is not served. */
   smileId: { partnerId: string; apiKey: string } | undefined;
 }
@@ -69,23 +74,37 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     return problem;
   };
   const allowed = smile.webhookAllowedIps && allowListOf(smile.webhookAllowedIps);
-  /** Before the body is read: a refused address costs no buffering and no HMAC. */
-  const checkSource = async (request: FastifyRequest) => {
+  // Addresses on the allow-list are Smile's: they are never throttled.
+  const throttle = createSignatureThrottle(smile.signatureThrottle);
+  const throttled = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+    if (allowed?.(request.ip)) return;
+    const seconds = throttle.blockedFor(request.ip);
+    if (seconds === 0) return;
+    count(source, 'unknown', 'rejected_throttled');
+    void reply.header('retry-after', String(seconds));
+    throw new HttpProblem(429, 'Too many requests', 'Too many webhooks with a wrong signature from this address.');
+  };
+  /** A signature check's outcome, counted per source address. */
+  const signatureChecked = (request: FastifyRequest, valid: boolean) =>
+    valid ? throttle.succeeded(request.ip) : throttle.failed(request.ip);
+  /** Before the body is read: a refused or throttled address costs no buffering and no HMAC. */
+  const checkSource = async (request: FastifyRequest, reply: FastifyReply) => {
     if (allowed && !allowed(request.ip))
       throw reject('ip', new HttpProblem(403, 'Forbidden', 'This source address may not deliver webhooks.'));
+    await throttled('smile')(request, reply);
   };
 
   app.post(
     '/webhooks/smile',
     { bodyLimit: TEN_MB, onRequest: checkSource, schema: { hide: true } },
     async (request) => {
-      if (
-        !validSmileSignature(
-          rawBody(request),
-          request.headers['smile-signature'] as string | undefined,
-          smile.webhookSecret,
-        )
-      ) {
+      const valid = validSmileSignature(
+        rawBody(request),
+        request.headers['smile-signature'] as string | undefined,
+        smile.webhookSecret,
+      );
+      signatureChecked(request, valid);
+      if (!valid) {
         throw reject(
           'signature',
           new HttpProblem(401, 'Invalid signature', 'Smile-Signature is missing or does not match the body.'),
@@ -110,7 +129,8 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   // Served only where KYC is configured: elsewhere no signature could be checked.
   if (smileId) {
     const { partnerId, apiKey } = smileId;
-    app.post('/webhooks/smile-id', { bodyLimit: ONE_AND_A_HALF_MB, schema: { hide: true } }, async (request) => {
+    const options = { bodyLimit: ONE_AND_A_HALF_MB, onRequest: throttled('smile-id'), schema: { hide: true } };
+    app.post('/webhooks/smile-id', options, async (request) => {
       const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
       if (!callback.success)
         throw new HttpProblem(
@@ -118,7 +138,9 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
           'Invalid callback',
           'Expected signature, timestamp, ResultCode and PartnerParams.job_id.',
         );
-      if (!validKycSignature(callback.data, partnerId, apiKey)) {
+      const valid = validKycSignature(callback.data, partnerId, apiKey);
+      signatureChecked(request, valid);
+      if (!valid) {
         count('smile-id', 'KYC_RESULT', 'rejected_signature');
         throw new HttpProblem(401, 'Invalid signature', 'The callback signature does not match.');
       }

@@ -1,3 +1,5 @@
+import { inSpan, linkTo, SpanKind, tracingEnabled } from '../../runtime/tracing.js';
+import { traceParentOf } from '../../db/verifications.js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db, Sql } from '../../db/client.js';
 import { erasesOnDisconnect } from '../../db/decisions.js';
@@ -130,7 +132,22 @@ async function deliverToWorkflow(
    * remaining events stay pending. Without a running verification, Smile events
    * go to the user's running monitor (`toMonitor`), else they are orphans.
    */
-  async function send(
+  /** With tracing on, each signal is sent in a span linked to the verification's own trace. */
+  const traceParent = tracingEnabled() ? await traceParentOf(sql, workflowId) : undefined;
+  const send = (items: InboxEvent[], signal: (workflowId: string) => Promise<void>, toMonitor = false) =>
+    tracingEnabled()
+      ? inSpan(
+          `webhook delivery to ${workflowId.split('-')[0]}`,
+          {
+            kind: SpanKind.PRODUCER,
+            links: linkTo(traceParent),
+            attributes: { 'verification.id': workflowId, 'webhook.events': items.length },
+          },
+          () => sendNow(items, signal, toMonitor),
+        )
+      : sendNow(items, signal, toMonitor);
+
+  async function sendNow(
     items: InboxEvent[],
     signal: (workflowId: string) => Promise<void>,
     toMonitor = false,

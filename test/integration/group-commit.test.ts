@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../../api/webhooks/group-commit.js';
+import { createSql, type Db } from '../../db/client.js';
+import { smileInboxEvent } from '../../db/inbox.js';
+import { testDatabaseUrl } from '../support/stack.js';
+
+/** Group commit against this file's own Postgres: requests that arrive together share statements. */
+const sql = createSql(testDatabaseUrl(), { max: 4 });
+afterAll(() => sql.end({ timeout: 1 }));
+
+/** The real pool, counting the statements sent through it (tagged-template calls). */
+function counting(db: Db): { db: Db; statements: () => number } {
+  let statements = 0;
+  const proxy = new Proxy(db, {
+    apply(target, self, args: unknown[]) {
+      if (Array.isArray(args[0]) && 'raw' in (args[0] as object)) statements++;
+      return Reflect.apply(target as never, self, args);
+    },
+  });
+  return { db: proxy, statements: () => statements };
+}
+
+const prefix = `gc-${Date.now().toString(36)}`;
+const event = (id: string) =>
+  smileInboxEvent({ id, version: 1, type: 'TASK_STARTED', createdAt: '2026-01-01T00:00:00Z', data: { userId: 'u-1' } });
+
+describe('group commit', () => {
+  it('commits concurrent requests in a few multi-row statements, each answered for its own row', async () => {
+    const { db, statements } = counting(sql);
+    const inbox = createGroupCommit({ sql: db });
+    const ids = Array.from({ length: 100 }, (_, i) => `${prefix}-a-${i % 60}`);
+    const answers = await Promise.all(ids.map((id) => inbox.insert(event(id), {})));
+    expect(statements()).toBeLessThan(5);
+    expect(answers.filter((a) => a === 'inserted')).toHaveLength(60);
+    // The first request of a repeated id is the new one.
+    expect(answers.slice(0, 60).every((a) => a === 'inserted')).toBe(true);
+    const stored = await sql`select id from inbox_events where id like ${`${prefix}-a-%`}`;
+    expect(stored).toHaveLength(60);
+  });
+
+  it('a row Postgres refuses fails only its own request', async () => {
+    const inbox = createGroupCommit({ sql });
+    const bad = { ...event(`${prefix}-bad`), source: 'nowhere' as never }; // the source check constraint refuses it
+    const results = await Promise.allSettled([
+      inbox.insert(event(`${prefix}-b-1`), {}),
+      inbox.insert(bad, {}),
+      inbox.insert(event(`${prefix}-b-2`), {}),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const rows = await sql<{ id: string }[]>`select id from inbox_events where id like ${`${prefix}-b%`} order by id`;
+    expect(rows.map((r) => r.id)).toEqual([`${prefix}-b-1`, `${prefix}-b-2`]);
+  });
+});
