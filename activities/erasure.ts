@@ -5,8 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signalEndMonitor } from '../runtime/temporal.js';
 import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import type { Sql } from '../db/client.js';
-import { accountsToRevoke, eraseUserData, type ErasureCounts } from '../db/erasure.js';
-import { purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
+import { accountsToRevoke, eraseUserData, smileUsersOf, type ErasureCounts } from '../db/erasure.js';
+import { expireOrphanEvents, purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
+import { finishUserErasure } from '../db/user-erasures.js';
 
 export interface ErasureDeps {
   sql: Sql;
@@ -75,6 +76,11 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
       return accountsToRevoke(sql, verificationId);
     },
 
+    /** Every Smile user this external user ever had (their own, and any a run used, such as an invite's). */
+    async smileUsersOf({ externalUserId }: { externalUserId: string }): Promise<string[]> {
+      return smileUsersOf(sql, externalUserId);
+    },
+
     async eraseUserData(input: {
       verificationId: string;
       keyName: string | null;
@@ -82,6 +88,16 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
       kind: 'request' | 'disconnect';
     }): Promise<ErasureCounts | undefined> {
       return eraseUserData(sql, input.verificationId, input);
+    },
+
+    /** The erasure's last step: a start for the user is accepted again. */
+    async finishUserErasure({ externalUserId }: { externalUserId: string }): Promise<void> {
+      await finishUserErasure(sql, externalUserId);
+    },
+
+    /** A batch of orphan events past their 30 days: rows and bodies go. */
+    async expireOrphanEvents(input: { limit: number }): Promise<{ events: number }> {
+      return { events: await expireOrphanEvents(sql, input) };
     },
 
     async purgeExpiredRuns(input: { retentionDays: number; limit: number }): Promise<RetentionBatch> {

@@ -31,6 +31,8 @@ export interface ActivityDeps {
     | 'iterateUsers'
     | 'dataPages'
     | 'revokeAccount'
+    | 'iterateAccounts'
+    | 'disableMonitor'
     | 'createInvite'
     | 'iterateInvites'
     | 'getArchive'

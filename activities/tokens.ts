@@ -9,7 +9,14 @@ import { findSmileUser, saveSmileUser } from '../db/users.js';
 /** The part of the Smile client these activities need. */
 export type SmileUsersApi = Pick<
   SmileClient,
-  'createUser' | 'createToken' | 'listAccounts' | 'getAccount' | 'iterateUsers' | 'revokeAccount'
+  | 'createUser'
+  | 'createToken'
+  | 'listAccounts'
+  | 'getAccount'
+  | 'iterateUsers'
+  | 'revokeAccount'
+  | 'iterateAccounts'
+  | 'disableMonitor'
 >;
 
 /** The externalMetadata key that names the intent a Smile user was created for. */
@@ -85,6 +92,30 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
           createdAt: a.createdAt ?? (await smile.getAccount(a.id)).createdAt ?? null,
         })),
       );
+    },
+
+    /**
+     * Every account of the given Smile users, asked of Smile (paged): what an
+     * erasure revokes, whether or not a run ever knew it. Ids only.
+     */
+    async smileAccountsOf({ smileUserIds }: { smileUserIds: string[] }): Promise<string[]> {
+      const ids: string[] = [];
+      for (const userId of smileUserIds)
+        for await (const account of smile.iterateAccounts({ userId }))
+          // A disconnected account is revoked already: its data went with the disconnect.
+          if (account.connectionStatus !== 'DISCONNECTED') ids.push(account.id);
+      return ids;
+    },
+
+    /** `POST /accounts/:id/disableMonitor` at Smile: its continuous sync stops; false when the account is gone. */
+    async disableSmileMonitor({ accountId }: { accountId: string }): Promise<{ disabled: boolean }> {
+      try {
+        await smile.disableMonitor(accountId);
+        return { disabled: true };
+      } catch (error) {
+        if (error instanceof ApplicationFailure && error.type === 'SmileMissingResource') return { disabled: false };
+        throw error;
+      }
     },
 
     /** `DELETE /accounts/:id` at Smile; Smile's 404 (MISSING_RESOURCE) means it is gone already. */

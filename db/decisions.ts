@@ -117,8 +117,11 @@ export async function latestDecidedRun(sql: Db, verificationId: string): Promise
   >`
     select v.run_id, d.version, v.status_document, d.outcome, d.reasons, d.evaluated_at, d.evidence_hash, d.engine_version,
            d.policy, d.inputs, d.findings, d.rules, d.accounts,
-           exists (select 1 from erasures e
-                   where e.verification_id = v.verification_id and e.erased_at >= d.evaluated_at) as erased
+           (exists (select 1 from erasures e
+                    where e.verification_id = v.verification_id and e.erased_at >= d.evaluated_at)
+            -- while the user's erasure runs, their data is as good as gone
+            or exists (select 1 from user_erasures u
+                       where u.external_user_id = v.external_user_id and u.finished_at is null)) as erased
     from verifications v join decisions d on d.run_id = v.run_id
     where v.verification_id = ${verificationId}
     order by v.created_at desc, d.version desc limit 1`;

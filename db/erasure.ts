@@ -152,6 +152,8 @@ export async function eraseUserData(
       smileUserIds,
       requestsOf: { externalUserId: latest.external_user_id },
     });
+    // Events of the user that no run took (a sync of an account outside any run): nothing keeps them.
+    await tx`delete from inbox_events where state = 'orphan' and smile_user_id = any(${smileUserIds})`;
     await tx`update verifications set purged_at = now() where run_id = any(${runIds}) and purged_at is null`;
     const counts: ErasureCounts = { ...countsOf(perRun, perUser), accountsRevoked };
     await recordErasure(tx, { verificationId, smileUserId: latest.smile_user_id, counts, keyName }, kind);
@@ -167,4 +169,14 @@ export async function accountsToRevoke(sql: Db, verificationId: string): Promise
     where v.verification_id = ${verificationId} and a->>'accountId' is not null
     order by 1`;
   return rows.map((row) => row.account_id);
+}
+
+/** Every Smile user an external user ever had: the one kept for them, and any a run of theirs used. */
+export async function smileUsersOf(sql: Db, externalUserId: string): Promise<string[]> {
+  const rows = await sql<{ smile_user_id: string }[]>`
+    select smile_user_id from smile_users where external_user_id = ${externalUserId}
+    union
+    select smile_user_id from verifications where external_user_id = ${externalUserId} and smile_user_id is not null
+    order by 1`;
+  return rows.map((row) => row.smile_user_id);
 }

@@ -128,7 +128,7 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
 
 /**
  * What the relay should deliver, in order of arrival: pending events that are
- * due, and orphans that came while their user's running verification was
+ * due (with the older pending events of the same user), and orphans that came while their user's running verification was
  * already running (Temporal could not find it at that moment). An event
  * received before a run started is never delivered to it: it belongs to no run,
  * and is kept for audit until it expires.
@@ -141,7 +141,13 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
            e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
            e.result_code as "resultCode", e.received_at as "receivedAt"
     from inbox_events e
-    where (e.state = 'pending' and e.next_attempt_at <= now())
+    where (e.state = 'pending' and (e.next_attempt_at <= now()
+           -- A user's pending events are one queue, delivered from its oldest: when a newer one is
+           -- due, the older ones still backing off go first, so none overtakes another after an outage.
+           or exists (
+             select 1 from inbox_events d
+             where d.smile_user_id = e.smile_user_id and d.state = 'pending' and d.seq > e.seq
+               and d.next_attempt_at <= now())))
        or (e.state = 'orphan' and exists (
              select 1 from verifications v
              where v.smile_user_id = e.smile_user_id and v.closed_at is null and e.received_at >= v.created_at))
@@ -149,6 +155,29 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
     limit ${limit}
     -- Rows another transaction holds are left to it.
     for update of e skip locked`;
+}
+
+/**
+ * The older pending events of the users of `ids` (not among them) that are the
+ * relay's (they failed an attempt, or were handed over), oldest first: the fast
+ * path delivers them before its own, so a newer event never overtakes an older
+ * one that is waiting out a backoff after an outage. A fresh one (in another
+ * fast-path batch) is left alone.
+ */
+export async function olderPendingOf(sql: Db, ids: string[]): Promise<InboxEvent[]> {
+  if (ids.length === 0) return [];
+  return sql<InboxEvent[]>`
+    select o.id, o.source, o.type, o.smile_user_id as "smileUserId", o.account_id as "accountId",
+           o.provider_id as "providerId", o.source_type as "sourceType", o.error_code as "errorCode", o.datapoints,
+           o.task_status as "taskStatus",
+           o.has_payload as "hasPayload", o.event_created_at as "eventCreatedAt", o.job_id as "jobId",
+           o.result_code as "resultCode", o.received_at as "receivedAt"
+    from inbox_events o
+    where o.state = 'pending' and not (o.id = any(${ids})) and (o.attempts > 0 or o.next_attempt_at <= now())
+      and exists (
+        select 1 from inbox_events n
+        where n.id = any(${ids}) and n.smile_user_id = o.smile_user_id and n.seq > o.seq)
+    order by o.seq`;
 }
 
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */

@@ -7,6 +7,8 @@ export interface RetentionBatch {
   /** Users whose shared data (synced rows, webhook bodies) went too. */
   users: number;
   counts: Omit<ErasureCounts, 'accountsRevoked'>;
+  /** The Smile accounts of the users whose shared data went: the purge revokes them at Smile too. Ids only. */
+  accounts: string[];
 }
 
 interface DueRun {
@@ -52,6 +54,7 @@ export async function purgeExpiredRuns(
     const byUser = new Map<string, DueRun[]>();
     for (const run of due) byUser.set(run.verification_id, [...(byUser.get(run.verification_id) ?? []), run]);
     let users = 0;
+    const accounts: string[] = [];
     for (const [verificationId, runs] of byUser) {
       const runIds = runs.map((run) => run.run_id);
       const perRun = await eraseRuns(tx, runIds);
@@ -70,7 +73,14 @@ export async function purgeExpiredRuns(
             // A request made since the cutoff may be starting a run that is not recorded yet.
             requestsOf: { externalUserId: runs[0]!.external_user_id, before: cutoff },
           });
-      if (!needed) users++;
+      if (!needed) {
+        users++;
+        const named = await tx<{ account_id: string }[]>`
+          select distinct a->>'accountId' as account_id
+          from verifications v cross join jsonb_array_elements(coalesce(v.status_document->'accounts', '[]'::jsonb)) a
+          where v.verification_id = ${verificationId} and a->>'accountId' is not null`;
+        accounts.push(...named.map((row) => row.account_id));
+      }
       await tx`update verifications set purged_at = now() where run_id = any(${runIds})`;
       const runCounts = countsOf(perRun, perUser);
       await recordErasure(
@@ -85,6 +95,20 @@ export async function purgeExpiredRuns(
       );
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += runCounts[key];
     }
-    return { runs: due.length, users, counts };
+    return { runs: due.length, users, counts, accounts: [...new Set(accounts)].sort() };
   });
+}
+
+/** How long an event no run took (an orphan) is kept, for audit, before it goes with its body. */
+export const ORPHAN_RETENTION_DAYS = 30;
+
+/** Deletes up to `limit` orphan events older than ORPHAN_RETENTION_DAYS, oldest first; how many went. */
+export async function expireOrphanEvents(sql: Db, { limit }: { limit: number }): Promise<number> {
+  const deleted = await sql`
+    delete from inbox_events where id in (
+      select id from inbox_events
+      where state = 'orphan' and received_at < now() - make_interval(days => ${ORPHAN_RETENTION_DAYS})
+      order by seq limit ${limit}
+      for update skip locked)`;
+  return deleted.count;
 }

@@ -1,17 +1,29 @@
 import type { Applicant } from '../workflows/types.js';
-import type { Db } from './client.js';
+import type { Db, Sql } from './client.js';
 import type { InviteContact } from './invites.js';
+import { erasureInProgress, lockUserErasure } from './user-erasures.js';
 
 /** Stores a start request's personal data under its id: the workflow only ever sees the id. */
+/**
+ * Saves a start request's applicant, unless the user's erasure is in progress:
+ * false then, and nothing is written. The check and the insert hold the user's
+ * erasure lock (`lockUserErasure`), so a start either commits before the
+ * erasure is requested (and the erasure cancels and erases its run) or sees it.
+ */
 export async function saveRequest(
-  sql: Db,
+  sql: Sql,
   request: { requestId: string; externalUserId: string; applicant?: Applicant; invite?: InviteContact },
-): Promise<void> {
-  await sql`
-    insert into verification_requests (request_id, external_user_id, applicant, invite)
-    values (${request.requestId}, ${request.externalUserId}, ${request.applicant ? sql.json(request.applicant as never) : null},
-            ${request.invite ? sql.json(request.invite as never) : null})
-    on conflict (request_id) do nothing`;
+): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    await lockUserErasure(tx, request.externalUserId);
+    if (await erasureInProgress(tx, request.externalUserId)) return false;
+    await tx`
+      insert into verification_requests (request_id, external_user_id, applicant, invite)
+      values (${request.requestId}, ${request.externalUserId}, ${request.applicant ? tx.json(request.applicant as never) : null},
+              ${request.invite ? tx.json(request.invite as never) : null})
+      on conflict (request_id) do nothing`;
+    return true;
+  }) as Promise<boolean>;
 }
 
 /** The applicant a start request named; empty when none was given or it was erased. */

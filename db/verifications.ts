@@ -7,6 +7,7 @@ import {
   type StatusDocument,
 } from '../workflows/types.js';
 import type { Db, Sql } from './client.js';
+import type { UserErasure } from './user-erasures.js';
 
 /**
  * Upserts the run's row from the workflow's status document. A retried or late
@@ -52,19 +53,41 @@ export interface StoredVerification {
   status: StatusDocument['status'];
   document: StatusDocument;
   closed: boolean;
+  /** The user's latest erasure, when one was ever asked for. */
+  erasure?: UserErasure;
 }
 
-/** The newest run of a verification id, running or closed. */
+/** The newest run of a verification id, running or closed, and the user's latest erasure. */
 export async function latestVerification(sql: Db, verificationId: string): Promise<StoredVerification | undefined> {
   const [row] = await sql<
-    { run_id: string; status: StatusDocument['status']; status_document: StatusDocument; closed_at: Date | null }[]
+    {
+      run_id: string;
+      status: StatusDocument['status'];
+      status_document: StatusDocument;
+      closed_at: Date | null;
+      erasure_requested_at: Date | null;
+      erasure_finished_at: Date | null;
+    }[]
   >`
-    select run_id, status, status_document, closed_at from verifications
-    where verification_id = ${verificationId}
-    order by created_at desc limit 1`;
-  return (
-    row && { runId: row.run_id, status: row.status, document: row.status_document, closed: row.closed_at !== null }
-  );
+    select v.run_id, v.status, v.status_document, v.closed_at,
+           u.requested_at as erasure_requested_at, u.finished_at as erasure_finished_at
+    from verifications v left join user_erasures u on u.external_user_id = v.external_user_id
+    where v.verification_id = ${verificationId}
+    order by v.created_at desc limit 1`;
+  if (!row) return undefined;
+  const stored: StoredVerification = {
+    runId: row.run_id,
+    status: row.status,
+    document: row.status_document,
+    closed: row.closed_at !== null,
+  };
+  if (row.erasure_requested_at)
+    stored.erasure = {
+      status: row.erasure_finished_at ? 'ERASED' : 'ERASING',
+      requestedAt: row.erasure_requested_at.toISOString(),
+      ...(row.erasure_finished_at ? { finishedAt: row.erasure_finished_at.toISOString() } : {}),
+    };
+  return stored;
 }
 
 /**

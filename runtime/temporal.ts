@@ -10,6 +10,8 @@ import {
 import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/index.js';
+import type { Db } from '../db/client.js';
+import { requestUserErasure } from '../db/user-erasures.js';
 import type { erasureWorkflow, ErasureInput } from '../workflows/erasure.js';
 import { erasureWorkflowId, monitorWorkflowId } from '../workflows/ids.js';
 import { endMonitorSignal } from '../workflows/messages.js';
@@ -97,14 +99,18 @@ const START_DEADLINE_MS = 10_000;
 /**
  * Starts the user's erasure workflow, or joins the one running: a second
  * request while one runs joins it; after it closed, a new one runs (erasing
- * twice is fine). Used by `DELETE …/data` and by a disconnect under a policy
+ * twice is fine). Starts for the user are refused from the moment it is
+ * asked for until it finished (`user_erasures`). Used by `DELETE …/data` and by a disconnect under a policy
  * with `eraseOnDisconnect`, so both erase the same way, durably.
  */
-export function startErasure(
+export async function startErasure(
+  sql: Db,
   client: Client,
   taskQueue: string,
   input: ErasureInput,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof erasureWorkflow>> {
+  // Recorded first: from here on a start for the user is a 409, until the workflow's last step.
+  await requestUserErasure(sql, input.externalUserId);
   return client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
     client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
       workflowId: erasureWorkflowId(input.externalUserId),

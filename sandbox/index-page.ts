@@ -26,6 +26,7 @@ export function indexPage(o: {
     ['GET', '/v1/users/:id', 'one user'],
     ['GET', '/v1/accounts?userId=', 'accounts (size ≤ 150, cursor → nextCursor)'],
     ['GET / DELETE', '/v1/accounts/:id', 'one account / revoke it (ACCOUNT_DISCONNECTED)'],
+    ['POST', '/v1/accounts/:id/disableMonitor', 'continuous sync off (monitorStatus CUSTOMER_DISABLED)'],
     [
       'GET',
       '/v1/identities, /employments, /contributions, /incomes, /eincomes',

@@ -8,6 +8,7 @@ import {
   type AccountRecord,
   type ConnectionStatus,
   type DataRecord,
+  type MonitorStatus,
   type SandboxState,
 } from './state.js';
 import { findPersona, SANDBOX_PERSONAS } from './users.js';
@@ -46,6 +47,16 @@ const accountData = (record: AccountRecord) => ({
   accountId: record.account.id,
   providers: [record.account.providerId],
 });
+
+function setMonitor(state: SandboxState, record: AccountRecord, status: MonitorStatus) {
+  record.account.monitorStatus = status;
+  record.account.monitor = { status, updatedAt: state.nowIso() };
+}
+
+/** `POST /accounts/:id/disableMonitor`: Smile stops the account's continuous data sync (idempotent). */
+export function disableMonitor(state: SandboxState, record: AccountRecord): void {
+  if (record.account.monitorStatus !== 'CUSTOMER_DISABLED') setMonitor(state, record, 'CUSTOMER_DISABLED');
+}
 
 /** The login screen: the account is created (ACCOUNT_CREATED); a wrong password fails it (ACCOUNT_FAILED). */
 export function login(
@@ -105,6 +116,7 @@ export function verifyMfa(state: SandboxState, record: AccountRecord, code: stri
   const persona = SANDBOX_PERSONAS.find((p) => p.key === record.personaKey)!;
   if (code !== persona.mfaCode) return fail(state, record, 'INVALID_MFA', burst);
   setStatus(state, record, 'CONNECTED');
+  setMonitor(state, record, 'ACTIVE');
   const user = state.users.get(record.account.userId);
   if (user && !user.providers.includes(record.account.providerId)) user.providers.push(record.account.providerId);
   burst.push({ type: 'ACCOUNT_CONNECTED', data: { ...accountData(record), loginName: record.loginName } });
@@ -230,7 +242,7 @@ export function refresh(state: SandboxState, record: AccountRecord, changes: Ref
       sourceType: 'ACCOUNT',
       providers: [account.providerId],
       status: 'SUCCEEDED',
-      monitorStatus: 'ACTIVE',
+      monitorStatus: account.monitorStatus,
       // Spelt as in Smile's own example of this event (tag-accounts.md).
       dataPoints: datapoints,
     },

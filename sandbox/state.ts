@@ -21,6 +21,7 @@ export interface SandboxToken {
   expiresAtMs: number;
 }
 
+export type MonitorStatus = 'UNSUPPORTED' | 'ACTIVE' | 'CUSTOMER_DISABLED';
 export type ConnectionStatus = 'PENDING' | 'AWAITING_MFA' | 'ERROR' | 'CONNECTED' | 'DISCONNECTED';
 
 /** Smile's Account object (tag-accounts.md). */
@@ -31,8 +32,9 @@ export interface SandboxAccount {
   userId: string;
   connectionStatus: ConnectionStatus;
   connection: { status: ConnectionStatus; errorCode: string | null; errorMessage: string | null; updatedAt: string };
-  monitorStatus: 'UNSUPPORTED';
-  monitor: { status: 'UNSUPPORTED'; updatedAt: string };
+  /** Smile's continuous data sync: ACTIVE once connected, CUSTOMER_DISABLED after `disableMonitor`. */
+  monitorStatus: MonitorStatus;
+  monitor: { status: MonitorStatus; updatedAt: string };
 }
 
 /** What the sandbox knows about an account beyond what Smile shows. */

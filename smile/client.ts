@@ -213,6 +213,14 @@ export function createSmileClient({
     getAccount: (accountId: string) => call('GET', `/accounts/${encodeURIComponent(accountId)}`, accountSchema),
     listAccounts: ({ userId }: { userId: string }) =>
       call('GET', `/accounts${query({ userId, size: MAX_PAGE_SIZE })}`, pageSchema(accountSchema)),
+    /** Every account of a Smile user, page after page (connected or not). */
+    async *iterateAccounts({ userId }: { userId: string }): AsyncGenerator<z.infer<typeof accountSchema>> {
+      const path = (cursor?: Cursor) => `/accounts${query({ userId, size: MAX_PAGE_SIZE, cursor })}`;
+      for await (const page of pages(path, accountSchema)) yield* page.items;
+    },
+    /** `POST /accounts/:id/disableMonitor`: Smile stops the account's continuous data sync (CUSTOMER_DISABLED). */
+    disableMonitor: (accountId: string) =>
+      call('POST', `/accounts/${encodeURIComponent(accountId)}/disableMonitor`, z.unknown().optional()),
     listData: (resource: DataResource, filter: DataFilter & { size?: number; cursor?: Cursor }) =>
       call('GET', dataPath(resource, filter, filter.cursor), pageSchema(dataItemSchema)),
     dataPages,

@@ -1,6 +1,6 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
 import type { ErasureCounts } from '../db/erasure.js';
-import { purge, smileRevoke, stopWorkflows } from './proxies.js';
+import { purge, smileAccounts, stopWorkflows } from './proxies.js';
 import { verificationWorkflowId } from './ids.js';
 
 export interface ErasureInput {
@@ -17,11 +17,33 @@ export interface ErasureResult extends ErasureCounts {
 }
 
 /**
+ * Every account of every Smile user this external user ever had, as Smile
+ * lists them (linked in a run, after its decision, or outside any run), and
+ * those the runs' status documents name. Ids only.
+ */
+async function accountsToRevoke(externalUserId: string): Promise<string[]> {
+  const store = purge();
+  const verificationId = verificationWorkflowId(externalUserId);
+  const [smileUserIds, named] = await Promise.all([
+    store.smileUsersOf({ externalUserId }),
+    store.accountsToRevoke({ verificationId }),
+  ]);
+  const listed = smileUserIds.length > 0 ? await smileAccounts().smileAccountsOf({ smileUserIds }) : [];
+  return [...new Set([...named, ...listed])].sort();
+}
+
+/** A run that began just as the erasure was asked for is cancelled and erased by a further round; this bounds them. */
+const MAX_ROUNDS = 5;
+
+/**
  * Erases a user's personal data, durably, in the order that leaves
  * nothing behind: end the monitor and the running verification first (and wait
  * for them to close, so neither writes again), revoke the user's accounts at
  * Smile (their data goes there too), then erase every stored copy here and
- * record what went. Ids and counts only in history.
+ * record what went. A start for the user is refused from the request until the
+ * last step; a run whose start was accepted just before the request is found
+ * running after the erase, cancelled and erased in one more round, so the
+ * erase is the user's last write. Ids and counts only in history.
  */
 export async function erasureWorkflow({
   externalUserId,
@@ -34,18 +56,44 @@ export async function erasureWorkflow({
   setCurrentDetails('ending the monitor');
   const { ended } = await stop.endUserMonitor({ externalUserId });
   setCurrentDetails('cancelling the running verification');
-  const { cancelled } = await stop.cancelUserVerification({ externalUserId });
-  const accounts = await store.accountsToRevoke({ verificationId });
-  setCurrentDetails(`revoking ${accounts.length} account(s) at Smile`);
-  const revoked = await Promise.all(accounts.map((accountId) => smileRevoke().revokeSmileAccount({ accountId })));
-  setCurrentDetails('erasing the stored data');
-  const counts = await store.eraseUserData({
-    verificationId,
-    keyName,
-    accountsRevoked: revoked.filter((r) => r.revoked).length,
-    kind: reason,
-  });
-  if (!counts) throw ApplicationFailure.nonRetryable(`no verification ${verificationId}`, 'UnknownVerification');
+  let { cancelled } = await stop.cancelUserVerification({ externalUserId });
+  const total: ErasureResult = {
+    datapoints: 0,
+    applicants: 0,
+    eventPayloads: 0,
+    callbackMessages: 0,
+    decisionEvidence: 0,
+    statusDocuments: 0,
+    accountsRevoked: 0,
+    monitorEnded: ended,
+    verificationCancelled: cancelled,
+  };
+  for (let round = 1; ; round++) {
+    const accounts = await accountsToRevoke(externalUserId);
+    setCurrentDetails(`turning off the sync of ${accounts.length} account(s) at Smile and revoking them`);
+    const revoked = await Promise.all(
+      accounts.map(async (accountId) => {
+        await smileAccounts().disableSmileMonitor({ accountId });
+        return smileAccounts().revokeSmileAccount({ accountId });
+      }),
+    );
+    setCurrentDetails('erasing the stored data');
+    const counts = await store.eraseUserData({
+      verificationId,
+      keyName,
+      accountsRevoked: revoked.filter((r) => r.revoked).length,
+      kind: reason,
+    });
+    if (!counts) throw ApplicationFailure.nonRetryable(`no verification ${verificationId}`, 'UnknownVerification');
+    for (const key of Object.keys(counts) as (keyof ErasureCounts)[]) total[key] += counts[key];
+    setCurrentDetails('checking that no run began meanwhile');
+    ({ cancelled } = await stop.cancelUserVerification({ externalUserId }));
+    if (!cancelled) break;
+    total.verificationCancelled = true;
+    if (round >= MAX_ROUNDS)
+      throw ApplicationFailure.nonRetryable('runs kept starting during the erasure', 'ErasureOvertaken');
+  }
+  await store.finishUserErasure({ externalUserId });
   setCurrentDetails('done');
-  return { ...counts, monitorEnded: ended, verificationCancelled: cancelled };
+  return total;
 }

@@ -15,6 +15,7 @@ import { callbackWorkflowId } from './ids.js';
 import { endMonitorSignal, smileEventSignal, smileEventsSignal, type SmileEventRef } from './messages.js';
 import type { Policy } from './policy.js';
 import { resultCallbackWorkflow } from './result-callback.js';
+import { stopSmileSync } from './smile-sync.js';
 import { firstSighting } from './state.js';
 import type { Decision, KycResult, Monitoring, MonitorEndReason, Outcome, ReasonResult, RunAccount } from './types.js';
 
@@ -61,7 +62,8 @@ const SEEN_LIMIT = 200;
  * Keeps a completed verification current: each successful
  * ACCOUNT_SYNC_TASK_FINISHED of the run's accounts stores the new data and
  * re-evaluates; a changed decision is recorded and sent as `verification.updated`.
- * Ends at `until`, when every account is disconnected, or on `endMonitorSignal`.
+ * Ends at `until`, when every account is disconnected, or on `endMonitorSignal`,
+ * and then turns Smile's continuous sync of the run's accounts off.
  */
 export async function monitorWorkflow(input: MonitorInput, carried?: MonitorState): Promise<Monitoring> {
   const state: MonitorState = carried ?? {
@@ -179,6 +181,8 @@ async function end(input: MonitorInput, state: MonitorState, reason: MonitorEndR
   state.monitoring = { ...state.monitoring, status: 'ENDED', endedReason: reason, endedAt: new Date().toISOString() };
   showDetails(input, state);
   await record(input, state);
+  // Nobody needs the accounts' later data: Smile's continuous sync of them goes off.
+  await stopSmileSync(input.accounts);
   return state.monitoring;
 }
 

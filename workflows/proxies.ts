@@ -95,7 +95,15 @@ export const callbacks = proxyActivities<CallbackActivities>({
 });
 
 type StopActivities = Pick<Activities, 'endUserMonitor' | 'cancelUserVerification'>;
-type PurgeActivities = Pick<Activities, 'accountsToRevoke' | 'eraseUserData' | 'purgeExpiredRuns'>;
+type PurgeActivities = Pick<
+  Activities,
+  | 'accountsToRevoke'
+  | 'eraseUserData'
+  | 'purgeExpiredRuns'
+  | 'finishUserErasure'
+  | 'smileUsersOf'
+  | 'expireOrphanEvents'
+>;
 
 /**
  * Stopping a user's workflow waits, heartbeating, until it has closed: that may
@@ -113,9 +121,15 @@ export const stopWorkflows = (): ReturnType<typeof proxyActivities<StopActivitie
 export const purge = (): ReturnType<typeof proxyActivities<PurgeActivities>> =>
   proxyActivities<PurgeActivities>({ ...STORE_OPTIONS, startToCloseTimeout: '2m' });
 
-/** Revoking an account at Smile: one request an attempt on the Smile task queue, like every Smile call. */
-export const smileRevoke = (): ReturnType<typeof proxyActivities<Pick<Activities, 'revokeSmileAccount'>>> =>
-  proxyActivities<Pick<Activities, 'revokeSmileAccount'>>({
+type SmileAccountActivities = Pick<Activities, 'revokeSmileAccount' | 'disableSmileMonitor' | 'smileAccountsOf'>;
+
+/**
+ * A user's accounts at Smile: listing them, turning their continuous sync off,
+ * revoking them. One request (or one paged listing) an attempt on the Smile task
+ * queue, like every Smile call.
+ */
+export const smileAccounts = (): ReturnType<typeof proxyActivities<SmileAccountActivities>> =>
+  proxyActivities<SmileAccountActivities>({
     ...onSmileQueue(),
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '15m',

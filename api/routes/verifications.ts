@@ -14,7 +14,7 @@ import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
 import { updateRefusal } from '../plugins/errors.js';
-import { problemResponses, verificationNotFound } from '../schemas/problem.js';
+import { HttpProblem, problemResponses, verificationNotFound } from '../schemas/problem.js';
 import {
   startVerificationBody,
   startVerificationReply,
@@ -39,6 +39,8 @@ export interface VerificationRoutesOptions extends StartGuardOptions {
 /** How long an API call may wait on Temporal before answering 503. */
 const TEMPORAL_DEADLINE_MS = 15_000;
 const CLOSING_WAIT_MS = 5_000;
+/** What a start during an erasure answers in `Retry-After`: an erasure takes seconds. */
+const ERASURE_RETRY_AFTER_SECONDS = 5;
 
 const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = async (
   app,
@@ -72,7 +74,11 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     span.setAttribute('verification.id', verificationWorkflowId(externalUserId));
     const requestId = randomUUID();
     // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-    await saveRequest(sql, { requestId, externalUserId, applicant, invite });
+    if (!(await saveRequest(sql, { requestId, externalUserId, applicant, invite }))) {
+      // Nothing of the user is written while their erasure runs; the client retries after it.
+      void reply.header('retry-after', String(ERASURE_RETRY_AFTER_SECONDS));
+      throw new HttpProblem(409, 'Erasure in progress', `The personal data of ${externalUserId} is being erased.`);
+    }
 
     const workflowId = verificationWorkflowId(externalUserId);
     const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
@@ -154,8 +160,8 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       // read would replay the run on a worker whenever it is not in that worker's cache.
       const stored = await latestVerification(sql, id);
       if (!stored) throw notFound();
-      // The row's run id names the run even in a document stored before it carried one.
-      return { ...stored.document, runId: stored.runId };
+      // The row's run id names the run even in a document stored before it carried one; the user's erasure, if any.
+      return { ...stored.document, runId: stored.runId, ...(stored.erasure ? { erasure: stored.erasure } : {}) };
     },
   );
 };

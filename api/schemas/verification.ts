@@ -149,6 +149,10 @@ export const statusDocumentSchema = z.object({
   invite: inviteSchema.optional(),
   widget: widgetTrailSchema.optional(),
   documents: z.array(z.object({ archiveId: z.string(), status: z.string() })).optional(),
+  // The user's latest erasure (DELETE …/data, or eraseOnDisconnect): ERASING until every step is done.
+  erasure: z
+    .object({ status: z.enum(['ERASING', 'ERASED']), requestedAt: z.string(), finishedAt: z.string().optional() })
+    .optional(),
 });
 
 /** `POST /v1/verifications/:id/review`: a reviewer's outcome for a verification IN_REVIEW. */

@@ -4,6 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db, Sql } from '../../db/client.js';
 import { erasesOnDisconnect } from '../../db/decisions.js';
 import {
+  olderPendingOf,
   FAST_PATH_GRACE_SECONDS,
   markEvents,
   releaseToRelay,
@@ -86,7 +87,7 @@ async function eraseOnDisconnect(sql: Db, client: Client, workflowId: string): P
   if (!externalUserId || !(await erasesOnDisconnect(sql, workflowId))) return undefined;
   try {
     const { taskQueue } = await client.workflow.getHandle(workflowId).describe();
-    await startErasure(client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
+    await startErasure(sql, client, taskQueue, { externalUserId, keyName: null, reason: 'disconnect' });
     return undefined;
   } catch (error) {
     return error as Error;
@@ -282,7 +283,14 @@ export function createSignaller({
     // While Temporal is down, and for events that waited too long here, the relay takes over.
     const toRelay = ({ at }: { at: number }) => now < temporalDownUntil || now - at > MAX_WAIT_MS;
     const stale = batch.filter(toRelay).map((q) => q.event);
-    const fresh = batch.filter((q) => !toRelay(q)).map((q) => q.event);
+    const early = batch.filter((q) => !toRelay(q)).map((q) => q.event);
+    // The older pending events of these users that the relay holds go first, so none is overtaken.
+    const older = await olderPendingOf(
+      sql,
+      early.map((e) => e.id),
+    ).catch(() => undefined);
+    if (!older) return release([...stale, ...early]);
+    const fresh = [...older, ...early];
     const outcomes = await deliverEvents({ sql, client }, fresh).catch(() => undefined);
     const undelivered = fresh.filter((event) => (outcomes?.get(event.id) ?? 'pending') === 'pending');
     if (undelivered.length > 0) temporalDownUntil = Date.now() + BREAKER_MS;

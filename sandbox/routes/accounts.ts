@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { fail, ok, okEmpty, paginate } from '../envelope.js';
-import { revoke } from '../link.js';
+import { disableMonitor, revoke } from '../link.js';
 import type { SandboxState } from '../state.js';
 import type { PendingEvent, WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { listQuery, overlaps } from './query.js';
 
-/** `GET /accounts?userId=`, `GET /accounts/:id`, `DELETE /accounts/:id` (revoke: the data goes, ACCOUNT_DISCONNECTED). */
+/**
+ * `GET /accounts?userId=`, `GET /accounts/:id`, `DELETE /accounts/:id` (revoke: the data goes,
+ * ACCOUNT_DISCONNECTED), `POST /accounts/:id/disableMonitor` (no more continuous syncs).
+ */
 const accountRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: WebhookDispatcher }> = async (
   app,
   { state, dispatcher },
@@ -35,6 +38,14 @@ const accountRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
       revoke(state, record, burst);
       dispatcher.publish(record.account.userId, burst);
     }
+    return okEmpty();
+  });
+
+  // Smile's continuous data sync of the account stops: monitorStatus CUSTOMER_DISABLED.
+  app.post('/accounts/:id/disableMonitor', async (request, reply) => {
+    const record = state.accounts.get((request.params as { id: string }).id);
+    if (!record) return fail(reply, 'MISSING_RESOURCE', 'Account not found');
+    disableMonitor(state, record);
     return okEmpty();
   });
 };

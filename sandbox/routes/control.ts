@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { fail, ok } from '../envelope.js';
@@ -118,6 +119,13 @@ const controlRoutes: FastifyPluginAsync<{ state: SandboxState; dispatcher: Webho
     const changes = syncRequest.parse(request.body ?? {});
     const record = state.accounts.get(accountId);
     if (!record) return fail(reply, 'MISSING_RESOURCE', 'Account not found');
+    // Smile runs no sync of an account whose monitor the customer disabled.
+    if (record.account.monitorStatus === 'CUSTOMER_DISABLED')
+      return reply.code(409).send({
+        code: 'MONITOR_DISABLED',
+        message: `Account ${accountId} has monitorStatus CUSTOMER_DISABLED: no sync runs`,
+        requestId: randomUUID(),
+      });
     const burst: PendingEvent[] = [];
     refresh(state, record, changes, burst);
     const events = dispatcher.publish(record.account.userId, burst);

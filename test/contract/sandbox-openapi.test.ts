@@ -110,6 +110,22 @@ describe('the sandbox answers in the shapes of Smile’s OpenAPI spec', () => {
     expectValid('AccountGetResponse', (await sandbox.call('GET', `/v1/accounts/${accounts[3]}`)).body);
   });
 
+  it("an account's monitor: ACTIVE once connected, CUSTOMER_DISABLED after disableMonitor, then no sync runs", async () => {
+    const account = (id: string) => sandbox.call<{ monitorStatus: string }>('GET', `/v1/accounts/${id}`);
+    expect((await account(accounts[1]!)).body.data.monitorStatus).toBe('ACTIVE');
+    const disabled = await sandbox.call('POST', `/v1/accounts/${accounts[1]}/disableMonitor`);
+    expect(disabled.status).toBe(200);
+    expectValid('CommonResponse', disabled.body);
+    const after = await account(accounts[1]!);
+    expectValid('AccountGetResponse', after.body);
+    expect(after.body.data).toMatchObject({
+      monitorStatus: 'CUSTOMER_DISABLED',
+      monitor: { status: 'CUSTOMER_DISABLED' },
+    });
+    expect((await sandbox.call('POST', `/sandbox/v1/accounts/${accounts[1]}/sync`, {})).status).toBe(409);
+    expect((await sandbox.call('POST', '/v1/accounts/a-unknown/disableMonitor')).status).toBe(404);
+  });
+
   it.each(Object.entries(LISTS))('%s, listed and by id', async (kind, [listSchema, getSchema]) => {
     const list = await sandbox.call<{ items: { id: string }[] }>('GET', `/v1/${kind}?size=150`);
     expect(list.body.data.items.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
+import type { erasureWorkflow } from '../../workflows/erasure.js';
 import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
@@ -63,19 +64,19 @@ describe('erasure', () => {
 
     const response = await erase(started.verificationId);
     expect(response.statusCode, response.body).toBe(202);
-    expect(response.json()).toMatchObject({
-      verificationId: started.verificationId,
-      status: 'ERASED',
-      erased: {
-        accountsRevoked: 1,
-        applicants: 1,
-        callbackMessages: 1,
-        decisionEvidence: 1,
-        verificationCancelled: false,
-        monitorEnded: true,
-      },
+    expect(response.json()).toMatchObject({ verificationId: started.verificationId, status: 'ERASING' });
+    const erased = await erasureResult(response.json().erasureId);
+    expect(erased).toMatchObject({
+      accountsRevoked: 1,
+      applicants: 1,
+      callbackMessages: 1,
+      decisionEvidence: 1,
+      verificationCancelled: false,
+      monitorEnded: true,
     });
-    expect(response.json().erased.datapoints).toBeGreaterThan(0);
+    expect(erased.datapoints).toBeGreaterThan(0);
+    const finished = (await journey.getStatus(stack, started.verificationId)) as StatusDocument & { erasure?: unknown };
+    expect(finished.erasure).toMatchObject({ status: 'ERASED', requestedAt: expect.any(String) });
     // The monitor ended first (it would judge data that is gone), and said why.
     expect((await monitor.describe()).status.name).toBe('COMPLETED');
     expect((await journey.getStatus(stack, started.verificationId)).monitoring).toMatchObject({
@@ -113,7 +114,7 @@ describe('erasure', () => {
     // Twice is fine: nothing left to remove, and a second erasures row says so.
     const again = await erase(started.verificationId);
     expect(again.statusCode).toBe(202);
-    expect(again.json().erased).toMatchObject({
+    expect(await erasureResult(again.json().erasureId)).toMatchObject({
       datapoints: 0,
       applicants: 0,
       callbackMessages: 0,
@@ -136,15 +137,66 @@ describe('erasure', () => {
     });
     const response = await erase(started.verificationId);
     expect(response.statusCode, response.body).toBe(202);
-    expect(response.json()).toMatchObject({
-      status: 'ERASED',
-      erased: { verificationCancelled: true, applicants: 1, accountsRevoked: 0 },
+    expect(await erasureResult(response.json().erasureId)).toMatchObject({
+      verificationCancelled: true,
+      applicants: 1,
+      accountsRevoked: 0,
     });
     const description = await stack.client.workflow.getHandle(started.verificationId).describe();
     expect(description.status.name).not.toBe('RUNNING');
     expect((await journey.getStatus(stack, started.verificationId)).status).toBe('CANCELLED');
     expect(await rowsContaining(stack.sql, 'running-erasure')).toEqual({});
     await saveHistory('erasure-running', stack.client.workflow.getHandle(response.json().erasureId));
+  });
+
+  it('a start during the erasure is 409 with Retry-After; a run started after it finished keeps its data', async () => {
+    const externalUserId = journey.uniqueUser('erase-race');
+    const first = await journey.startVerification(stack, {
+      externalUserId,
+      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
+      policy: { connectTimeout: '5m' },
+    });
+    const response = await erase(first.verificationId);
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json().status).toBe('ERASING');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const during = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/verifications',
+      headers: auth,
+      payload: { externalUserId, applicant: { fullName: journey.SANDBOX_USERS.george.fullName } },
+    });
+    // 409 while the erasure runs (cancelling the run takes its cleanup's time); once it finished, a clean start.
+    if (during.statusCode === 409) {
+      expect(during.headers['retry-after']).toMatch(/^\d+$/);
+      expect(during.headers['content-type']).toContain('application/problem+json');
+    } else expect(during.statusCode, during.body).toBe(201);
+    await erasureResult(response.json().erasureId);
+
+    const next =
+      during.statusCode === 201
+        ? (during.json() as Awaited<ReturnType<typeof journey.startVerification>>)
+        : await journey.startVerification(stack, {
+            externalUserId,
+            applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
+            policy: { connectTimeout: '1m', dataTimeout: '20s' },
+          });
+    expect((await journey.connect(stack, next.link.userToken, journey.SANDBOX_USERS.george)).status).toBeLessThan(300);
+    const decided = await journey.waitUntilClosed(stack, next.verificationId);
+    expect(decided.decision?.outcome).toBe('APPROVED');
+    // Nothing erased it: its report is there, and its data too.
+    const report = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/verifications/${next.verificationId}/report`,
+      headers: auth,
+    });
+    expect(report.statusCode, report.body).toBe(200);
+    const [latest] = await stack.sql`select purged_at from verifications where verification_id = ${next.verificationId}
+      order by created_at desc limit 1`;
+    expect(latest?.purged_at).toBeNull();
+    expect(Object.keys(await rowsContaining(stack.sql, 'palomero'))).toEqual(
+      expect.arrayContaining(['datapoints', 'verification_requests']),
+    );
   });
 
   it('is 404 for an unknown verification, 403 for a key without data.erase', async () => {
@@ -157,6 +209,10 @@ describe('erasure', () => {
     expect(forbidden.statusCode).toBe(403);
   });
 });
+
+/** What the erasure workflow removed, once it finished. */
+const erasureResult = (erasureId: string) =>
+  stack.client.workflow.getHandle<typeof erasureWorkflow>(erasureId).result();
 
 /** The result callback of a closed run stores its message body (callback_messages) on its first attempt. */
 async function waitForCallbackMessage(verificationId: string): Promise<void> {

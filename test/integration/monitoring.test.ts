@@ -62,11 +62,6 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean):
   }
 }
 
-const syncEventState = (smileUserId: string) =>
-  stack.sql<{ state: string }[]>`
-    select state from inbox_events where smile_user_id = ${smileUserId} and type = 'ACCOUNT_SYNC_TASK_FINISHED'
-    order by seq desc limit 1`.then((rows) => rows[0]?.state);
-
 const stopMonitor = (id: string) =>
   stack.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/monitor`, headers: auth });
 
@@ -250,14 +245,17 @@ describe('the monitor', () => {
     expect([...audit]).toEqual([{ action: 'stop-monitor', key_name: expect.any(String) }]);
     expect((await stopMonitor('verification-nobody-here')).statusCode).toBe(404);
     await saveHistory('monitor-stopped', handle(monitorWorkflowId(externalUserId)));
-    // Once the monitor has ended, the user's events are orphans again.
-    await sync(george.accountId, { incomeFactor: 2 });
-    expect(
-      await eventually(
-        () => syncEventState(george.smileUserId),
-        (state) => state === 'orphan',
-      ),
-    ).toBe('orphan');
+    // Once the monitor has ended, Smile's continuous sync of the account is off too: it runs no more syncs.
+    const account = (await smileSandboxRequest(stack.sandboxUrl, 'GET', `/v1/accounts/${george.accountId}`)) as {
+      monitorStatus: string;
+    };
+    expect(account.monitorStatus).toBe('CUSTOMER_DISABLED');
+    const refused = await fetch(`${stack.sandboxUrl}/sandbox/v1/accounts/${george.accountId}/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ incomeFactor: 2 }),
+    });
+    expect(refused.status).toBe(409);
   });
 
   it("ends on erasure of the user's data (ERASED)", async () => {
@@ -274,8 +272,10 @@ describe('the monitor', () => {
 
   it('continues as new after the configured number of events, carrying its state', async () => {
     const externalUserId = journey.uniqueUser('continued');
-    // Not monitored by the run: the monitor is started here with a small continue-as-new threshold.
-    const george = await completedGeorge(externalUserId, { connectTimeout: '5m', dataTimeout: '1m' });
+    // The run's own monitor is replaced here by one with a small continue-as-new threshold (terminated, it
+    // leaves Smile's sync of the account on).
+    const george = await completedGeorge(externalUserId);
+    await handle(monitorWorkflowId(externalUserId)).terminate('replaced by a monitor that continues as new sooner');
     const { runId } = await handle(george.verificationId).describe();
     const input: MonitorInput = {
       verificationId: george.verificationId,

@@ -6,7 +6,7 @@ import { ensureRetentionSchedule } from '../../worker/schedule.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
 import * as journey from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, smileSandboxRequest, startStack, type Stack } from '../support/stack.js';
 
 /** DATA_RETENTION_DAYS (SPEC §10): the purge workflow and its Schedule, in a database of its own. */
 let stack: Stack;
@@ -44,6 +44,12 @@ async function purge(batchSize: number) {
   });
 }
 
+const smileAccount = async (accountId: string) =>
+  (await smileSandboxRequest(stack.sandboxUrl, 'GET', `/v1/accounts/${accountId}`)) as {
+    connectionStatus: string;
+    monitorStatus: string;
+  };
+
 const datapointsOf = async (smileUserId: string) =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from datapoints where smile_user_id = ${smileUserId}`)[0]!
     .n;
@@ -77,6 +83,12 @@ describe('retention', () => {
       headers: auth,
     });
     expect(report.statusCode).toBe(410);
+    // The purged user's account is revoked at Smile too (its sync off first); George's stays for his open run.
+    expect(await smileAccount(other.accounts[0]!.accountId)).toMatchObject({
+      connectionStatus: 'DISCONNECTED',
+      monitorStatus: 'CUSTOMER_DISABLED',
+    });
+    expect((await smileAccount(first.accounts[0]!.accountId)).connectionStatus).toBe('CONNECTED');
 
     // Nothing is purged twice; once the open run has closed, the shared data goes too.
     expect(await purge(10)).toEqual({ runs: 0 });
@@ -84,6 +96,7 @@ describe('retention', () => {
     await journey.waitUntilClosed(stack, second.verificationId);
     expect(await purge(10)).toEqual({ runs: 1 });
     expect(await datapointsOf(first.smileUserId!)).toBe(0);
+    expect((await smileAccount(first.accounts[0]!.accountId)).connectionStatus).toBe('DISCONNECTED');
     expect(await rowsContaining(stack.sql, 'palomero')).toEqual({});
     expect(await rowsContaining(stack.sql, 'open-run')).toEqual({});
     const decisions = await stack.sql<{ outcome: string; evidence_hash: string; inputs: unknown }[]>`
@@ -93,6 +106,21 @@ describe('retention', () => {
     ]);
     const kinds = await stack.sql`select distinct kind, key_name from erasures`;
     expect([...kinds]).toEqual([{ kind: 'retention', key_name: null }]);
+  });
+
+  it('deletes orphan events older than 30 days, rows and bodies; younger ones stay', async () => {
+    const orphan = (id: string, ageDays: number) => stack.sql`
+      insert into inbox_events (id, source, type, smile_user_id, body, state, received_at)
+      values (${id}, 'smile', 'ACCOUNT_SYNC_TASK_FINISHED', 'tenantId-orphan-owner',
+              ${stack.sql.json({ data: { payload: { identity: { fullName: 'Orphan Person' } } } })},
+              'orphan', now() - make_interval(days => ${ageDays}))`;
+    const old = `et-old-${randomUUID()}`;
+    const young = `et-young-${randomUUID()}`;
+    await orphan(old, 31);
+    await orphan(young, 29);
+    await purge(10);
+    const left = await stack.sql<{ id: string }[]>`select id from inbox_events where id in (${old}, ${young})`;
+    expect(left.map((row) => row.id)).toEqual([young]);
   });
 
   it('the daily Schedule is created once, left alone when unchanged, updated when it differs, and runs the purge', async () => {

@@ -111,4 +111,51 @@ describe('the relay', () => {
     expect(Math.max(...signals.map((refs) => refs.length))).toBeLessThanOrEqual(SMILE_EVENTS_PER_SIGNAL);
     await back.connection.close();
   });
+
+  it("a user's events reach the workflow in order of arrival across a paused Temporal", async () => {
+    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DATABASE_URL: databaseUrl! });
+    const external = `order-${randomUUID()}`;
+    const smileUserId = `tenantId-${randomUUID().replaceAll('-', '')}`;
+    await sql`insert into smile_users (smile_user_id, external_user_id) values (${smileUserId}, ${external})`;
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    const workflowId = `verification-${external}`;
+    await client.workflow.start('verificationWorkflow', {
+      workflowId,
+      taskQueue: 'relay-test-no-worker',
+      args: [{ externalUserId: external, requestId: randomUUID(), policy: resolvePolicy() }],
+    });
+    const temporal = createTemporalClient(config);
+    const app = await buildApp({ config, sql, temporal });
+    const account = { userId: smileUserId, accountId: `a-${randomUUID().slice(0, 8)}`, providers: ['sss'] };
+    const connected = smileEvent('ACCOUNT_CONNECTED', account);
+    const disconnected = smileEvent('ACCOUNT_DISCONNECTED', account);
+    const attempts = async (id: string) =>
+      (await sql<{ attempts: number; state: string }[]>`select attempts, state from inbox_events where id = ${id}`)[0];
+    try {
+      // Temporal stops answering (the process is paused, its connections stay open).
+      server.process.kill('SIGSTOP');
+      expect((await postWebhook(app, connected)).statusCode).toBe(200);
+      for (let i = 0; i < 100 && ((await attempts(connected.id))?.attempts ?? 0) < 1; i++) await sleep(200);
+      expect(await attempts(connected.id)).toMatchObject({ state: 'pending', attempts: expect.any(Number) });
+    } finally {
+      server.process.kill('SIGCONT');
+    }
+    // After a longer outage its backoff has grown to minutes.
+    await sql`update inbox_events set next_attempt_at = now() + interval '5 minutes' where id = ${connected.id}`;
+    // Temporal is back: the newer event arrives and must not overtake the older one.
+    expect((await postWebhook(app, disconnected)).statusCode).toBe(200);
+    const ids = [connected.id, disconnected.id];
+    const delivered = async () =>
+      (await sql`select count(*)::int as n from inbox_events where id = any(${ids}) and state = 'delivered'`)[0]!
+        .n as number;
+    for (let pass = 0; pass < 100 && (await delivered()) < 2; pass++) {
+      if ((await deliverPending({ sql, client })) === 0) await sleep(200);
+    }
+    await app.close();
+    await temporal.connection.close();
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const signals = await smileEventSignals(history, client.workflow.options.loadedDataConverter);
+    expect(signals.flat().map((ref) => ref.eventId)).toEqual(ids);
+    await client.connection.close();
+  });
 });

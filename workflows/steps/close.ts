@@ -12,6 +12,8 @@ import { resultCallbackWorkflow } from '../result-callback.js';
 import { documentOf, enter } from '../status.js';
 import type { StatusDocument, VerificationStatus } from '../types.js';
 import { startMonitor } from './monitor.js';
+import { stopSmileSync } from '../smile-sync.js';
+import { runAccounts } from '../state.js';
 
 // The end of every run: the status, the hand-over to the monitor, the result callback.
 
@@ -48,6 +50,8 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `Result callback of ${workflowId}`,
     });
+  // Without a monitor nobody needs the accounts' later data: Smile's continuous sync goes off too.
+  if (state.monitoring?.status !== 'ACTIVE') await stopSmileSync(runAccounts(state));
   await condition(allHandlersFinished);
   return documentOf(ctx);
 }
