@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every section starts what it needs (a Temporal dev server, a
  * fresh database, the sandbox, the API, a worker process), measures beside a
- * baseline from the same run, and cleans up. Writes docs/benchmarks.md and
- * docs/benchmarks.svg. `-- --quick` scales the work down; `-- --only=id,id` runs some
+ * baseline from the same run, and cleans up. Writes docs/benchmarks.md,
+ * docs/benchmarks.svg and docs/capacity.md (from the cost section). `-- --quick` scales the work down; `-- --only=id,id` runs some
  * (`-- --only=cluster`: the Temporal cluster beside the dev server). `-- --profile`
  * writes CPU profiles of each section (this process, and the worker processes at
  * exit) under .dev/profiles/; `npx tsx bench/flame.ts <profile> <svg>` draws one.
@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { LOCAL_DATABASE_URL } from '../db/client.js';
 import { resolveTemporalBinary } from '../scripts/temporal-binary.js';
+import { capacityReport } from './capacity.js';
 import { chartSvg, markdownReport } from './report.js';
 import { profiled } from './profile.js';
 import type { BenchContext, BenchSection } from './types.js';
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, () => Promise<(ctx: BenchContext) => Promise<Benc
   'end-to-end': async () => (await import('./end-to-end.js')).benchEndToEnd,
   scale: async () => (await import('./scale.js')).benchScale,
   history: async () => (await import('./history.js')).benchHistory,
+  cost: async () => (await import('./cost.js')).benchCost,
   cluster: async () => (await import('./cluster.js')).benchCluster,
 };
 
@@ -69,7 +71,9 @@ if (!only) {
   await mkdir('docs', { recursive: true });
   await writeFile('docs/benchmarks.md', markdownReport(sections, { machine, elapsedSeconds: elapsed, quick }));
   await writeFile('docs/benchmarks.svg', chartSvg(sections));
-  log(`\nwrote docs/benchmarks.md and docs/benchmarks.svg in ${elapsed} s`);
+  const capacity = capacityReport(sections);
+  if (capacity) await writeFile('docs/capacity.md', capacity);
+  log(`\nwrote docs/benchmarks.md, docs/benchmarks.svg and docs/capacity.md in ${elapsed} s`);
 } else {
   log(`\n(${elapsed} s; --only runs do not write docs/)`);
 }

@@ -68,10 +68,14 @@ export async function benchScale(ctx: BenchContext): Promise<BenchSection> {
           Array.from({ length: n }, (_, i) => `scale-${i}`),
           64,
           async (externalUserId, i) => {
-            const response = await api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', {
-              externalUserId,
-              policy: { connectTimeout: '24h' },
-            });
+            const start = () =>
+              api<{ verificationId: string }>(stack, 'POST', '/v1/verifications', {
+                externalUserId,
+                policy: { connectTimeout: '24h' },
+              });
+            let response = await start();
+            // A 503 says Temporal did not answer in time (a loaded machine): retry, as a client would (starts are idempotent).
+            for (let attempt = 1; response.status === 503 && attempt < 5; attempt++) response = await start();
             if (response.status >= 300)
               throw new Error(`start ${externalUserId}: ${response.status} ${JSON.stringify(response.body)}`);
             ids.push(response.body.verificationId);

@@ -18,6 +18,8 @@ export interface BenchSection {
    */
   chart?: { unit: string; bars: { label: string; value: number; kind?: 'baseline' | 'ours' }[] };
   notes?: string[];
+  /** Figures other reports build on (the cost section's per-verification costs feed docs/capacity.md). */
+  data?: unknown;
 }
 
 export interface BenchContext {

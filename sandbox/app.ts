@@ -102,7 +102,13 @@ export async function buildSandbox(options: SandboxOptions) {
           return fail(reply, 'INVALID_CREDENTIALS', 'Invalid API key or secret');
         }
         // What Smile's rate limiter would count (GET /sandbox/v1/requests).
-        state.requests.push({ at: Date.now(), method: request.method, path: request.url.split('?')[0]! });
+        const { userId } = request.query as { userId?: unknown };
+        state.requests.push({
+          at: Date.now(),
+          method: request.method,
+          path: request.url.split('?')[0]!,
+          ...(typeof userId === 'string' ? { userId } : {}),
+        });
         if (state.requests.length > 10_000) state.requests.shift();
       });
       v1.setNotFoundHandler((_request, reply) => fail(reply, 'MISSING_RESOURCE', 'Resource not found'));

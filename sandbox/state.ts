@@ -121,8 +121,8 @@ export class SandboxState {
   /** Every event the sandbox emitted (before faults), in order. */
   readonly events: (WebhookEvent & { userId: string })[] = [];
   readonly deliveries: DeliveryAttempt[] = [];
-  /** When each authenticated Smile API request arrived (epoch ms), the last REQUEST_LOG_LIMIT of them. */
-  readonly requests: { at: number; method: string; path: string }[] = [];
+  /** When each authenticated Smile API request arrived (epoch ms), and for which `userId` query, the last REQUEST_LOG_LIMIT of them. */
+  readonly requests: { at: number; method: string; path: string; userId?: string }[] = [];
   readonly kycJobs = new Map<string, KycJob>();
   readonly invites = new Map<string, SandboxInvite>();
   /** Uploaded documents (`PAYSLIP` archives) and Smile's extraction of each. */

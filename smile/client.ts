@@ -1,7 +1,8 @@
 import { inSpan, SpanKind } from '../runtime/tracing.js';
 import { z } from 'zod';
 import { invalidResponse, networkFailure, smileFailure } from './errors.js';
-import { createLimiter, type Limiter } from './limiter.js';
+import { createLimiter, type Limiter, type Priority } from './limiter.js';
+import { endpointOf, NO_OBSERVER, outcomeOf, type SmileRequestObserver } from './observer.js';
 import {
   accountSchema,
   createUserDataSchema,
@@ -30,6 +31,8 @@ export interface SmileClientOptions {
   limiter?: Limiter;
   /** The calling activity's cancellation and deadline, read at each request (`activityCallContext`). */
   context?: () => CallContext;
+  /** Told of each request (the worker's Prometheus metrics). */
+  observer?: SmileRequestObserver;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -38,6 +41,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Epoch ms after which a request may not start: the attempt would time out first. */
   deadline?: number;
+  /** Whether a person waits on the request (default) or it is background work. */
+  priority?: Priority;
 }
 
 export { DATA_RESOURCES, type DataResource } from './kinds.js';
@@ -65,6 +70,7 @@ export function createSmileClient({
   requestsPerSecond = 20,
   limiter,
   context = () => ({}),
+  observer = NO_OBSERVER,
   fetch = globalThis.fetch,
 }: SmileClientOptions) {
   const authorization = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
@@ -75,25 +81,43 @@ export function createSmileClient({
     inSpan(
       `smile ${method} ${path.split('?')[0]!.replace(/\/(tenantId|a|et|i|e|con|inc|einc|tpl|j)-[^/]+/g, '/:id')}`,
       { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method } },
-      async (span) => {
-        const result = await send(method, path, data, body, (status) =>
-          span.setAttribute('http.response.status_code', status),
-        );
-        return result;
-      },
+      (span) => counted(method, path, data, body, (status) => span.setAttribute('http.response.status_code', status)),
     );
 
-  async function send<T extends z.ZodType>(
+  /** Waits for the request's turn (by its priority), sends it, and tells the observer how it ended. */
+  async function counted<T extends z.ZodType>(
     method: string,
     path: string,
     data: T,
     body: unknown,
     onStatus: (status: number) => void,
   ): Promise<z.infer<T>> {
-    const { signal, deadline } = context();
-    // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
-    await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs);
-    signal?.throwIfAborted();
+    const endpoint = endpointOf(method, path);
+    let sent = false;
+    try {
+      const { signal, deadline, priority } = context();
+      // The request must fit in what is left of the attempt, so its turn must come a timeout earlier.
+      await takeSlot(deadline === undefined ? undefined : deadline - timeoutMs, priority);
+      signal?.throwIfAborted();
+      sent = true;
+      observer.sent(endpoint);
+      const answer = await send(method, path, data, body, signal, onStatus);
+      observer.ended(endpoint, 'ok', sent);
+      return answer;
+    } catch (error) {
+      observer.ended(endpoint, outcomeOf(error), sent);
+      throw error;
+    }
+  }
+
+  async function send<T extends z.ZodType>(
+    method: string,
+    path: string,
+    data: T,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    onStatus: (status: number) => void,
+  ): Promise<z.infer<T>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {

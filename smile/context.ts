@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CallContext } from './client.js';
+import type { Priority } from './limiter.js';
 
 /** When each running activity attempt first called Smile: close to when it started. */
 const firstCall = new WeakMap<Context, number>();
@@ -8,9 +9,11 @@ const firstCall = new WeakMap<Context, number>();
  * The running activity's cancellation signal and deadline for the Smile client:
  * a request is aborted when the activity is cancelled (or times out), and none
  * starts waiting for a rate-limit turn it could not use before the attempt's
- * `startToCloseTimeout`. Outside an activity there is neither.
+ * `startToCloseTimeout`; the activities of `userWaitsOn` go first, the others are
+ * background work. Outside an activity there is neither, and a request counts as
+ * one a person waits on.
  */
-export function activityCallContext(): CallContext {
+export function activityCallContext(userWaitsOn: readonly string[] = []): CallContext {
   let context: Context;
   try {
     context = Context.current();
@@ -25,7 +28,9 @@ export function activityCallContext(): CallContext {
     startedAt + startToCloseTimeoutMs,
     heartbeatTimeoutMs ? Date.now() + heartbeatTimeoutMs : Infinity,
   );
-  return { signal: context.cancellationSignal, deadline };
+  // Requests of the activities a person waits on take the budget before background work.
+  const priority: Priority = userWaitsOn.includes(context.info.activityType) ? 'user' : 'background';
+  return { signal: context.cancellationSignal, deadline, priority };
 }
 
 /** Where a paged fetch has got to: the account (by position), the data kind and the cursor of its next page. */

@@ -6,4 +6,5 @@ export {
   type SmileClient,
   type SmileClientOptions,
 } from './client.js';
+export { endpointOf, type SmileRequestObserver } from './observer.js';
 export * from './schemas.js';

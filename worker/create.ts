@@ -7,7 +7,7 @@ import { clientInterceptors, startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '
 import { createSmileActivities, createStoreActivities } from '../activities/index.js';
 import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
-import { smileTaskQueue } from '../workflows/task-queues.js';
+import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from '../workflows/task-queues.js';
 
 /** The workflow code beside this module: `.ts` from the sources, `.js` in the compiled `dist/`. */
 export const WORKFLOWS_PATH = fileURLToPath(
@@ -25,7 +25,7 @@ export interface WorkerDeps {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
-/** The worker process's two Temporal workers, run and stopped together. */
+/** The worker process's three Temporal workers, run and stopped together. */
 export interface Workers {
   run(): Promise<void>;
   shutdown(): void;
@@ -36,8 +36,9 @@ export interface Workers {
 
 /**
  * One worker on the verification task queue (the workflows and every activity,
- * so a task scheduled there by any run finds its activity) and one on the Smile
- * task queue, which the server rate-limits for all workers together.
+ * so a task scheduled there by any run finds its activity), one on the Smile
+ * task queue, which the server rate-limits for all workers together, and one on
+ * the queue of the Smile calls a person waits on.
  */
 export async function createWorker({
   config,
@@ -98,15 +99,22 @@ export async function createWorker({
     // Server-side, for every worker polling this queue; each request still takes a turn of the shared limiter.
     maxTaskQueueActivitiesPerSecond: config.smile.requestsPerSecond,
   });
-  const both = [main, smileWorker];
+  // A start's and a token refresh's Smile activities: never behind a backlog on the Smile queue.
+  const userSmileWorker = await Worker.create({
+    ...common,
+    taskQueue: smileUserTaskQueue(config.temporal.taskQueue),
+    activities: Object.fromEntries(SMILE_USER_ACTIVITIES.map((name) => [name, activities[name]])),
+    maxTaskQueueActivitiesPerSecond: config.smile.requestsPerSecond,
+  });
+  const all = [main, smileWorker, userSmileWorker];
   return {
     async run() {
-      // If one stops (a fatal error), the other stops too, and the error surfaces.
-      const stopOthers = () => both.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
-      await Promise.all(both.map((w) => w.run().finally(stopOthers)));
+      // If one stops (a fatal error), the others stop too, and the error surfaces.
+      const stopOthers = () => all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
+      await Promise.all(all.map((w) => w.run().finally(stopOthers)));
     },
     shutdown: () => {
-      both.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
+      all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
       void tracing.shutdown();
     },
     getState: () => main.getState(),

@@ -1,6 +1,6 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, SmileActivities } from '../activities/index.js';
-import { smileTaskQueue } from './task-queues.js';
+import { SMILE_USER_ACTIVITIES, smileTaskQueue, smileUserTaskQueue } from './task-queues.js';
 
 /**
  * Activity proxies, one per kind of side effect, each with the retry policy
@@ -23,18 +23,27 @@ type CallbackActivities = Pick<Activities, 'deliverResultCallback'>;
 const SMILE_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 };
 const onSmileQueue = () => ({ taskQueue: smileTaskQueue(workflowInfo().taskQueue) });
 
+const SMILE_OPTIONS = { startToCloseTimeout: '30s', scheduleToCloseTimeout: '15m', retry: SMILE_RETRY } as const;
+type SmileProxy = ReturnType<typeof proxyActivities<SmileActivities>>;
+
 /**
- * Smile and the KYC provider, one request an attempt, on the Smile task queue
+ * Smile and the KYC provider, one request an attempt, on the Smile task queues
  * (rate-limited for every worker together): retry transient errors for about
- * ten minutes, then give up.
+ * ten minutes, then give up. A start's and a token refresh's activities go to
+ * the queue of calls a person waits on, never behind background work.
  */
-export const smile = (): ReturnType<typeof proxyActivities<SmileActivities>> =>
-  proxyActivities<SmileActivities>({
-    ...onSmileQueue(),
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '15m',
-    retry: SMILE_RETRY,
+export const smile = (): SmileProxy => {
+  const background = proxyActivities<SmileActivities>({ ...onSmileQueue(), ...SMILE_OPTIONS });
+  const forUser = proxyActivities<SmileActivities>({
+    taskQueue: smileUserTaskQueue(workflowInfo().taskQueue),
+    ...SMILE_OPTIONS,
   });
+  const userWaitsOn: readonly string[] = SMILE_USER_ACTIVITIES;
+  return new Proxy(background, {
+    get: (target, name) =>
+      (typeof name === 'string' && userWaitsOn.includes(name) ? forUser : target)[name as keyof SmileProxy],
+  });
+};
 
 /**
  * Fetches that page through the Smile API: each page heartbeats its cursor, and

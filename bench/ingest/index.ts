@@ -12,6 +12,7 @@ import type { PostJob } from './load/types.js';
 import { measureOurs } from './ours.js';
 import { inboxStates } from './probe.js';
 import { measureReads, readsSection } from './reads.js';
+import { progressPairs } from './repeats.js';
 import { ingestSection } from './report.js';
 import { CONNECTIONS, WARMUP_SECONDS, load, measureCpuOf, settle, webhookJobs } from './runner.js';
 import { INGEST_WEBHOOK_SECRET, startIngestStack, type IngestStack } from './stack.js';
@@ -73,6 +74,7 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection[]> {
 
     const bare = await measureBaselines(ctx, stack, targets, job, durationSeconds);
     const ours = await measureOurs(ctx, stack, job, durationSeconds);
+    const repeats = await progressPairs(ctx, stack, job, durationSeconds, 2);
     ctx.log('  breakdown of one request, no contention');
     const parts = await breakdown(stack, targets, ctx.quick ? 100 : 300);
     const inbox = await inboxStates(stack.sql);
@@ -87,7 +89,10 @@ export async function benchIngest(ctx: BenchContext): Promise<BenchSection[]> {
       unknownUsers: smileUserIds.length - USERS,
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     };
-    return [ingestSection({ bare, ours, breakdown: parts, inbox }, shape), readsSection(reads, USERS, durationSeconds)];
+    return [
+      ingestSection({ bare, ours, breakdown: parts, inbox, repeats }, shape),
+      readsSection(reads, USERS, durationSeconds),
+    ];
   } finally {
     await stack.close();
   }

@@ -3,20 +3,26 @@ import type { LoadResult } from './load/types.js';
 import { FIXED_RATE } from './runner.js';
 import { COLUMNS, cells, round, rows, type IngestFigures } from './table.js';
 
+/** Progress events against the group-commit limit: the median ratio of the pairs (a shared machine's runs vary). */
+function progressTarget(pairs: { groupCommit: number; progress: number }[]): BenchSection['targets'][number] {
+  const ratios = pairs.map((p) => p.progress / p.groupCommit).sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)]!;
+  return {
+    target: `progress events: at least 50 % of the group-commit limit (median of ${pairs.length} runs)`,
+    measured: `${round(median * 100)} % (runs: ${pairs.map((p) => `${round(p.progress)} vs ${round(p.groupCommit)}/s`).join('; ')})`,
+    met: median >= 0.5,
+  };
+}
+
 /** The issue's targets, judged on this run's figures. */
-function targets({ bare, ours }: IngestFigures): BenchSection['targets'] {
+function targets({ bare, ours, repeats }: IngestFigures): BenchSection['targets'] {
   const limit = bare.groupCommit.perSecond;
   const raw = bare.signals.perSecond;
   const { progress, sync, signalled } = ours;
   const steadyOk = (r: LoadResult) => r.p99 < 25 && r.perSecond >= FIXED_RATE * 0.95 && r.errors === 0;
-  const pct = (a: number, b: number) => `${round((a / b) * 100)} %`;
   const syncLag = sync.steady.signals;
   return [
-    {
-      target: 'progress events: at least 50 % of the group-commit limit',
-      measured: `${pct(progress.full.result.perSecond, limit)} (${round(progress.full.result.perSecond)} vs ${round(limit)} events/s)`,
-      met: progress.full.result.perSecond >= 0.5 * limit,
-    },
+    progressTarget([{ groupCommit: limit, progress: progress.full.result.perSecond }, ...repeats]),
     {
       target: `progress events: p99 under 25 ms at a steady ${FIXED_RATE}/s`,
       measured: `p99 ${round(progress.steady.result.p99)} ms (p50 ${round(progress.steady.result.p50)} ms) at ${round(progress.steady.result.perSecond)} events/s`,

@@ -1,3 +1,4 @@
+import type { ProgressPair } from './repeats.js';
 import type { Breakdown } from './breakdown.js';
 import type { LoadResult } from './load/types.js';
 import { MIX_LABELS, OUR_MIXES, type OurRun, type OurRuns } from './ours.js';
@@ -12,6 +13,8 @@ export interface IngestFigures {
   ours: OurRuns;
   breakdown: Breakdown;
   inbox: Record<string, number>;
+  /** Further pairs of the group-commit limit and our progress events (the target takes the median ratio). */
+  repeats: ProgressPair[];
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));

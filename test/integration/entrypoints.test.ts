@@ -63,6 +63,11 @@ describe('the entrypoints', () => {
       metrics,
     ).toBe(true);
     expect(metrics).toMatch(/temporal_\w+\{[^}]*task_queue="entrypoints-/);
+    // Beside the runtime's series, the worker's own: the Smile budget, requests, in-flight calls, limiter waits.
+    expect(metrics).toMatch(/^smile_verify_smile_budget_requests_per_second 20$/m);
+    expect(metrics).toContain('# TYPE smile_verify_smile_requests_total counter');
+    expect(metrics).toContain('# TYPE smile_verify_smile_limiter_wait_seconds histogram');
+    expect(metrics).toMatch(/^smile_verify_smile_requests_in_flight 0$/m);
 
     api.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { createSql, type Sql } from '../../db/client.js';
 import { createTemporalClient } from '../../runtime/temporal.js';
 import { buildSandbox } from '../../sandbox/app.js';
 import { createWorker } from '../../worker/create.js';
+import type { WorkerMetrics } from '../../worker/metrics.js';
 import { createWorkerSmileClient } from '../../worker/smile.js';
 import { freePort } from '../../scripts/ports.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
@@ -41,7 +42,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  */
 export async function startStack(
   overrides: Record<string, string> = {},
-  { externalSandboxUrl }: { externalSandboxUrl?: string } = {},
+  { externalSandboxUrl, workerMetrics }: { externalSandboxUrl?: string; workerMetrics?: WorkerMetrics } = {},
 ) {
   const sandbox = await buildSandbox({
     apiKey: 'sandbox-key',
@@ -60,7 +61,7 @@ export async function startStack(
   const sql: Sql = createSql(config.database.url!, { max: config.database.poolSize });
   const temporal = createTemporalClient(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const smile = createWorkerSmileClient(config, sql);
+  const smile = createWorkerSmileClient(config, sql, workerMetrics);
   const worker = await createWorker({ config, sql, smile, connection });
   const running = worker.run();
   const app = await buildApp({ config, sql, temporal });

@@ -32,4 +32,32 @@ describe('the shared Smile rate limiter', () => {
     await take(Date.now() + 100);
     await expect(take(Date.now() + 100)).rejects.toMatchObject({ type: 'SmileRateLimited' });
   });
+
+  it("gives a user's call a turn before the background calls that filled the budget, in any process", async () => {
+    const row = memoryRow();
+    const [busy, other] = [createSharedLimiter(row, 10), createSharedLimiter(row, 10)];
+    const order: string[] = [];
+    for (let i = 0; i < 30; i++) void busy(undefined, 'background').then(() => order.push(`background-${i}`));
+    await vi.advanceTimersByTimeAsync(300);
+    void other(undefined, 'user').then(() => order.push('user, other process'));
+    void busy(undefined, 'user').then(() => order.push('user, same process'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(order).toHaveLength(32);
+    // Each user call waits behind at most the few slots background work may reserve ahead, not the 30.
+    expect(order.indexOf('user, other process')).toBeLessThanOrEqual(8);
+    expect(order.indexOf('user, same process')).toBeLessThanOrEqual(8);
+    expect(order.filter((name) => name.startsWith('background'))).toStrictEqual(
+      Array.from({ length: 30 }, (_, i) => `background-${i}`),
+    );
+  });
+
+  it('tells how long each call waited, by priority', async () => {
+    const waits: [string, number][] = [];
+    const take = createSharedLimiter(memoryRow(), 10, (priority, seconds) => waits.push([priority, seconds]));
+    const all = Promise.all([take(undefined, 'background'), take(undefined, 'background'), take(undefined, 'user')]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await all;
+    expect(waits.map(([priority]) => priority).sort()).toStrictEqual(['background', 'background', 'user']);
+    expect(Math.max(...waits.map(([, seconds]) => seconds))).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import { smile, smileCheck } from '../proxies.js';
+import { nextConnectionCheck } from '../connection-checks.js';
 import { durationMs } from '../duration.js';
 import { SmileUserIdKey } from '../search-attributes.js';
 import { applyListedAccount, applySmileEvent } from '../apply.js';
@@ -42,9 +43,12 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
   const interval = durationMs(input.policy.connectionCheckInterval);
   const confirmWanted = () => ctx.confirmConnection === true && !isConnected(state);
   state.deadlines.connect ??= Date.now() + durationMs(input.policy.connectTimeout);
-  let nextCheck = Date.now() + interval;
+  // Checks back off from when this wait began (kept across continue-as-new in the connect deadline).
+  const deadline = state.deadlines.connect;
+  const since = deadline - durationMs(input.policy.connectTimeout);
+  const schedule = (after: number) => nextConnectionCheck({ since, intervalMs: interval, deadline, after });
+  let nextCheck = schedule(Date.now());
   for (;;) {
-    const deadline = state.deadlines.connect;
     const until = Math.min(nextCheck, deadline);
     if (await waitFor(ctx, () => isConnected(state) || tooManyFailures() || confirmWanted(), until)) {
       if (!confirmWanted()) break;
@@ -56,7 +60,7 @@ export async function awaitConnection(ctx: Ctx): Promise<ConnectionOutcome> {
     if (now >= nextCheck || now >= deadline) {
       // A lost ACCOUNT_CONNECTED never expires a connected user: Smile's account list decides, and once more at the end.
       await confirmConnection(ctx, true, 'ask Smile whether an account connected');
-      nextCheck = Date.now() + interval;
+      nextCheck = schedule(Date.now());
       if (isConnected(state)) break;
     }
     if (now >= deadline) return 'expired';
