@@ -104,6 +104,7 @@ export async function createWorker({
     ...common,
     taskQueue: smileUserTaskQueue(config.temporal.taskQueue),
     activities: Object.fromEntries(SMILE_USER_ACTIVITIES.map((name) => [name, activities[name]])),
+    interceptors: traced.interceptors,
     maxTaskQueueActivitiesPerSecond: config.smile.requestsPerSecond,
   });
   const all = [main, smileWorker, userSmileWorker];

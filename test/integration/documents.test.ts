@@ -10,6 +10,7 @@ import {
   waitUntilClosed,
 } from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
+import { saveHistory } from '../support/history.js';
 
 /** Uploaded payslips judged against the run's linked data (SPEC §6 "Documents"), end to end through the sandbox. */
 
@@ -50,6 +51,7 @@ async function mariaWithUploads(name: string, uploads: Record<string, unknown>, 
   expect((await connect(stack, started.link.userToken, maria)).status).toBe(200);
   const archives = await upload(started.link.userToken, uploads);
   const doc = await waitUntilClosed(stack, started.verificationId);
+  await saveHistory(`uploads-${name}`, stack.client.workflow.getHandle(started.verificationId));
   return { doc, archives, report: await reportOf(started.verificationId) };
 }
 

@@ -5,6 +5,7 @@ import { recordInviteIntent } from '../../db/invites.js';
 import { saveRequest } from '../../db/users.js';
 import { createSmileClient } from '../../smile/index.js';
 import type { StatusDocument } from '../../workflows/types.js';
+import { saveHistory } from '../support/history.js';
 import {
   getStatus,
   SANDBOX_USERS,
@@ -65,6 +66,7 @@ describe('a verification by hosted invite', () => {
     expect(doc.status).toBe('COMPLETED');
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.invite).toEqual({ ...first.invite, status: 'LINKED' });
+    await saveHistory('invite-linked', stack.client.workflow.getHandle(first.verificationId));
   });
 
   it('a retried invite activity finds the invite an earlier attempt created, and never invites twice', async () => {
@@ -154,5 +156,6 @@ describe('where a user stopped in the widget', () => {
     const closed: StatusDocument = await waitUntilClosed(stack, started.verificationId);
     expect(closed.widget?.screens.map((s) => s.name)).toEqual(screens);
     expect((await getStatus(stack, started.verificationId)).widget?.lastScreen).toBe('LoginPageOpened');
+    await saveHistory('widget-screens', stack.client.workflow.getHandle(started.verificationId));
   });
 });
