@@ -51,7 +51,7 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
       externalUserId,
     }: {
       externalUserId: string;
-    }): Promise<{ smileUserId: string; link: LinkToken }> {
+    }): Promise<{ smileUserId: string; link: LinkToken; newSmileUser?: true }> {
       const known = await findSmileUser(sql, externalUserId);
       if (known) return { smileUserId: known, link: toLink(await smile.createToken(known)) };
 
@@ -59,12 +59,13 @@ export function createTokenActivities({ sql, smile }: { sql: Sql; smile: SmileUs
       const made = await userOfIntent(intent);
       if (made) {
         const smileUserId = await saveSmileUser(sql, externalUserId, made);
-        return { smileUserId, link: toLink(await smile.createToken(smileUserId)) };
+        return { smileUserId, link: toLink(await smile.createToken(smileUserId)), newSmileUser: true };
       }
       const created = await smile.createUser({ [INTENT_METADATA_KEY]: intent.key });
       const smileUserId = await saveSmileUser(sql, externalUserId, created.user.id);
       const token = smileUserId === created.user.id ? created.token : await smile.createToken(smileUserId);
-      return { smileUserId, link: toLink(token) };
+      // A Smile user made for this run: none of its accounts can predate the run.
+      return { smileUserId, link: toLink(token), ...(smileUserId === created.user.id ? { newSmileUser: true } : {}) };
     },
 
     async refreshLinkToken({ smileUserId }: { smileUserId: string }): Promise<LinkToken> {

@@ -28,6 +28,11 @@ export interface AdmissionClaim {
   /** When Smile created it: the admitting event's time (webhook, relay, invite, upload) or the account's `createdAt` (account list). */
   createdAt: string | null | undefined;
   via: AdmissionPath;
+  /**
+   * The run created the Smile user itself: no account of that user can predate the run, so
+   * an account Smile lists as created in the second the run started is the run's too.
+   */
+  newSmileUser?: boolean;
 }
 
 export type Admission =
@@ -42,7 +47,7 @@ export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
   const created = typeof claim.createdAt === 'string' ? Date.parse(claim.createdAt) : Number.NaN;
   const start = Date.parse(runStartedAt);
   if (!Number.isFinite(created) || !Number.isFinite(start)) return { admitted: false, reason: 'UNDATED' };
-  return created >= earliest(start, created, claim.via)
+  return created >= earliest(start, created, claim.newSmileUser ? 'webhook' : claim.via)
     ? { admitted: true }
     : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
 }

@@ -93,7 +93,8 @@ export function applyListedAccount(
 ): boolean {
   const existing = state.accounts.find((a) => a.accountId === listed.accountId);
   if (existing?.status === 'CONNECTED') return false;
-  if (!existing && !admit(state.createdAt, { createdAt: listed.createdAt, via: 'account-list' }).admitted) return false;
+  const claim = { createdAt: listed.createdAt, via: 'account-list' as const, newSmileUser: state.newSmileUser };
+  if (!existing && !admit(state.createdAt, claim).admitted) return false;
   upsertAccount(state, {
     accountId: listed.accountId,
     providerId: existing?.providerId ?? listed.providerId,

@@ -46,6 +46,8 @@ export interface State {
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
+  /** The run created its Smile user: none of that user's accounts predates the run. */
+  newSmileUser?: boolean;
   /** INVITE_LINKED events (which carry no account id) whose account the next sync names. */
   pendingInvites?: number;
   /** The run's hosted invite, when it was started with one. */

@@ -270,4 +270,13 @@ describe('admission', () => {
   ])('created %s, via %s: admitted %s', (createdAt, via, admitted) =>
     expect(admit(start, { createdAt, via }).admitted).toBe(admitted),
   );
+
+  it('a Smile user the run created has no older account: Smile’s list is read at its second', () => {
+    expect(admit(start, { createdAt: '2026-12-03T06:13:17Z', via: 'account-list', newSmileUser: true }).admitted).toBe(
+      true,
+    );
+    expect(admit(start, { createdAt: '2026-12-03T06:13:16Z', via: 'account-list', newSmileUser: true }).admitted).toBe(
+      false,
+    );
+  });
 });

@@ -15,7 +15,7 @@ import { waitFor } from '../wait.js';
 export async function issueToken(ctx: Ctx): Promise<void> {
   const { externalUserId, requestId } = ctx.input;
   // With `invite`, Smile invites the applicant and the invite's Smile user is the run's.
-  const issued: { smileUserId: string; link: LinkToken; invite?: InviteView } = ctx.input.invite
+  const issued: { smileUserId: string; link: LinkToken; invite?: InviteView; newSmileUser?: true } = ctx.input.invite
     ? await smile().issueInviteLinkToken.executeWithOptions(
         { summary: 'invite the applicant through Smile, and a link token for the invited user' },
         [{ externalUserId, requestId }],
@@ -25,6 +25,7 @@ export async function issueToken(ctx: Ctx): Promise<void> {
       ]);
   if (issued.invite) ctx.state.invite = issued.invite;
   ctx.state.smileUserId = issued.smileUserId;
+  if (issued.newSmileUser) ctx.state.newSmileUser = true;
   // Events that came while the Smile user was being created count now.
   for (const event of ctx.earlyEvents?.splice(0) ?? []) applySmileEvent(ctx.state, event);
   upsertWithNextStatus(ctx, { key: SmileUserIdKey, value: issued.smileUserId });
