@@ -18,26 +18,13 @@ import { createInviteActivities } from './invites.js';
 import { createKycActivities, type KycConfig } from './kyc/index.js';
 import { createNotifyActivities } from './notify.js';
 import type { SmileClient } from '../smile/index.js';
-import { createTokenActivities } from './tokens.js';
+import { createTokenActivities, type SmileUsersApi } from './tokens.js';
 
 export interface ActivityDeps {
   sql: Sql;
-  smile: Pick<
-    SmileClient,
-    | 'createUser'
-    | 'createToken'
-    | 'listAccounts'
-    | 'getAccount'
-    | 'iterateUsers'
-    | 'dataPages'
-    | 'revokeAccount'
-    | 'iterateAccounts'
-    | 'disableMonitor'
-    | 'createInvite'
-    | 'iterateInvites'
-    | 'getArchive'
-    | 'payslipPrediction'
-  >;
+  /** The token activities' part of the Smile client, and what the data and invite activities add to it. */
+  smile: SmileUsersApi &
+    Pick<SmileClient, 'dataPages' | 'createInvite' | 'iterateInvites' | 'getArchive' | 'payslipPrediction'>;
   /** SMILE_INVITE_TEMPLATE_ID: the template of the invites runs ask Smile for. */
   inviteTemplateId?: string | undefined;
   kyc: KycConfig;

@@ -1,26 +1,24 @@
 import type { Report } from '../schemas/report.js';
 import { chartSvg, contributionsChart, incomeChart } from './charts.js';
+import { amount, reportTables } from './tables.js';
 
 /**
  * The report as a printable HTML page: the same content as the JSON, one
  * self-contained document (no scripts, no external resources), laid out for A4.
  */
 const escape = (value: unknown) => String(value ?? '–').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const amount = (value: number | null | undefined, currency?: string | null) =>
-  value === null || value === undefined
-    ? '–'
-    : `${value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
 const table = (headers: string[], rows: unknown[][]) =>
   rows.length === 0
     ? '<p class="none">None judged.</p>'
     : `<table><thead><tr>${headers.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
         .map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`;
-const yesNo = (value: boolean | null) => (value === null ? 'cannot judge' : value ? 'yes' : 'no');
 
 /** A monitored verification's changes since its first decision. */
-function monitoringSection({ monitoring }: Report): string {
+function monitoringSection(report: Report): string {
+  const { monitoring } = report;
   if (!monitoring) return '';
+  const t = reportTables(report);
   const ended = monitoring.endedReason
     ? `, ended ${escape(monitoring.endedAt)} (${escape(monitoring.endedReason)})`
     : '';
@@ -28,10 +26,7 @@ function monitoringSection({ monitoring }: Report): string {
 <p>${escape(monitoring.status)} until ${escape(monitoring.until)}${ended}; last sync ${escape(
     monitoring.lastSyncAt ?? 'none',
   )}. This report shows decision version ${escape(monitoring.decisionVersion)}.</p>
-${table(
-  ['Changed at', 'From', 'To', 'Rules changed'],
-  monitoring.changes.map((c) => [c.at, c.from, c.to, c.codes.join(', ')]),
-)}`;
+${table(t.monitoringChanges.headers, t.monitoringChanges.rows)}`;
 }
 
 /** A REVIEW outcome's review, beside the engine's outcome: who decided what, when and why, or that nobody did in time. */
@@ -48,42 +43,20 @@ function reviewRows(review: Report['decision']['review']): string {
 }
 
 /** The run's uploaded payslips as judged, and how many were past the number a decision judges. */
-function documentsSection({ documents, documentsNotJudged }: Report): string {
+function documentsSection(report: Report): string {
+  const { documents, documentsNotJudged } = report;
   if (!documents) return '';
+  const t = reportTables(report);
   const rest = documentsNotJudged
     ? `<p id="documents-not-judged">${escape(documentsNotJudged)} more payslips were uploaded and not judged.</p>`
     : '';
   return `<h2 id="documents">Uploaded payslips</h2>
-${table(
-  [
-    'Archive',
-    'Payslip?',
-    'Period',
-    'Employer',
-    'Employee (match)',
-    'Gross',
-    'Net',
-    'Compared with',
-    'Difference',
-    'Consistent',
-  ],
-  documents.map((d) => [
-    d.archiveId,
-    yesNo(d.validFile),
-    d.period ? `${d.period.start} – ${d.period.end}` : null,
-    d.employer,
-    d.employeeName ? `${d.employeeName} (${d.nameMatch.result.replace('_', ' ')})` : null,
-    amount(d.gross, d.currency),
-    amount(d.net, d.currency),
-    d.consistency.comparedWith,
-    d.consistency.difference === null ? null : `${Math.round(d.consistency.difference * 100)} %`,
-    d.consistency.result.replace('_', ' '),
-  ]),
-)}${rest}`;
+${table(t.documents.headers, t.documents.rows)}${rest}`;
 }
 
 export function reportHtml(report: Report): string {
   const { decision, income, contributions } = report;
+  const t = reportTables(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -119,22 +92,9 @@ export function reportHtml(report: Report): string {
   <dt>Evidence hash</dt><dd class="hash">${escape(decision.evidenceHash)}</dd>
 </dl>
 <h2>Rules</h2>
-${table(
-  ['Rule', 'Hard', 'Result', 'Value', 'Threshold', 'Why'],
-  report.rules.map((r) => [r.code, r.hard ? 'yes' : 'no', r.result.replace('_', ' '), r.value, r.threshold, r.message]),
-).replace(/<td>(fail|cannot judge)<\/td>/g, (_, r: string) => `<td class="${r.replace(' ', '_')}">${r}</td>`)}
+${table(t.rules.headers, t.rules.rows).replace(/<td>(fail|cannot judge)<\/td>/g, (_, r: string) => `<td class="${r.replace(' ', '_')}">${r}</td>`)}
 <h2>Accounts judged</h2>
-${table(
-  ['Account', 'Provider', 'Source', 'Connected', 'Last sync', 'Identity matched'],
-  report.accounts.map((a) => [
-    a.accountId,
-    a.providerId,
-    a.sourceType,
-    a.connectedAt,
-    a.lastSyncAt,
-    yesNo(a.identityMatched),
-  ]),
-)}
+${table(t.accounts.headers, t.accounts.rows)}
 <h2>Identity</h2>
 ${
   report.identity
@@ -146,34 +106,17 @@ ${
     : '<p class="none">No identity was shared.</p>'
 }
 <h2>Employment</h2>
-${table(
-  ['Employer', 'Job title', 'Start', 'End', 'Current', 'Tenure (months)', 'Account'],
-  report.employments.map((e) => [
-    e.employer,
-    e.jobTitle,
-    e.startDate,
-    e.endDate,
-    yesNo(e.current),
-    e.tenureMonths,
-    e.accountId,
-  ]),
-)}
+${table(t.employments.headers, t.employments.rows)}
 <h2>Income</h2>
 <p>Source: ${escape(income.source ?? 'none')}${income.frequency ? `, paid ${escape(income.frequency)}` : ''}. Average a month: ${escape(
     amount(income.averageMonthlyGross, income.currency),
   )} gross, ${escape(amount(income.averageMonthlyNet, income.currency))} net.</p>
 ${chartSvg(incomeChart(report))}
-${table(
-  ['Month', 'Gross', 'Net'],
-  income.months.map((m) => [m.month, amount(m.gross, income.currency), amount(m.net, income.currency)]),
-)}
+${table(t.incomeMonths.headers, t.incomeMonths.rows)}
 <h2>Contributions (last ${escape(contributions.window)} full months)</h2>
 <p>${escape(contributions.monthsWithContribution)} months with a contribution; longest gap ${escape(contributions.longestGapMonths)} months.</p>
 ${chartSvg(contributionsChart(report))}
-${table(
-  ['Month', 'Amount'],
-  contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
-)}
+${table(t.contributionMonths.headers, t.contributionMonths.rows)}
 ${documentsSection(report)}
 ${monitoringSection(report)}
 <p class="none">Generated ${escape(report.generatedAt)}. Only the data this decision judged is shown.</p>

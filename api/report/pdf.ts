@@ -1,3 +1,4 @@
+import { amount, reportTables, type Cell } from './tables.js';
 import PDFDocument from 'pdfkit';
 import type { Report } from '../schemas/report.js';
 import { contributionsChart, incomeChart, layoutChart, type BarChart } from './charts.js';
@@ -17,14 +18,8 @@ const RULE = '#ccd2dd';
 const OUTCOME_COLORS: Record<string, string> = { APPROVED: '#d5f5df', DECLINED: '#fbd9d9', REVIEW: '#fdf0cc' };
 
 type Doc = PDFKit.PDFDocument;
-type Cell = string | number | boolean | null | undefined;
 
 const text = (value: Cell) => (value === null || value === undefined || value === '' ? '–' : String(value));
-const amount = (value: number | null | undefined, currency?: string | null) =>
-  value === null || value === undefined
-    ? '–'
-    : `${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
-const yesNo = (value: boolean | null) => (value === null ? 'cannot judge' : value ? 'yes' : 'no');
 
 /** Starts a new page when `needed` points do not fit above the bottom margin. */
 function room(doc: Doc, needed: number): void {
@@ -136,6 +131,7 @@ function chart(doc: Doc, spec: BarChart): void {
 
 function draw(doc: Doc, report: Report): void {
   const { decision, income, contributions } = report;
+  const t = reportTables(report);
   doc.font('Helvetica-Bold').fontSize(17).fillColor(INK).text('Verification report', MARGIN, MARGIN);
   doc.moveDown(0.5);
   const review = decision.review;
@@ -169,34 +165,10 @@ function draw(doc: Doc, report: Report): void {
   ]);
 
   heading(doc, 'Rules');
-  table(
-    doc,
-    ['Rule', 'Hard', 'Result', 'Value', 'Threshold', 'Why'],
-    report.rules.map((r) => [
-      r.code,
-      r.hard ? 'yes' : 'no',
-      r.result.replace('_', ' '),
-      r.value as Cell,
-      r.threshold as Cell,
-      r.message,
-    ]),
-    [2.2, 0.6, 1, 0.9, 0.9, 4],
-  );
+  table(doc, t.rules.headers, t.rules.rows, [2.2, 0.6, 1, 0.9, 0.9, 4]);
 
   heading(doc, 'Accounts judged');
-  table(
-    doc,
-    ['Account', 'Provider', 'Source', 'Connected', 'Last sync', 'Identity matched'],
-    report.accounts.map((a) => [
-      a.accountId,
-      a.providerId,
-      a.sourceType,
-      a.connectedAt,
-      a.lastSyncAt,
-      yesNo(a.identityMatched),
-    ]),
-    [1.6, 1.2, 1, 1.5, 1.5, 1],
-  );
+  table(doc, t.accounts.headers, t.accounts.rows, [1.6, 1.2, 1, 1.5, 1.5, 1]);
 
   heading(doc, 'Identity');
   if (report.identity) {
@@ -213,20 +185,7 @@ function draw(doc: Doc, report: Report): void {
   } else paragraph(doc, 'No identity was shared.', MUTED);
 
   heading(doc, 'Employment');
-  table(
-    doc,
-    ['Employer', 'Job title', 'Start', 'End', 'Current', 'Tenure (months)', 'Account'],
-    report.employments.map((e) => [
-      e.employer,
-      e.jobTitle,
-      e.startDate,
-      e.endDate,
-      yesNo(e.current),
-      e.tenureMonths,
-      e.accountId,
-    ]),
-    [2, 1.6, 1, 1, 0.8, 0.9, 1.5],
-  );
+  table(doc, t.employments.headers, t.employments.rows, [2, 1.6, 1, 1, 0.8, 0.9, 1.5]);
 
   heading(doc, 'Income', 230);
   paragraph(
@@ -237,11 +196,7 @@ function draw(doc: Doc, report: Report): void {
     )} gross, ${amount(income.averageMonthlyNet, income.currency)} net.`,
   );
   chart(doc, incomeChart(report));
-  table(
-    doc,
-    ['Month', 'Gross', 'Net'],
-    income.months.map((m) => [m.month, amount(m.gross, income.currency), amount(m.net, income.currency)]),
-  );
+  table(doc, t.incomeMonths.headers, t.incomeMonths.rows);
 
   heading(doc, `Contributions (last ${contributions.window} full months)`, 230);
   paragraph(
@@ -249,42 +204,11 @@ function draw(doc: Doc, report: Report): void {
     `${contributions.monthsWithContribution} months with a contribution; longest gap ${contributions.longestGapMonths} months.`,
   );
   chart(doc, contributionsChart(report));
-  table(
-    doc,
-    ['Month', 'Amount'],
-    contributions.months.map((m) => [m.month, amount(m.amount, m.currency)]),
-  );
+  table(doc, t.contributionMonths.headers, t.contributionMonths.rows);
 
   if (report.documents) {
     heading(doc, 'Uploaded payslips');
-    table(
-      doc,
-      [
-        'Archive',
-        'Payslip?',
-        'Period',
-        'Employer',
-        'Employee (match)',
-        'Gross',
-        'Net',
-        'Compared with',
-        'Difference',
-        'Consistent',
-      ],
-      report.documents.map((d) => [
-        d.archiveId,
-        yesNo(d.validFile),
-        d.period ? `${d.period.start} – ${d.period.end}` : null,
-        d.employer,
-        d.employeeName ? `${d.employeeName} (${d.nameMatch.result.replace('_', ' ')})` : null,
-        amount(d.gross, d.currency),
-        amount(d.net, d.currency),
-        d.consistency.comparedWith,
-        d.consistency.difference === null ? null : `${Math.round(d.consistency.difference * 100)} %`,
-        d.consistency.result.replace('_', ' '),
-      ]),
-      [1.4, 0.7, 1.4, 1.2, 1.4, 1, 1, 1, 0.8, 0.9],
-    );
+    table(doc, t.documents.headers, t.documents.rows, [1.4, 0.7, 1.4, 1.2, 1.4, 1, 1, 1, 0.8, 0.9]);
     if (report.documentsNotJudged)
       paragraph(doc, `${report.documentsNotJudged} more payslips were uploaded and not judged.`, MUTED);
   }
@@ -297,11 +221,7 @@ function draw(doc: Doc, report: Report): void {
       doc,
       `${monitoring.status} until ${monitoring.until}${ended}; last sync ${monitoring.lastSyncAt ?? 'none'}. This report shows decision version ${monitoring.decisionVersion}.`,
     );
-    table(
-      doc,
-      ['Changed at', 'From', 'To', 'Rules changed'],
-      monitoring.changes.map((c) => [c.at, c.from, c.to, c.codes.join(', ')]),
-    );
+    table(doc, t.monitoringChanges.headers, t.monitoringChanges.rows);
   }
   doc.moveDown(0.6);
   paragraph(doc, `Generated ${report.generatedAt}. Only the data this decision judged is shown.`, MUTED);
