@@ -26,5 +26,6 @@ export function pressureOf(env: Env): Config['api']['pressure'] {
   return {
     maxHeapUsedBytes: (env.API_MAX_HEAP_USED_MB ?? Math.floor(heapLimitMb * 0.9)) * MB,
     maxRssBytes: (env.API_MAX_RSS_MB ?? Math.floor(heapLimitMb * 1.5 + 256)) * MB,
+    maxEventLoopDelayMs: env.API_MAX_EVENT_LOOP_DELAY_MS,
   };
 }

@@ -75,6 +75,8 @@ export const envSchema = z.object({
   /** Load shedding (503) above these: the V8 heap in use, and the process's resident memory. */
   API_MAX_HEAP_USED_MB: z.coerce.number().int().min(16).optional(),
   API_MAX_RSS_MB: z.coerce.number().int().min(32).optional(),
+  /** Load shedding (503) while the event loop is this far behind. */
+  API_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(1_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   TEMPORAL_ADDRESS: z

@@ -27,7 +27,7 @@ export interface Config {
     /** Per client address, for requests without a valid key and for /metrics and /readyz. */
     anonymousRateLimitPerMinute: number;
     /** Load shedding limits (`@fastify/under-pressure`). */
-    pressure: { maxHeapUsedBytes: number; maxRssBytes: number };
+    pressure: { maxHeapUsedBytes: number; maxRssBytes: number; maxEventLoopDelayMs: number };
     trustedProxies: string[] | undefined;
   };
   database: { url: string | undefined; poolSize: number };

@@ -33,7 +33,7 @@ export default fp(
       keyGenerator: rateLimitKey,
     });
     await app.register(underPressure, {
-      maxEventLoopDelay: 1_000,
+      maxEventLoopDelay: api.pressure.maxEventLoopDelayMs,
       maxHeapUsedBytes: api.pressure.maxHeapUsedBytes,
       maxRssBytes: api.pressure.maxRssBytes,
       retryAfter: 5,

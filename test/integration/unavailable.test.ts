@@ -9,9 +9,9 @@ import { freePort } from '../../scripts/ports.js';
 import { auth, testConfig } from '../support/stack.js';
 
 /** An app whose Temporal or Postgres (or both) point at a port where nothing listens. */
-async function appWith({ temporalDown = false, postgresDown = false, withRelay = false }) {
+async function appWith({ temporalDown = false, postgresDown = false, withRelay = false, overrides = {} }) {
   const deadPort = await freePort();
-  const config = testConfig(temporalDown ? { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } : {});
+  const config = testConfig({ ...(temporalDown ? { TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` } : {}), ...overrides });
   const url = postgresDown ? `postgres://postgres@127.0.0.1:${deadPort}/nowhere` : config.database.url!;
   const sql: Sql = createSql(url, { max: 1 });
   const temporal = createTemporalClient(config);
@@ -69,6 +69,17 @@ describe('when a dependency is down', () => {
       detail: 'Postgres unreachable, the inbox relay stalled.',
       checks: { relay: 'stalled' },
     });
+  });
+
+  it('sheds load with a 503 problem and Retry-After while the process is past its memory limit', async () => {
+    // Any test process holds more than 16 MB of heap: the first pressure sample (every second) trips the limit.
+    const app = await appWith({ overrides: { API_MAX_HEAP_USED_MB: '16' } });
+    await sleep(1_500);
+    const response = await app.inject({ method: 'GET', url: '/v1/verifications/verification-u1', headers: auth });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ status: 503, detail: 'The service is overloaded; retry later.' });
   });
 
   it('readyz reports a running relay as ok', async () => {
