@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import { smileSandboxRequest } from '../sandbox/client.js';
-import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
+import { verificationWorkflowId } from '../workflows/ids.js';
 import { measureCpu, type CpuShare } from './cpu.js';
 import type { BenchStack } from './stack.js';
 
@@ -56,18 +56,17 @@ async function histories(stack: BenchStack, externalUserIds: string[]) {
   let events = 0;
   let bytes = 0;
   let actions = 0;
+  // One workflow per user holds its run and its monitoring.
   for (const user of externalUserIds) {
-    for (const id of [verificationWorkflowId(user), monitorWorkflowId(user)]) {
-      const history = await stack.temporal.client.workflow
-        .getHandle(id)
-        .fetchHistory()
-        .catch(() => undefined);
-      if (!history) continue;
-      const list = history.events ?? [];
-      events += list.length;
-      actions += actionsOf(list);
-      bytes += proto.temporal.api.history.v1.History.encode(history).finish().length;
-    }
+    const history = await stack.temporal.client.workflow
+      .getHandle(verificationWorkflowId(user))
+      .fetchHistory()
+      .catch(() => undefined);
+    if (!history) continue;
+    const list = history.events ?? [];
+    events += list.length;
+    actions += actionsOf(list);
+    bytes += proto.temporal.api.history.v1.History.encode(history).finish().length;
   }
   return { events, bytes, actions };
 }
