@@ -97,23 +97,29 @@ function registerHandlers(ctx: Ctx): void {
   // An update handler may return a value (the token); its validator runs before anything is written to history.
   setHandler(
     linkTokenUpdate,
-    async ({ requestId }): Promise<LinkTokenReply> => {
-      await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
-      // A handler may throw: the caller gets the failure, the workflow carries on.
-      // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
-      if (!state.link && state.failure?.code.startsWith('Smile'))
-        throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
-      if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
-      await refreshToken(ctx);
-      return {
-        ...state.link!,
-        smileUserId: state.smileUserId!,
-        status: state.status,
-        runId: workflowInfo().firstExecutionRunId,
-        startedByRequest: requestId === input.requestId,
-        ...(state.invite ? { invite: { ...state.invite } } : {}),
-      };
-    },
+    // A cancel landing while it waits does not fail it: the caller learns the run closed, or gets its token.
+    ({ requestId }): Promise<LinkTokenReply> =>
+      CancellationScope.nonCancellable(async () => {
+        await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
+        // A handler may throw: the caller gets the failure, the workflow carries on.
+        // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
+        if (!state.link && state.failure?.code.startsWith('Smile'))
+          throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
+        if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
+        // A refresh the run's own cancellation cut short (one shared with the main flow): the run is closing.
+        await refreshToken(ctx).catch((error: unknown) => {
+          if (!isCancellation(error)) throw error;
+          throw ApplicationFailure.nonRetryable('verification is closing', 'VerificationClosed');
+        });
+        return {
+          ...state.link!,
+          smileUserId: state.smileUserId!,
+          status: state.status,
+          runId: workflowInfo().firstExecutionRunId,
+          startedByRequest: requestId === input.requestId,
+          ...(state.invite ? { invite: { ...state.invite } } : {}),
+        };
+      }),
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
@@ -130,7 +136,7 @@ function registerHandlers(ctx: Ctx): void {
     handOverUpdate,
     async () => {
       if (state.monitoring?.status === 'ACTIVE') ctx.endMonitor ??= 'NEW_VERIFICATION';
-      await condition(() => ctx.finished === true);
+      await CancellationScope.nonCancellable(() => condition(() => ctx.finished === true));
     },
     {
       validator: () => {
