@@ -116,6 +116,17 @@ describe('the monitor', () => {
       { version: 1, outcome: 'APPROVED' },
       { version: 2, outcome: 'DECLINED' },
     ]);
+    // An operator finds the monitored run by its current decision, still running.
+    const query = `Decision = "DECLINED" AND ExecutionStatus = "Running" AND WorkflowId = "${george.verificationId}"`;
+    const visible = await eventually(
+      async () => {
+        const found: string[] = [];
+        for await (const listed of stack.client.workflow.list({ query })) found.push(listed.workflowId);
+        return found;
+      },
+      (found) => found.length > 0,
+    );
+    expect(visible).toEqual([george.verificationId]);
     // Search finds it by its current decision.
     const search = await stack.app.inject({
       method: 'GET',

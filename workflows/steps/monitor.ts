@@ -8,6 +8,7 @@ import {
   ParentClosePolicy,
   setCurrentDetails,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Ctx } from '../context.js';
@@ -17,6 +18,7 @@ import { callbackWorkflowId } from '../ids.js';
 import type { SmileEventRef } from '../messages.js';
 import { monitorStore, smilePages } from '../proxies.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
+import { DecisionKey } from '../search-attributes.js';
 import { stopSmileSync } from '../smile-sync.js';
 import { documentOf } from '../status.js';
 import { firstSighting, runAccounts, type MonitorState, type State } from '../state.js';
@@ -151,6 +153,8 @@ async function sync(ctx: Ctx, event: SmileEventRef): Promise<void> {
   watch.outcome = result.decision.outcome;
   state.monitoring!.changes.push(result.change);
   state.decision = result.decision;
+  // Operators find the run by its current decision.
+  upsertSearchAttributes([{ key: DecisionKey, value: result.decision.outcome }]);
   await record(ctx, result.decision);
   if (input.callbackConfigured === false) return;
   // The change number: version 2 is the first change. Its message outlives this run (ABANDON).
