@@ -21,7 +21,7 @@ import { resultCallbackWorkflow } from '../result-callback.js';
 import { DecisionKey } from '../search-attributes.js';
 import { stopSmileSync } from '../smile-sync.js';
 import { documentOf } from '../status.js';
-import { firstSighting, runAccounts, type MonitorState, type State } from '../state.js';
+import { firstSighting, runAccounts, type State } from '../state.js';
 import type { Decision, MonitorEndReason, StatusDocument, VerificationInput } from '../types.js';
 
 // The monitoring phase: after a monitored run closed COMPLETED, the same workflow keeps its decision current.
@@ -73,7 +73,7 @@ export async function monitor(ctx: Ctx): Promise<StatusDocument> {
   try {
     if (watch.revision === 0) await record(ctx);
     const limit = Math.min(input.continueMonitorAfter ?? CONTINUE_AFTER, CONTINUE_AFTER);
-    for (let handled = 0; ; ) {
+    for (let handled = 0; ;) {
       showDetails(ctx);
       const remaining = Date.parse(state.monitoring!.until) - Date.now();
       const woke =
