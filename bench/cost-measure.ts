@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import { smileSandboxRequest } from '../sandbox/client.js';
+import { databaseCounters } from '../db/measurements.js';
 import { verificationWorkflowId } from '../workflows/ids.js';
 import { measureCpu, type CpuShare } from './cpu.js';
 import type { BenchStack } from './stack.js';
@@ -74,10 +75,7 @@ async function histories(stack: BenchStack, externalUserIds: string[]) {
 /** Rows inserted, updated and deleted, and the database's size: pg_stat_database is flushed by idle backends within 10 s. */
 async function postgresCounters(stack: BenchStack) {
   await sleep(11_000);
-  const [row] = await stack.sql<{ rows: string; bytes: string }[]>`
-    select tup_inserted + tup_updated + tup_deleted as rows, pg_database_size(current_database()) as bytes
-    from pg_stat_database where datname = current_database()`;
-  return { rows: Number(row!.rows), bytes: Number(row!.bytes) };
+  return databaseCounters(stack.sql);
 }
 
 const smileCalls = async (stack: BenchStack) =>
