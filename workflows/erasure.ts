@@ -55,17 +55,8 @@ export async function erasureWorkflow({
   const verificationId = verificationWorkflowId(externalUserId);
   setCurrentDetails('ending the open run and its monitoring');
   const first = await stop.cancelUserVerification({ externalUserId });
-  const total: ErasureResult = {
-    datapoints: 0,
-    applicants: 0,
-    eventPayloads: 0,
-    callbackMessages: 0,
-    decisionEvidence: 0,
-    statusDocuments: 0,
-    accountsRevoked: 0,
-    monitorEnded: first.monitorEnded,
-    verificationCancelled: first.cancelled,
-  };
+  let erased: ErasureCounts | undefined;
+  let verificationCancelled = first.cancelled;
   for (let round = 1; ; round++) {
     const accounts = await accountsToRevoke(externalUserId);
     setCurrentDetails(`turning off the sync of ${accounts.length} account(s) at Smile and revoking them`);
@@ -83,15 +74,19 @@ export async function erasureWorkflow({
       kind: reason,
     });
     if (!counts) throw ApplicationFailure.nonRetryable(`no verification ${verificationId}`, 'UnknownVerification');
-    for (const key of Object.keys(counts) as (keyof ErasureCounts)[]) total[key] += counts[key];
+    erased = erased ? added(erased, counts) : counts;
     setCurrentDetails('checking that no run began meanwhile');
     const slipped = await stop.cancelUserVerification({ externalUserId });
     if (!slipped.stopped) break;
-    total.verificationCancelled ||= slipped.cancelled;
+    verificationCancelled ||= slipped.cancelled;
     if (round >= MAX_ROUNDS)
       throw ApplicationFailure.nonRetryable('runs kept starting during the erasure', 'ErasureOvertaken');
   }
   await store.finishUserErasure({ externalUserId });
   setCurrentDetails('done');
-  return total;
+  return { ...erased!, monitorEnded: first.monitorEnded, verificationCancelled };
 }
+
+/** The counts of two rounds together. */
+const added = (a: ErasureCounts, b: ErasureCounts): ErasureCounts =>
+  Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n + b[key as keyof ErasureCounts]])) as ErasureCounts;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { createEvaluationActivities } from '../../activities/evaluation.js';
@@ -10,6 +9,7 @@ import { linkTokenUpdate } from '../../workflows/messages.js';
 import { resolvePolicy } from '../../workflows/policy.js';
 import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
+import { eventually } from '../support/eventually.js';
 import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
@@ -56,16 +56,6 @@ const sync = (accountId: string, body: Record<string, unknown>) =>
 const versions = (runId: string) =>
   stack.sql<{ version: number; outcome: string }[]>`
     select version, outcome from decisions where run_id = ${runId} order by version`.then((rows) => [...rows]);
-
-/** Polls `read` until `ok` holds (or 20 s pass), returning the last value. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(200);
-  }
-}
 
 const stopMonitor = (id: string) =>
   stack.app.inject({ method: 'DELETE', url: `/v1/verifications/${id}/monitor`, headers: auth });

@@ -5,6 +5,7 @@ import type { erasureWorkflow } from '../../workflows/erasure.js';
 import { erasureWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
+import { eventually } from '../support/eventually.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
 import { auth, useStack } from '../support/stack.js';
 
@@ -29,16 +30,6 @@ interface SmileAccount {
 }
 const smileAccount = (accountId: string) =>
   smileSandboxRequest(stack.sandboxUrl, 'GET', `/v1/accounts/${accountId}`) as Promise<SmileAccount>;
-
-/** Polls `read` until `ok` holds (or 20 s pass), returning the last value. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(200);
-  }
-}
 
 const syncAt = (accountId: string) =>
   fetch(`${stack.sandboxUrl}/sandbox/v1/accounts/${accountId}/sync`, {
