@@ -3,7 +3,8 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { signalEndMonitor } from '../runtime/temporal.js';
-import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
+import { verificationWorkflowId } from '../workflows/ids.js';
+import type { StatusDocument } from '../workflows/types.js';
 import type { Sql } from '../db/client.js';
 import { accountsToRevoke, eraseUserData, smileUsersOf, type ErasureCounts } from '../db/erasure.js';
 import { expireOrphanEvents, purgeExpiredRuns, type RetentionBatch } from '../db/retention.js';
@@ -39,8 +40,8 @@ async function isRunning(handle: WorkflowHandle): Promise<boolean> {
 }
 
 /**
- * The erasure workflow's side effects: stop the user's monitor and running
- * verification, erase the stored data (revoking at Smile is `revokeSmileAccount`);
+ * The erasure workflow's side effects: stop the user's open run (deciding or
+ * monitoring), erase the stored data (revoking at Smile is `revokeSmileAccount`);
  * and the retention purge's batches. Each is idempotent: a retry finds the
  * workflow already closed, the account already revoked, the rows already erased.
  */
@@ -50,25 +51,33 @@ export function createErasureActivities({ sql, temporal }: ErasureDeps) {
     return temporal;
   };
   return {
-    /** Ends the user's monitor with reason ERASED and waits for it to close; false when none was running. */
-    async endUserMonitor({ externalUserId }: { externalUserId: string }): Promise<{ ended: boolean }> {
-      if (!(await signalEndMonitor(client(), externalUserId, 'ERASED'))) return { ended: false };
-      await untilClosed(client().workflow.getHandle(monitorWorkflowId(externalUserId)));
-      return { ended: true };
-    },
-
-    /** Cancels the user's running verification and waits until it has closed; false when none was running. */
-    async cancelUserVerification({ externalUserId }: { externalUserId: string }): Promise<{ cancelled: boolean }> {
+    /**
+     * Stops the user's open run, deciding or monitoring, and waits until it has
+     * closed: monitoring is asked to end ERASED (its end stored, Smile's sync off),
+     * then the run is cancelled. `stopped`: a run was open; `cancelled`: it had
+     * not decided; `monitorEnded`: it was monitoring.
+     */
+    async cancelUserVerification({
+      externalUserId,
+    }: {
+      externalUserId: string;
+    }): Promise<{ stopped: boolean; cancelled: boolean; monitorEnded: boolean }> {
       const handle = client().workflow.getHandle(verificationWorkflowId(externalUserId));
-      if (!(await isRunning(handle))) return { cancelled: false };
+      if (!(await isRunning(handle))) return { stopped: false, cancelled: false, monitorEnded: false };
       try {
+        await signalEndMonitor(client(), externalUserId, 'ERASED');
         await handle.cancel();
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return { cancelled: false };
-        throw error;
+        // Closed meanwhile (monitoring may have ended on the signal alone): what it said is read below.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
       await untilClosed(handle);
-      return { cancelled: true };
+      const last = (await handle.result().catch(() => undefined)) as StatusDocument | undefined;
+      return {
+        stopped: true,
+        cancelled: last?.status === 'CANCELLED',
+        monitorEnded: last?.monitoring?.endedReason === 'ERASED',
+      };
     },
 
     /** The Smile accounts of the user's runs. Ids only: no personal data in history. */

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import { smileSandboxRequest } from '../sandbox/client.js';
-import { monitorWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
+import { databaseCounters } from '../db/measurements.js';
+import { verificationWorkflowId } from '../workflows/ids.js';
 import { measureCpu, type CpuShare } from './cpu.js';
 import type { BenchStack } from './stack.js';
 
@@ -56,18 +57,17 @@ async function histories(stack: BenchStack, externalUserIds: string[]) {
   let events = 0;
   let bytes = 0;
   let actions = 0;
+  // One workflow per user holds its run and its monitoring.
   for (const user of externalUserIds) {
-    for (const id of [verificationWorkflowId(user), monitorWorkflowId(user)]) {
-      const history = await stack.temporal.client.workflow
-        .getHandle(id)
-        .fetchHistory()
-        .catch(() => undefined);
-      if (!history) continue;
-      const list = history.events ?? [];
-      events += list.length;
-      actions += actionsOf(list);
-      bytes += proto.temporal.api.history.v1.History.encode(history).finish().length;
-    }
+    const history = await stack.temporal.client.workflow
+      .getHandle(verificationWorkflowId(user))
+      .fetchHistory()
+      .catch(() => undefined);
+    if (!history) continue;
+    const list = history.events ?? [];
+    events += list.length;
+    actions += actionsOf(list);
+    bytes += proto.temporal.api.history.v1.History.encode(history).finish().length;
   }
   return { events, bytes, actions };
 }
@@ -75,10 +75,7 @@ async function histories(stack: BenchStack, externalUserIds: string[]) {
 /** Rows inserted, updated and deleted, and the database's size: pg_stat_database is flushed by idle backends within 10 s. */
 async function postgresCounters(stack: BenchStack) {
   await sleep(11_000);
-  const [row] = await stack.sql<{ rows: string; bytes: string }[]>`
-    select tup_inserted + tup_updated + tup_deleted as rows, pg_database_size(current_database()) as bytes
-    from pg_stat_database where datname = current_database()`;
-  return { rows: Number(row!.rows), bytes: Number(row!.bytes) };
+  return databaseCounters(stack.sql);
 }
 
 const smileCalls = async (stack: BenchStack) =>

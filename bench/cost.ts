@@ -3,7 +3,7 @@ import { sandboxConnect, smileSandboxRequest } from '../sandbox/client.js';
 import { SANDBOX_USERS, type SandboxPersona } from '../sandbox/users.js';
 import { nextConnectionCheck } from '../workflows/connection-checks.js';
 import { durationMs } from '../workflows/duration.js';
-import { monitorWorkflowId } from '../workflows/ids.js';
+import { verificationWorkflowId } from '../workflows/ids.js';
 import { idleCpu, measureCost, perOne, scaled, type Cost } from './cost-measure.js';
 import type { CostFigures } from './capacity.js';
 import type { CpuShare } from './cpu.js';
@@ -102,7 +102,7 @@ async function scenarios(stack: BenchStack, n: number, idle: CpuShare) {
       );
       await until(stack, id, (d) => d.monitoring?.lastSyncAt !== undefined);
       await api(stack, 'DELETE', `/v1/verifications/${id}/monitor`);
-      await stack.temporal.client.workflow.getHandle(monitorWorkflowId(u)).result();
+      await stack.temporal.client.workflow.getHandle(verificationWorkflowId(u)).result();
     });
     return ids;
   });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_USERS } from '../sandbox/users.js';
+import { decisionLatencies } from '../db/measurements.js';
 import { cpus } from 'node:os';
 import { measureCpu, type CpuShare } from './cpu.js';
 import { api, percentile, pool, round, startBenchStack, type BenchStack } from './stack.js';
@@ -47,20 +48,10 @@ export async function decided(
   const ids = runs.map((r) => r.smileUserId);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await stack.sql<{ smileUserId: string; ms: number; outcome: string; decidedAt: number }[]>`
-      select d.smile_user_id as "smileUserId", d.outcome,
-             extract(epoch from d.evaluated_at - i.received_at) * 1000 as ms,
-             extract(epoch from d.evaluated_at) * 1000 as "decidedAt"
-      from decisions d
-      join inbox_events i on i.smile_user_id = d.smile_user_id and i.type = 'TASK_FINISHED'
-      where d.smile_user_id = any(${ids})`;
+    const rows = await decisionLatencies(stack.sql, ids);
     const startedAt = new Map(runs.map((r) => [r.smileUserId, r.startedAt]));
     if (rows.length >= runs.length)
-      return rows.map((r) => ({
-        ...r,
-        ms: Number(r.ms),
-        fromStartMs: Number(r.decidedAt) - startedAt.get(r.smileUserId)!,
-      }));
+      return rows.map(({ decidedAt, ...r }) => ({ ...r, fromStartMs: decidedAt - startedAt.get(r.smileUserId)! }));
     if (Date.now() > deadline) throw new Error(`only ${rows.length} of ${runs.length} decided`);
     await sleep(50);
   }

@@ -169,8 +169,9 @@ export async function eraseDecisionEvidence(sql: Db, runIds: string[]): Promise<
 export async function erasesOnDisconnect(sql: Db, verificationId: string): Promise<boolean> {
   const [row] = await sql<{ erase: boolean }[]>`
     select coalesce((d.policy->>'eraseOnDisconnect')::boolean, false) as erase
-    from verifications v join decisions d on d.run_id = v.run_id
-    where v.verification_id = ${verificationId}
-    order by v.created_at desc, d.version desc limit 1`;
+    from (select run_id from verifications where verification_id = ${verificationId}
+          order by created_at desc limit 1) latest
+    join decisions d on d.run_id = latest.run_id
+    order by d.version desc limit 1`;
   return row?.erase ?? false;
 }

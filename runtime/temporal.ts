@@ -13,7 +13,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { requestUserErasure } from '../db/user-erasures.js';
 import type { erasureWorkflow, ErasureInput } from '../workflows/erasure.js';
-import { erasureWorkflowId, monitorWorkflowId } from '../workflows/ids.js';
+import { erasureWorkflowId, verificationWorkflowId } from '../workflows/ids.js';
 import { endMonitorSignal } from '../workflows/messages.js';
 import type { MonitorEndReason } from '../workflows/types.js';
 import { createEncryptionCodec } from './codec.js';
@@ -76,15 +76,16 @@ export function createTemporalClient(config: Config): { client: Client; connecti
 const SIGNAL_DEADLINE_MS = 15_000;
 
 /**
- * Asks a user's monitor to end (`DELETE …/monitor`, a new verification,
- * erasure); false when none is running (unknown, or closed already).
+ * Asks the user's verification to end its monitoring (`DELETE …/monitor`,
+ * erasure); a run that is not monitoring ignores it. False when no run of the
+ * user is open (unknown, or closed already).
  */
 export async function signalEndMonitor(
   client: Client,
   externalUserId: string,
   reason: MonitorEndReason,
 ): Promise<boolean> {
-  const handle = client.workflow.getHandle(monitorWorkflowId(externalUserId));
+  const handle = client.workflow.getHandle(verificationWorkflowId(externalUserId));
   try {
     await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => handle.signal(endMonitorSignal, { reason }));
     return true;

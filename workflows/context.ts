@@ -1,7 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ReviewRequest, SmileEventRef } from './messages.js';
 import type { State } from './state.js';
-import type { StatusDocument, VerificationInput } from './types.js';
+import type { MonitorEndReason, StatusDocument, VerificationInput } from './types.js';
 
 /** What every step works on: the run's input and state, and what the steps share within one run. */
 export interface Ctx {
@@ -27,6 +27,12 @@ export interface Ctx {
   closed?: boolean;
   /** A handler changed what the stored document shows (a widget screen, the invite's status): the wait stores it. */
   documentChanged?: boolean;
+  /** The monitoring phase's queue: from the moment it is set, Smile events wait here for it, one at a time. */
+  monitorInbox?: SmileEventRef[];
+  /** Why monitoring is to end (`DELETE …/monitor`, erasure, a new verification): recorded by a handler, acted on by the phase. */
+  endMonitor?: MonitorEndReason;
+  /** The run has done its last work; only waiting for handlers remains (the `handOver` update answers then). */
+  finished?: boolean;
   /** A reviewer's accepted `reviewUpdate`, for the review step to apply (a run IN_REVIEW accepts one). */
   reviewRequest?: ReviewRequest;
 }

@@ -37,8 +37,8 @@ const MAX_ROUNDS = 5;
 
 /**
  * Erases a user's personal data, durably, in the order that leaves
- * nothing behind: end the monitor and the running verification first (and wait
- * for them to close, so neither writes again), revoke the user's accounts at
+ * nothing behind: end the user's open run first, deciding or monitoring (and
+ * wait for it to close, so it writes nothing again), revoke the user's accounts at
  * Smile (their data goes there too), then erase every stored copy here and
  * record what went. A start for the user is refused from the request until the
  * last step; a run whose start was accepted just before the request is found
@@ -53,10 +53,8 @@ export async function erasureWorkflow({
   const stop = stopWorkflows();
   const store = purge();
   const verificationId = verificationWorkflowId(externalUserId);
-  setCurrentDetails('ending the monitor');
-  const { ended } = await stop.endUserMonitor({ externalUserId });
-  setCurrentDetails('cancelling the running verification');
-  let { cancelled } = await stop.cancelUserVerification({ externalUserId });
+  setCurrentDetails('ending the open run and its monitoring');
+  const first = await stop.cancelUserVerification({ externalUserId });
   const total: ErasureResult = {
     datapoints: 0,
     applicants: 0,
@@ -65,8 +63,8 @@ export async function erasureWorkflow({
     decisionEvidence: 0,
     statusDocuments: 0,
     accountsRevoked: 0,
-    monitorEnded: ended,
-    verificationCancelled: cancelled,
+    monitorEnded: first.monitorEnded,
+    verificationCancelled: first.cancelled,
   };
   for (let round = 1; ; round++) {
     const accounts = await accountsToRevoke(externalUserId);
@@ -87,9 +85,9 @@ export async function erasureWorkflow({
     if (!counts) throw ApplicationFailure.nonRetryable(`no verification ${verificationId}`, 'UnknownVerification');
     for (const key of Object.keys(counts) as (keyof ErasureCounts)[]) total[key] += counts[key];
     setCurrentDetails('checking that no run began meanwhile');
-    ({ cancelled } = await stop.cancelUserVerification({ externalUserId }));
-    if (!cancelled) break;
-    total.verificationCancelled = true;
+    const slipped = await stop.cancelUserVerification({ externalUserId });
+    if (!slipped.stopped) break;
+    total.verificationCancelled ||= slipped.cancelled;
     if (round >= MAX_ROUNDS)
       throw ApplicationFailure.nonRetryable('runs kept starting during the erasure', 'ErasureOvertaken');
   }

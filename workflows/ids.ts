@@ -20,14 +20,6 @@ export function externalUserIdOf(verificationId: string): string | undefined {
   return EXTERNAL_USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
 }
 
-const MONITOR_PREFIX = 'monitor-';
-
-/** A user's monitor: one per user, so a user's monitors never overlap. */
-export function monitorWorkflowId(externalUserId: string): string {
-  verificationWorkflowId(externalUserId); // the same rule for the user id
-  return MONITOR_PREFIX + externalUserId;
-}
-
 /**
  * One result callback message of a run. `verification.completed` keeps
  * the names runs before message types used; `verification.review_required` is

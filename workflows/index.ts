@@ -3,4 +3,3 @@ export { erasureWorkflow } from './erasure.js';
 export { resultCallbackWorkflow } from './result-callback.js';
 export { retentionWorkflow } from './retention.js';
 export { verificationWorkflow } from './verification.js';
-export { monitorWorkflow } from './monitor.js';

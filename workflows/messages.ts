@@ -126,5 +126,15 @@ export interface ReviewRequest {
 /** An update: its validator refuses a run not `IN_REVIEW` before anything is written; it answers the closed document. */
 export const reviewUpdate = defineUpdate<StatusDocument, [ReviewRequest]>('review');
 
-/** Ends a user's monitor: `DELETE …/monitor`, erasure, or a new verification. */
+/** Ends a run's monitoring: `DELETE …/monitor` (STOPPED) or erasure (ERASED); ignored by a run that is not monitoring. */
 export const endMonitorSignal = defineSignal<[{ reason: MonitorEndReason }]>('endMonitor');
+
+/**
+ * A new verification of the user is asked for while this run is closing or
+ * monitoring: the run finishes the step it is in (monitoring ends
+ * NEW_VERIFICATION, its end stored, Smile's sync off) and closes. The update
+ * answers once nothing is left but closing, so the API's next start begins the
+ * new run: one user's runs never overlap, and nobody waits a fixed time. Its
+ * validator refuses a run that has not closed (a start joins that one).
+ */
+export const handOverUpdate = defineUpdate<void, []>('handOver');

@@ -94,7 +94,7 @@ export const callbacks = proxyActivities<CallbackActivities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h' },
 });
 
-type StopActivities = Pick<Activities, 'endUserMonitor' | 'cancelUserVerification'>;
+type StopActivities = Pick<Activities, 'cancelUserVerification'>;
 type PurgeActivities = Pick<
   Activities,
   | 'accountsToRevoke'

@@ -1,4 +1,5 @@
-import type { Datapoint, DatapointState, LinkToken, StatusDocument } from './types.js';
+import type { SmileEventRef } from './messages.js';
+import type { Datapoint, DatapointState, LinkToken, Outcome, StatusDocument } from './types.js';
 import type {
   AccountView,
   CallbackResult,
@@ -41,8 +42,10 @@ export interface State {
   /** A REVIEW outcome's human review, once resolved or expired. */
   review?: ReviewResult;
   callback?: CallbackResult;
-  /** Set as a monitored run closes; its monitor writes the later states to the stored document. */
+  /** Set as a monitored run closes; the monitoring phase writes its later states to the stored document. */
   monitoring?: Monitoring;
+  /** The monitoring phase's own bookkeeping (steps/monitor.ts), carried across continue-as-new. */
+  monitor?: MonitorState;
   failure?: { code: string; message: string };
   /** Absolute deadlines (epoch ms), so they survive continue-as-new. */
   deadlines: { connect?: number; data?: number };
@@ -54,6 +57,22 @@ export interface State {
   invite?: InviteView;
   /** The widget screens seen (onUIEvent), at most WIDGET_SCREENS_LIMIT, the newest kept. */
   widget?: WidgetTrail;
+}
+
+/** What the monitoring phase judges and remembers. Ids, codes and times only. */
+export interface MonitorState {
+  /** The accounts the decision judged: only their syncs count, and only their data is judged again. */
+  accounts: RunAccount[];
+  /** The run's KYC result, judged again as it was. */
+  kyc?: Pick<KycResult, 'status' | 'resultCode'>;
+  /** The engine's current outcome (the latest decision version's; a reviewer's lives in the document). */
+  outcome: Outcome;
+  disconnected: string[];
+  seenEventIds: string[];
+  /** Each write to the stored document bumps it, so a late write never replaces a newer one. */
+  revision: number;
+  /** Events that arrived but were not handled before continue-as-new. */
+  pending: SmileEventRef[];
 }
 
 /** How many widget screens a run remembers: enough for a funnel, bounded against a chatty browser. */

@@ -103,6 +103,8 @@ export interface VerificationInput {
   partnerParams?: PartnerParams;
   /** Whether Smile sends the applicant a hosted invite (the contact stays in Postgres under `requestId`). */
   invite?: boolean;
+  /** The monitoring phase continues as new after this many handled events (tests use a small one); at most 100. */
+  continueMonitorAfter?: number;
 }
 
 /** The hosted invite of a run started with `invite`: Smile's id, its landing page, and how far the user got. */

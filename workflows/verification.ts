@@ -8,6 +8,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  endMonitorSignal,
+  handOverUpdate,
   kycResultSignal,
   linkTokenUpdate,
   smileEventSignal,
@@ -23,6 +25,7 @@ import { awaitConnection, awaitSync, issueToken } from './steps/connect.js';
 import { close } from './steps/close.js';
 import { collectData, decide } from './steps/evaluate.js';
 import { runKyc } from './steps/kyc.js';
+import { monitor } from './steps/monitor.js';
 import { awaitReview, registerReviewHandler } from './steps/review.js';
 import { refreshToken } from './steps/token.js';
 import { applySmileEvent, applyWidgetEvent } from './apply.js';
@@ -32,17 +35,25 @@ import { CLOSED_STATUSES, type StatusDocument, type VerificationInput } from './
 const EARLY_EVENTS_LIMIT = 100;
 
 /**
- * One user's verification: issue a token, wait for a connected
- * account, wait for its sync, collect the data, optionally run KYC, decide,
- * tell the client. `carried` is the state handed over by continue-as-new.
+ * The user's one actor: issue a token, wait for a connected account, wait for
+ * its sync, collect the data, optionally run KYC, decide, tell the client, and
+ * with `policy.monitor` keep the decision current until monitoring ends. One
+ * workflow per user, so nothing else happens to the user meanwhile: a new
+ * verification starts when this one has finished (`handOverUpdate`), an
+ * erasure cancels it and waits for it to close. `carried` is the state handed
+ * over by continue-as-new.
  */
 export async function verificationWorkflow(input: VerificationInput, carried?: State): Promise<StatusDocument> {
   const ctx: Ctx = { input, state: carried ?? initialState(new Date().toISOString()) };
+  if (carried?.stage === 'monitoring') ctx.monitorInbox = [];
   registerHandlers(ctx);
   try {
+    if (carried?.stage === 'monitoring') return await monitor(ctx);
     if (!carried) await issueToken(ctx);
     return await run(ctx, carried?.stage === 'awaitSync');
   } catch (error) {
+    // Monitoring fails as a workflow on what it cannot handle: the run it watches has closed already.
+    if (ctx.state.stage === 'monitoring') throw error;
     // Cleanup must run even though the workflow is being cancelled; a run that has decided closes COMPLETED.
     if (isCancellation(error))
       return CancellationScope.nonCancellable(() => close(ctx, ctx.state.decision ? 'COMPLETED' : 'CANCELLED'));
@@ -75,7 +86,8 @@ async function run(ctx: Ctx, resumeSync: boolean): Promise<StatusDocument> {
   await decide(ctx);
   if (ctx.state.decision?.outcome === 'REVIEW' && ctx.input.policy.review.enabled) await awaitReview(ctx);
   // Only a run that decided in its own course is monitored (a cancelled one closing COMPLETED is not).
-  return close(ctx, 'COMPLETED', true);
+  const closed = await close(ctx, 'COMPLETED', true);
+  return ctx.state.monitoring?.status === 'ACTIVE' ? monitor(ctx) : closed;
 }
 
 function registerHandlers(ctx: Ctx): void {
@@ -85,23 +97,29 @@ function registerHandlers(ctx: Ctx): void {
   // An update handler may return a value (the token); its validator runs before anything is written to history.
   setHandler(
     linkTokenUpdate,
-    async ({ requestId }): Promise<LinkTokenReply> => {
-      await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
-      // A handler may throw: the caller gets the failure, the workflow carries on.
-      // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
-      if (!state.link && state.failure?.code.startsWith('Smile'))
-        throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
-      if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
-      await refreshToken(ctx);
-      return {
-        ...state.link!,
-        smileUserId: state.smileUserId!,
-        status: state.status,
-        runId: workflowInfo().firstExecutionRunId,
-        startedByRequest: requestId === input.requestId,
-        ...(state.invite ? { invite: { ...state.invite } } : {}),
-      };
-    },
+    // A cancel landing while it waits does not fail it: the caller learns the run closed, or gets its token.
+    ({ requestId }): Promise<LinkTokenReply> =>
+      CancellationScope.nonCancellable(async () => {
+        await condition(() => state.link !== undefined || CLOSED_STATUSES.includes(state.status));
+        // A handler may throw: the caller gets the failure, the workflow carries on.
+        // Closed before it held a token: because Smile failed (creating the user, issuing the token), or otherwise.
+        if (!state.link && state.failure?.code.startsWith('Smile'))
+          throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
+        if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
+        // A refresh the run's own cancellation cut short (one shared with the main flow): the run is closing.
+        await refreshToken(ctx).catch((error: unknown) => {
+          if (!isCancellation(error)) throw error;
+          throw ApplicationFailure.nonRetryable('verification is closing', 'VerificationClosed');
+        });
+        return {
+          ...state.link!,
+          smileUserId: state.smileUserId!,
+          status: state.status,
+          runId: workflowInfo().firstExecutionRunId,
+          startedByRequest: requestId === input.requestId,
+          ...(state.invite ? { invite: { ...state.invite } } : {}),
+        };
+      }),
     {
       validator: ({ requestId }) => {
         if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('requestId is required');
@@ -113,8 +131,28 @@ function registerHandlers(ctx: Ctx): void {
 
   registerReviewHandler(ctx);
 
+  // A new verification of the user waits for this run to finish: monitoring ends, then the run closes.
+  setHandler(
+    handOverUpdate,
+    async () => {
+      if (state.monitoring?.status === 'ACTIVE') ctx.endMonitor ??= 'NEW_VERIFICATION';
+      await CancellationScope.nonCancellable(() => condition(() => ctx.finished === true));
+    },
+    {
+      validator: () => {
+        if (!CLOSED_STATUSES.includes(state.status))
+          throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationRunning');
+      },
+    },
+  );
+  setHandler(endMonitorSignal, ({ reason }) => {
+    if (state.monitoring?.status === 'ACTIVE') ctx.endMonitor ??= reason;
+  });
+
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
   const onSmileEvent = (event: SmileEventRef) => {
+    // Once monitoring has begun, the events are the monitoring phase's, one at a time.
+    if (ctx.monitorInbox) return void ctx.monitorInbox.push(event);
     // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
     if (!state.smileUserId) {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);

@@ -4,35 +4,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
 import { recordAudit } from '../../db/audit.js';
 import { latestVerification } from '../../db/verifications.js';
-import { externalUserIdOf, monitorWorkflowId } from '../../workflows/ids.js';
+import { externalUserIdOf } from '../../workflows/ids.js';
 import { signalEndMonitor } from '../../runtime/temporal.js';
-import type { MonitorEndReason } from '../../workflows/types.js';
 import { problemResponses, verificationNotFound } from '../schemas/problem.js';
 import { verificationParams } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
 import { keyNameOf } from '../plugins/auth.js';
 
-/**
- * Ends a user's monitor, if one is running, and waits up to `waitMs`
- * for it to close: its last write (`monitoring.status` ENDED) is then stored.
- * True when one was running. A monitor that does not close in time is left to
- * close on its own (it acts on the signal at its next workflow task).
- */
-export async function endUserMonitor(
-  client: Client,
-  externalUserId: string,
-  reason: MonitorEndReason,
-  waitMs = 0,
-): Promise<boolean> {
-  if (!(await signalEndMonitor(client, externalUserId, reason))) return false;
-  const handle = client.workflow.getHandle(monitorWorkflowId(externalUserId));
-  if (waitMs > 0) await client.withDeadline(Date.now() + waitMs, () => handle.result()).catch(() => undefined);
-  return true;
-}
-
 const monitorReply = z.object({ verificationId: z.string(), monitor: z.enum(['ENDING', 'NOT_RUNNING']) });
 
-/** `DELETE /v1/verifications/:id/monitor`: ends the user's monitor (STOPPED). */
+/**
+ * `DELETE /v1/verifications/:id/monitor`: ends the monitoring of the user's
+ * latest run (STOPPED). The run ends it after the event it is handling, stores
+ * `monitoring.status` ENDED and closes; the answer does not wait for that.
+ */
 const monitorRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async (app, { sql, client }) => {
   app.delete(
     '/verifications/:id/monitor',
@@ -48,8 +33,10 @@ const monitorRoutes: FastifyPluginAsyncZod<{ sql: Sql; client: Client }> = async
     async (request, reply) => {
       const { id } = request.params;
       const externalUserId = externalUserIdOf(id);
-      if (!externalUserId || !(await latestVerification(sql, id))) throw verificationNotFound(id);
-      const running = await endUserMonitor(client, externalUserId, 'STOPPED');
+      const latest = externalUserId && (await latestVerification(sql, id));
+      if (!latest) throw verificationNotFound(id);
+      const running =
+        latest.document.monitoring?.status === 'ACTIVE' && (await signalEndMonitor(client, externalUserId!, 'STOPPED'));
       if (running) await recordAudit(sql, { action: 'stop-monitor', verificationId: id, keyName: keyNameOf(request) });
       return reply.code(202).send({ verificationId: id, monitor: running ? 'ENDING' : 'NOT_RUNNING' });
     },

@@ -3,13 +3,18 @@ import type { Span } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { inSpan, SpanKind } from '../../runtime/tracing.js';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
 import { saveRequest } from '../../db/users.js';
 import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
-import { linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
+import { handOverUpdate, linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
 import { ExternalUserIdKey, VerificationStatusKey } from '../../workflows/search-attributes.js';
 import type { VerificationInput } from '../../workflows/types.js';
 import type { verificationWorkflow } from '../../workflows/verification.js';
@@ -22,7 +27,6 @@ import {
   verificationParams,
 } from '../schemas/verification.js';
 import fp from 'fastify-plugin';
-import { endUserMonitor } from './monitor.js';
 import { startVerificationGuard, type StartGuardOptions } from '../services/start-guards.js';
 import { widgetTokenOf } from '../services/widget-token-of.js';
 
@@ -38,7 +42,8 @@ export interface VerificationRoutesOptions extends StartGuardOptions {
 
 /** How long an API call may wait on Temporal before answering 503. */
 const TEMPORAL_DEADLINE_MS = 15_000;
-const CLOSING_WAIT_MS = 5_000;
+/** A run that has closed is handed over at most this often per request (another request's new run would join). */
+const HAND_OVER_ATTEMPTS = 3;
 /** What a start during an erasure answers in `Retry-After`: an erasure takes seconds. */
 const ERASURE_RETRY_AFTER_SECONDS = 5;
 
@@ -112,21 +117,17 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
         }),
       );
     };
-    // A user's monitor and verification never both run: the monitor ends first, and its end is stored.
-    await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-    let token: LinkTokenReply;
-    try {
-      token = await startOrJoin();
-    } catch (error) {
-      // Only a closed run is waited out; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
-      if (!(error instanceof WorkflowUpdateFailedError) || updateRefusal(error) !== 'closed') throw error;
-      // The running verification was just closing: once it has ended, this request starts the next one.
-      await client
-        .withDeadline(Date.now() + CLOSING_WAIT_MS, () => client.workflow.getHandle(workflowId).result())
-        .catch(() => undefined);
-      // That run may have started its monitor as it closed.
-      await endUserMonitor(client, externalUserId, 'NEW_VERIFICATION', CLOSING_WAIT_MS);
-      token = await startOrJoin();
+    let token: LinkTokenReply | undefined;
+    for (let attempt = 1; !token; attempt++) {
+      try {
+        token = await startOrJoin();
+      } catch (error) {
+        // Only a closed run is handed over; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
+        const closed = error instanceof WorkflowUpdateFailedError && updateRefusal(error) === 'closed';
+        if (!closed || attempt >= HAND_OVER_ATTEMPTS) throw error;
+        // The user's workflow has decided and is closing or monitoring: it finishes, then the next start begins a new run.
+        await handOver(workflowId);
+      }
     }
     reply.code(token.startedByRequest ? 201 : 200);
     return {
@@ -138,6 +139,20 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       widgetToken: await widgetTokenOf(app, sql, workflowId),
       ...(token.invite ? { invite: token.invite } : {}),
     };
+  }
+
+  /** Waits until the user's closed run has finished its last step; nothing to wait for once it has completed. */
+  async function handOver(workflowId: string): Promise<void> {
+    try {
+      await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(handOverUpdate),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return;
+      // Refused by the validator: a run that has not closed, which the next start joins.
+      if (error instanceof WorkflowUpdateFailedError) return;
+      throw error;
+    }
   }
 
   app.get(

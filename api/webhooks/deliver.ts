@@ -13,7 +13,7 @@ import {
 } from '../../db/inbox.js';
 import { externalUsersOf } from '../../db/users.js';
 import { verificationsOfRuns } from '../../db/verifications.js';
-import { externalUserIdOf, monitorWorkflowId, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
+import { externalUserIdOf, runIdOfKycJob, verificationWorkflowId } from '../../workflows/ids.js';
 import {
   kycResultSignal,
   SIGNALLED_SMILE_EVENTS,
@@ -77,9 +77,10 @@ async function workflowsOf(sql: Db, events: InboxEvent[]): Promise<Map<string, s
 }
 
 /**
- * ACCOUNT_DISCONNECTED after a decision, under a policy with `eraseOnDisconnect`:
- * the user's erasure workflow starts (on the closed run's task queue), the same
- * durable erasure as `DELETE …/data`, which ends the monitor first. Answers the
+ * ACCOUNT_DISCONNECTED after the latest run decided, under a policy with
+ * `eraseOnDisconnect`: the user's erasure workflow starts (on the run's task
+ * queue), the same durable erasure as `DELETE …/data`, which ends the run
+ * (and its monitoring) first. Answers the
  * failure to start it (the event then stays pending for the relay), else nothing.
  */
 async function eraseOnDisconnect(sql: Db, client: Client, workflowId: string): Promise<Error | undefined> {
@@ -104,11 +105,10 @@ async function trySignal(client: Client, signal: () => Promise<void>): Promise<'
   }
 }
 
-function markOf(id: string, workflowId: string, outcome: 'sent' | 'not-found' | Error, monitor: boolean): EventMark {
+function markOf(id: string, workflowId: string, outcome: 'sent' | 'not-found' | Error): EventMark {
   if (outcome === 'sent') return { id, state: 'delivered', verificationId: workflowId };
   if (outcome instanceof Error) return { id, state: 'pending', error: outcome.message.slice(0, 500) };
-  const error = monitor ? 'no running verification or monitor' : 'no running verification';
-  return { id, state: 'orphan', verificationId: workflowId, error };
+  return { id, state: 'orphan', verificationId: workflowId, error: 'no running verification' };
 }
 
 /**
@@ -128,14 +128,9 @@ async function deliverToWorkflow(
   let batch: { event: InboxEvent; ref: SmileEventRef }[] = [];
   let failed = false;
 
-  /**
-   * Sends what has gathered (or one KYC result); false when this workflow's
-   * remaining events stay pending. Without a running verification, Smile events
-   * go to the user's running monitor (`toMonitor`), else they are orphans.
-   */
   /** With tracing on, each signal is sent in a span linked to the verification's own trace. */
   const traceParent = tracingEnabled() ? await traceParentOf(sql, workflowId) : undefined;
-  const send = (items: InboxEvent[], signal: (workflowId: string) => Promise<void>, toMonitor = false) =>
+  const send = (items: InboxEvent[], signal: (workflowId: string) => Promise<void>) =>
     tracingEnabled()
       ? inSpan(
           `webhook delivery to ${workflowId.split('-')[0]}`,
@@ -144,23 +139,21 @@ async function deliverToWorkflow(
             links: linkTo(traceParent),
             attributes: { 'verification.id': workflowId, 'webhook.events': items.length },
           },
-          () => sendNow(items, signal, toMonitor),
+          () => sendNow(items, signal),
         )
-      : sendNow(items, signal, toMonitor);
+      : sendNow(items, signal);
 
-  async function sendNow(
-    items: InboxEvent[],
-    signal: (workflowId: string) => Promise<void>,
-    toMonitor = false,
-  ): Promise<boolean> {
-    let signalled = await trySignal(client, () => signal(workflowId));
-    if (signalled === 'not-found' && items.some((event) => event.type === 'ACCOUNT_DISCONNECTED'))
-      signalled = (await eraseOnDisconnect(sql, client, workflowId)) ?? signalled;
-    const outcome =
-      signalled === 'not-found' && toMonitor
-        ? await trySignal(client, () => signal(monitorWorkflowId(externalUserIdOf(workflowId)!)))
-        : signalled;
-    for (const event of items) marks.push(markOf(event.id, workflowId, outcome, toMonitor));
+  /**
+   * Sends what has gathered (or one KYC result) to the user's open run (deciding
+   * or monitoring); without one they are orphans. False when this workflow's
+   * remaining events stay pending.
+   */
+  async function sendNow(items: InboxEvent[], signal: (workflowId: string) => Promise<void>): Promise<boolean> {
+    let outcome = await trySignal(client, () => signal(workflowId));
+    // The run has it first (a monitored run marks the account), then the erasure ends the run.
+    if (!(outcome instanceof Error) && items.some((event) => event.type === 'ACCOUNT_DISCONNECTED'))
+      outcome = (await eraseOnDisconnect(sql, client, workflowId)) ?? outcome;
+    for (const event of items) marks.push(markOf(event.id, workflowId, outcome));
     return !(outcome instanceof Error);
   }
   const flush = async () => {
@@ -171,7 +164,6 @@ async function deliverToWorkflow(
     failed = !(await send(
       items.map((item) => item.event),
       (id) => client.workflow.getHandle(id).signal(smileEventsSignal, refs),
-      true,
     ));
   };
 

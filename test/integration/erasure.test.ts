@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import type { erasureWorkflow } from '../../workflows/erasure.js';
-import { monitorWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { ownDatabase, rowsContaining } from '../support/database.js';
 import { saveHistory } from '../support/history.js';
@@ -46,7 +45,8 @@ describe('erasure', () => {
     const decided = await journey.waitUntilClosed(stack, started.verificationId);
     expect(decided.decision?.outcome).toBe('APPROVED');
     expect(decided.monitoring?.status).toBe('ACTIVE');
-    const monitor = stack.client.workflow.getHandle(monitorWorkflowId(externalUserId));
+    // Monitoring runs in the workflow that decided.
+    const monitor = stack.client.workflow.getHandle(started.verificationId);
     expect((await monitor.describe()).status.name).toBe('RUNNING');
     const accountId = decided.accounts[0]!.accountId;
     await waitForCallbackMessage(started.verificationId);
@@ -77,7 +77,7 @@ describe('erasure', () => {
     expect(erased.datapoints).toBeGreaterThan(0);
     const finished = (await journey.getStatus(stack, started.verificationId)) as StatusDocument & { erasure?: unknown };
     expect(finished.erasure).toMatchObject({ status: 'ERASED', requestedAt: expect.any(String) });
-    // The monitor ended first (it would judge data that is gone), and said why.
+    // Monitoring ended first (it would judge data that is gone), and said why.
     expect((await monitor.describe()).status.name).toBe('COMPLETED');
     expect((await journey.getStatus(stack, started.verificationId)).monitoring).toMatchObject({
       status: 'ENDED',

@@ -1,17 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { createEvaluationActivities } from '../../activities/evaluation.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
-import { callbackWorkflowId, monitorWorkflowId } from '../../workflows/ids.js';
-import type { MonitorInput } from '../../workflows/monitor.js';
+import { saveRequest } from '../../db/users.js';
+import { callbackWorkflowId, verificationWorkflowId } from '../../workflows/ids.js';
+import { linkTokenUpdate } from '../../workflows/messages.js';
 import { resolvePolicy } from '../../workflows/policy.js';
-import type { Monitoring, StatusDocument } from '../../workflows/types.js';
+import type { StatusDocument, VerificationInput } from '../../workflows/types.js';
 import { saveHistory } from '../support/history.js';
 import * as journey from '../support/journeys.js';
 import { auth, startStack, type Stack } from '../support/stack.js';
 
-/** Continuous monitoring (SPEC §6, §7, §8): a completed verification kept current from Smile's data sync. */
+/**
+ * Continuous monitoring: a completed verification kept current from Smile's
+ * data sync, by the same workflow that decided it (the user's one actor).
+ */
 let stack: Stack;
 let receiver: CallbackReceiver<StatusDocument & { type: string; reportUrl?: string }>;
 const messages = () => receiver.received.map((r) => r.body);
@@ -71,11 +76,12 @@ describe('the monitor', () => {
     const george = await completedGeorge(externalUserId);
     expect(george.doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     expect(george.doc.monitoring).toMatchObject({ status: 'ACTIVE', changes: [] });
-    const { runId } = await handle(george.verificationId).describe();
-    const monitor = await handle(monitorWorkflowId(externalUserId)).describe();
-    expect(monitor.status.name).toBe('RUNNING');
-    expect(monitor.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
-      expect.arrayContaining(['ExternalUserId', 'SmileUserId']),
+    // The workflow that decided keeps running while it monitors; operators still find it by user.
+    const monitoring = await handle(george.verificationId).describe();
+    const { runId } = monitoring;
+    expect(monitoring.status.name).toBe('RUNNING');
+    expect(monitoring.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
+      expect.arrayContaining(['ExternalUserId', 'SmileUserId', 'VerificationStatus']),
     );
 
     // A refresh that changes nothing: the sync is recorded, no version, no message.
@@ -110,6 +116,17 @@ describe('the monitor', () => {
       { version: 1, outcome: 'APPROVED' },
       { version: 2, outcome: 'DECLINED' },
     ]);
+    // An operator finds the monitored run by its current decision, still running.
+    const query = `Decision = "DECLINED" AND ExecutionStatus = "Running" AND WorkflowId = "${george.verificationId}"`;
+    const visible = await eventually(
+      async () => {
+        const found: string[] = [];
+        for await (const listed of stack.client.workflow.list({ query })) found.push(listed.workflowId);
+        return found;
+      },
+      (found) => found.length > 0,
+    );
+    expect(visible).toEqual([george.verificationId]);
     // Search finds it by its current decision.
     const search = await stack.app.inject({
       method: 'GET',
@@ -168,15 +185,14 @@ describe('the monitor', () => {
 
     // Revoked at Smile: ACCOUNT_DISCONNECTED of the run's only account ends the monitor.
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${george.accountId}`);
-    const ended = (await handle(monitorWorkflowId(externalUserId)).result()) as Monitoring;
-    expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'ALL_ACCOUNTS_DISCONNECTED' });
+    const ended = (await handle(george.verificationId).result()) as StatusDocument;
+    expect(ended.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'ALL_ACCOUNTS_DISCONNECTED' });
     expect((await journey.getStatus(stack, george.verificationId)).monitoring).toMatchObject({
       status: 'ENDED',
       endedReason: 'ALL_ACCOUNTS_DISCONNECTED',
       changes: [{ from: 'APPROVED', to: 'DECLINED' }],
     });
     await saveHistory('george-monitored', handle(george.verificationId));
-    await saveHistory('monitor-updated', handle(monitorWorkflowId(externalUserId)));
   });
 
   it("measures a reviewed run against the engine's outcome; a change replaces the reviewer's decision, the review stays", async () => {
@@ -217,13 +233,17 @@ describe('the monitor', () => {
     const first = await completedGeorge(externalUserId);
     expect(first.doc.monitoring?.status).toBe('ACTIVE');
     const { runId: firstRunId } = await handle(first.verificationId).describe();
-    await journey.startVerification(stack, { externalUserId, applicant: george, policy: monitored });
-    const monitor = await handle(monitorWorkflowId(externalUserId)).describe();
-    expect(monitor.status.name).toBe('COMPLETED');
-    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'NEW_VERIFICATION' });
+    const second = await journey.startVerification(stack, { externalUserId, applicant: george, policy: monitored });
+    const previous = await handle(first.verificationId, firstRunId).describe();
+    expect(previous.status.name).toBe('COMPLETED');
+    expect(await handle(first.verificationId, firstRunId).result()).toMatchObject({
+      monitoring: { status: 'ENDED', endedReason: 'NEW_VERIFICATION' },
+    });
     const next = await handle(first.verificationId).describe();
     expect(next.runId).not.toBe(firstRunId);
-    expect(monitor.closeTime!.getTime()).toBeLessThanOrEqual(next.startTime.getTime());
+    expect(second.runId).toBe(next.runId);
+    expect(previous.closeTime!.getTime()).toBeLessThanOrEqual(next.startTime.getTime());
+    await saveHistory('monitor-new-verification', handle(first.verificationId, firstRunId));
     const [row] = await stack.sql<{ status_document: StatusDocument }[]>`
       select status_document from verifications where run_id = ${firstRunId}`;
     expect(row!.status_document.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'NEW_VERIFICATION' });
@@ -236,7 +256,7 @@ describe('the monitor', () => {
     const stop = await stopMonitor(george.verificationId);
     expect(stop.statusCode).toBe(202);
     expect(stop.json()).toEqual({ verificationId: george.verificationId, monitor: 'ENDING' });
-    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'STOPPED' });
+    expect(await handle(george.verificationId).result()).toMatchObject({ monitoring: { endedReason: 'STOPPED' } });
     const doc = await journey.waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ENDED');
     expect(doc.monitoring).toMatchObject({ status: 'ENDED', endedReason: 'STOPPED' });
     expect((await stopMonitor(george.verificationId)).json()).toMatchObject({ monitor: 'NOT_RUNNING' });
@@ -244,7 +264,7 @@ describe('the monitor', () => {
       select action, key_name from audit_events where verification_id = ${george.verificationId}`;
     expect([...audit]).toEqual([{ action: 'stop-monitor', key_name: expect.any(String) }]);
     expect((await stopMonitor('verification-nobody-here')).statusCode).toBe(404);
-    await saveHistory('monitor-stopped', handle(monitorWorkflowId(externalUserId)));
+    await saveHistory('monitor-stopped', handle(george.verificationId));
     // Once the monitor has ended, Smile's continuous sync of the account is off too: it runs no more syncs.
     const account = (await smileSandboxRequest(stack.sandboxUrl, 'GET', `/v1/accounts/${george.accountId}`)) as {
       monitorStatus: string;
@@ -267,58 +287,51 @@ describe('the monitor', () => {
       headers: auth,
     });
     expect(erased.statusCode).toBe(202);
-    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({ endedReason: 'ERASED' });
+    expect(await handle(george.verificationId).result()).toMatchObject({ monitoring: { endedReason: 'ERASED' } });
   });
 
   it('continues as new after the configured number of events, carrying its state', async () => {
+    // Started directly, as the API would, with a small continue-as-new threshold for its monitoring.
     const externalUserId = journey.uniqueUser('continued');
-    // The run's own monitor is replaced here by one with a small continue-as-new threshold (terminated, it
-    // leaves Smile's sync of the account on).
-    const george = await completedGeorge(externalUserId);
-    await handle(monitorWorkflowId(externalUserId)).terminate('replaced by a monitor that continues as new sooner');
-    const { runId } = await handle(george.verificationId).describe();
-    const input: MonitorInput = {
-      verificationId: george.verificationId,
-      firstRunId: runId,
+    const verificationId = verificationWorkflowId(externalUserId);
+    const requestId = randomUUID();
+    await saveRequest(stack.sql, { requestId, externalUserId, applicant: george });
+    const input: VerificationInput = {
       externalUserId,
-      smileUserId: george.smileUserId,
-      requestId: (
-        await stack.sql<{ request_id: string }[]>`
-        select request_id from verifications where run_id = ${runId}`
-      )[0]!.request_id,
-      policy: resolvePolicy({}),
-      accounts: [{ accountId: george.accountId, providerId: journey.SANDBOX_USERS.george.providerId }],
-      until: new Date(Date.now() + 86_400_000).toISOString(),
+      requestId,
+      policy: resolvePolicy(monitored),
       callbackConfigured: false,
-      decision: { outcome: 'APPROVED', reasons: [] },
-      continueAfterSyncs: 1,
+      continueMonitorAfter: 1,
     };
-    const started = await stack.client.workflow.start('monitorWorkflow', {
-      workflowId: monitorWorkflowId(externalUserId),
+    const started = await stack.client.workflow.start('verificationWorkflow', {
+      workflowId: verificationId,
       taskQueue: stack.config.temporal.taskQueue,
       args: [input],
     });
-    await journey.waitForStatus(stack, george.verificationId, (d) => d.monitoring?.status === 'ACTIVE');
-    await sync(george.accountId, { incomeFactor: 1 });
-    const first = handle(monitorWorkflowId(externalUserId), started.firstExecutionRunId);
+    const token = await started.executeUpdate(linkTokenUpdate, { args: [{ requestId }] });
+    await journey.connect(stack, token.userToken, journey.SANDBOX_USERS.george);
+    const closed = await journey.waitUntilClosed(stack, verificationId);
+    expect(closed.monitoring?.status).toBe('ACTIVE');
+    const accountId = closed.accounts[0]!.accountId;
+    await sync(accountId, { incomeFactor: 1 });
+    const first = handle(verificationId, started.firstExecutionRunId);
     const status = () => first.describe().then((d) => d.status.name);
     expect(await eventually(status, (s) => s !== 'RUNNING')).toBe('CONTINUED_AS_NEW');
-    await sync(george.accountId, { endEmployment: true });
-    const changed = await journey.waitForStatus(
-      stack,
-      george.verificationId,
-      (d) => (d.monitoring?.changes.length ?? 0) > 0,
-    );
+    await sync(accountId, { endEmployment: true });
+    const changed = await journey.waitForStatus(stack, verificationId, (d) => (d.monitoring?.changes.length ?? 0) > 0);
     expect(changed.monitoring).toMatchObject({ status: 'ACTIVE', changes: [{ from: 'APPROVED', to: 'DECLINED' }] });
     expect(changed.monitoring?.lastSyncAt).toBeDefined();
-    const latest = await handle(monitorWorkflowId(externalUserId)).describe();
+    const latest = await handle(verificationId).describe();
     expect(latest.runId).not.toBe(started.firstExecutionRunId);
-    await stopMonitor(george.verificationId);
-    expect(await handle(monitorWorkflowId(externalUserId)).result()).toMatchObject({
+    expect(latest.typedSearchAttributes.getAll().map((p) => p.key.name)).toContain('VerificationStatus');
+    await stopMonitor(verificationId);
+    expect(((await handle(verificationId).result()) as StatusDocument).monitoring).toMatchObject({
       status: 'ENDED',
       endedReason: 'STOPPED',
       changes: [{ from: 'APPROVED', to: 'DECLINED', codes: ['NO_CURRENT_EMPLOYMENT', 'TENURE_TOO_SHORT'] }],
     });
+    // The document a client reads names the run by its first run id, across continue-as-new.
+    expect((await journey.getStatus(stack, verificationId)).runId).toBe(started.firstExecutionRunId);
     await saveHistory('monitor-continued', first);
   });
 });

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smileSandboxRequest } from '../../sandbox/client.js';
 import type { erasureWorkflow } from '../../workflows/erasure.js';
-import { erasureWorkflowId, monitorWorkflowId } from '../../workflows/ids.js';
+import { erasureWorkflowId } from '../../workflows/ids.js';
 import type { StatusDocument } from '../../workflows/types.js';
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
 import { connect, SANDBOX_USERS, startVerification, uniqueUser, waitUntilClosed } from '../support/journeys.js';
@@ -83,7 +83,7 @@ describe("Smile's sync follows ours", () => {
       headers: auth,
     });
     expect(ended.statusCode).toBe(202);
-    await stack.client.workflow.getHandle(monitorWorkflowId(externalUserId)).result();
+    await stack.client.workflow.getHandle(run.verificationId).result();
     expect((await smileAccount(run.accountId)).monitorStatus).toBe('CUSTOMER_DISABLED');
   });
 });
@@ -127,7 +127,7 @@ describe('eraseOnDisconnect with a monitor', () => {
       monitor: { enabled: true, duration: '30d' },
     });
     expect(run.doc.monitoring?.status).toBe('ACTIVE');
-    const monitor = stack.client.workflow.getHandle(monitorWorkflowId(externalUserId));
+    const monitor = stack.client.workflow.getHandle(run.verificationId);
 
     // The user withdraws consent: Smile revokes the account and sends ACCOUNT_DISCONNECTED.
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${run.accountId}`);
@@ -144,7 +144,7 @@ describe('eraseOnDisconnect with a monitor', () => {
       (at) => at !== undefined,
     );
     expect(erasedAt).toBeDefined();
-    expect(await monitor.result()).toMatchObject({ status: 'ENDED', endedReason: expect.any(String) });
+    expect(await monitor.result()).toMatchObject({ monitoring: { status: 'ENDED', endedReason: expect.any(String) } });
     const report = await stack.app.inject({
       method: 'GET',
       url: `/v1/verifications/${run.verificationId}/report`,

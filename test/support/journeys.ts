@@ -15,6 +15,7 @@ export async function startVerification(stack: Stack, body: Record<string, unkno
   if (response.statusCode >= 300) throw new Error(`start failed: ${response.statusCode} ${response.body}`);
   return response.json() as {
     verificationId: string;
+    runId: string;
     smileUserId: string;
     link: { userToken: string; expiresAt: string };
     widgetToken: string;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   callbackMessageId,
   callbackWorkflowId,
-  monitorWorkflowId,
   externalUserIdOf,
   kycJobId,
   runIdOfKycJob,
@@ -40,11 +39,6 @@ describe('workflow ids', () => {
     expect(updates.map((u) => callbackMessageId('run-1', u))).toEqual(['msg_run-1_update_1', 'msg_run-1_update_2']);
     expect(callbackWorkflowId('run-1', review)).toBe('callback-run-1-review');
     expect(callbackWorkflowId('run-1', updates[1])).toBe('callback-run-1-update-2');
-  });
-
-  it("is monitor-<externalUserId> for a user's monitor", () => {
-    expect(monitorWorkflowId('user-1')).toBe('monitor-user-1');
-    expect(() => monitorWorkflowId('bad id')).toThrow(TypeError);
   });
 
   it('is kyc-<runId> for a KYC job, and back', () => {

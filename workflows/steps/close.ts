@@ -11,17 +11,18 @@ import { callbackWorkflowId } from '../ids.js';
 import { resultCallbackWorkflow } from '../result-callback.js';
 import { documentOf, enter } from '../status.js';
 import type { StatusDocument, VerificationStatus } from '../types.js';
-import { startMonitor } from './monitor.js';
+import { beginMonitoring } from './monitor.js';
 import { stopSmileSync } from '../smile-sync.js';
 import { runAccounts } from '../state.js';
 
-// The end of every run: the status, the hand-over to the monitor, the result callback.
+// The end of every run: the status, the start of monitoring, the result callback.
 
 /**
  * Closes the verification, once: a second call (a cancel landing during a close)
  * gets the first one's result, so a decided run is never relabelled. The whole
  * close is non-cancellable, and it waits for running handlers, so an accepted
- * linkToken update completes. The result callback is delivered by a
+ * linkToken update completes (a monitored run waits for them when its
+ * monitoring ends). The result callback is delivered by a
  * child workflow that outlives this one (retries for up to 24 h), so a new
  * verification of the same user can start at once; the child records the
  * delivery's outcome in the stored status document. Without a callback URL
@@ -40,7 +41,7 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
   const { firstExecutionRunId, workflowId } = workflowInfo();
   const notify = input.callbackConfigured !== false;
   state.callback = { status: notify ? 'PENDING' : 'NOT_CONFIGURED' };
-  if (monitor && status === 'COMPLETED' && input.policy.monitor.enabled) await startMonitor(ctx);
+  if (monitor && status === 'COMPLETED' && input.policy.monitor.enabled) beginMonitoring(ctx);
   await enter(ctx, 'done', status);
   ctx.closed = true;
   if (notify)
@@ -50,8 +51,11 @@ async function closeOnce(ctx: Ctx, status: VerificationStatus, monitor: boolean)
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `Result callback of ${workflowId}`,
     });
-  // Without a monitor nobody needs the accounts' later data: Smile's continuous sync goes off too.
-  if (state.monitoring?.status !== 'ACTIVE') await stopSmileSync(runAccounts(state));
+  // The monitoring phase follows in this workflow; its end waits for the handlers.
+  if (state.monitoring?.status === 'ACTIVE') return documentOf(ctx);
+  // Without monitoring nobody needs the accounts' later data: Smile's continuous sync goes off too.
+  await stopSmileSync(runAccounts(state));
+  ctx.finished = true;
   await condition(allHandlersFinished);
   return documentOf(ctx);
 }

@@ -1,4 +1,11 @@
-import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { store } from '../proxies.js';
 import { durationMs } from '../duration.js';
 import { callbackWorkflowId } from '../ids.js';
@@ -73,7 +80,8 @@ export function registerReviewHandler(ctx: Ctx): void {
     reviewUpdate,
     async (request): Promise<StatusDocument> => {
       ctx.reviewRequest = request;
-      await condition(() => ctx.closed === true);
+      // A cancel landing now does not cut the answer short: the decided run closes COMPLETED, and says so.
+      await CancellationScope.nonCancellable(() => condition(() => ctx.closed === true));
       return documentOf(ctx);
     },
     {
