@@ -126,6 +126,13 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
     where e.id = m.id`;
 }
 
+/** An inbox row (`inbox_events e`) as an `InboxEvent`: the one place the columns are mapped. */
+const eventColumns = (sql: Db) => sql`
+  e.id, e.source, e.type, e.smile_user_id as "smileUserId", e.account_id as "accountId",
+  e.provider_id as "providerId", e.source_type as "sourceType", e.error_code as "errorCode", e.datapoints,
+  e.task_status as "taskStatus", e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt",
+  e.job_id as "jobId", e.result_code as "resultCode", e.received_at as "receivedAt"`;
+
 /**
  * What the relay should deliver, in order of arrival: pending events that are
  * due (with the older pending events of the same user), and orphans that came while their user's running verification was
@@ -135,11 +142,7 @@ export async function markEvents(sql: Db, marks: EventMark[]): Promise<void> {
  */
 export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
   return sql<InboxEvent[]>`
-    select e.id, e.source, e.type, e.smile_user_id as "smileUserId", e.account_id as "accountId",
-           e.provider_id as "providerId", e.source_type as "sourceType", e.error_code as "errorCode", e.datapoints,
-           e.task_status as "taskStatus",
-           e.has_payload as "hasPayload", e.event_created_at as "eventCreatedAt", e.job_id as "jobId",
-           e.result_code as "resultCode", e.received_at as "receivedAt"
+    select ${eventColumns(sql)}
     from inbox_events e
     where (e.state = 'pending' and (e.next_attempt_at <= now()
            -- A user's pending events are one queue, delivered from its oldest: when a newer one is
@@ -167,17 +170,13 @@ export async function dueEvents(sql: Db, limit: number): Promise<InboxEvent[]> {
 export async function olderPendingOf(sql: Db, ids: string[]): Promise<InboxEvent[]> {
   if (ids.length === 0) return [];
   return sql<InboxEvent[]>`
-    select o.id, o.source, o.type, o.smile_user_id as "smileUserId", o.account_id as "accountId",
-           o.provider_id as "providerId", o.source_type as "sourceType", o.error_code as "errorCode", o.datapoints,
-           o.task_status as "taskStatus",
-           o.has_payload as "hasPayload", o.event_created_at as "eventCreatedAt", o.job_id as "jobId",
-           o.result_code as "resultCode", o.received_at as "receivedAt"
-    from inbox_events o
-    where o.state = 'pending' and not (o.id = any(${ids})) and (o.attempts > 0 or o.next_attempt_at <= now())
+    select ${eventColumns(sql)}
+    from inbox_events e
+    where e.state = 'pending' and not (e.id = any(${ids})) and (e.attempts > 0 or e.next_attempt_at <= now())
       and exists (
         select 1 from inbox_events n
-        where n.id = any(${ids}) and n.smile_user_id = o.smile_user_id and n.seq > o.seq)
-    order by o.seq`;
+        where n.id = any(${ids}) and n.smile_user_id = e.smile_user_id and n.seq > e.seq)
+    order by e.seq`;
 }
 
 /** One relay at a time across every API process: a transaction-scoped advisory lock. */

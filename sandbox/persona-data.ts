@@ -48,25 +48,22 @@ export function personaData(p: SandboxPersona, now: Date): PersonaData {
           },
         ),
         employments: [
-          employment({
+          employment(now, {
+            from: 26,
             name: 'Security',
             jobTitle: 'Security Guard',
             employeeNumber: 'EMP-123456',
             employerNumber: 'ER-654321',
             employer: 'ABC Corporation',
-            startDate: iso(monthStart(now, 26)),
-            endDate: null,
-            reportedDate: iso(monthStart(now, 0)),
           }),
-          employment({
+          employment(now, {
+            from: 50,
+            to: 27,
             name: 'Security',
             jobTitle: 'Security Guard',
             employeeNumber: 'CDE-98765',
             employerNumber: 'ER-98765',
             employer: 'CDE Corporation',
-            startDate: iso(monthStart(now, 50)),
-            endDate: iso(monthEnd(now, 27)),
-            reportedDate: iso(monthStart(now, 26)),
           }),
         ],
         contributions: contributions(now, range(1, 24), 'PHP', 1375, 'PA'),
@@ -108,14 +105,12 @@ export function personaData(p: SandboxPersona, now: Date): PersonaData {
           },
         ),
         employments: [
-          employment({
+          employment(now, {
+            from: 14,
             jobTitle: 'Warehouse Supervisor',
             employeeNumber: 'NDG-20931',
             employerNumber: 'ER-771203',
             employer: 'PT Nusantara Digital Gudang',
-            startDate: iso(monthStart(now, 14)),
-            endDate: null,
-            reportedDate: iso(monthStart(now, 0)),
           }),
         ],
         contributions: contributions(now, [1, 2, 3, 7, 8, 9, 10], 'IDR', 342_000, 'JHT'),
@@ -148,14 +143,13 @@ export function personaData(p: SandboxPersona, now: Date): PersonaData {
           },
         ),
         employments: [
-          employment({
+          employment(now, {
+            from: 96,
+            to: 48,
             jobTitle: 'Accounts Executive',
             employeeNumber: 'LCL-0457',
             employerNumber: 'UEN-200812345K',
             employer: 'Lion City Logistics Pte Ltd',
-            startDate: iso(monthStart(now, 96)),
-            endDate: iso(monthEnd(now, 48)),
-            reportedDate: iso(monthStart(now, 47)),
           }),
         ],
         contributions: contributions(now, range(49, 72), 'SGD', 1110, 'CPF'),

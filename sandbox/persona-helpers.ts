@@ -27,8 +27,25 @@ export function identity(p: SandboxPersona, fields: Record<string, unknown>, add
   };
 }
 
-export function employment(fields: Record<string, unknown>) {
-  return { name: null, description: null, department: null, status: 'Permanent', ...fields };
+/**
+ * A permanent job held from the start of the month `from` months before now to the end of the month
+ * `to` months before now (no `to`: held now). The provider reported it the month after it ended, or
+ * this month while it is held.
+ */
+export function employment(
+  now: Date,
+  { from, to, ...fields }: { from: number; to?: number } & Record<string, unknown>,
+) {
+  return {
+    name: null,
+    description: null,
+    department: null,
+    status: 'Permanent',
+    ...fields,
+    startDate: iso(monthStart(now, from)),
+    endDate: to === undefined ? null : iso(monthEnd(now, to)),
+    reportedDate: iso(monthStart(now, to === undefined ? 0 : to - 1)),
+  };
 }
 
 /** One contribution per listed month (months before now), dated the month's last day. */

@@ -57,15 +57,13 @@ export function mariaData(p: SandboxPersona, now: Date): PersonaData {
       },
     ),
     employments: [
-      employment({
+      employment(now, {
+        from: 26,
         name: 'Operations',
         jobTitle: 'Logistics Coordinator',
         employeeNumber: 'LHL-20417',
         employerNumber: 'ER-447120',
         employer: 'Luzon Harbor Logistics Inc.',
-        startDate: iso(monthStart(now, 26)),
-        endDate: null,
-        reportedDate: iso(monthStart(now, 0)),
       }),
     ],
     contributions: contributions(now, range(1, 24), 'PHP', 1_350, 'MS'),

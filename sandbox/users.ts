@@ -98,6 +98,23 @@ export const SANDBOX_USERS = {
 
 export const SANDBOX_PERSONAS: readonly SandboxPersona[] = Object.values(SANDBOX_USERS);
 
+/**
+ * The webhooks a connect of George's account sends, in order: the account's two, then its first
+ * sync with an `*_ADDED` event for each of his five kinds of data (a persona with less data skips
+ * the kinds it lacks).
+ */
+export const GEORGE_CONNECT_EVENTS = [
+  'ACCOUNT_CREATED',
+  'ACCOUNT_CONNECTED',
+  'TASK_STARTED',
+  'IDENTITY_ADDED',
+  'EMPLOYMENTS_ADDED',
+  'CONTRIBUTIONS_ADDED',
+  'INCOMES_ADDED',
+  'EINCOMES_ADDED',
+  'TASK_FINISHED',
+] as const;
+
 /** The providers the sandbox widget lists, one per test user's country (George and Maria share SSS). */
 export const SANDBOX_PROVIDERS = [...new Map(SANDBOX_PERSONAS.map((p) => [p.providerId, p.providerName]))].map(
   ([id, name]) => ({ id, name }),

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../db/migrate.js';
-import { createSql, LOCAL_DATABASE_URL, type Sql } from '../../db/client.js';
-import { dropDatabase, ensureDatabase } from '../../db/client.js';
+import { createSql, dropDatabase, ensureDatabase, type Sql } from '../../db/client.js';
 import { buildWorkflowBundle } from '../../scripts/build-workflows.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server.js';
 import { freePort } from '../../scripts/ports.js';
-import { expectDecidedOnceAndNothingLost, terminateConnections, waitForDecisions } from './checks.js';
-import { frontEnd, runJourneys } from './front-end.js';
+import { expectDecidedOnceAndNothingLost } from './checks.js';
+import { frontEnd } from './front-end.js';
 import { Service } from './processes.js';
 import { startChaosSandbox } from './sandbox.js';
+import { API_KEY, chaosAppEnv, chaosDatabaseUrl, chaosLog, N, runUnderChaos } from './shared.js';
 
 /**
  * `npm run test:chaos`: N sandbox verifications as George while everything
@@ -26,9 +26,7 @@ import { startChaosSandbox } from './sandbox.js';
  * the widget's callbacks. Afterwards every verification is decided, nothing is
  * stored twice, and every webhook the API acknowledged is in the inbox.
  */
-const N = Number(process.env.CHAOS_VERIFICATIONS ?? 200);
-const API_KEY = 'chaos-api-key-0123';
-const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const log = chaosLog('chaos');
 
 let server: DevServer;
 let serverOptions: Parameters<typeof startTemporalDevServer>[0];
@@ -45,9 +43,7 @@ beforeAll(async () => {
   const binary = await resolveTemporalBinary(log);
   serverOptions = { binary, port: await freePort(), dbFile: join(dir, 'temporal.db') };
   server = await startTemporalDevServer(serverOptions);
-  const url = new URL(process.env.DATABASE_URL ?? LOCAL_DATABASE_URL);
-  url.pathname = `/smile_verify_chaos_${randomBytes(4).toString('hex')}`;
-  databaseUrl = url.toString();
+  databaseUrl = chaosDatabaseUrl(randomBytes(4).toString('hex'));
   await ensureDatabase(databaseUrl);
   sql = createSql(databaseUrl, { max: 4 });
   await migrate(sql);
@@ -58,21 +54,13 @@ beforeAll(async () => {
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    API_KEYS: API_KEY,
-    API_RATE_LIMIT_PER_MINUTE: '1000000',
+    ...chaosAppEnv(sandboxUrl),
     PORT: String(apiPort),
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
     TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: 'chaos',
-    SMILE_API_URL: `${sandboxUrl}/v1`,
-    SMILE_ID_URL: `${sandboxUrl}/smile-id/v1`,
-    SMILE_RATE_LIMIT_PER_SECOND: '500',
     WORKFLOW_BUNDLE_PATH: await buildWorkflowBundle(join(dir, 'workflow-bundle.js')),
     WORKER_METRICS_PORT: String(metricsPort),
-    WORKER_SHUTDOWN_GRACE_SECONDS: '1',
   };
   api = new Service('api', 'api/server.ts', env, `${apiUrl}/healthz`);
   worker = new Service('worker', 'worker/main.ts', env, `http://127.0.0.1:${metricsPort}/metrics`);
@@ -93,50 +81,29 @@ afterAll(async () => {
 
 describe('chaos', () => {
   it(`decides all ${N} verifications while the worker, Temporal, Postgres and the API fail underneath`, async () => {
-    let done = false;
-    const events: string[] = [];
-    const note = (line: string) => (events.push(line), log(line));
-
-    // The worker dies hard every 4 s for the whole run.
-    const killer = (async () => {
-      while (!done) {
-        await sleep(4_000);
-        if (done) break;
-        await worker.restart('SIGKILL').catch((error: Error) => note(`worker restart failed: ${error.message}`));
-      }
-    })();
-
-    const schedule = (async () => {
-      await sleep(8_000);
-      note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
-      await sleep(8_000);
-      note('stopping the Temporal dev server');
-      await server.stop();
-      await sleep(2_000);
-      server = await startTemporalDevServer(serverOptions);
-      note('Temporal dev server back');
-      await sleep(8_000);
-      note('killing the API for 3 s (Smile retries for 0.6 s)');
-      await api.kill();
-      await sleep(3_000);
-      await api.start();
-      note('API back');
-      await sleep(6_000);
-      note(`terminated ${await terminateConnections(databaseUrl)} Postgres connections`);
-    })();
-
-    const ids = await runJourneys(journey, N);
-    note(`all ${N} journeys done; waiting for the decisions`);
-    await schedule;
-    const decided = await waitForDecisions(sql, N);
-    done = true;
-    await killer;
-    note(`${decided} of ${N} decided; the worker was restarted ${worker.restarts} times`);
-    for (const crash of [...api.crashes, ...worker.crashes]) note(crash);
+    const { ids, decided } = await runUnderChaos({
+      sql,
+      databaseUrl,
+      journey,
+      restartWorker: () => worker.restart('SIGKILL'),
+      faults: async () => {
+        await sleep(8_000);
+        log('stopping the Temporal dev server');
+        await server.stop();
+        await sleep(2_000);
+        server = await startTemporalDevServer(serverOptions);
+        log('Temporal dev server back');
+        await sleep(8_000);
+      },
+      webhookApi: { name: 'the API', process: api },
+      log,
+    });
+    log(`${decided} of ${N} decided; the worker was restarted ${worker.restarts} times`);
+    for (const crash of [...api.crashes, ...worker.crashes]) log(crash);
 
     // The API rides out every fault on its own: nothing above may crash it.
     expect(api.crashes).toEqual([]);
 
-    note(await expectDecidedOnceAndNothingLost(sql, sandbox, ids, N));
+    log(await expectDecidedOnceAndNothingLost(sql, sandbox, ids, N));
   });
 });

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { getStatus, SANDBOX_USERS } from '../support/journeys.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
+import { connectInWink, launchBrowser, screenshot } from '../support/browser.js';
 import { buildTestApp, productionOverrides } from '../support/app.js';
 
 /**
@@ -33,15 +33,7 @@ describe('GET /demo', () => {
     await page.locator('#status', { hasText: 'AWAITING_CONNECTION' }).waitFor();
     const verificationId = (await page.textContent('#verification-id'))!;
 
-    await page.click('#link');
-    const wink = page.frameLocator('#smile-link-frame');
-    await wink.locator('#consent-agree').click();
-    await wink.locator('[data-provider-id="sss_ph"]').click();
-    await wink.locator('#username').fill(SANDBOX_USERS.george.username);
-    await wink.locator('#password').fill(SANDBOX_USERS.george.password);
-    await wink.locator('#login-submit').click();
-    await wink.locator('#mfa-code').fill(SANDBOX_USERS.george.mfaCode);
-    await wink.locator('#mfa-submit').click();
+    const wink = await connectInWink(page, SANDBOX_USERS.george);
     await wink.locator('#done').click();
 
     await page.locator('#decision', { hasText: 'APPROVED' }).waitFor({ timeout: 45_000 });
@@ -82,15 +74,7 @@ describe('GET /demo', () => {
     const verificationId = (await page.textContent('#verification-id'))!;
     expect(await page.isVisible('#approve')).toBe(false);
 
-    await page.click('#link');
-    const wink = page.frameLocator('#smile-link-frame');
-    await wink.locator('#consent-agree').click();
-    await wink.locator(`[data-provider-id="${SANDBOX_USERS.ryan.providerId}"]`).click();
-    await wink.locator('#username').fill(SANDBOX_USERS.ryan.username);
-    await wink.locator('#password').fill(SANDBOX_USERS.ryan.password);
-    await wink.locator('#login-submit').click();
-    await wink.locator('#mfa-code').fill(SANDBOX_USERS.ryan.mfaCode);
-    await wink.locator('#mfa-submit').click();
+    const wink = await connectInWink(page, SANDBOX_USERS.ryan);
     await wink.locator('#done').click();
 
     await page.locator('#status', { hasText: 'IN_REVIEW' }).waitFor({ timeout: 45_000 });

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { WINK_CALLBACKS } from '../../sandbox/wink/callbacks.js';
-import { launchBrowser } from '../support/browser.js';
+import { connectInWink, launchBrowser, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../sandbox/users.js';
 import { startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
@@ -52,18 +51,9 @@ describe('the sandbox Wink widget', () => {
     const url = await serveHost(hostPage(`${sandbox.url}/wink/smile.v2.js`, userToken));
     const page = await browser.newPage();
     await page.goto(url);
-    await page.click('#link');
-    const wink = page.frameLocator('#smile-link-frame');
-    await wink.locator('#consent-agree').click();
-    await wink.locator('[data-provider-id="sss_ph"]').click();
-    await wink.locator('#username').fill(SANDBOX_USERS.george.username);
-    await wink.locator('#password').fill(SANDBOX_USERS.george.password);
-    await wink.locator('#login-submit').click();
-    await wink.locator('#mfa-code').fill(SANDBOX_USERS.george.mfaCode);
-    await wink.locator('#mfa-submit').click();
+    const wink = await connectInWink(page, SANDBOX_USERS.george);
     await wink.locator('#done').waitFor({ state: 'visible' });
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/wink-widget-connected.png' });
+    await screenshot(page, 'wink-widget-connected');
     await wink.locator('#done').click();
     await page.locator('#smile-link-modal').waitFor({ state: 'detached' });
 

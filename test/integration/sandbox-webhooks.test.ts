@@ -1,18 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SANDBOX_USERS } from '../../sandbox/users.js';
+import { GEORGE_CONNECT_EVENTS, SANDBOX_USERS } from '../../sandbox/users.js';
 import { eventually, signatureOf, startReceiver, startSandbox, type TestSandbox } from '../fixtures/sandbox/harness.js';
-
-const GEORGE_EVENTS = [
-  'ACCOUNT_CREATED',
-  'ACCOUNT_CONNECTED',
-  'TASK_STARTED',
-  'IDENTITY_ADDED',
-  'EMPLOYMENTS_ADDED',
-  'CONTRIBUTIONS_ADDED',
-  'INCOMES_ADDED',
-  'EINCOMES_ADDED',
-  'TASK_FINISHED',
-];
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -49,8 +37,8 @@ describe('webhook delivery', () => {
     const { sandbox, receiver, user } = await setup({ eventTypes: ['ALL_EVENTS'] });
     const answer = await connect(sandbox, george(user.userToken));
     expect(answer.status).toBe(200);
-    await eventually(() => receiver.received.length === GEORGE_EVENTS.length + 1, 'all events');
-    expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_EVENTS]);
+    await eventually(() => receiver.received.length === GEORGE_CONNECT_EVENTS.length + 1, 'all events');
+    expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_CONNECT_EVENTS]);
     for (const { headers, raw, body } of receiver.received) {
       expect(headers['smile-signature']).toBe(signatureOf(raw));
       expect(body).toMatchObject({
@@ -115,9 +103,9 @@ describe('webhook delivery', () => {
   it('a non-2xx answer is retried (same event id), and later events wait for it', async () => {
     const { sandbox, receiver, user } = await setup({}, (n) => (n === 1 ? 500 : 200));
     await connect(sandbox, george(user.userToken));
-    await eventually(() => receiver.received.length === GEORGE_EVENTS.length + 1, 'all events');
-    expect(receiver.requests()).toBe(GEORGE_EVENTS.length + 2);
-    expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_EVENTS]);
+    await eventually(() => receiver.received.length === GEORGE_CONNECT_EVENTS.length + 1, 'all events');
+    expect(receiver.requests()).toBe(GEORGE_CONNECT_EVENTS.length + 2);
+    expect(receiver.types()).toEqual(['USER_CREATED', ...GEORGE_CONNECT_EVENTS]);
     const attempts = await sandbox.call<{ type: string; attempt: number; status: number }[]>(
       'GET',
       '/sandbox/v1/deliveries',
@@ -150,7 +138,7 @@ describe('faults', () => {
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
     expect(linkTypes(receiver.types())).toEqual(
-      GEORGE_EVENTS.filter((t) => t !== 'TASK_FINISHED' && t !== 'ACCOUNT_CONNECTED'),
+      GEORGE_CONNECT_EVENTS.filter((t) => t !== 'TASK_FINISHED' && t !== 'ACCOUNT_CONNECTED'),
     );
   });
 
@@ -160,7 +148,7 @@ describe('faults', () => {
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
     const link = receiver.received.slice(1);
-    expect(link.map((r) => r.body.type)).toEqual(GEORGE_EVENTS.flatMap((t) => [t, t]));
+    expect(link.map((r) => r.body.type)).toEqual(GEORGE_CONNECT_EVENTS.flatMap((t) => [t, t]));
     for (let i = 0; i < link.length; i += 2) expect(link[i]!.body.id).toBe(link[i + 1]!.body.id);
   });
 
@@ -169,7 +157,7 @@ describe('faults', () => {
     await sandbox.call('POST', '/sandbox/v1/faults', { reorderEvents: true });
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
-    expect(linkTypes(receiver.types())).toEqual([...GEORGE_EVENTS].reverse());
+    expect(linkTypes(receiver.types())).toEqual([...GEORGE_CONNECT_EVENTS].reverse());
   });
 
   it('deliveryDelayMs: nothing arrives before the delay, everything after it', async () => {
@@ -178,8 +166,8 @@ describe('faults', () => {
     await sandbox.call('POST', '/sandbox/v1/faults', { deliveryDelayMs: 1_500 });
     await connect(sandbox, george(user.userToken));
     expect(linkTypes(receiver.types())).toEqual([]);
-    await eventually(() => linkTypes(receiver.types()).length === GEORGE_EVENTS.length, 'delayed events');
-    expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS);
+    await eventually(() => linkTypes(receiver.types()).length === GEORGE_CONNECT_EVENTS.length, 'delayed events');
+    expect(linkTypes(receiver.types())).toEqual(GEORGE_CONNECT_EVENTS);
   });
 
   it('failDeliveriesFirstN: the first attempts fail, retries deliver; past two retries an event is lost', async () => {
@@ -188,7 +176,7 @@ describe('faults', () => {
     await sandbox.call('POST', '/sandbox/v1/faults', { failDeliveriesFirstN: 3 });
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
-    expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS.slice(1));
+    expect(linkTypes(receiver.types())).toEqual(GEORGE_CONNECT_EVENTS.slice(1));
     const attempts = await sandbox.call<{ type: string; attempt: number; simulatedFailure: boolean }[]>(
       'GET',
       '/sandbox/v1/deliveries',
@@ -217,7 +205,7 @@ describe('faults', () => {
     });
     await connect(sandbox, george(user.userToken));
     await sandbox.sandbox.sandboxWebhooks.idle();
-    expect(linkTypes(receiver.types())).toEqual(GEORGE_EVENTS);
+    expect(linkTypes(receiver.types())).toEqual(GEORGE_CONNECT_EVENTS);
   });
 
   it('rejects unknown faults with 400 INVALID_PARAMETERS', async () => {

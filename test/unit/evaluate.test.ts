@@ -6,6 +6,7 @@ import { nameScore } from '../../decide/names.js';
 import { ENGINE_VERSION } from '../../decide/version.js';
 import { changedCodes } from '../../activities/evaluation.js';
 import { resolvePolicy, type PolicyOverrides } from '../../workflows/policy.js';
+import { mapEntriesDeep } from '../support/json.js';
 
 const NOW = '2026-11-15T12:00:00.000Z';
 /** YYYY-MM-DD of the last day of the month n months before NOW. */
@@ -180,17 +181,7 @@ describe('evaluate: what a decision judges (SPEC §6)', () => {
 describe('evidence', () => {
   it('hashes the canonical JSON: key order does not matter, values do', () => {
     const input = inputOf([george()]);
-    const reversed = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(reversed)
-        : value && typeof value === 'object'
-          ? Object.fromEntries(
-              Object.entries(value)
-                .reverse()
-                .map(([k, v]) => [k, reversed(v)]),
-            )
-          : value;
-    const shuffled = reversed(input) as EvaluationInput;
+    const shuffled = mapEntriesDeep(input, (entries) => entries.reverse()) as EvaluationInput;
     expect(Object.keys(shuffled)).toEqual(Object.keys(input).reverse());
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
     expect(evidenceHash(shuffled)).toBe(evidenceHash(structuredClone(input)));

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { GEORGE_CONNECT_EVENTS } from '../../../sandbox/users.js';
+import { SIGNALLED_SMILE_EVENTS } from '../../../workflows/messages.js';
 import type { Mix } from './types.js';
 
 /**
@@ -24,8 +26,8 @@ export function signedEvent(
 /**
  * The types each user receives in turn, per mix. `signalled`: ACCOUNT_CREATED, a
  * type the route signals. `progress`: the types it records and does not signal.
- * `sync`: one account's first sync as Smile sends it (George in the sandbox:
- * ACCOUNT_CREATED, ACCOUNT_CONNECTED, TASK_STARTED, five `*_ADDED`, TASK_FINISHED),
+ * `sync`: one account's connect and first sync as Smile sends them (George's in the
+ * sandbox: ACCOUNT_CREATED, ACCOUNT_CONNECTED, TASK_STARTED, five `*_ADDED`, TASK_FINISHED),
  * 3 of 9 signalled; the signalled three go as ACCOUNT_CREATED, which keeps the
  * workflows waiting (a real ACCOUNT_CONNECTED and TASK_FINISHED would move them on
  * and end the experiment).
@@ -33,17 +35,7 @@ export function signedEvent(
 export const MIXES: Record<Mix, readonly string[]> = {
   signalled: ['ACCOUNT_CREATED'],
   progress: ['TASK_STARTED', 'IDENTITY_ADDED', 'EMPLOYMENTS_ADDED', 'CONTRIBUTIONS_ADDED', 'INCOMES_ADDED'],
-  sync: [
-    'ACCOUNT_CREATED',
-    'ACCOUNT_CREATED',
-    'TASK_STARTED',
-    'IDENTITY_ADDED',
-    'EMPLOYMENTS_ADDED',
-    'CONTRIBUTIONS_ADDED',
-    'INCOMES_ADDED',
-    'EINCOMES_ADDED',
-    'ACCOUNT_CREATED',
-  ],
+  sync: GEORGE_CONNECT_EVENTS.map((type) => (SIGNALLED_SMILE_EVENTS.has(type) ? 'ACCOUNT_CREATED' : type)),
 };
 
 /** Request `i` of a run: user `i mod users`, and that user's next type in the mix. */
