@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { useCallbackReceiver } from '../support/callback-receiver.js';
 import { createEvaluationActivities } from '../../activities/evaluation.js';
 import { smileSandboxRequest } from '../../sandbox/client.js';
 import { saveRequest } from '../../db/users.js';
@@ -11,23 +11,15 @@ import type { StatusDocument, VerificationInput } from '../../workflows/types.js
 import { saveHistory } from '../support/history.js';
 import { eventually } from '../support/eventually.js';
 import * as journey from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
 /**
  * Continuous monitoring: a completed verification kept current from Smile's
  * data sync, by the same workflow that decided it (the user's one actor).
  */
-let stack: Stack;
-let receiver: CallbackReceiver<StatusDocument & { type: string; reportUrl?: string }>;
+const stack = useStack();
+const receiver = useCallbackReceiver<StatusDocument & { type: string; reportUrl?: string }>();
 const messages = () => receiver.received.map((r) => r.body);
-beforeAll(async () => {
-  stack = await startStack();
-  receiver = await startCallbackReceiver();
-});
-afterAll(async () => {
-  await stack?.close();
-  await receiver?.close();
-});
 
 const george = { fullName: 'George Palomero' };
 const monitored = { connectTimeout: '5m', dataTimeout: '1m', monitor: { enabled: true, duration: '30d' } };

@@ -1,23 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { useCallbackReceiver } from '../support/callback-receiver.js';
 import { callbackWorkflowId } from '../../workflows/ids.js';
 import { saveHistory } from '../support/history.js';
 import * as journey from '../support/journeys.js';
-import { auth, startStack, type Stack } from '../support/stack.js';
+import { auth, useStack } from '../support/stack.js';
 
-/** Closing (SPEC §6, §7): once, uninterruptible, with a callback child only when there is a URL to call. */
-let stack: Stack;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  stack = await startStack();
-  receiver = await startCallbackReceiver();
-});
-afterAll(async () => {
-  await stack?.close();
-  await receiver?.close();
-});
+/** Closing: once, uninterruptible, with a callback child only when there is a URL to call. */
+const stack = useStack();
+const receiver = useCallbackReceiver();
 
 const george = { fullName: journey.SANDBOX_USERS.george.fullName };
 const policy = { connectTimeout: '5m', dataTimeout: '1m' };

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,5 +37,27 @@ export async function startCallbackReceiver<T = unknown>(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/results`,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A receiver for one test file: started in beforeAll, closed in afterAll. */
+export function useCallbackReceiver<T = unknown>(status?: (n: number) => number): CallbackReceiver<T> {
+  let running: CallbackReceiver<T> | undefined;
+  beforeAll(async () => {
+    running = await startCallbackReceiver<T>(status);
+  });
+  afterAll(() => running?.close());
+  const current = () => {
+    if (!running) throw new Error('the receiver starts in beforeAll');
+    return running;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get received() {
+      return current().received;
+    },
+    close: () => current().close(),
   };
 }
