@@ -26,9 +26,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     API_KEYS: API_KEY,
     API_RATE_LIMIT_PER_MINUTE: '1000000',
-    // The test process runs the worker, the sandbox and the API on one event loop: a busy
-    // moment of the worker is not the API's overload (test/api covers load shedding itself).
-    API_MAX_EVENT_LOOP_DELAY_MS: '60000',
     DATABASE_URL: testDatabaseUrl(),
     DATABASE_POOL_SIZE: String(inject('databasePoolSize')),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
