@@ -135,6 +135,7 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
     WORKER_SHUTDOWN_GRACE_SECONDS: '2',
   };
   let child: ChildProcess;
+  const stopping = new WeakSet<ChildProcess>();
   const start = async () => {
     // --cpu-prof is refused in NODE_OPTIONS: a profiled worker gets it on its command line.
     const profile = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}/worker`] : [];
@@ -146,6 +147,11 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
     child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
+    // A worker that dies on its own says why: a benchmark that then only times out would hide it.
+    const running = child;
+    running.once('exit', (code, signal) => {
+      if (!stopping.has(running)) ctx.log(`  worker exited unexpectedly (${signal ?? `code ${code}`}):\n${output}`);
+    });
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     for (let i = 0; i < 240; i++) {
       if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
@@ -162,6 +168,7 @@ async function startWorkerProcess(ctx: BenchContext, env: Record<string, string>
   };
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null) return;
+    stopping.add(child);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;

@@ -18,14 +18,19 @@ import type { Config } from '../config/index.js';
  * `POST /v1/verifications` span, the Temporal client's start (its context travels in the workflow's
  * headers), the workflow's spans (made in the sandbox, exported through a sink), each activity, each
  * Smile call, and the result callback, which carries `traceparent`. Webhook intake spans are traces
- * of their own with a link to the verification's. Off, the API is a no-op and nothing is exported;
- * the interceptors stay installed, so a worker's workflow bundle is the same either way.
+ * of their own with a link to the verification's. Off, the API is a no-op, nothing is exported,
+ * and the workflows run without OpenTelemetry's interceptors: in the sandbox they cost about a
+ * megabyte per cached workflow (300 cached ran the worker's 256 MB heap out), so they are in the
+ * workflow code only while tracing is on (`tracedBundlePath`).
  */
 const require = createRequire(import.meta.url);
-/** The workflow interceptors, bundled into the workflow code (the prebuilt bundle too). */
+/** The workflow interceptors, bundled into the workflow code when tracing is on. */
 export const WORKFLOW_INTERCEPTOR_MODULES = [
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
 ];
+
+/** The prebuilt bundle with the workflow interceptors in, beside the plain one (`npm run build:workflows` writes both). */
+export const tracedBundlePath = (bundlePath: string): string => bundlePath.replace(/(\.js)?$/, '.traced.js');
 
 export interface Tracing {
   enabled: boolean;

@@ -3,7 +3,12 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { dataConverterOf } from '../runtime/temporal.js';
-import { clientInterceptors, startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../runtime/tracing.js';
+import {
+  clientInterceptors,
+  startTracing,
+  tracedBundlePath,
+  WORKFLOW_INTERCEPTOR_MODULES,
+} from '../runtime/tracing.js';
 import { createSmileActivities, createStoreActivities } from '../activities/index.js';
 import type { SmileClient } from '../smile/index.js';
 import type { Sql } from '../db/client.js';
@@ -19,8 +24,8 @@ export interface WorkerDeps {
   sql: Sql;
   smile: SmileClient;
   connection: NativeConnection;
-  /** A prebuilt bundle in production; bundled from source otherwise. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** A prebuilt bundle's path in production (its traced twin is used while tracing is on); bundled from source otherwise. */
+  workflowBundlePath?: string;
   /** How long running activities may finish after a shutdown signal (the SDK's default is 0). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
@@ -45,7 +50,7 @@ export async function createWorker({
   sql,
   smile,
   connection,
-  workflowBundle,
+  workflowBundlePath,
   shutdownGraceTime,
 }: WorkerDeps): Promise<Workers> {
   const client = new Client({
@@ -81,14 +86,16 @@ export async function createWorker({
   const main = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundlePath
+      ? { workflowBundle: { codePath: tracing.enabled ? tracedBundlePath(workflowBundlePath) : workflowBundlePath } }
+      : { workflowsPath: WORKFLOWS_PATH }),
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     activities,
     sinks: traced.sinks,
-    // The prebuilt bundle has the workflow interceptors in it already (scripts/build-workflows.ts).
+    // OpenTelemetry's workflow interceptors only while tracing is on (the traced bundle has them in already).
     interceptors: {
       ...traced.interceptors,
-      ...(workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+      ...(workflowBundlePath || !tracing.enabled ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
     },
   });
   const smileWorker = await Worker.create({

@@ -41,7 +41,7 @@ const worker = await createWorker({
   sql,
   smile,
   connection,
-  workflowBundle: workflowBundlePath ? { codePath: workflowBundlePath } : undefined,
+  workflowBundlePath,
   shutdownGraceTime: `${shutdownGraceSeconds}s`,
 });
 

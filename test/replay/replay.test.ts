@@ -44,8 +44,11 @@ describe('replaying recorded histories', async () => {
     expect(await replayFailures({ workflowsPath: WORKFLOWS_PATH, dataConverter })).toEqual([]);
   });
 
-  it('replays every one of them with the production bundle', async () => {
-    const code = await bundleWorkflows();
+  it.each([
+    ['the production bundle', false],
+    ['the traced production bundle (OpenTelemetry interceptors in)', true],
+  ])('replays every one of them with %s', async (_, traced) => {
+    const code = await bundleWorkflows({ traced });
     expect(await replayFailures({ workflowBundle: { code }, dataConverter })).toEqual([]);
   });
 });
