@@ -107,9 +107,11 @@ function registerHandlers(ctx: Ctx): void {
           throw ApplicationFailure.nonRetryable(`Smile failed: ${state.failure.code}`, 'SmileFailed');
         if (!state.link) throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
         // A refresh the run's own cancellation cut short (one shared with the main flow): the run is closing.
-        await refreshToken(ctx).catch((error: unknown) => {
+        // Answered once the run has closed, so the caller's hand-over finds it closed and waits for its end.
+        await refreshToken(ctx).catch(async (error: unknown) => {
           if (!isCancellation(error)) throw error;
-          throw ApplicationFailure.nonRetryable('verification is closing', 'VerificationClosed');
+          await condition(() => CLOSED_STATUSES.includes(state.status));
+          throw ApplicationFailure.nonRetryable(`verification is ${state.status}`, 'VerificationClosed');
         });
         return {
           ...state.link!,

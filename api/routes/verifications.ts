@@ -12,6 +12,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Sql } from '../../db/client.js';
 import { saveRequest } from '../../db/users.js';
+import { erasureInProgress } from '../../db/user-erasures.js';
 import { latestVerification } from '../../db/verifications.js';
 import { externalUserIdOf, verificationWorkflowId } from '../../workflows/ids.js';
 import { handOverUpdate, linkTokenUpdate, type LinkTokenReply } from '../../workflows/messages.js';
@@ -79,11 +80,12 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
     span.setAttribute('verification.id', verificationWorkflowId(externalUserId));
     const requestId = randomUUID();
     // The claim check: personal data goes to Postgres, the workflow gets only requestId.
-    if (!(await saveRequest(sql, { requestId, externalUserId, applicant, invite }))) {
-      // Nothing of the user is written while their erasure runs; the client retries after it.
+    // Nothing of the user is written while their erasure runs; the client retries after it.
+    const erasing = () => {
       void reply.header('retry-after', String(ERASURE_RETRY_AFTER_SECONDS));
-      throw new HttpProblem(409, 'Erasure in progress', `The personal data of ${externalUserId} is being erased.`);
-    }
+      return new HttpProblem(409, 'Erasure in progress', `The personal data of ${externalUserId} is being erased.`);
+    };
+    if (!(await saveRequest(sql, { requestId, externalUserId, applicant, invite }))) throw erasing();
 
     const workflowId = verificationWorkflowId(externalUserId);
     const callbackConfigured = (callbackUrl ?? defaultCallbackUrl) !== undefined;
@@ -124,7 +126,13 @@ const verificationRoutes: FastifyPluginAsyncZod<VerificationRoutesOptions> = asy
       } catch (error) {
         // Only a closed run is handed over; a Smile failure is the caller's 502 or 503 (api/plugins/errors.ts).
         const closed = error instanceof WorkflowUpdateFailedError && updateRefusal(error) === 'closed';
-        if (!closed || attempt >= HAND_OVER_ATTEMPTS) throw error;
+        if (!closed) throw error;
+        // An erasure asked for after this request was saved ends each run it finds: this request's run went with it.
+        if (await erasureInProgress(sql, externalUserId)) throw erasing();
+        if (attempt >= HAND_OVER_ATTEMPTS) {
+          void reply.header('retry-after', '1');
+          throw error;
+        }
         // The user's workflow has decided and is closing or monitoring: it finishes, then the next start begins a new run.
         await handOver(workflowId);
       }
