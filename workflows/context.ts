@@ -27,8 +27,6 @@ export interface Ctx {
   closed?: boolean;
   /** A handler changed what the stored document shows (a widget screen, the invite's status): the wait stores it. */
   documentChanged?: boolean;
-  /** The monitoring phase's queue: from the moment it is set, Smile events wait here for it, one at a time. */
-  monitorInbox?: SmileEventRef[];
   /** Why monitoring is to end (`DELETE …/monitor`, erasure, a new verification): recorded by a handler, acted on by the phase. */
   endMonitor?: MonitorEndReason;
   /** The run has done its last work; only waiting for handlers remains (the `handOver` update answers then). */

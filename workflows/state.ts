@@ -71,7 +71,7 @@ export interface MonitorState {
   seenEventIds: string[];
   /** Each write to the stored document bumps it, so a late write never replaces a newer one. */
   revision: number;
-  /** Events that arrived but were not handled before continue-as-new. */
+  /** The run's Smile events from the moment monitoring began, oldest first, until the phase handles them (carried across continue-as-new). */
   pending: SmileEventRef[];
 }
 

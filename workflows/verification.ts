@@ -45,7 +45,6 @@ const EARLY_EVENTS_LIMIT = 100;
  */
 export async function verificationWorkflow(input: VerificationInput, carried?: State): Promise<StatusDocument> {
   const ctx: Ctx = { input, state: carried ?? initialState(new Date().toISOString()) };
-  if (carried?.stage === 'monitoring') ctx.monitorInbox = [];
   registerHandlers(ctx);
   try {
     if (carried?.stage === 'monitoring') return await monitor(ctx);
@@ -154,7 +153,7 @@ function registerHandlers(ctx: Ctx): void {
   // Signal handlers only record what arrived: the main flow acts on it, so no handler can fail the run.
   const onSmileEvent = (event: SmileEventRef) => {
     // Once monitoring has begun, the events are the monitoring phase's, one at a time.
-    if (ctx.monitorInbox) return void ctx.monitorInbox.push(event);
+    if (state.monitor) return void state.monitor.pending.push(event);
     // Before the Smile user is known nothing can be matched: keep the event for when it is (at most 100).
     if (!state.smileUserId) {
       if ((ctx.earlyEvents ??= []).length < EARLY_EVENTS_LIMIT) ctx.earlyEvents.push(event);

@@ -33,7 +33,7 @@ const SEEN_LIMIT = 200;
 /**
  * Called as a monitored run closes COMPLETED, before its document is stored:
  * the closed document shows `monitoring` ACTIVE, and from here on the run's
- * Smile events queue for the monitoring phase instead of changing the run.
+ * Smile events queue in `state.monitor.pending` instead of changing the run.
  */
 export function beginMonitoring(ctx: Ctx): void {
   const { state, input } = ctx;
@@ -50,7 +50,6 @@ export function beginMonitoring(ctx: Ctx): void {
     revision: 0,
     pending: [],
   };
-  ctx.monitorInbox = [];
 }
 
 /**
@@ -66,9 +65,7 @@ export function beginMonitoring(ctx: Ctx): void {
 export async function monitor(ctx: Ctx): Promise<StatusDocument> {
   const { state, input } = ctx;
   const watch = state.monitor!;
-  const inbox = (ctx.monitorInbox ??= []);
-  inbox.unshift(...watch.pending);
-  watch.pending = [];
+  const inbox = watch.pending;
   state.stage = 'monitoring';
   try {
     if (watch.revision === 0) await record(ctx);
@@ -86,14 +83,11 @@ export async function monitor(ctx: Ctx): Promise<StatusDocument> {
       if (watch.disconnected.length >= watch.accounts.length) return await end(ctx, 'ALL_ACCOUNTS_DISCONNECTED');
       handled += 1;
       if (handled >= limit || workflowInfo().continueAsNewSuggested) {
-        // Events that arrive while this run hands over are in `inbox` by the time the last task completes
+        // Events that arrive while this run hands over are in `pending` by the time the last task completes
         // (a signal arriving then makes the server retry the task with it), so they are carried, not lost.
         await condition(() => allHandlersFinished() || ctx.endMonitor !== undefined);
         if (ctx.endMonitor) return await end(ctx, ctx.endMonitor);
-        await continueAsNew<(input: VerificationInput, carried?: State) => Promise<StatusDocument>>(input, {
-          ...state,
-          monitor: { ...watch, pending: inbox },
-        });
+        await continueAsNew<(input: VerificationInput, carried?: State) => Promise<StatusDocument>>(input, state);
       }
     }
   } catch (error) {
