@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -64,35 +64,17 @@ async function goInstall(log: Log): Promise<string> {
   return CACHED_BINARY;
 }
 
-async function download(log: Log): Promise<string> {
-  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  const url = `https://temporal.download/cli/archive/v${TEMPORAL_CLI_VERSION}?platform=${process.platform}&arch=${arch}`;
-  log(`downloading the Temporal CLI from ${url}…`);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
-  const archive = join(tmpdir(), `temporal-${TEMPORAL_CLI_VERSION}.tar.gz`);
-  await writeFile(archive, Buffer.from(await response.arrayBuffer()));
-  await mkdir(TEMPORAL_CACHE_DIR, { recursive: true });
-  await run('tar', ['-xzf', archive, '-C', TEMPORAL_CACHE_DIR, 'temporal'], process.env, log, 'unpacking');
-  await rm(archive, { force: true });
-  return CACHED_BINARY;
-}
-
 /**
  * Finds a `temporal` binary, in this order: on PATH, the cached build, a
- * fresh `go install`, the official download. (A server already answering at
- * TEMPORAL_ADDRESS is checked by the caller, before any of this.)
+ * fresh `go install` from the Go module proxy. Nothing is ever downloaded as a
+ * binary. (A server already answering at TEMPORAL_ADDRESS is checked by the
+ * caller, before any of this.)
  */
 export async function resolveTemporalBinary(log: Log = console.log): Promise<string> {
   const fromPath = await onPath('temporal');
   if (fromPath) return fromPath;
   if (await isExecutable(CACHED_BINARY)) return CACHED_BINARY;
-  try {
-    return await goInstall(log);
-  } catch (error) {
-    log(`go install failed (${(error as Error).message.split('\n')[0]}); trying the official download`);
-    return download(log);
-  }
+  return goInstall(log);
 }
 
 // `npm run temporal:provision`: build or find the binary ahead of time (CI does this first).

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { createSql, dropDatabase, ensureDatabase, LOCAL_DATABASE_URL } from '../../db/client.js';
 import { migrate } from '../../db/migrate.js';
 import { startEmbedded } from '../../scripts/database.js';
+import { resolveClusterBinaries } from '../../scripts/cluster/binaries.js';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary.js';
 import { startTemporalDevServer } from '../../scripts/temporal-server.js';
 import { freePort } from '../../scripts/ports.js';
@@ -41,10 +42,15 @@ async function testDatabase(log: (line: string) => void) {
   }
 }
 
-/** One Temporal dev server (in memory, headless) and one migrated template database for the whole run. */
+/**
+ * One Temporal dev server (in memory, headless) and one migrated template database for the whole run.
+ * The cluster's binaries (whose configuration the compose test renders) are built here too, with
+ * progress, the first time on a machine: a fresh clone's `npm test` needs nothing provisioned first.
+ */
 export default async function setup(project: TestProject) {
   const log = (line: string) => console.log(`[test setup] ${line}`);
   const binary = await resolveTemporalBinary(log);
+  await resolveClusterBinaries(log);
   const [temporal, database] = await Promise.all([
     freePort().then((port) => startTemporalDevServer({ binary, port, log })),
     testDatabase(log),
