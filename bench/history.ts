@@ -60,17 +60,10 @@ export async function benchHistory(ctx: BenchContext): Promise<BenchSection> {
       Array.from({ length: stormSize }, (_, i) => i),
       32,
       async (i) => {
-        const send = () =>
-          api(stack, 'POST', `/v1/verifications/${stormId}/widget-events`, {
-            callback: 'onUIEvent',
-            data: { eventName: 'SEARCH', n: i },
-          });
-        let response = await send();
-        // Load shedding (503 with Retry-After) while the storm holds the event loop: retried, as a browser would.
-        for (let retries = 0; response.status === 503 && retries < 5; retries++) {
-          await sleep(1_000);
-          response = await send();
-        }
+        const response = await api(stack, 'POST', `/v1/verifications/${stormId}/widget-events`, {
+          callback: 'onUIEvent',
+          data: { eventName: 'SEARCH', n: i },
+        });
         if (response.status !== 202) throw new Error(`widget event ${i}: ${response.status}`);
       },
     );

@@ -197,14 +197,22 @@ export async function api<T>(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: T }> {
-  const response = await fetch(stack.apiUrl + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${API_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const send = () =>
+    fetch(stack.apiUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${API_KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  let response = await send();
+  // Load shedding answers 503 with Retry-After: the bench's client waits and retries, as any client would.
+  for (let retries = 0; response.status === 503 && response.headers.has('retry-after') && retries < 5; retries++) {
+    await response.body?.cancel();
+    await sleep(Number(response.headers.get('retry-after')) * 1_000);
+    response = await send();
+  }
   return { status: response.status, body: (await response.json()) as T };
 }
 
