@@ -1,6 +1,8 @@
 import type { Db, Sql } from './client.js';
 import { datapointsOf, normaliseEventType, type KycCallback, type WebhookEnvelope } from '../smile/webhooks.js';
 import { storableEvent, storableJson } from './json.js';
+import { VERIFICATION_ID_PREFIX } from '../workflows/ids.js';
+import { SIGNALLED_SMILE_EVENTS } from '../workflows/messages.js';
 
 export type EventSource = 'smile' | 'smile-id';
 /**
@@ -8,6 +10,8 @@ export type EventSource = 'smile' | 'smile-id';
  * not signalled (a progress event); orphan: no running verification (or monitor) for it yet.
  */
 export type EventState = 'pending' | 'delivered' | 'recorded' | 'orphan';
+/** The states an event is stored in. */
+export type StoredState = Exclude<EventState, 'delivered'>;
 
 /**
  * One webhook as the route parsed it: the columns later steps route, signal and
@@ -43,22 +47,34 @@ export const FAST_PATH_GRACE_SECONDS = 10;
 export type NewInboxEvent = Omit<InboxEvent, 'receivedAt'>;
 
 /**
+ * Whether an event is settled the moment it is stored: a Smile event the run is
+ * never signalled (a progress event) is only routed, and routing needs nothing
+ * but its user, so the insert does it, and the signaller never sees the event.
+ */
+const recordedOnArrival = (event: NewInboxEvent) =>
+  event.source === 'smile' && event.smileUserId !== null && !SIGNALLED_SMILE_EVENTS.has(event.type);
+
+/**
  * Commits events in one multi-row insert before they are acknowledged, and
- * returns the ids it inserted: an id already in the inbox (a redelivery), or
- * repeated within the batch, inserts nothing the second time. `raw` (the signed
- * bytes) is kept too when a body had to change to be stored, so nothing a valid
- * signature covers is lost.
+ * returns the ids it inserted with the state each was stored in: an id already
+ * in the inbox (a redelivery), or repeated within the batch, inserts nothing the
+ * second time. A progress event is stored `recorded` with its user's run (or
+ * `orphan` for a user no run knows), which is what delivering it would write;
+ * every other event is stored `pending` for the signaller and the relay. `raw`
+ * (the signed bytes) is kept too when a body had to change to be stored, so
+ * nothing a valid signature covers is lost.
  */
 export async function insertEvents(
   sql: Db,
   rows: { event: NewInboxEvent; body: unknown; raw?: Buffer }[],
-): Promise<Set<string>> {
+): Promise<Map<string, StoredState>> {
   // The relay leaves a fresh event to the process that received it for the grace period.
   const nextAttemptAt = new Date(Date.now() + FAST_PATH_GRACE_SECONDS * 1_000);
-  const values = rows.map(({ event: original, body, raw }) => {
+  const values = rows.map(({ event: original, body, raw }, i) => {
     const event = storableEvent(original);
     const stored = storableJson(body);
     return {
+      i,
       id: event.id,
       source: event.source,
       type: event.type,
@@ -73,16 +89,36 @@ export async function insertEvents(
       event_created_at: event.eventCreatedAt,
       job_id: event.jobId,
       result_code: event.resultCode,
-      body: sql.json(stored.value as never),
-      raw_body: raw && stored.changed ? raw : null,
-      next_attempt_at: nextAttemptAt,
+      body: stored.value,
+      raw_body: raw && stored.changed ? raw.toString('base64') : null,
+      record: recordedOnArrival(event),
     };
   });
-  const inserted = await sql<{ id: string }[]>`
-    insert into inbox_events ${sql(values)}
+  // One statement, one parameter: the rows as JSON, each progress event's run looked up beside it.
+  const inserted = await sql<{ id: string; state: StoredState }[]>`
+    insert into inbox_events (
+      id, source, type, smile_user_id, account_id, provider_id, source_type, error_code, datapoints,
+      task_status, has_payload, event_created_at, job_id, result_code, body, raw_body, next_attempt_at,
+      state, verification_id)
+    select v.id, v.source, v.type, v.smile_user_id, v.account_id, v.provider_id, v.source_type, v.error_code,
+      v.datapoints, v.task_status, v.has_payload, v.event_created_at, v.job_id, v.result_code, v.body,
+      decode(v.raw_body, 'base64'), ${nextAttemptAt},
+      case when not v.record then 'pending' when r.external_user_id is null then 'orphan' else 'recorded' end,
+      ${VERIFICATION_ID_PREFIX} || r.external_user_id
+    from jsonb_to_recordset(${sql.json(values as never)}) as v(
+      i int, id text, source text, type text, smile_user_id text, account_id text, provider_id text,
+      source_type text, error_code text, datapoints text[], task_status text, has_payload boolean,
+      event_created_at text, job_id text, result_code text, body jsonb, raw_body text, record boolean)
+    -- An invite's Smile user belongs to the external user whose run created the invite.
+    left join lateral (
+      select external_user_id from smile_users u where v.record and u.smile_user_id = v.smile_user_id
+      union all
+      select external_user_id from invites n where v.record and n.smile_user_id = v.smile_user_id
+      limit 1) r on true
+    order by v.i
     on conflict (id) do nothing
-    returning id`;
-  return new Set(inserted.map((row) => row.id));
+    returning id, state`;
+  return new Map(inserted.map((row) => [row.id, row.state]));
 }
 
 /** Hands fresh events to the relay at once (the receiving process will not signal them). */

@@ -3,20 +3,21 @@ import type { CallbackType } from './types.js';
 /** What an `externalUserId` may contain: safe in a workflow id, a URL and a log line. */
 export const EXTERNAL_USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
-const PREFIX = 'verification-';
+/** What every verification id starts with, followed by its `externalUserId`. */
+export const VERIFICATION_ID_PREFIX = 'verification-';
 
 /** A verification's id is its workflow id: one running verification per user. */
 export function verificationWorkflowId(externalUserId: string): string {
   if (!EXTERNAL_USER_ID_PATTERN.test(externalUserId)) {
     throw new TypeError('externalUserId must be 1-128 characters of [A-Za-z0-9._:@-]');
   }
-  return PREFIX + externalUserId;
+  return VERIFICATION_ID_PREFIX + externalUserId;
 }
 
 /** The inverse of `verificationWorkflowId`; undefined for anything that is not a verification id. */
 export function externalUserIdOf(verificationId: string): string | undefined {
-  if (!verificationId.startsWith(PREFIX)) return undefined;
-  const externalUserId = verificationId.slice(PREFIX.length);
+  if (!verificationId.startsWith(VERIFICATION_ID_PREFIX)) return undefined;
+  const externalUserId = verificationId.slice(VERIFICATION_ID_PREFIX.length);
   return EXTERNAL_USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
 }
 

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js';
-import { insertEvents, type NewInboxEvent } from '../../db/inbox.js';
+import { insertEvents, type NewInboxEvent, type StoredState } from '../../db/inbox.js';
 
-export type Stored = 'inserted' | 'duplicate';
+/** `pending`: stored, to signal; `recorded` or `orphan`: stored and settled (a progress event); `duplicate`: already there. */
+export type Stored = StoredState | 'duplicate';
 
 const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
@@ -14,7 +15,7 @@ interface Pending {
 }
 
 export interface GroupCommit {
-  /** Resolves once the event's row is committed (new, or already there). */
+  /** Resolves once the event's row is committed (new, and in which state, or already there). */
   insert(event: NewInboxEvent, body: unknown, raw?: Buffer): Promise<Stored>;
   /** Waits for every batch in flight (at shutdown). */
   drain(): Promise<void>;
@@ -41,7 +42,7 @@ export function createGroupCommit({
   let scheduled = false;
 
   async function commit(batch: Pending[]): Promise<void> {
-    let inserted: Set<string>;
+    let inserted: Map<string, Stored>;
     try {
       inserted = await insertEvents(sql, batch);
     } catch (error) {
@@ -52,8 +53,9 @@ export function createGroupCommit({
     }
     // An id twice in one batch is inserted once: its first request is the new one.
     for (const pending of batch) {
-      const isNew = inserted.delete(pending.event.id);
-      pending.resolve(isNew ? 'inserted' : 'duplicate');
+      const state = inserted.get(pending.event.id);
+      inserted.delete(pending.event.id);
+      pending.resolve(state ?? 'duplicate');
     }
   }
 

@@ -40,7 +40,8 @@ function parseJson(raw: Buffer): unknown {
  * Webhooks in: authenticate, parse once, commit to the inbox, answer,
  * signal. The event is in Postgres before the 200; the signal follows the answer
  * (the signaller, best effort and bounded) and is guaranteed by the relay. No
- * bearer key: the signature authenticates.
+ * bearer key: the signature authenticates. No security headers either: the
+ * caller is Smile's server, never a browser, and the answer is a two-field JSON.
  */
 const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sql, client, smile, smileId }) => {
   // Scoped to this plugin: the signature needs the exact bytes Smile signed.
@@ -60,12 +61,15 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
     await signaller.drain();
   });
 
-  /** Commits the event (with its signed bytes, and whatever else arrived meanwhile), answers whether it was new, then offers it to the signaller. */
-  async function store(parsed: NewInboxEvent, body: unknown, raw: Buffer) {
-    const event = storableEvent(parsed);
+  /**
+   * Commits the event (with its signed bytes, and whatever else arrived meanwhile),
+   * answers whether it was new, then offers it to the signaller unless the insert
+   * settled it (a progress event, routed as it was stored).
+   */
+  async function store(event: NewInboxEvent, body: unknown, raw: Buffer) {
     const stored = await inbox.insert(event, body, raw);
-    count(event.source, event.type, stored === 'inserted' ? 'accepted' : 'duplicate');
-    if (stored === 'inserted') signaller.offer({ ...event, receivedAt: new Date() });
+    count(event.source, event.type, stored === 'duplicate' ? 'duplicate' : 'accepted');
+    if (stored === 'pending') signaller.offer({ ...storableEvent(event), receivedAt: new Date() });
     return { received: true, duplicate: stored === 'duplicate' };
   }
 
@@ -96,7 +100,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
 
   app.post(
     '/webhooks/smile',
-    { bodyLimit: TEN_MB, onRequest: checkSource, schema: { hide: true } },
+    { bodyLimit: TEN_MB, onRequest: checkSource, schema: { hide: true }, helmet: false },
     async (request) => {
       const valid = validSmileSignature(
         rawBody(request),
@@ -129,7 +133,12 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
   // Served only where KYC is configured: elsewhere no signature could be checked.
   if (smileId) {
     const { partnerId, apiKey } = smileId;
-    const options = { bodyLimit: ONE_AND_A_HALF_MB, onRequest: throttled('smile-id'), schema: { hide: true } };
+    const options = {
+      bodyLimit: ONE_AND_A_HALF_MB,
+      onRequest: throttled('smile-id'),
+      schema: { hide: true },
+      helmet: false as const,
+    };
     app.post('/webhooks/smile-id', options, async (request) => {
       const callback = kycCallbackSchema.safeParse(parseJson(rawBody(request)));
       if (!callback.success)

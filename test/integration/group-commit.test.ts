@@ -3,6 +3,7 @@ import { createGroupCommit } from '../../api/webhooks/group-commit.js';
 import { createSql, type Db } from '../../db/client.js';
 import { smileInboxEvent } from '../../db/inbox.js';
 import { testDatabaseUrl } from '../support/stack.js';
+import { verificationWorkflowId } from '../../workflows/ids.js';
 
 /** Group commit against this file's own Postgres: requests that arrive together share statements. */
 const sql = createSql(testDatabaseUrl(), { max: 4 });
@@ -31,9 +32,9 @@ describe('group commit', () => {
     const ids = Array.from({ length: 100 }, (_, i) => `${prefix}-a-${i % 60}`);
     const answers = await Promise.all(ids.map((id) => inbox.insert(event(id), {})));
     expect(statements()).toBeLessThan(5);
-    expect(answers.filter((a) => a === 'inserted')).toHaveLength(60);
+    expect(answers.filter((a) => a !== 'duplicate')).toHaveLength(60);
     // The first request of a repeated id is the new one.
-    expect(answers.slice(0, 60).every((a) => a === 'inserted')).toBe(true);
+    expect(answers.slice(0, 60).every((a) => a !== 'duplicate')).toBe(true);
     const stored = await sql`select id from inbox_events where id like ${`${prefix}-a-%`}`;
     expect(stored).toHaveLength(60);
   });
@@ -49,5 +50,28 @@ describe('group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const rows = await sql<{ id: string }[]>`select id from inbox_events where id like ${`${prefix}-b%`} order by id`;
     expect(rows.map((r) => r.id)).toEqual([`${prefix}-b-1`, `${prefix}-b-2`]);
+  });
+
+  it("stores a progress event settled, routed to its user's run; anything else pending for the signaller", async () => {
+    const known = `${prefix}-known`;
+    const external = `${prefix}-external`;
+    await sql`insert into smile_users (smile_user_id, external_user_id) values (${known}, ${external})`;
+    const of = (id: string, type: string, userId: string) =>
+      smileInboxEvent({ id, version: 1, type, createdAt: '2026-01-01T00:00:00Z', data: { userId } });
+    const inbox = createGroupCommit({ sql });
+    const answers = await Promise.all([
+      inbox.insert(of(`${prefix}-c-1`, 'EMPLOYMENTS_ADDED', known), {}),
+      inbox.insert(of(`${prefix}-c-2`, 'ACCOUNT_CONNECTED', known), {}),
+      inbox.insert(of(`${prefix}-c-3`, 'TASK_STARTED', `${prefix}-stranger`), {}),
+      inbox.insert(of(`${prefix}-c-1`, 'EMPLOYMENTS_ADDED', known), {}),
+    ]);
+    expect(answers).toEqual(['recorded', 'pending', 'orphan', 'duplicate']);
+    const rows = await sql<{ id: string; state: string; verification_id: string | null }[]>`
+      select id, state, verification_id from inbox_events where id like ${`${prefix}-c-%`} order by seq`;
+    expect(rows).toEqual([
+      { id: `${prefix}-c-1`, state: 'recorded', verification_id: verificationWorkflowId(external) },
+      { id: `${prefix}-c-2`, state: 'pending', verification_id: null },
+      { id: `${prefix}-c-3`, state: 'orphan', verification_id: null },
+    ]);
   });
 });
