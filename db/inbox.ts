@@ -109,11 +109,9 @@ export async function insertEvents(
       i int, id text, source text, type text, smile_user_id text, account_id text, provider_id text,
       source_type text, error_code text, datapoints text[], task_status text, has_payload boolean,
       event_created_at text, job_id text, result_code text, body jsonb, raw_body text, record boolean)
-    -- An invite's Smile user belongs to the external user whose run created the invite.
+    -- Routed as the signaller routes (externalUsersOf): by the Smile user's owner.
     left join lateral (
-      select external_user_id from smile_users u where v.record and u.smile_user_id = v.smile_user_id
-      union all
-      select external_user_id from invites n where v.record and n.smile_user_id = v.smile_user_id
+      select external_user_id from smile_user_owners o where v.record and o.smile_user_id = v.smile_user_id
       limit 1) r on true
     order by v.i
     on conflict (id) do nothing

@@ -42,11 +42,9 @@ export async function findSmileUser(sql: Db, externalUserId: string): Promise<st
 /** The external users the given Smile users belong to (those any verification ever started for). */
 export async function externalUsersOf(sql: Db, smileUserIds: string[]): Promise<Map<string, string>> {
   if (smileUserIds.length === 0) return new Map();
-  // An invite's Smile user belongs to the external user whose run created the invite.
+  // An invite's Smile user belongs to the external user whose run created the invite (the view has both).
   const rows = await sql<{ smile_user_id: string; external_user_id: string }[]>`
-    select smile_user_id, external_user_id from smile_users where smile_user_id = any(${smileUserIds})
-    union all
-    select smile_user_id, external_user_id from invites where smile_user_id = any(${smileUserIds})`;
+    select smile_user_id, external_user_id from smile_user_owners where smile_user_id = any(${smileUserIds})`;
   return new Map(rows.map((row) => [row.smile_user_id, row.external_user_id]));
 }
 

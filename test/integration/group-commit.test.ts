@@ -52,10 +52,12 @@ describe('group commit', () => {
     expect(rows.map((r) => r.id)).toEqual([`${prefix}-b-1`, `${prefix}-b-2`]);
   });
 
-  it("stores a progress event settled, routed to its user's run; anything else pending for the signaller", async () => {
+  it("stores a progress event settled, routed to its user's run (an invite's too); anything else pending for the signaller", async () => {
     const known = `${prefix}-known`;
     const external = `${prefix}-external`;
     await sql`insert into smile_users (smile_user_id, external_user_id) values (${known}, ${external})`;
+    const invited = `${prefix}-invited`;
+    await sql`insert into invites (request_id, external_user_id, smile_user_id) values (${prefix}, ${external}, ${invited})`;
     const of = (id: string, type: string, userId: string) =>
       smileInboxEvent({ id, version: 1, type, createdAt: '2026-01-01T00:00:00Z', data: { userId } });
     const inbox = createGroupCommit({ sql });
@@ -64,14 +66,16 @@ describe('group commit', () => {
       inbox.insert(of(`${prefix}-c-2`, 'ACCOUNT_CONNECTED', known), {}),
       inbox.insert(of(`${prefix}-c-3`, 'TASK_STARTED', `${prefix}-stranger`), {}),
       inbox.insert(of(`${prefix}-c-1`, 'EMPLOYMENTS_ADDED', known), {}),
+      inbox.insert(of(`${prefix}-c-4`, 'INVITE_INVITED', invited), {}),
     ]);
-    expect(answers).toEqual(['recorded', 'pending', 'orphan', 'duplicate']);
+    expect(answers).toEqual(['recorded', 'pending', 'orphan', 'duplicate', 'recorded']);
     const rows = await sql<{ id: string; state: string; verification_id: string | null }[]>`
       select id, state, verification_id from inbox_events where id like ${`${prefix}-c-%`} order by seq`;
     expect(rows).toEqual([
       { id: `${prefix}-c-1`, state: 'recorded', verification_id: verificationWorkflowId(external) },
       { id: `${prefix}-c-2`, state: 'pending', verification_id: null },
       { id: `${prefix}-c-3`, state: 'orphan', verification_id: null },
+      { id: `${prefix}-c-4`, state: 'recorded', verification_id: verificationWorkflowId(external) },
     ]);
   });
 });
