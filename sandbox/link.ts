@@ -1,7 +1,7 @@
+import { decisionDay } from '../decide/read.js';
 import { SandboxError, smileId } from './envelope.js';
 import { inviteLinked } from './invites.js';
 import { personaData } from './persona-data.js';
-import { iso } from './persona-helpers.js';
 import {
   DATAPOINT_KINDS,
   DATAPOINTS,
@@ -214,8 +214,9 @@ export function refresh(state: SandboxState, record: AccountRecord, changes: Ref
   const { account } = record;
   if (account.connectionStatus !== 'CONNECTED')
     throw new SandboxError('INVALID_PARAMETERS', `Account is ${account.connectionStatus}, not connected`);
-  // A job is current through its endDate, by the provider's local day (Manila, UTC+8): an ended one ended yesterday.
-  const yesterday = iso(new Date(state.now().getTime() + 8 * 3_600_000 - 86_400_000));
+  // A job is current through its endDate, by the provider's local day (Manila's and Jakarta's differ for an
+  // hour each night): an ended one ended yesterday there, the day the decision engine reads for this provider.
+  const yesterday = decisionDay(new Date(state.now().getTime() - 86_400_000).toISOString(), account.providerId);
   const touch = (r: DataRecord) => (r.metadata = { ...r.metadata, createdAt: state.nowIso() });
   const open = (job: DataRecord) => job.endDate === null || job.endDate === undefined;
   if (changes.employmentStartDate)
