@@ -11,14 +11,14 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Runs an entrypoint in its own Node process, not the test runner's loader: compiled JavaScript
  * (`dist/…/server.js`, as the images run it) with plain `node`, TypeScript the way `npm run api`
- * and `npm run worker` do, with tsx.
+ * and `npm run worker` do, with tsx. Its stdin is a pipe the test may write to.
  */
 export function runEntrypoint(entry: string, env: Record<string, string>) {
   const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
