@@ -11,6 +11,9 @@
  *   ACCOUNT_CREATED, ACCOUNT_CONNECTED, INVITE_LINKED or ARCHIVE_* event;
  * - for an account found by asking Smile (the account-list check): the
  *   account's own `createdAt` as Smile answers it (`GET /accounts`, `GET /accounts/{id}`).
+ * A signed event the inbox received before the run started is never the run's
+ * either, even when Smile dates it in the run's first second: an event still
+ * waiting to be signalled when the next run starts is the earlier one's.
  * A widget callback comes from a browser: it may make the run ask Smile, never
  * admit by itself. An account created before the run (an earlier run's, or one
  * linked while no run was open) never belongs to it, even while it is still
@@ -28,6 +31,8 @@ export interface AdmissionClaim {
   /** When Smile created it: the admitting event's time (webhook, relay, invite, upload) or the account's `createdAt` (account list). */
   createdAt: string | null | undefined;
   via: AdmissionPath;
+  /** When the inbox received the admitting event (webhook, relay, invite, upload), when the run knows it. */
+  receivedAt?: string;
   /**
    * The run created the Smile user itself: no account of that user can predate the run, so
    * an account Smile lists as created in the second the run started is the run's too.
@@ -36,7 +41,8 @@ export interface AdmissionClaim {
 }
 
 export type Admission =
-  { admitted: true } | { admitted: false; reason: 'CREATED_BEFORE_RUN' | 'UNDATED' | 'HINT_ONLY' };
+  | { admitted: true }
+  | { admitted: false; reason: 'CREATED_BEFORE_RUN' | 'RECEIVED_BEFORE_RUN' | 'UNDATED' | 'HINT_ONLY' };
 
 /**
  * Whether an account or upload belongs to the run that started at `runStartedAt`
@@ -47,6 +53,8 @@ export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
   const created = typeof claim.createdAt === 'string' ? Date.parse(claim.createdAt) : Number.NaN;
   const start = Date.parse(runStartedAt);
   if (!Number.isFinite(created) || !Number.isFinite(start)) return { admitted: false, reason: 'UNDATED' };
+  if (claim.receivedAt !== undefined && !(Date.parse(claim.receivedAt) >= start))
+    return { admitted: false, reason: 'RECEIVED_BEFORE_RUN' };
   return created >= earliest(start, created, claim.newSmileUser ? 'webhook' : claim.via)
     ? { admitted: true }
     : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
@@ -55,8 +63,8 @@ export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
 /**
  * Smile writes its times to the second (`2026-12-03T06:13:18Z`), so within the
  * second the run started "before" and "after" cannot be told apart. A signed
- * event of that second is admitted: the inbox delivered it because it was
- * received after the run started (one received before never is). An account
+ * event of that second is admitted: it was received after the run started (one
+ * received before never is, above; the relay never delivers such an orphan). An account
  * found only by asking Smile is not: nothing else shows it came after the start.
  */
 function earliest(start: number, created: number, via: AdmissionPath): number {

@@ -35,7 +35,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   const connectedAt = existing?.connectedAt ?? event.createdAt;
   // The run's accounts and attempts are only those Smile made at or after the run started.
   const admitted = (via: AdmissionPath = 'webhook') =>
-    admit(state.createdAt, { createdAt: event.createdAt, via }).admitted;
+    admit(state.createdAt, { createdAt: event.createdAt, receivedAt: event.receivedAt, via }).admitted;
   const ours = ofRun(state.accounts, event.accountId);
 
   switch (event.type) {
@@ -110,7 +110,10 @@ function applyFinishedTask(state: State, event: SmileEventRef): boolean {
   const known = state.accounts.find((a) => a.accountId === event.accountId);
   const named =
     !known && !failed && event.accountId && event.type === 'TASK_FINISHED' && (state.pendingInvites ?? 0) > 0;
-  if (named && admit(state.createdAt, { createdAt: event.createdAt, via: 'invite' }).admitted) {
+  if (
+    named &&
+    admit(state.createdAt, { createdAt: event.createdAt, receivedAt: event.receivedAt, via: 'invite' }).admitted
+  ) {
     // The account an invitation linked, named by its first sync.
     state.pendingInvites! -= 1;
     upsertAccount(state, {

@@ -56,6 +56,12 @@ export interface SmileEventRef {
   /** True when the inbox row holds a non-empty `payload`. */
   hasPayload: boolean;
   createdAt: string;
+  /**
+   * When the inbox received it. An event received before the run started is
+   * never the run's, whatever Smile's `createdAt` says (admission.ts); absent
+   * only in references signalled before the inbox sent it.
+   */
+  receivedAt?: string;
 }
 
 /**

@@ -33,6 +33,7 @@ export function smileEventRef(event: InboxEvent): SmileEventRef | undefined {
     smileUserId: event.smileUserId,
     hasPayload: event.hasPayload,
     createdAt: event.eventCreatedAt ?? event.receivedAt.toISOString(),
+    receivedAt: event.receivedAt.toISOString(),
     ...(event.accountId ? { accountId: event.accountId } : {}),
     ...(event.providerId ? { providerId: event.providerId } : {}),
     ...(event.errorCode ? { errorCode: event.errorCode } : {}),

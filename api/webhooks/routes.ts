@@ -67,9 +67,11 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
    * settled it (a progress event, routed as it was stored).
    */
   async function store(event: NewInboxEvent, body: unknown, raw: Buffer) {
+    // Taken before the insert: a run never takes an event for one received after it started.
+    const receivedAt = new Date();
     const stored = await inbox.insert(event, body, raw);
     count(event.source, event.type, stored === 'duplicate' ? 'duplicate' : 'accepted');
-    if (stored === 'pending') signaller.offer({ ...storableEvent(event), receivedAt: new Date() });
+    if (stored === 'pending') signaller.offer({ ...storableEvent(event), receivedAt });
     return { received: true, duplicate: stored === 'duplicate' };
   }
 

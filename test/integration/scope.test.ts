@@ -53,6 +53,25 @@ const sync = async (accountId: string, body: Record<string, unknown>) => {
 const accountIdOf = (linked: Awaited<ReturnType<typeof connect>>) =>
   (linked.body as { data: { account: { id: string } } }).data.account.id;
 
+/**
+ * Waits until every event the sandbox published for `linked` (all but the
+ * TASK_FINISHED the faults drop) is in the inbox and settled: none is waiting
+ * to be signalled, so each was received, and routed, before whatever starts next.
+ */
+async function allSettled(linked: Awaited<ReturnType<typeof connect>>[]): Promise<void> {
+  const ids = linked
+    .flatMap((l) => (l.body as { data: { events: { id: string; type: string }[] } }).data.events)
+    .filter((event) => event.type !== 'TASK_FINISHED')
+    .map((event) => event.id);
+  const settled = async () =>
+    (
+      await stack.sql<{ n: number }[]>`
+        select count(*)::int as n from inbox_events where id = any(${ids}) and state <> 'pending'`
+    )[0]!.n;
+  for (let i = 0; i < 100 && (await settled()) < ids.length; i++) await sleep(200);
+  expect(await settled()).toBe(ids.length);
+}
+
 /** Waits until the run has asked Smile for the user's accounts `times` times (the checks ran), relaying the inbox meanwhile. */
 async function checksRan(verificationId: string, times: number): Promise<void> {
   const deadline = Date.now() + 50_000;
@@ -94,16 +113,15 @@ describe('orphans from before a run', () => {
     await cancel(cancelled.verificationId);
     await waitUntilClosed(stack, cancelled.verificationId);
     // The cancelled run's link token is still valid at Smile: George links, and three logins fail.
-    await connect(stack, cancelled.link.userToken, SANDBOX_USERS.george);
+    const linked = [await connect(stack, cancelled.link.userToken, SANDBOX_USERS.george)];
     for (let i = 0; i < 3; i++)
-      await connect(stack, cancelled.link.userToken, { ...SANDBOX_USERS.george, password: 'wrong-password' });
-    const orphans = async () =>
-      (
-        await stack.sql<{ n: number }[]>`select count(*)::int as n from inbox_events
-          where smile_user_id = ${cancelled.smileUserId} and state = 'orphan'`
-      )[0]!.n;
-    for (let i = 0; i < 100 && (await orphans()) < 5; i++) await sleep(200);
-    expect(await orphans()).toBeGreaterThanOrEqual(5);
+      linked.push(
+        await connect(stack, cancelled.link.userToken, { ...SANDBOX_USERS.george, password: 'wrong-password' }),
+      );
+    await allSettled(linked);
+    const [orphans] = await stack.sql<{ n: number }[]>`select count(*)::int as n from inbox_events
+      where smile_user_id = ${cancelled.smileUserId} and state = 'orphan'`;
+    expect(orphans!.n).toBeGreaterThanOrEqual(5);
 
     const next = await startVerification(stack, { externalUserId: user, applicant: george, policy });
     await checksRan(next.verificationId, 2);
@@ -114,6 +132,29 @@ describe('orphans from before a run', () => {
       select count(*)::int as delivered from inbox_events
       where smile_user_id = ${cancelled.smileUserId} and state = 'delivered'`;
     expect(row!.delivered).toBe(0);
+    await cancel(next.verificationId);
+  }, 120_000);
+
+  it('a connection still waiting to be signalled when the next run starts is not its, even dated in its first second', async () => {
+    const user = uniqueUser('scope-pending');
+    const cancelled = await startVerification(stack, { externalUserId: user, applicant: george, policy });
+    await cancel(cancelled.verificationId);
+    await waitUntilClosed(stack, cancelled.verificationId);
+    await allSettled([await connect(stack, cancelled.link.userToken, SANDBOX_USERS.george)]);
+
+    const next = await startVerification(stack, { externalUserId: user, applicant: george, policy });
+    const { createdAt } = await getStatus(stack, next.verificationId);
+    // As if George's ACCOUNT_CONNECTED, received before the run started, had still been waiting for its
+    // signal (Temporal was away), and Smile had dated it (to the second) in the run's first second.
+    const [held] = await stack.sql<{ id: string }[]>`
+      update inbox_events set state = 'pending', next_attempt_at = now(), event_created_at = ${`${createdAt.slice(0, 19)}Z`}
+      where smile_user_id = ${cancelled.smileUserId} and type = 'ACCOUNT_CONNECTED' returning id`;
+    await checksRan(next.verificationId, 2);
+    const [event] = await stack.sql<{ state: string }[]>`select state from inbox_events where id = ${held!.id}`;
+    expect(event!.state).toBe('delivered');
+    const doc = await getStatus(stack, next.verificationId);
+    expect(doc.status).toBe('AWAITING_CONNECTION');
+    expect(doc.accounts).toEqual([]);
     await cancel(next.verificationId);
   }, 120_000);
 });

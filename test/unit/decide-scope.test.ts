@@ -271,6 +271,16 @@ describe('admission', () => {
     expect(admit(start, { createdAt, via }).admitted).toBe(admitted),
   );
 
+  it('an event the inbox received before the run started is refused, even dated in the run’s second', () => {
+    const claim = { createdAt: '2026-12-03T06:13:17Z', via: 'relay' as const };
+    expect(admit(start, { ...claim, receivedAt: '2026-12-03T06:13:17.400Z' })).toEqual({
+      admitted: false,
+      reason: 'RECEIVED_BEFORE_RUN',
+    });
+    expect(admit(start, { ...claim, receivedAt: '2026-12-03T06:13:17.622Z' })).toEqual({ admitted: true });
+    expect(admit(start, { ...claim, receivedAt: 'not a time' }).admitted).toBe(false);
+  });
+
   it('a Smile user the run created has no older account: Smile’s list is read at its second', () => {
     expect(admit(start, { createdAt: '2026-12-03T06:13:17Z', via: 'account-list', newSmileUser: true }).admitted).toBe(
       true,

@@ -7,8 +7,9 @@ import { smileEventRef } from '../../api/webhooks/deliver.js';
 import { webhookEnvelopeSchema, normaliseEventType, type WebhookEnvelope } from '../../smile/webhooks.js';
 
 /** The claim check the route's parse leads to: the inbox columns, then the reference built from them. */
+const RECEIVED_AT = new Date('2025-01-01T00:00:01.250Z');
 const toEventRef = (envelope: WebhookEnvelope) =>
-  smileEventRef({ ...smileInboxEvent(envelope), receivedAt: new Date() });
+  smileEventRef({ ...smileInboxEvent(envelope), receivedAt: RECEIVED_AT });
 
 /** RefWebhookEventType from Smile's OpenAPI spec (the repository's copy of openapi-v1.yaml). */
 const spec = parse(
@@ -82,6 +83,7 @@ describe('webhook event types', () => {
       errorCode: 'X1',
       hasPayload: true,
       createdAt: '2025-01-01T00:00:00Z',
+      receivedAt: '2025-01-01T00:00:01.250Z',
     });
     expect(JSON.stringify(ref)).not.toContain('Secret Corp');
     expect(

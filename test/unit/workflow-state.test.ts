@@ -26,6 +26,19 @@ const event = (type: string, extra: Partial<SmileEventRef> = {}): SmileEventRef 
 const fresh = () => ({ ...initialState('2026-01-01T00:00:00.000Z'), smileUserId: USER });
 
 describe('applying Smile events', () => {
+  it('takes no account from a connection the inbox received before the run started', () => {
+    const state = fresh();
+    // Smile dates it in the run's first second; it waited in the inbox while the earlier run closed.
+    const early = { createdAt: '2026-01-01T00:00:00Z', receivedAt: '2025-12-31T23:59:59.900Z' };
+    expect(applySmileEvent(state, event('ACCOUNT_CONNECTED', early))).toBe(false);
+    expect(applySmileEvent(state, event('ACCOUNT_FAILED', early))).toBe(false);
+    expect(state.accounts).toEqual([]);
+    expect(state.failures).toBe(0);
+    const later = { createdAt: '2026-01-01T00:00:00Z', receivedAt: '2026-01-01T00:00:00.200Z' };
+    expect(applySmileEvent(state, event('ACCOUNT_CONNECTED', later))).toBe(true);
+    expect(isConnected(state)).toBe(true);
+  });
+
   it('follows an account from created to connected to synced', () => {
     const state = fresh();
     applySmileEvent(state, event('ACCOUNT_CREATED'));
