@@ -67,7 +67,7 @@ const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { sq
    * settled it (a progress event, routed as it was stored).
    */
   async function store(event: NewInboxEvent, body: unknown, raw: Buffer) {
-    // Taken before the insert: a run never takes an event for one received after it started.
+    // When the run's admission reads it, an event must not look newer than it is: the time is taken before the insert.
     const receivedAt = new Date();
     const stored = await inbox.insert(event, body, raw);
     count(event.source, event.type, stored === 'duplicate' ? 'duplicate' : 'accepted');
