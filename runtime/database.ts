@@ -24,7 +24,7 @@ export async function openDatabase(config: Config, log: Logger, application: str
 const TYPE_FETCH = /from pg_catalog\.pg_type a\s+left join pg_catalog\.pg_type b on b\.oid = a\.typelem/;
 
 /** Whether an error is that query's: postgres.js gives a query's error the query's text. */
-export function isLostTypeFetch(reason: unknown): boolean {
+function isLostTypeFetch(reason: unknown): boolean {
   const query = typeof reason === 'object' && reason !== null ? (reason as { query?: unknown }).query : undefined;
   return typeof query === 'string' && TYPE_FETCH.test(query);
 }
