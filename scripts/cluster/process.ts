@@ -19,6 +19,22 @@ export interface ProcessSpec {
   startTimeoutMs?: number;
 }
 
+/**
+ * A line as the report of an exit shows it: the Temporal server logs a fatal error as one JSON
+ * line whose stack trace runs to 10 KB and would push its message out of the report. The log
+ * file keeps the whole line.
+ */
+function withoutStackTrace(line: string): string {
+  if (!line.startsWith('{') || !line.includes('"stacktrace"')) return line;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    delete entry.stacktrace;
+    return JSON.stringify(entry);
+  } catch {
+    return line;
+  }
+}
+
 /** Every child still running; killed if this process exits without stopping them (a crash, process.exit). */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -65,7 +81,7 @@ export class ManagedProcess {
     running.add(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
-        this.tail = (this.tail + line + '\n').slice(-6_000);
+        this.tail = (this.tail + withoutStackTrace(line) + '\n').slice(-6_000);
         this.log?.write(line + '\n');
         onLine?.(line);
       });

@@ -61,24 +61,33 @@ const bindable = (port: number) =>
 
 /**
  * A free port below 32768: the server stores membership ports in a Postgres smallint, and the
- * OS hands out ephemeral ports above it.
+ * OS hands out ephemeral ports above it. Not one of `taken`: a port stays free until its process
+ * binds it, so two draws can land on the same one.
  */
-async function freeMembershipPort(): Promise<number> {
+async function freeMembershipPort(taken: Set<number>): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await bindable(port)) return port;
+    if (!taken.has(port) && (await bindable(port))) return port;
   }
 }
 
-/** The same shape on ports nothing listens on (tests, the chaos suite, the bench). */
+/** The same shape on ports nothing listens on (tests, the chaos suite, the bench), each port once. */
 export async function freePorts(): Promise<ClusterPorts> {
-  const next = () => freePort();
+  const taken = new Set<number>();
+  const claim = (port: number) => (taken.add(port), port);
+  const next = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) return claim(port);
+    }
+  };
+  const nextMembership = async () => claim(await freeMembershipPort(taken));
   const temporal: TemporalProcessSpec[] = [];
   for (const { name, role, httpPort } of DEFAULT_PORTS.temporal) {
     temporal.push(
       spec(name, role, {
         grpcPort: await next(),
-        membershipPort: await freeMembershipPort(),
+        membershipPort: await nextMembership(),
         ...(httpPort === undefined ? {} : { httpPort: await next() }),
         pprofPort: await next(),
         metricsPort: await next(),
