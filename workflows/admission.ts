@@ -53,12 +53,19 @@ export function admit(runStartedAt: string, claim: AdmissionClaim): Admission {
   const created = typeof claim.createdAt === 'string' ? Date.parse(claim.createdAt) : Number.NaN;
   const start = Date.parse(runStartedAt);
   if (!Number.isFinite(created) || !Number.isFinite(start)) return { admitted: false, reason: 'UNDATED' };
-  if (claim.receivedAt !== undefined && !(Date.parse(claim.receivedAt) >= start))
-    return { admitted: false, reason: 'RECEIVED_BEFORE_RUN' };
+  if (receivedBeforeRun(runStartedAt, claim.receivedAt)) return { admitted: false, reason: 'RECEIVED_BEFORE_RUN' };
   return created >= earliest(start, created, claim.newSmileUser ? 'webhook' : claim.via)
     ? { admitted: true }
     : { admitted: false, reason: 'CREATED_BEFORE_RUN' };
 }
+
+/**
+ * Whether the inbox received an event before the run started: then it is none of the run's,
+ * whatever it says (an unreadable time counts as before). Unknown (`undefined`) only for
+ * references signalled before the inbox sent the time.
+ */
+export const receivedBeforeRun = (runStartedAt: string, receivedAt: string | undefined): boolean =>
+  receivedAt !== undefined && !(Date.parse(receivedAt) >= Date.parse(runStartedAt));
 
 /**
  * Smile writes its times to the second (`2026-12-03T06:13:18Z`), so within the

@@ -1,4 +1,4 @@
-import { admit, ofRun, type AdmissionPath } from './admission.js';
+import { admit, receivedBeforeRun, type AdmissionPath } from './admission.js';
 import type { SmileEventRef, WidgetEventRef } from './messages.js';
 import { firstSighting, WIDGET_SCREENS_LIMIT, type State } from './state.js';
 import { DATAPOINT_OF_EVENT, datapointNamed } from '../smile/kinds.js';
@@ -13,9 +13,19 @@ export function upsertAccount(state: State, account: AccountView): void {
 }
 
 /**
+ * Whether the run took this account as its own: connected, uploaded or created at or after its
+ * start. One known only from a failed attempt in the run is not: an earlier run's account that
+ * fails to re-sync is a failed attempt of this run, never one of its accounts.
+ */
+const taken = (account: AccountView | undefined): boolean =>
+  account !== undefined && (account.connectedAt !== undefined || account.status === 'CREATED');
+
+/**
  * Applies one Smile webhook (by reference) to the state. Events for another
  * Smile user and events seen before are ignored; unknown types change nothing.
  * Returns whether the event changed anything.
+ * - Every connection, upload and failed attempt is admitted on its own (admission.ts), even for
+ *   an account the run already knows; a disconnect or a datapoint counts only for the run's.
  * - A TASK_FINISHED with `status: FAILED` is not data: the account's sync is
  *   marked failed and the run keeps waiting (the user may reconnect) until
  *   `dataTimeout`.
@@ -27,6 +37,8 @@ export function upsertAccount(state: State, account: AccountView): void {
  */
 export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   if (event.smileUserId !== state.smileUserId) return false;
+  // An event the inbox received before the run started belongs to none of its accounts.
+  if (receivedBeforeRun(state.createdAt, event.receivedAt)) return false;
   if (!firstSighting(state, event.eventId)) return false;
   const existing = state.accounts.find((a) => a.accountId === event.accountId);
   const account = (fields: Partial<AccountView> & { status: string }) =>
@@ -36,7 +48,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
   // The run's accounts and attempts are only those Smile made at or after the run started.
   const admitted = (via: AdmissionPath = 'webhook') =>
     admit(state.createdAt, { createdAt: event.createdAt, receivedAt: event.receivedAt, via }).admitted;
-  const ours = ofRun(state.accounts, event.accountId);
+  const ours = taken(existing);
 
   switch (event.type) {
     case 'ACCOUNT_CREATED':
@@ -48,7 +60,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
       return state.invite !== undefined;
     case 'ACCOUNT_CONNECTED':
     case 'INVITE_LINKED':
-      if (!ours && !admitted(event.type === 'INVITE_LINKED' ? 'invite' : 'webhook')) return false;
+      if (!admitted(event.type === 'INVITE_LINKED' ? 'invite' : 'webhook')) return false;
       if (event.type === 'INVITE_LINKED' && state.invite) state.invite.status = 'LINKED';
       if (!event.accountId) state.pendingInvites = (state.pendingInvites ?? 0) + 1;
       else account({ status: 'CONNECTED', connectedAt, sourceType: existing?.sourceType ?? 'ACCOUNT' });
@@ -67,7 +79,7 @@ export function applySmileEvent(state: State, event: SmileEventRef): boolean {
       if (!state.decision) state.connectionEpoch += 1;
       return true;
     case 'ARCHIVE_ANALYZED':
-      if (!ours && !admitted('upload')) return false;
+      if (!admitted('upload')) return false;
       account({ status: 'UPLOADED', connectedAt, sourceType: existing?.sourceType ?? 'ARCHIVE' });
       return true;
     case 'TASK_FINISHED':
@@ -94,7 +106,7 @@ export function applyListedAccount(
   const existing = state.accounts.find((a) => a.accountId === listed.accountId);
   if (existing?.status === 'CONNECTED') return false;
   const claim = { createdAt: listed.createdAt, via: 'account-list' as const, newSmileUser: state.newSmileUser };
-  if (!existing && !admit(state.createdAt, claim).admitted) return false;
+  if (!taken(existing) && !admit(state.createdAt, claim).admitted) return false;
   upsertAccount(state, {
     accountId: listed.accountId,
     providerId: existing?.providerId ?? listed.providerId,

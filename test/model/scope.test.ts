@@ -389,9 +389,120 @@ const REGRESSIONS: History[] = [
   },
 ];
 
+/**
+ * The run's first second, where Smile's dates (to the second) cannot tell before from after:
+ * a run starting at any millisecond, one login's events around it, each dated as Smile dates
+ * it and received by the inbox some milliseconds after it happened, delivered to the run in
+ * any order (a pending event signalled late, the relay, the same event twice). The run takes
+ * an account or a failed attempt only from an event the inbox received at or after its start
+ * and dated in its start's second or later; Smile's account list, dated to the second too, only
+ * from a second wholly after the start.
+ */
+const SECOND = 1_000;
+const toSecond = (at: number) => iso(Math.floor(at / SECOND) * SECOND);
+const firstSecondArb = fc.record({
+  startMs: fc.integer({ min: 0, max: 999 }),
+  events: fc.array(
+    fc.record({
+      type: fc.constantFrom('ACCOUNT_CREATED', 'ACCOUNT_CONNECTED', 'ACCOUNT_FAILED', 'ARCHIVE_ANALYZED'),
+      // When it happened at Smile, from the run's start, and how long the inbox took to receive it.
+      at: fc.integer({ min: -2_500, max: 2_500 }),
+      latency: fc.integer({ min: 0, max: 1_500 }),
+      twice: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+  listedAt: fc.option(fc.integer({ min: -2_500, max: 2_500 }), { nil: undefined }),
+  order: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+});
+
+type FirstSecond = typeof firstSecondArb extends fc.Arbitrary<infer T> ? T : never;
+
+function checkFirstSecond({ startMs, events, listedAt, order }: FirstSecond): void {
+  const start = RUN_START + startMs;
+  const state = initialState(iso(start));
+  state.smileUserId = OURS;
+  const refs = events.flatMap(({ type, at, latency, twice }, i): SmileEventRef[] => {
+    const ref: SmileEventRef = {
+      eventId: `et-${i}`,
+      type,
+      smileUserId: OURS,
+      accountId: 'a-0',
+      providerId: 'sss_ph',
+      hasPayload: false,
+      createdAt: toSecond(start + at),
+      receivedAt: iso(start + at + latency),
+      ...(type === 'ACCOUNT_FAILED' ? { errorCode: 'INVALID_CREDENTIALS' } : {}),
+    };
+    return twice ? [ref, ref] : [ref];
+  });
+  // Delivered in any order: arrival order is not Smile's order.
+  const delivered = refs
+    .map((ref, i) => ({ ref, key: order[i % order.length]! + i / 100 }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ ref }) => ref);
+  for (const ref of delivered) applySmileEvent(state, ref);
+  if (listedAt !== undefined)
+    applyListedAccount(state, { accountId: 'a-0', providerId: 'sss_ph', createdAt: toSecond(start + listedAt) });
+
+  const runsSecond = Math.floor(start / SECOND) * SECOND;
+  const takes = (ref: SmileEventRef) => Date.parse(ref.receivedAt!) >= start && Date.parse(ref.createdAt) >= runsSecond;
+  const listedAfter =
+    listedAt !== undefined && Date.parse(toSecond(start + listedAt)) >= Math.ceil(start / SECOND) * SECOND;
+  const connects = refs.filter((r) => r.type === 'ACCOUNT_CONNECTED' || r.type === 'ARCHIVE_ANALYZED');
+  const failures = new Set(refs.filter((r) => r.type === 'ACCOUNT_FAILED' && takes(r)).map((r) => r.eventId));
+  const judged = runAccounts(state).length > 0;
+  // Judged only when an event received after the start, or Smile's list, shows it connected
+  // (the list may also connect an account whose creation the run took).
+  const created = refs.some((r) => r.type === 'ACCOUNT_CREATED' && takes(r));
+  if (judged) expect(connects.some(takes) || listedAfter || (created && listedAt !== undefined)).toBe(true);
+  // And then judged, unless a failed attempt of the run came after the connection.
+  if ((connects.some(takes) || listedAfter) && failures.size === 0) expect(judged).toBe(true);
+  // Known to the run at all only through what it took.
+  expect(state.accounts.length > 0).toBe(refs.some(takes) || listedAfter);
+  // A failed attempt counts only when received after the start, once however often delivered.
+  expect(state.failures).toBe(failures.size);
+  // Nothing received before the start changed the run.
+  if (refs.every((r) => Date.parse(r.receivedAt!) < start) && !listedAfter) {
+    expect(state.accounts).toEqual([]);
+    expect(state.failures).toBe(0);
+  }
+}
+
+const NO_REORDER = Array.from({ length: 12 }, () => 0);
+/** Counterexamples this property found against apply.ts before its fix, kept as fixed cases. */
+const FIRST_SECOND_REGRESSIONS: FirstSecond[] = [
+  // A failed attempt in the run made the account "the run's": an upload analysed before the
+  // run, delivered after that failure, connected it.
+  {
+    startMs: 0,
+    events: [
+      { type: 'ARCHIVE_ANALYZED', at: -1, latency: 0, twice: false },
+      { type: 'ACCOUNT_FAILED', at: 0, latency: 0, twice: false },
+      { type: 'ACCOUNT_CREATED', at: -1, latency: 0, twice: false },
+    ],
+    listedAt: undefined,
+    order: [26, ...NO_REORDER.slice(1)],
+  },
+  // The same through Smile's account list: an earlier account that failed in the run, listed.
+  {
+    startMs: 400,
+    events: [{ type: 'ACCOUNT_FAILED', at: 2_000, latency: 100, twice: false }],
+    listedAt: -2_000,
+    order: NO_REORDER,
+  },
+];
+
 describe('model: what a decision judges', () => {
   it('holds the scope invariants over generated histories', () => {
     fc.assert(fc.property(historyArb, checkInvariants), { numRuns: 10_000, examples: REGRESSIONS.map((h) => [h]) });
+  });
+
+  it('takes nothing the inbox received before the run started, in the run’s first second', () => {
+    fc.assert(fc.property(firstSecondArb, checkFirstSecond), {
+      numRuns: 10_000,
+      examples: FIRST_SECOND_REGRESSIONS.map((h) => [h]),
+    });
   });
 
   it('an earlier run’s account, still connected, never joins a later run (fixed case)', () => {

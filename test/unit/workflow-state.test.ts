@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SmileEventRef } from '../../workflows/messages.js';
-import { applySmileEvent, applyWidgetEvent } from '../../workflows/apply.js';
+import { applyListedAccount, applySmileEvent, applyWidgetEvent } from '../../workflows/apply.js';
 import {
   currentSync,
   initialState,
@@ -37,6 +37,44 @@ describe('applying Smile events', () => {
     const later = { createdAt: '2026-01-01T00:00:00Z', receivedAt: '2026-01-01T00:00:00.200Z' };
     expect(applySmileEvent(state, event('ACCOUNT_CONNECTED', later))).toBe(true);
     expect(isConnected(state)).toBe(true);
+  });
+
+  it('a failed attempt in the run does not make an earlier account the run’s', () => {
+    // An earlier run's account fails to re-sync during this run: a failed attempt of this run.
+    const before = { createdAt: '2025-12-31T23:00:00Z', receivedAt: '2025-12-31T23:00:00.300Z' };
+    const inRun = { createdAt: '2026-01-01T00:05:00Z', receivedAt: '2026-01-01T00:05:00.300Z' };
+    const failed = () => {
+      const state = fresh();
+      expect(applySmileEvent(state, event('ACCOUNT_FAILED', { ...inRun, errorCode: 'INVALID_CREDENTIALS' }))).toBe(
+        true,
+      );
+      expect(state.failures).toBe(1);
+      return state;
+    };
+    // Its connection, delivered late, is still dated (and was received) before the run.
+    const late = failed();
+    applySmileEvent(late, event('ACCOUNT_CONNECTED', before));
+    applySmileEvent(late, event('ARCHIVE_ANALYZED', before));
+    expect(runAccounts(late)).toEqual([]);
+    // Received after the run started but dated by Smile before it.
+    const relayed = failed();
+    applySmileEvent(relayed, event('ACCOUNT_CONNECTED', { ...before, receivedAt: inRun.receivedAt }));
+    expect(runAccounts(relayed)).toEqual([]);
+    // Smile's account list shows it connected, created before the run.
+    const listed = failed();
+    applyListedAccount(listed, { accountId: 'a-1', providerId: 'sss', createdAt: before.createdAt });
+    expect(runAccounts(listed)).toEqual([]);
+  });
+
+  it('an account of the run that disconnected and shows connected again is the run’s again', () => {
+    const state = fresh();
+    const inRun = { createdAt: '2026-01-01T00:00:00Z', receivedAt: '2026-01-01T00:00:00.300Z' };
+    applySmileEvent(state, event('ACCOUNT_CONNECTED', inRun));
+    applySmileEvent(state, event('ACCOUNT_DISCONNECTED', { createdAt: '2026-01-01T00:09:00Z' }));
+    expect(runAccounts(state)).toEqual([]);
+    // Listed again: Smile's createdAt is in the run's first second, which a list alone cannot place.
+    applyListedAccount(state, { accountId: 'a-1', providerId: 'sss', createdAt: inRun.createdAt });
+    expect(runAccounts(state).map((a) => a.accountId)).toEqual(['a-1']);
   });
 
   it('follows an account from created to connected to synced', () => {
