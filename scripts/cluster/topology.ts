@@ -74,7 +74,10 @@ async function freeMembershipPort(taken: Set<number>): Promise<number> {
 /** The same shape on ports nothing listens on (tests, the chaos suite, the bench), each port once. */
 export async function freePorts(): Promise<ClusterPorts> {
   const taken = new Set<number>();
-  const claim = (port: number) => (taken.add(port), port);
+  const claim = (port: number) => {
+    taken.add(port);
+    return port;
+  };
   const next = async (): Promise<number> => {
     for (;;) {
       const port = await freePort();
